@@ -1,0 +1,164 @@
+using System.Buffers;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Paas.Oci;
+using Paas.Registry.Auth;
+using Paas.Registry.Storage;
+
+namespace Paas.Registry.Api;
+
+/// <summary>Blob endpoints: <c>HEAD</c>/<c>GET</c> (with a single <c>Range</c>) and <c>DELETE</c> (OCI distribution spec, "Pulling blobs", "Deleting Blobs").</summary>
+internal sealed partial class RegistryApiHandler
+{
+    private async Task GetBlobAsync(HttpContext context, string name, string reference)
+    {
+        if (await AuthorizeAsync(context, name, RegistryAction.Pull).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, RegistryErrorCodes.DigestInvalid, $"'{reference}' is not a valid digest.").ConfigureAwait(false);
+            return;
+        }
+
+        var ct = context.RequestAborted;
+        var stream = await storage.IsBlobLinkedAsync(name, digest, ct).ConfigureAwait(false)
+            ? await storage.OpenBlobAsync(digest, ct).ConfigureAwait(false)
+            : null;
+        if (stream is null)
+        {
+            await ErrorAsync(context, StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUnknown, $"Blob {digest} is not in '{name}'.", digest.ToString()).ConfigureAwait(false);
+            return;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            var size = stream.Length;
+            var response = context.Response;
+            response.Headers["Docker-Content-Digest"] = digest.ToString();
+            response.Headers.ETag = $"\"{digest}\"";
+            response.Headers.AcceptRanges = "bytes";
+            response.ContentType = "application/octet-stream";
+            long start = 0, length = size;
+            var range = context.Request.Headers.Range.ToString();
+            if (range.Length > 0)
+            {
+                if (!TryParseRange(range, size, out start, out length))
+                {
+                    response.Headers.ContentRange = $"bytes */{size}";
+                    await ErrorAsync(context, StatusCodes.Status416RangeNotSatisfiable, RegistryErrorCodes.RangeInvalid, $"Range '{range}' is not satisfiable for {size} bytes.").ConfigureAwait(false);
+                    return;
+                }
+
+                response.StatusCode = StatusCodes.Status206PartialContent;
+                response.Headers.ContentRange = $"bytes {start}-{start + length - 1}/{size}";
+            }
+
+            response.ContentLength = length;
+            if (HttpMethods.IsHead(context.Request.Method) || length == 0)
+            {
+                return;
+            }
+
+            stream.Position = start;
+            await SendAsync(stream, response, length, context.RequestAborted).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The download hot path: file → pooled 1 MiB buffer → response body.</summary>
+    private static async Task SendAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(BlobStreamPump.BufferSize);
+        try
+        {
+            await response.StartAsync(cancellationToken).ConfigureAwait(false);
+            var remaining = length;
+            while (remaining > 0)
+            {
+                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                remaining -= read;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>One range of RFC 9110 section 14.1.2: <c>bytes=a-b</c>, <c>bytes=a-</c> or <c>bytes=-n</c>.</summary>
+    internal static bool TryParseRange(string header, long size, out long start, out long length)
+    {
+        start = 0;
+        length = 0;
+        if (!header.StartsWith("bytes=", StringComparison.OrdinalIgnoreCase) || header.Contains(',', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        var spec = header[6..].Trim();
+        var dash = spec.IndexOf('-', StringComparison.Ordinal);
+        if (dash < 0)
+        {
+            return false;
+        }
+
+        var first = spec[..dash];
+        var last = spec[(dash + 1)..];
+        if (first.Length == 0)
+        {
+            if (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out var suffix) || suffix == 0 || size == 0)
+            {
+                return false;
+            }
+
+            length = Math.Min(suffix, size);
+            start = size - length;
+            return true;
+        }
+
+        if (!long.TryParse(first, NumberStyles.None, CultureInfo.InvariantCulture, out start) || start >= size)
+        {
+            return false;
+        }
+
+        var end = size - 1;
+        if (last.Length > 0 && (!long.TryParse(last, NumberStyles.None, CultureInfo.InvariantCulture, out end) || end < start))
+        {
+            return false;
+        }
+
+        end = Math.Min(end, size - 1);
+        length = end - start + 1;
+        return true;
+    }
+
+    private async Task DeleteBlobAsync(HttpContext context, string name, string reference)
+    {
+        if (await AuthorizeAsync(context, name, RegistryAction.Delete).ConfigureAwait(false) is null)
+        {
+            return;
+        }
+
+        if (!Digest.TryParse(reference, out var digest))
+        {
+            await ErrorAsync(context, StatusCodes.Status400BadRequest, RegistryErrorCodes.DigestInvalid, $"'{reference}' is not a valid digest.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!await storage.UnlinkBlobAsync(name, digest, context.RequestAborted).ConfigureAwait(false))
+        {
+            await ErrorAsync(context, StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUnknown, $"Blob {digest} is not in '{name}'.", digest.ToString()).ConfigureAwait(false);
+            return;
+        }
+
+        context.Response.StatusCode = StatusCodes.Status202Accepted;
+    }
+}

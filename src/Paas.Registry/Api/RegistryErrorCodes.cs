@@ -1,0 +1,22 @@
+namespace Paas.Registry.Api;
+
+/// <summary>Error codes of the OCI distribution spec ("Error Codes", code-1 to code-14).</summary>
+internal static class RegistryErrorCodes
+{
+    public const string BlobUnknown = "BLOB_UNKNOWN";
+    public const string BlobUploadInvalid = "BLOB_UPLOAD_INVALID";
+    public const string BlobUploadUnknown = "BLOB_UPLOAD_UNKNOWN";
+    public const string DigestInvalid = "DIGEST_INVALID";
+    public const string ManifestBlobUnknown = "MANIFEST_BLOB_UNKNOWN";
+    public const string ManifestInvalid = "MANIFEST_INVALID";
+    public const string ManifestUnknown = "MANIFEST_UNKNOWN";
+    public const string NameInvalid = "NAME_INVALID";
+    public const string NameUnknown = "NAME_UNKNOWN";
+    public const string SizeInvalid = "SIZE_INVALID";
+    public const string Unauthorized = "UNAUTHORIZED";
+    public const string Denied = "DENIED";
+    public const string Unsupported = "UNSUPPORTED";
+    public const string PaginationNumberInvalid = "PAGINATION_NUMBER_INVALID";
+    public const string RangeInvalid = "RANGE_INVALID";
+    public const string Unknown = "UNKNOWN";
+}

@@ -1,0 +1,55 @@
+namespace Paas.Registry;
+
+/// <summary>
+/// Settings of the integrated registry, bound from the <c>Registry</c> configuration section
+/// (e.g. <c>Registry__RootDirectory</c> in the environment) and validated at start-up.
+/// </summary>
+public sealed class RegistryOptions
+{
+    /// <summary>The configuration section name: <c>Registry</c>.</summary>
+    public const string SectionName = "Registry";
+
+    /// <summary>
+    /// The platform data directory; the default storage root is <c>&lt;DataDirectory&gt;/registry</c>.
+    /// Default: the <c>PAAS_DATA_DIR</c> environment variable, else <c>./data</c>.
+    /// </summary>
+    public string DataDirectory { get; set; } = Environment.GetEnvironmentVariable("PAAS_DATA_DIR") ?? "data";
+
+    /// <summary>The storage root of the filesystem driver. Default (null): <c>&lt;DataDirectory&gt;/registry</c>.</summary>
+    public string? RootDirectory { get; set; }
+
+    /// <summary>
+    /// Largest accepted manifest, in bytes. Default 4 MiB (4194304), the limit the OCI distribution
+    /// spec ("Pushing Manifests") tells clients to respect; larger pushes get 413 <c>SIZE_INVALID</c>.
+    /// </summary>
+    public int MaxManifestBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Whether blobs, manifests and tags are <c>fsync</c>-ed before they are published by rename, so a
+    /// power loss cannot leave a visible but empty file. Default true.
+    /// </summary>
+    public bool FsyncWrites { get; set; } = true;
+
+    /// <summary>The <c>service</c> named in bearer challenges and tokens (<c>aud</c>). Default <c>paas-registry</c>.</summary>
+    public string Service { get; set; } = "paas-registry";
+
+    /// <summary>
+    /// The token endpoint URL put in <c>WWW-Authenticate: Bearer realm=...</c>. Default (null): derived
+    /// from each request as <c>&lt;scheme&gt;://&lt;host&gt;/v2/token</c>, which is right when clients reach the registry directly.
+    /// </summary>
+    public string? TokenRealm { get; set; }
+
+    /// <summary>
+    /// The HMAC-SHA256 key signing bearer tokens, base64, at least 32 bytes. Default (null): a random key
+    /// generated once and kept in <c>&lt;root&gt;/token.key</c> (mode 0600), so tokens survive restarts and
+    /// every replica sharing the storage accepts them.
+    /// </summary>
+    public string? TokenSigningKey { get; set; }
+
+    /// <summary>How long an issued bearer token is valid. Default 5 minutes; between 10 seconds and 1 day.</summary>
+    public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>The effective storage root: <see cref="RootDirectory"/>, else <c>&lt;DataDirectory&gt;/registry</c>, made absolute.</summary>
+    /// <returns>An absolute directory path.</returns>
+    public string GetRootDirectory() => Path.GetFullPath(RootDirectory ?? Path.Combine(DataDirectory, "registry"));
+}

@@ -1,0 +1,49 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Paas.Registry.Api;
+using Paas.Registry.Auth;
+using Paas.Registry.Gc;
+using Paas.Registry.Storage;
+
+namespace Paas.Registry;
+
+/// <summary>Registers the integrated OCI registry.</summary>
+public static class RegistryServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the registry's services with <c>TryAdd*</c>, so anything registered before (or replaced
+    /// after) wins: <see cref="RegistryOptions"/> bound from the <c>Registry</c> section of
+    /// <paramref name="config"/> and validated at start-up; the filesystem <see cref="IRegistryStorageDriver"/>;
+    /// <see cref="RegistryGarbageCollector"/>; and deny-all defaults for <see cref="IRegistryCredentialValidator"/>
+    /// and <see cref="IRegistryAccessPolicy"/>, which the platform replaces with its users, tokens and permissions.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="config">Configuration holding a <c>Registry</c> section, or null for defaults.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddPaasRegistry(this IServiceCollection services, IConfiguration? config = null)
+    {
+        var options = services.AddOptions<RegistryOptions>();
+        if (config is not null)
+        {
+            options.Bind(config.GetSection(RegistryOptions.SectionName));
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RegistryOptions>, RegistryOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<IRegistryStorageDriver>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RegistryOptions>>().Value;
+            return new FileSystemStorageDriver(o.GetRootDirectory(), o.FsyncWrites);
+        });
+        services.TryAddSingleton<IRegistryCredentialValidator, DenyAllCredentialValidator>();
+        services.TryAddSingleton<IRegistryAccessPolicy, DenyAllAccessPolicy>();
+        services.TryAddSingleton<RegistryTokenService>();
+        services.TryAddSingleton<RegistryAuthenticator>();
+        services.TryAddSingleton<RegistryApiHandler>();
+        services.TryAddSingleton<RegistryGarbageCollector>();
+        return services;
+    }
+}
