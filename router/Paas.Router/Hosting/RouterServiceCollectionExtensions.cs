@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Paas.Router.Forwarding;
+using Paas.Router.Logging;
+using Paas.Router.Pipeline;
+using Paas.Router.Routing;
+using Paas.Router.Tls;
+
+namespace Paas.Router.Hosting;
+
+/// <summary>Registers the router's services.</summary>
+public static class RouterServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the router: <see cref="RouterOptions"/> (bound from <c>Paas:Router</c> and the flat keys
+    /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATA_DIR</c>; validated on start),
+    /// the <see cref="RouteTableStore"/> the platform feeds, and a default <see cref="IRouterLogSink"/> writing
+    /// to <c>ILogger</c>. Every registration is a <c>TryAdd</c>: register your own <see cref="IRouterLogSink"/>
+    /// (before or after) to send router lines to the app logs. Then attach the router to Kestrel with
+    /// <see cref="RouterKestrelExtensions.ListenPaasRouter"/> and to the request pipeline with
+    /// <see cref="RouterApplicationBuilderExtensions.UsePaasRouter"/>.
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration root, or null for the defaults.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddPaasRouter(this IServiceCollection services, IConfiguration? configuration = null)
+    {
+        var options = services.AddOptions<RouterOptions>();
+        if (configuration is not null)
+        {
+            options.Bind(configuration.GetSection(RouterOptions.SectionName));
+            options.PostConfigure(o => ApplyFlatKeys(o, configuration));
+        }
+
+        options.ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RouterOptions>, RouterOptionsValidator>());
+        services.AddLogging();
+        services.TryAddSingleton<RouteTableStore>();
+        services.TryAddSingleton<IRouterLogSink, LoggerRouterLogSink>();
+        services.TryAddSingleton<IHttpForwarder>(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
+            return new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout));
+        });
+        services.TryAddSingleton<RouterPipeline>();
+        services.TryAddSingleton<TlsCertificateSelector>();
+        return services;
+    }
+
+    private static void ApplyFlatKeys(RouterOptions options, IConfiguration configuration)
+    {
+        if (int.TryParse(configuration["PAAS_HTTP_PORT"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var http))
+        {
+            options.HttpPort = http;
+        }
+
+        if (int.TryParse(configuration["PAAS_HTTPS_PORT"], NumberStyles.Integer, CultureInfo.InvariantCulture, out var https))
+        {
+            options.HttpsPort = https;
+        }
+
+        if (configuration["PAAS_DOMAIN"] is { Length: > 0 } domain)
+        {
+            options.Domain = domain;
+        }
+
+        if (configuration["PAAS_DATA_DIR"] is { Length: > 0 } dataDirectory)
+        {
+            options.DataDirectory = dataDirectory;
+        }
+    }
+}

@@ -1,0 +1,138 @@
+using System.Buffers;
+using System.Net.WebSockets;
+using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Paas.Router.Tests.Infrastructure;
+
+/// <summary>A tiny app process on 127.0.0.1:0: the thing behind the router.</summary>
+public sealed class Backend : IAsyncDisposable
+{
+    private static readonly byte[] s_chunk = CreateChunk();
+    private readonly WebApplication _app;
+    private int _requests;
+
+    private Backend(WebApplication app, string name)
+    {
+        _app = app;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public int Port { get; private set; }
+
+    public string Address => $"127.0.0.1:{Port}";
+
+    public int Requests => Volatile.Read(ref _requests);
+
+    public static async Task<Backend> StartAsync(string name)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Limits.MaxRequestBodySize = null;
+        });
+        var app = builder.Build();
+        var backend = new Backend(app, name);
+        app.UseWebSockets();
+        app.Use((context, next) =>
+        {
+            Interlocked.Increment(ref backend._requests);
+            return next(context);
+        });
+        app.MapGet("/hello", () => "hello from " + name);
+        app.MapGet("/headers", (HttpContext context) =>
+        {
+            context.Response.Headers["Keep-Alive"] = "timeout=5";
+            context.Response.Headers["Proxy-Connection"] = "keep-alive";
+            context.Response.Headers["X-Backend"] = name;
+            var headers = context.Request.Headers.ToDictionary(h => h.Key, h => h.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+            return Results.Json(headers);
+        });
+        app.MapPost("/upload", async (HttpContext context) =>
+        {
+            var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+            long total = 0;
+            int read;
+            while ((read = await context.Request.Body.ReadAsync(buffer)) > 0)
+            {
+                total += read;
+            }
+
+            ArrayPool<byte>.Shared.Return(buffer);
+            return total.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        });
+        app.MapGet("/download", async (HttpContext context, long bytes) =>
+        {
+            context.Response.ContentType = "application/octet-stream";
+            context.Response.ContentLength = bytes;
+            var left = bytes;
+            while (left > 0)
+            {
+                var n = (int)Math.Min(left, s_chunk.Length);
+                await context.Response.Body.WriteAsync(s_chunk.AsMemory(0, n));
+                left -= n;
+            }
+        });
+        app.MapGet("/slow", async (int ms) =>
+        {
+            await Task.Delay(ms);
+            return "slow from " + name;
+        });
+        app.MapGet("/crash", (HttpContext context) =>
+        {
+            context.Abort();
+            return Task.CompletedTask;
+        });
+        app.Map("/ws", async (HttpContext context) =>
+        {
+            if (!context.WebSockets.IsWebSocketRequest)
+            {
+                context.Response.StatusCode = 400;
+                return;
+            }
+
+            using var socket = await context.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[4096];
+            while (true)
+            {
+                var result = await socket.ReceiveAsync(buffer, CancellationToken.None);
+                if (result.MessageType == WebSocketMessageType.Close)
+                {
+                    await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, null, CancellationToken.None);
+                    return;
+                }
+
+                await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
+            }
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
+        backend.Port = new Uri(address).Port;
+        return backend;
+    }
+
+    public static Dictionary<string, string> ParseHeaders(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, string>>(json, JsonSerializerOptions.Web)!
+            .ToDictionary(p => p.Key, p => p.Value, StringComparer.OrdinalIgnoreCase);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+
+    private static byte[] CreateChunk()
+    {
+        var chunk = new byte[64 * 1024];
+        Encoding.ASCII.GetBytes(new string('x', chunk.Length)).CopyTo(chunk, 0);
+        return chunk;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Paas.Router.Hosting;
+using Paas.Router.Logging;
+using Paas.Router.Routing;
+
+namespace Paas.Router.Tests.Infrastructure;
+
+/// <summary>The router as the platform hosts it (AddPaasRouter + ListenPaasRouter + UsePaasRouter), on loopback.</summary>
+public sealed class RouterServer : IAsyncDisposable
+{
+    public const string Domain = "paas.test";
+    private readonly WebApplication _app;
+
+    private RouterServer(WebApplication app, int httpPort, int httpsPort, string dataDirectory)
+    {
+        _app = app;
+        HttpPort = httpPort;
+        HttpsPort = httpsPort;
+        DataDirectory = dataDirectory;
+    }
+
+    public int HttpPort { get; }
+
+    public int HttpsPort { get; }
+
+    public string DataDirectory { get; }
+
+    public RecordingLogSink Log { get; } = new();
+
+    public RouteTableStore Routes => _app.Services.GetRequiredService<RouteTableStore>();
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<RouterServer> StartAsync(RouteTable? table = null, Action<WebApplication>? configureOther = null)
+    {
+        var httpPort = FreePort();
+        var httpsPort = FreePort();
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "paas-router-tests", Guid.NewGuid().ToString("N"));
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Paas:Router:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Paas:Router:HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Paas:Router:ListenAddress"] = "127.0.0.1",
+            ["Paas:Router:Domain"] = Domain,
+            ["Paas:Router:DataDirectory"] = dataDirectory,
+        });
+        RecordingLogSink? sink = null;
+        builder.Services.AddSingleton<IRouterLogSink>(_ => sink!);
+        builder.Services.AddPaasRouter(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(k => k.ListenPaasRouter());
+        if (configureOther is not null)
+        {
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        }
+
+        var app = builder.Build();
+        var server = new RouterServer(app, httpPort, httpsPort, dataDirectory);
+        sink = server.Log;
+        app.UsePaasRouter();
+        configureOther?.Invoke(app);
+        if (table is not null)
+        {
+            server.Routes.Update(table);
+        }
+
+        await app.StartAsync();
+        return server;
+    }
+
+    /// <summary>An HTTP client whose every connection goes to the router, whatever the host name in the URL.</summary>
+    public HttpClient CreateClient(Action<SocketsHttpHandler>? configure = null)
+    {
+        var handler = CreateHandler();
+        configure?.Invoke(handler);
+        return new HttpClient(handler) { Timeout = TimeSpan.FromSeconds(60) };
+    }
+
+    public SocketsHttpHandler CreateHandler() => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        UseCookies = false,
+        ConnectCallback = async (context, ct) =>
+        {
+            var port = context.InitialRequestMessage.RequestUri!.Scheme is "https" or "wss" ? HttpsPort : HttpPort;
+            var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+            await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, port), ct);
+            return new NetworkStream(socket, ownsSocket: true);
+        },
+        SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true },
+    };
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
