@@ -1,0 +1,39 @@
+using Paas.Client;
+using Paas.Domain;
+using Paas.Scheduling;
+
+namespace Paas.Controller;
+
+/// <summary>Maps domain records to the API's contract records.</summary>
+internal static class ApiMapper
+{
+    public static UserInfo ToInfo(this User user) => new(user.Username, user.Email, user.IsAdmin, user.CreatedAt);
+
+    public static AppInfo ToInfo(this App app, PaasOptions options, int release, IReadOnlyDictionary<string, int> structure) =>
+        new(app.Name, app.Owner, options.AppUrl(app.Name), release, structure, app.CreatedAt, app.UpdatedAt);
+
+    public static BuildInfo ToInfo(this Build build, string app) =>
+        new(build.Id, app, build.Image, build.Sha, build.ProcessTypes, build.CreatedBy, build.CreatedAt);
+
+    public static ReleaseInfo ToInfo(this Release release, string app, int currentVersion, bool withConfig) =>
+        new(
+            app,
+            release.Version,
+            release.Build?.Id,
+            release.Build?.Image,
+            release.Summary,
+            release.CreatedBy,
+            release.State switch
+            {
+                ReleaseState.Pending => ReleaseStatus.Pending,
+                ReleaseState.Succeeded => ReleaseStatus.Succeeded,
+                _ => ReleaseStatus.Failed,
+            },
+            release.FailureReason,
+            release.Version == currentVersion,
+            release.CreatedAt,
+            withConfig ? release.Config : null);
+
+    public static ProcessInfo ToInfo(this ProcessStatus process) =>
+        new(process.Name, process.Type, process.State.ToString().ToLowerInvariant(), process.Release, process.Command, process.StartedAt);
+}

@@ -1,0 +1,46 @@
+namespace Paas.Controller;
+
+/// <summary>
+/// The platform's settings, bound from the <c>Paas</c> configuration section. The platform executable maps
+/// the environment variables named on each property into this section (environment wins over files).
+/// </summary>
+public sealed class PaasOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Paas";
+
+    /// <summary>Data folder (<c>PAAS_DATA_DIR</c>): the SQLite database, git repositories, registry storage, logs. Default <c>~/.local/share/paas</c>.</summary>
+    public string DataDir { get; set; } = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".local", "share", "paas");
+
+    /// <summary>Port of the controller API and git endpoint (<c>PAAS_API_PORT</c>), default 7000; 0 picks a free port.</summary>
+    public int ApiPort { get; set; } = 7000;
+
+    /// <summary>Router HTTP port (<c>PAAS_HTTP_PORT</c>), default 8080; 0 picks a free port.</summary>
+    public int HttpPort { get; set; } = 8080;
+
+    /// <summary>Router HTTPS port (<c>PAAS_HTTPS_PORT</c>), default 8443; 0 picks a free port.</summary>
+    public int HttpsPort { get; set; } = 8443;
+
+    /// <summary>Integrated registry port (<c>PAAS_REGISTRY_PORT</c>), default 5000; 0 picks a free port.</summary>
+    public int RegistryPort { get; set; } = 5000;
+
+    /// <summary>The platform domain (<c>PAAS_DOMAIN</c>), default <c>localhost</c>: app <c>hello</c> answers at <c>hello.localhost</c>.</summary>
+    public string Domain { get; set; } = "localhost";
+
+    /// <summary>Database (<c>PAAS_DATABASE</c>): empty for the SQLite file in <see cref="DataDir"/>, else a PostgreSQL connection string.</summary>
+    public string? Database { get; set; }
+
+    /// <summary>Address the platform's ports listen on (<c>PAAS_LISTEN_ADDRESS</c>), default <c>127.0.0.1</c>; <c>0.0.0.0</c> for all interfaces.</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>
+    /// Who may register (<c>PAAS_REGISTRATION_MODE</c>): <c>admin_only</c> (default: after the first user, only admins
+    /// register others), <c>enabled</c> (anyone) or <c>disabled</c> (nobody but the first user).
+    /// </summary>
+    public string RegistrationMode { get; set; } = "admin_only";
+
+    /// <summary>The URL apps answer at: <c>http://APP.DOMAIN[:HTTP_PORT]</c>.</summary>
+    /// <param name="app">The app's name.</param>
+    /// <returns>The URL.</returns>
+    public string AppUrl(string app) => HttpPort == 80 ? $"http://{app}.{Domain}" : $"http://{app}.{Domain}:{HttpPort}";
+}

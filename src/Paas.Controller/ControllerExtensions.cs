@@ -1,0 +1,91 @@
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Paas.Client;
+using Paas.Data;
+using Paas.Scheduling;
+
+namespace Paas.Controller;
+
+/// <summary>Registers and maps the controller: the <c>/v2</c> API, its auth, the data layer and the deploy pipeline.</summary>
+public static class ControllerExtensions
+{
+    /// <summary>
+    /// Registers the controller's services: <see cref="PaasOptions"/> bound from the <c>Paas</c> section and validated at
+    /// start-up, the database (SQLite or PostgreSQL per <see cref="PaasOptions.Database"/>) migrated before requests are served,
+    /// token authentication, problem details, OpenAPI, and <see cref="RecordingScheduler"/> as the <see cref="IScheduler"/>
+    /// unless one was registered before (TryAdd).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="configuration">The configuration holding the <c>Paas</c> section.</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddPaasController(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PaasOptions>().Bind(configuration.GetSection(PaasOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PaasOptions>, PaasOptionsValidator>());
+        services.AddPaasData(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<PaasOptions>>().Value;
+            return new PaasDatabase(options.Database, options.DataDir);
+        });
+        services.AddHostedService<DatabaseMigrationService>();
+        services.TryAddSingleton<IScheduler, RecordingScheduler>();
+        services.TryAddSingleton<PasswordHashing>();
+        services.TryAddSingleton<AppAccess>();
+        services.TryAddSingleton<AppLocks>();
+        services.TryAddSingleton<ReleaseService>();
+
+        services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
+            .AddScheme<AuthenticationSchemeOptions, TokenAuthenticationHandler>(TokenAuthenticationHandler.SchemeName, null);
+        services.AddAuthorization();
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemExceptionHandler>();
+        services.ConfigureHttpJsonOptions(o => PaasJson.Configure(o.SerializerOptions));
+        services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
+        services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
+        {
+            document.Info.Title = "paas controller API";
+            document.Info.Description = "The /v2 API of the platform: apps, config, builds, releases, formation, permissions. Authenticate with 'Authorization: token <api token>'.";
+            return Task.CompletedTask;
+        }));
+        return services;
+    }
+
+    /// <summary>
+    /// Adds the controller's middleware and routes to <paramref name="app"/>: problem details for errors and unknown routes,
+    /// authentication, <c>GET /healthz</c>, <c>/openapi/v1.json</c> and every <c>/v2</c> route.
+    /// </summary>
+    /// <param name="app">The web application serving the controller's port.</param>
+    /// <returns><paramref name="app"/>.</returns>
+    public static WebApplication UsePaasController(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapHealthChecks("/healthz");
+        app.MapOpenApi("/openapi/{documentName}.json");
+        app.MapPaasControllerApi();
+        return app;
+    }
+
+    /// <summary>Maps every <c>/v2</c> route of the controller.</summary>
+    /// <param name="endpoints">The route builder.</param>
+    /// <returns><paramref name="endpoints"/>.</returns>
+    public static IEndpointRouteBuilder MapPaasControllerApi(this IEndpointRouteBuilder endpoints)
+    {
+        endpoints.MapAuthApi();
+        endpoints.MapAppsApi();
+        endpoints.MapConfigApi();
+        endpoints.MapBuildsApi();
+        endpoints.MapReleasesApi();
+        endpoints.MapFormationApi();
+        endpoints.MapPermsApi();
+        return endpoints;
+    }
+}

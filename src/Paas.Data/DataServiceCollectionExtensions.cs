@@ -1,0 +1,27 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace Paas.Data;
+
+/// <summary>Registers the data layer.</summary>
+public static class DataServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="PaasDatabase"/> (built by <paramref name="databaseFactory"/>), the migrator and every store, as singletons
+    /// (TryAdd: a host or test may register its own first).
+    /// </summary>
+    /// <param name="services">The service collection.</param>
+    /// <param name="databaseFactory">Makes the database from the container (reads the configured connection string and data folder).</param>
+    /// <returns><paramref name="services"/>.</returns>
+    public static IServiceCollection AddPaasData(this IServiceCollection services, Func<IServiceProvider, PaasDatabase> databaseFactory)
+    {
+        services.TryAddSingleton(databaseFactory);
+        services.TryAddSingleton<DatabaseMigrator>();
+        services.TryAddSingleton<UserStore>();
+        services.TryAddSingleton<AppStore>();
+        services.TryAddSingleton<PermissionStore>();
+        services.TryAddSingleton<FormationStore>();
+        services.TryAddSingleton<LedgerStore>();
+        return services;
+    }
+}

@@ -1,0 +1,69 @@
+using Dapper;
+using Paas.Domain;
+
+namespace Paas.Data;
+
+/// <summary>Who an app is shared with, and in which <see cref="AppRole"/>.</summary>
+public sealed class PermissionStore
+{
+    private readonly PaasDatabase _database;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="database">The database.</param>
+    public PermissionStore(PaasDatabase database)
+    {
+        _database = database;
+    }
+
+    /// <summary>The role a user was given on an app (owners and platform admins are not listed here).</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The role, or null when the app is not shared with the user.</returns>
+    public async Task<AppRole?> FindRoleAsync(string appId, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var role = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT role FROM app_permissions WHERE app_id = @appId AND user_id = @userId", new { appId, userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return role is null ? null : Enum.Parse<AppRole>(role, ignoreCase: true);
+    }
+
+    /// <summary>Lists who an app is shared with, by username.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>(username, role) pairs.</returns>
+    public async Task<IReadOnlyList<(string Username, AppRole Role)>> ListAsync(string appId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            "SELECT u.username, p.role FROM app_permissions p JOIN users u ON u.id = p.user_id WHERE p.app_id = @appId ORDER BY u.username",
+            new { appId },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => (r.Item1, Enum.Parse<AppRole>(r.Item2, ignoreCase: true)))];
+    }
+
+    /// <summary>Shares an app with a user, or changes the user's role.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="role">The role.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task GrantAsync(string appId, string userId, AppRole role, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "INSERT INTO app_permissions (app_id, user_id, role, created_at) VALUES (@appId, @userId, @role, @now) ON CONFLICT (app_id, user_id) DO UPDATE SET role = excluded.role",
+            new { appId, userId, role = role.ToString().ToLowerInvariant(), now = DateTimeOffset.UtcNow },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    /// <summary>Takes a user's access to an app away.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="userId">The user's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the user had access.</returns>
+    public async Task<bool> RevokeAsync(string appId, string userId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM app_permissions WHERE app_id = @appId AND user_id = @userId", new { appId, userId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+    }
+}

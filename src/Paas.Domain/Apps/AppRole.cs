@@ -1,0 +1,17 @@
+namespace Paas.Domain;
+
+/// <summary>
+/// What a user may do with an app. Roles are ordered: each includes the ones below it.
+/// Owners are admins of their apps; platform admins are admins of all apps.
+/// </summary>
+public enum AppRole
+{
+    /// <summary>Read only: info, config, releases, builds, processes, logs.</summary>
+    View = 1,
+
+    /// <summary>View, plus push, config changes, scale, restart, rollback, run.</summary>
+    Deploy = 2,
+
+    /// <summary>Everything, including sharing (perms), transfer and destroy.</summary>
+    Admin = 3,
+}

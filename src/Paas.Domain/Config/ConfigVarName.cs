@@ -1,0 +1,45 @@
+using System.Text.RegularExpressions;
+
+namespace Paas.Domain;
+
+/// <summary>
+/// The rule for config var names: POSIX environment variable names (IEEE Std 1003.1-2017, section 8.1:
+/// letters, digits and '_', not starting with a digit), at most 256 characters. Names the runtime sets
+/// itself for every process (<c>PORT</c>, <c>DYNO</c>, <c>PS</c>, <c>PAAS_*</c>) are refused, as Heroku
+/// refuses to let an app override them.
+/// </summary>
+public static partial class ConfigVarName
+{
+    /// <summary>The longest name, in characters.</summary>
+    public const int MaxLength = 256;
+
+    private static readonly HashSet<string> s_runtime = new(StringComparer.Ordinal) { "PORT", "DYNO", "PS" };
+
+    /// <summary>Checks <paramref name="name"/>.</summary>
+    /// <param name="name">The candidate name.</param>
+    /// <returns>Null when valid, otherwise why not.</returns>
+    public static string? Validate(string? name)
+    {
+        if (string.IsNullOrEmpty(name))
+        {
+            return "a config var name cannot be empty";
+        }
+
+        if (name.Length > MaxLength || !Pattern().IsMatch(name))
+        {
+            return $"'{Shorten(name)}' is not a valid config var name: use letters, digits and '_', not starting with a digit (POSIX environment names)";
+        }
+
+        if (s_runtime.Contains(name) || name.StartsWith("PAAS_", StringComparison.Ordinal))
+        {
+            return $"'{name}' is set by the platform for every process and cannot be changed";
+        }
+
+        return null;
+    }
+
+    private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
+
+    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex Pattern();
+}

@@ -1,0 +1,58 @@
+using System.Text.RegularExpressions;
+
+namespace Paas.Domain;
+
+/// <summary>
+/// The rules for process types: names of letters, digits, '_' and '-' (the Procfile format of the Heroku
+/// buildpack API, lower-cased here so a type is also a valid DNS label part), at most 63 characters;
+/// non-empty single-line commands.
+/// </summary>
+public static partial class ProcessTypes
+{
+    /// <summary>The process type that receives HTTP traffic from the router.</summary>
+    public const string Web = "web";
+
+    /// <summary>The most process types one build may declare.</summary>
+    public const int MaxTypes = 32;
+
+    /// <summary>Checks a process type name.</summary>
+    /// <param name="name">The candidate name.</param>
+    /// <returns>Null when valid, otherwise why not.</returns>
+    public static string? ValidateName(string? name) =>
+        !string.IsNullOrEmpty(name) && name.Length <= 63 && NamePattern().IsMatch(name)
+            ? null
+            : $"'{name}' is not a valid process type: use lower-case letters, digits, '_' and '-', starting with a letter (at most 63 characters)";
+
+    /// <summary>Checks a whole map of process types to commands.</summary>
+    /// <param name="types">Process type to command.</param>
+    /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> listing every problem found.</exception>
+    public static void EnsureValid(IReadOnlyDictionary<string, string> types)
+    {
+        var errors = new List<string>();
+        if (types.Count > MaxTypes)
+        {
+            errors.Add($"{types.Count} process types given; a build may declare at most {MaxTypes}");
+        }
+
+        foreach (var (name, command) in types)
+        {
+            if (ValidateName(name) is { } error)
+            {
+                errors.Add(error);
+            }
+
+            if (string.IsNullOrWhiteSpace(command) || command.Contains('\n', StringComparison.Ordinal) || command.Contains('\0', StringComparison.Ordinal))
+            {
+                errors.Add($"the command of process type '{name}' must be one non-empty line");
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new DomainException(DomainErrorKind.Invalid, string.Join("; ", errors));
+        }
+    }
+
+    [GeneratedRegex("^[a-z][a-z0-9_-]*$", RegexOptions.CultureInvariant)]
+    private static partial Regex NamePattern();
+}

@@ -1,0 +1,68 @@
+using System.Globalization;
+
+namespace Paas.Server;
+
+/// <summary>
+/// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
+/// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
+/// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>. Environment variables override <c>appsettings.json</c>;
+/// command-line <c>--Paas:Key=value</c> overrides both.
+/// </summary>
+public static class PaasEnvironment
+{
+    /// <summary>Environment variable → configuration key.</summary>
+    public static IReadOnlyDictionary<string, string> Variables { get; } = new Dictionary<string, string>(StringComparer.Ordinal)
+    {
+        ["PAAS_DATA_DIR"] = "Paas:DataDir",
+        ["PAAS_API_PORT"] = "Paas:ApiPort",
+        ["PAAS_HTTP_PORT"] = "Paas:HttpPort",
+        ["PAAS_HTTPS_PORT"] = "Paas:HttpsPort",
+        ["PAAS_REGISTRY_PORT"] = "Paas:RegistryPort",
+        ["PAAS_DOMAIN"] = "Paas:Domain",
+        ["PAAS_DATABASE"] = "Paas:Database",
+        ["PAAS_LISTEN_ADDRESS"] = "Paas:ListenAddress",
+        ["PAAS_REGISTRATION_MODE"] = "Paas:RegistrationMode",
+    };
+
+    /// <summary>Adds the variables that are set to <paramref name="configuration"/>.</summary>
+    /// <param name="configuration">The configuration to add them to.</param>
+    /// <param name="environment">Where to read them; defaults to the process environment.</param>
+    /// <returns><paramref name="configuration"/>.</returns>
+    public static IConfigurationBuilder AddPaasEnvironment(this IConfigurationBuilder configuration, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (variable, key) in Variables)
+        {
+            var value = environment is null ? Environment.GetEnvironmentVariable(variable) : environment.GetValueOrDefault(variable);
+            if (value is not null)
+            {
+                values[key] = value;
+            }
+        }
+
+        return configuration.AddInMemoryCollection(values);
+    }
+
+    /// <summary>
+    /// Finds settings that cannot even be read (a port that is not a number), so they can be reported together with
+    /// the validation errors instead of failing alone; each is removed from <paramref name="configuration"/>.
+    /// </summary>
+    /// <param name="configuration">The configuration.</param>
+    /// <returns>One message per unreadable setting, naming its environment variable.</returns>
+    public static IReadOnlyList<string> TakeUnreadable(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        foreach (var (variable, key) in Variables.Where(v => v.Key.EndsWith("_PORT", StringComparison.Ordinal)))
+        {
+            var value = configuration[key];
+            if (value is not null && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+            {
+                errors.Add($"{variable} '{value}' is not a number (a TCP port, 0-65535)");
+                configuration[key] = null;
+            }
+        }
+
+        return errors;
+    }
+}
