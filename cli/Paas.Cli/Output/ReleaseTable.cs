@@ -1,5 +1,5 @@
-using Paas.Client;
 using Paas.Cli.Parsing;
+using Paas.Client;
 
 namespace Paas.Cli.Output;
 

@@ -1,0 +1,118 @@
+using System.Text.Json;
+
+namespace Paas.Cli.Tests.EndToEnd;
+
+/// <summary>
+/// Runs the real <c>paas</c> binary (<c>dotnet paas.dll</c>, HOME in a temp folder) against the real
+/// <c>paasd</c> on loopback: register, create in a git repository, config, releases, rollback, destroy.
+/// </summary>
+public sealed class CliEndToEndTests : IAsyncLifetime
+{
+    private PaasdProcess? _paasd;
+    private string _home = "";
+    private string _repo = "";
+
+    private static CancellationToken Cancel => TestContext.Current.CancellationToken;
+
+    private string Url => _paasd!.Url.AbsoluteUri.TrimEnd('/');
+
+    public async ValueTask InitializeAsync()
+    {
+        _home = Directory.CreateTempSubdirectory("paas-e2e-home-").FullName;
+        _repo = Directory.CreateTempSubdirectory("paas-e2e-repo-").FullName;
+        _paasd = await PaasdProcess.StartAsync(Cancel);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_paasd is not null)
+        {
+            await _paasd.DisposeAsync();
+        }
+
+        Directory.Delete(_home, recursive: true);
+        Directory.Delete(_repo, recursive: true);
+    }
+
+    [Fact]
+    public async Task Register_create_config_releases_rollback_and_destroy()
+    {
+        var register = await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        Assert.Contains("Logged in as alice", register);
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(_home, ".paas", "config.json")));
+        }
+
+        Assert.Equal("alice\n", await PaasOk(_home, "whoami"));
+
+        await GitOk("init", "-q", "-b", "master");
+        var create = await PaasOk(_repo, "create", "hello");
+        Assert.Contains("Creating hello... done", create);
+        Assert.Contains($"{Url}/hello.git", create);
+        Assert.Equal($"{Url}/hello.git", (await GitOk("remote", "get-url", "paas")).Trim());
+        Assert.Contains("git:credentials", await GitOk("config", "--get-all", $"credential.{Url}.helper"));
+
+        // From here on the app comes from the `paas` git remote.
+        Assert.Contains("Setting A, B and restarting hello... done, v2", await PaasOk(_repo, "config:set", "A=1", "B=2"));
+        Assert.Contains("Unsetting B and restarting hello... done, v3", await PaasOk(_repo, "config:unset", "B"));
+        Assert.Equal("=== hello Config Vars\nA: 1\n", await PaasOk(_repo, "config"));
+        Assert.Equal("1\n", await PaasOk(_repo, "config:get", "A"));
+
+        var releases = Lines(await PaasOk(_repo, "releases"));
+        Assert.StartsWith("=== hello Releases", releases[0]);
+        Assert.Equal(["v3", "v2", "v1"], releases.Skip(1).Select(l => l.Split(' ')[0]));
+        Assert.Contains("alice", releases[1]);
+
+        Assert.Contains("Rolling back hello to v2... done, v4", await PaasOk(_repo, "rollback", "v2"));
+        releases = Lines(await PaasOk(_repo, "releases"));
+        Assert.StartsWith("v4 ", releases[1]);
+        Assert.Contains("rolled back to v2", releases[1]);
+        Assert.Equal("=== hello Config Vars\nA: 1\nB: 2\n", await PaasOk(_repo, "config"));
+
+        using (var json = JsonDocument.Parse(await PaasOk(_repo, "releases:info", "v4", "--json")))
+        {
+            Assert.Equal(4, json.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal("2", json.RootElement.GetProperty("config").GetProperty("B").GetString());
+        }
+
+        var refused = await Paas(_repo, "apps:destroy", "--confirm", "nope");
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith("paas: ", refused.Error);
+
+        Assert.Contains("Destroying hello", await PaasOk(_repo, "apps:destroy", "--confirm", "hello"));
+        Assert.Equal(1, (await Paas(_home, "apps:info", "-a", "hello")).ExitCode);
+        Assert.NotEqual(0, (await Git("remote", "get-url", "paas")).ExitCode);
+    }
+
+    private async Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
+        await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel);
+
+    private async Task<string> PaasOk(string workingDirectory, params string[] args)
+    {
+        var (code, output, error) = await Paas(workingDirectory, args);
+        Assert.True(code == 0, $"paas {string.Join(' ', args)} exited {code}\nstdout: {output}\nstderr: {error}\npaasd log:\n{_paasd!.Log}");
+        return output;
+    }
+
+    private Task<(int ExitCode, string Out, string Error)> Git(params string[] args) =>
+        ChildProcess.RunAsync("git", args, _repo, Environment(), Cancel);
+
+    private async Task<string> GitOk(params string[] args)
+    {
+        var (code, output, error) = await Git(args);
+        Assert.True(code == 0, $"git {string.Join(' ', args)} exited {code}: {error}");
+        return output;
+    }
+
+    private Dictionary<string, string?> Environment() => new()
+    {
+        ["HOME"] = _home,
+        ["PAAS_URL"] = null,
+        ["PAAS_TOKEN"] = null,
+        ["GIT_CONFIG_NOSYSTEM"] = "1",
+        ["TZ"] = "UTC",
+    };
+
+    private static string[] Lines(string text) => text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+}
