@@ -1,0 +1,34 @@
+using System.Net.WebSockets;
+using System.Text;
+using Paas.Router.Routing;
+using Paas.Router.Tests.Infrastructure;
+
+namespace Paas.Router.Tests.Forwarding;
+
+public sealed class WebSocketTests
+{
+    [Theory]
+    [InlineData("ws")]
+    [InlineData("wss")]
+    public async Task A_websocket_echoes_through_the_router(string scheme)
+    {
+        await using var backend = await Backend.StartAsync("A");
+        await using var router = await RouterServer.StartAsync(new RouteTable([new AppRoute("alpha", [], [new RouteEndpoint(backend.Address, "web.1")])], []));
+        using var invoker = new HttpMessageInvoker(router.CreateHandler());
+        using var socket = new ClientWebSocket();
+        var ct = TestContext.Current.CancellationToken;
+
+        await socket.ConnectAsync(new Uri($"{scheme}://alpha.paas.test/ws"), invoker, ct);
+        var buffer = new byte[1024];
+        for (var i = 0; i < 5; i++)
+        {
+            var message = Encoding.UTF8.GetBytes($"message {i}");
+            await socket.SendAsync(message, WebSocketMessageType.Text, true, ct);
+            var received = await socket.ReceiveAsync(buffer, ct);
+            Assert.Equal($"message {i}", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        }
+
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+        Assert.Equal(WebSocketState.Closed, socket.State);
+    }
+}

@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Paas.Router.Hosting;
+
+namespace Paas.Router.Tests.Hosting;
+
+public sealed class RouterOptionsTests
+{
+    [Fact]
+    public void Every_bad_setting_is_reported_at_once()
+    {
+        using var services = Build(new()
+        {
+            ["Paas:Router:HttpPort"] = "70000",
+            ["Paas:Router:Domain"] = "not a domain",
+            ["Paas:Router:ConnectTimeout"] = "00:00:00",
+            ["Paas:Router:ListenAddress"] = "somewhere",
+        });
+
+        var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RouterOptions>>().Value);
+
+        Assert.Equal(4, error.Failures.Count());
+    }
+
+    [Fact]
+    public void Flat_platform_keys_win_over_the_section()
+    {
+        using var services = Build(new()
+        {
+            ["Paas:Router:HttpPort"] = "1000",
+            ["PAAS_HTTP_PORT"] = "8081",
+            ["PAAS_HTTPS_PORT"] = "8444",
+            ["PAAS_DOMAIN"] = "paas.example.com",
+        });
+
+        var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
+
+        Assert.Equal(8081, options.HttpPort);
+        Assert.Equal(8444, options.HttpsPort);
+        Assert.Equal("paas.example.com", options.Domain);
+        Assert.Equal(TimeSpan.FromSeconds(30), options.FirstByteTimeout);
+    }
+
+    private static ServiceProvider Build(Dictionary<string, string?> settings)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
+        return new ServiceCollection().AddPaasRouter(configuration).BuildServiceProvider();
+    }
+}

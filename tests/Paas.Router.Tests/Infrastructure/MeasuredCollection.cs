@@ -1,0 +1,8 @@
+namespace Paas.Router.Tests.Infrastructure;
+
+/// <summary>Tests that measure the process (allocations, working set) run alone.</summary>
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class MeasuredCollection
+{
+    public const string Name = "Measured";
+}
