@@ -21,7 +21,7 @@ namespace Paas.Router.Forwarding;
 /// </summary>
 internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
 {
-    private static readonly UriCreationOptions s_rawUri = new() { DangerousDisablePathAndQueryCanonicalization = true };
+    private static readonly UriCreationOptions RawUriOptions = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
     public async ValueTask<ForwardResult> SendAsync(HttpContext context, ForwardRequest request)
     {
@@ -69,7 +69,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
         var message = new HttpRequestMessage
         {
             Method = HttpMethod.Parse(incoming.Method),
-            RequestUri = new Uri(request.DestinationPrefix + target, in s_rawUri),
+            RequestUri = new Uri(request.DestinationPrefix + target, in RawUriOptions),
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };

@@ -5,28 +5,28 @@ namespace Paas.Router.Pipeline;
 /// <summary>The HTML pages the router answers with itself, rendered once. They name no host or app (nothing echoed from the request).</summary>
 internal static class ErrorPages
 {
-    private static readonly byte[] s_unknownHost = Render("No such app",
+    private static readonly byte[] UnknownHostPage = Render("No such app",
         "There is no app at this address. Check the spelling of the address, or add this domain to your app with <code>paas domains:add</code>.");
 
-    private static readonly byte[] s_noWebProcess = Render("Application not running",
+    private static readonly byte[] NoWebProcessPage = Render("Application not running",
         "This app has no web process running. If you own it, start one with <code>paas scale web=1</code> and check <code>paas logs</code>.");
 
-    private static readonly byte[] s_maintenance = Render("Down for maintenance",
+    private static readonly byte[] MaintenancePage = Render("Down for maintenance",
         "This app is undergoing maintenance right now. Please check back in a little while.");
 
-    private static readonly byte[] s_badGateway = Render("Application error",
+    private static readonly byte[] BadGatewayPage = Render("Application error",
         "The app did not answer this request properly: it may have crashed or be restarting. Try again in a moment; if you own it, check <code>paas logs</code>.");
 
-    private static readonly byte[] s_timeout = Render("Application timed out",
+    private static readonly byte[] TimeoutPage = Render("Application timed out",
         "The app took too long to answer this request. Try again in a moment; if you own it, check <code>paas logs</code> for slow requests.");
 
     public static byte[] For(RouterFailure failure) => failure switch
     {
-        RouterFailure.UnknownHost => s_unknownHost,
-        RouterFailure.NoWebProcess => s_noWebProcess,
-        RouterFailure.Maintenance => s_maintenance,
-        RouterFailure.ConnectTimeout or RouterFailure.RequestTimeout or RouterFailure.IdleTimeout => s_timeout,
-        _ => s_badGateway,
+        RouterFailure.UnknownHost => UnknownHostPage,
+        RouterFailure.NoWebProcess => NoWebProcessPage,
+        RouterFailure.Maintenance => MaintenancePage,
+        RouterFailure.ConnectTimeout or RouterFailure.RequestTimeout or RouterFailure.IdleTimeout => TimeoutPage,
+        _ => BadGatewayPage,
     };
 
     private static byte[] Render(string title, string text) => Encoding.UTF8.GetBytes(

@@ -16,7 +16,7 @@ namespace Paas.Router.Tests.Infrastructure;
 /// <summary>A tiny app process on 127.0.0.1:0: the thing behind the router.</summary>
 public sealed class Backend : IAsyncDisposable
 {
-    private static readonly byte[] s_chunk = CreateChunk();
+    private static readonly byte[] Chunk = CreateChunk();
     private readonly WebApplication _app;
     private int _requests;
 
@@ -80,8 +80,8 @@ public sealed class Backend : IAsyncDisposable
             var left = bytes;
             while (left > 0)
             {
-                var n = (int)Math.Min(left, s_chunk.Length);
-                await context.Response.Body.WriteAsync(s_chunk.AsMemory(0, n));
+                var n = (int)Math.Min(left, Chunk.Length);
+                await context.Response.Body.WriteAsync(Chunk.AsMemory(0, n));
                 left -= n;
             }
         });
