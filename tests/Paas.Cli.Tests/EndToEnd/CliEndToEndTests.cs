@@ -53,26 +53,31 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal($"{Url}/hello.git", (await GitOk("remote", "get-url", "paas")).Trim());
         Assert.Contains("git:credentials", await GitOk("config", "--get-all", $"credential.{Url}.helper"));
 
-        // From here on the app comes from the `paas` git remote.
-        Assert.Contains("Setting A, B and restarting hello... done, v2", await PaasOk(_repo, "config:set", "A=1", "B=2"));
-        Assert.Contains("Unsetting B and restarting hello... done, v3", await PaasOk(_repo, "config:unset", "B"));
+        // From here on the app comes from the `paas` git remote. A rollback needs a release with a build
+        // (the platform refuses to roll back to one without), so deploy an image first: v2.
+        Assert.Contains("to hello... done, v2", await PaasOk(_repo, "pull", "registry.local/hello:1", "--procfile", "web: ./server --port $PORT"));
+        Assert.Contains("registry.local/hello:1", await PaasOk(_repo, "builds"));
+        Assert.Contains("Setting A, B and restarting hello... done, v3", await PaasOk(_repo, "config:set", "A=1", "B=2"));
+        Assert.Contains("Unsetting B and restarting hello... done, v4", await PaasOk(_repo, "config:unset", "B"));
         Assert.Equal("=== hello Config Vars\nA: 1\n", await PaasOk(_repo, "config"));
         Assert.Equal("1\n", await PaasOk(_repo, "config:get", "A"));
 
         var releases = Lines(await PaasOk(_repo, "releases"));
         Assert.StartsWith("=== hello Releases", releases[0]);
-        Assert.Equal(["v3", "v2", "v1"], releases.Skip(1).Select(l => l.Split(' ')[0]));
-        Assert.Contains("alice", releases[1]);
+        Assert.Equal(["v4", "v3", "v2", "v1"], releases.Skip(1).Select(l => l.Split(' ')[0]));
+        Assert.All(releases.Skip(1), l => Assert.Contains("  alice  ", l));
 
-        Assert.Contains("Rolling back hello to v2... done, v4", await PaasOk(_repo, "rollback", "v2"));
+        Assert.Contains("Rolling back hello to v2... done, v5", await PaasOk(_repo, "rollback", "v2"));
         releases = Lines(await PaasOk(_repo, "releases"));
-        Assert.StartsWith("v4 ", releases[1]);
+        Assert.StartsWith("v5 ", releases[1]);
         Assert.Contains("rolled back to v2", releases[1]);
-        Assert.Equal("=== hello Config Vars\nA: 1\nB: 2\n", await PaasOk(_repo, "config"));
+        Assert.Equal("=== hello Config Vars\n", await PaasOk(_repo, "config"));
 
-        using (var json = JsonDocument.Parse(await PaasOk(_repo, "releases:info", "v4", "--json")))
+        Assert.Contains("Rolling back hello to v3... done, v6", await PaasOk(_repo, "releases:rollback", "v3"));
+        Assert.Equal("=== hello Config Vars\nA: 1\nB: 2\n", await PaasOk(_repo, "config"));
+        using (var json = JsonDocument.Parse(await PaasOk(_repo, "releases:info", "v6", "--json")))
         {
-            Assert.Equal(4, json.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal(6, json.RootElement.GetProperty("version").GetInt32());
             Assert.Equal("2", json.RootElement.GetProperty("config").GetProperty("B").GetString());
         }
 
