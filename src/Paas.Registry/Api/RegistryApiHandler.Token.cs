@@ -86,7 +86,7 @@ internal sealed partial class RegistryApiHandler
         var (token, expiresIn, issuedAt) = tokens.Issue(principal, granted);
         RegistryLog.TokenIssued(logger, principal.Name, string.Join(' ', granted.Select(g => $"{g.Type}:{g.Name}:{string.Join(',', g.Actions)}")));
         context.Response.Headers.CacheControl = "no-store";
-        var body = new TokenResponse(token, token, expiresIn, issuedAt.ToString("O", System.Globalization.CultureInfo.InvariantCulture));
+        var body = new TokenResponse(token, token, expiresIn, issuedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", System.Globalization.CultureInfo.InvariantCulture));
         await context.Response.WriteAsJsonAsync(body, RegistryJsonContext.Default.TokenResponse, "application/json", ct).ConfigureAwait(false);
     }
 }
