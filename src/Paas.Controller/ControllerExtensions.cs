@@ -1,9 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
+using Microsoft.AspNetCore.DataProtection.Repositories;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Paas.Client;
 using Paas.Data;
@@ -33,6 +36,9 @@ public static class ControllerExtensions
             return new PaasDatabase(options.Database, options.DataDir);
         });
         services.AddHostedService<DatabaseMigrationService>();
+        // ASP.NET's data protection (pulled in by authentication) keeps its keys in the data folder, not in ~/.aspnet.
+        services.AddOptions<KeyManagementOptions>().Configure<IOptions<PaasOptions>>((keys, options) =>
+            keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(options.Value.DataDir, "keys")), NullLoggerFactory.Instance));
         services.TryAddSingleton<IScheduler, RecordingScheduler>();
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<AppAccess>();

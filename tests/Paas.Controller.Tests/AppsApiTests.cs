@@ -1,0 +1,109 @@
+using System.Net;
+using Paas.Client;
+using Paas.Testing;
+using Xunit;
+
+namespace Paas.Controller.Tests;
+
+public sealed class AppsApiTests
+{
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task Create_list_info_and_destroy(string backend)
+    {
+        await using var platform = await TestPlatform.StartAsync(backend);
+        var (alice, _) = await platform.UserAsync("alice");
+
+        var hello = await (await alice.Post("/v2/apps", new AppCreateRequest("hello"))).Read<AppInfo>(HttpStatusCode.Created);
+        Assert.Equal("alice", hello.Owner);
+        Assert.Equal(1, hello.Release);
+        Assert.StartsWith("http://hello.localhost:", hello.Url, StringComparison.Ordinal);
+
+        var random = await (await alice.Post("/v2/apps", new AppCreateRequest())).Read<AppInfo>(HttpStatusCode.Created);
+        Assert.Matches("^[a-z]+-[a-z]+-[0-9]{4}$", random.Name);
+
+        var list = await alice.Get<PagedList<AppInfo>>("/v2/apps");
+        Assert.Equal(2, list.Count);
+
+        var releases = await alice.Get<PagedList<ReleaseInfo>>("/v2/apps/hello/releases");
+        var v1 = Assert.Single(releases.Results);
+        Assert.Equal("alice created initial release", v1.Summary);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("/v2/apps/hello")).StatusCode);
+        await (await alice.GetAsync("/v2/apps/hello")).Problem(HttpStatusCode.NotFound, "no app named 'hello'");
+        Assert.Contains("destroy hello", platform.Scheduler.Calls);
+    }
+
+    [Theory]
+    [InlineData("Hello", "lower-case")]
+    [InlineData("-hello", "starting with a letter")]
+    [InlineData("hello-", "not ending with a dash")]
+    [InlineData("1hello", "starting with a letter")]
+    [InlineData("hello_world", "lower-case letters, digits and dashes")]
+    [InlineData("abcdefghijabcdefghijabcdefghijk", "at most 30")]
+    [InlineData("registry", "reserved")]
+    [InlineData("../etc", "not a valid app name")]
+    public async Task Bad_names_are_refused(string name, string reason)
+    {
+        await using var platform = await TestPlatform.StartAsync();
+        var (alice, _) = await platform.UserAsync("alice");
+        await (await alice.Post("/v2/apps", new AppCreateRequest(name))).Problem(HttpStatusCode.BadRequest, reason);
+    }
+
+    [Fact]
+    public async Task A_taken_name_is_a_conflict()
+    {
+        await using var platform = await TestPlatform.StartAsync();
+        var (alice, _) = await platform.UserAsync("alice");
+        await (await alice.Post("/v2/apps", new AppCreateRequest("hello"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await alice.Post("/v2/apps", new AppCreateRequest("hello"))).Problem(HttpStatusCode.Conflict, "taken");
+    }
+
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task Someone_elses_app_is_forbidden_until_shared(string backend)
+    {
+        await using var platform = await TestPlatform.StartAsync(backend, new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        var (alice, _) = await platform.UserAsync("alice");
+        var (bob, _) = await platform.UserAsync("bob");
+        await (await bob.Post("/v2/apps", new AppCreateRequest("bobs-app"))).Read<AppInfo>(HttpStatusCode.Created);
+
+        // alice is the first user, so an admin: she sees everything. carol is not.
+        var (carol, _) = await platform.UserAsync("carol");
+        await (await carol.GetAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden, "you do not have access to bobs-app");
+        await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Problem(HttpStatusCode.Forbidden);
+        await (await carol.DeleteAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden);
+        Assert.Empty((await carol.Get<PagedList<AppInfo>>("/v2/apps")).Results);
+
+        await (await bob.Post("/v2/apps/bobs-app/perms", new PermissionCreateRequest("carol", "view"))).Read<PermissionInfo>(HttpStatusCode.Created);
+        Assert.Single((await carol.Get<PagedList<AppInfo>>("/v2/apps")).Results);
+        await carol.Get<AppInfo>("/v2/apps/bobs-app");
+        await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Problem(HttpStatusCode.Forbidden, "your role on bobs-app is view; this needs deploy");
+
+        await (await bob.Post("/v2/apps/bobs-app/perms", new PermissionCreateRequest("carol", "deploy"))).Read<PermissionInfo>(HttpStatusCode.Created);
+        await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Read<ConfigInfo>(HttpStatusCode.Created);
+        await (await carol.DeleteAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden, "this needs admin");
+
+        Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync("/v2/apps/bobs-app/perms/carol")).StatusCode);
+        await (await carol.GetAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden);
+
+        await alice.Get<AppInfo>("/v2/apps/bobs-app");
+    }
+
+    [Fact]
+    public async Task Transfer_gives_the_app_to_another_user()
+    {
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        await platform.UserAsync("admin");
+        var (bob, _) = await platform.UserAsync("bob");
+        var (carol, _) = await platform.UserAsync("carol");
+        await (await bob.Post("/v2/apps", new AppCreateRequest("moving"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps/moving/transfer", new AppTransferRequest("nobody"))).Problem(HttpStatusCode.BadRequest, "no user named 'nobody'");
+        var moved = await (await bob.Post("/v2/apps/moving/transfer", new AppTransferRequest("carol"))).Read<AppInfo>();
+        Assert.Equal("carol", moved.Owner);
+        await (await bob.GetAsync("/v2/apps/moving")).Problem(HttpStatusCode.Forbidden);
+        await carol.Get<AppInfo>("/v2/apps/moving");
+    }
+}
