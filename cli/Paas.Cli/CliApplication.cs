@@ -70,9 +70,11 @@ internal static class CliApplication
         }
         catch (PaasApiException e)
         {
-            var hint = e.StatusCode == HttpStatusCode.Unauthorized && parse.CommandResult.Command.Name is not ("login" or "register")
-                ? " Run `paas login` to log in again."
-                : "";
+            var hint = e.StatusCode == HttpStatusCode.Unauthorized
+                && parse.CommandResult.Command.Name is not ("login" or "register")
+                && !e.Message.Contains("login", StringComparison.OrdinalIgnoreCase)
+                    ? " Run `paas login` to log in again."
+                    : "";
             return await FailAsync(context, e.Message + hint, ExitCodes.Failed);
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

@@ -6,7 +6,7 @@ namespace Paas.Cli.Tests.EndToEnd;
 internal static class ChildProcess
 {
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(
-        string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken)
+        string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?> environment, CancellationToken cancellationToken, string stdin = "")
     {
         var start = new ProcessStartInfo(fileName)
         {
@@ -34,6 +34,7 @@ internal static class ChildProcess
         }
 
         using var process = Process.Start(start)!;
+        await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);

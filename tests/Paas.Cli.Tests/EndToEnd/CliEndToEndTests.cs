@@ -53,6 +53,13 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal($"{Url}/hello.git", (await GitOk("remote", "get-url", "paas")).Trim());
         Assert.Contains("git:credentials", await GitOk("config", "--get-all", $"credential.{Url}.helper"));
 
+        // git asks paas for the platform's credentials (what `git push paas master` will do).
+        var host = _paasd!.Url.Authority;
+        var fill = await ChildProcess.RunAsync("git", ["credential", "fill"], _repo, Environment(), Cancel, $"protocol=http\nhost={host}\npath=hello.git\n\n");
+        Assert.True(fill.ExitCode == 0, fill.Error);
+        Assert.Contains("username=alice\n", fill.Out);
+        Assert.Contains("password=paas_", fill.Out);
+
         // From here on the app comes from the `paas` git remote. A rollback needs a release with a build
         // (the platform refuses to roll back to one without), so deploy an image first: v2.
         Assert.Contains("to hello... done, v2", await PaasOk(_repo, "pull", "registry.local/hello:1", "--procfile", "web: ./server --port $PORT"));
