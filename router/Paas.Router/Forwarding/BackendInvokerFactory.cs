@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Sockets;
 
 namespace Paas.Router.Forwarding;
@@ -6,7 +5,7 @@ namespace Paas.Router.Forwarding;
 /// <summary>
 /// The one <see cref="HttpMessageInvoker"/> to every backend: pooled keep-alive connections, no proxy, cookies,
 /// redirects, decompression or trace headers, and a connect callback that applies each app's connect timeout
-/// and measures the connect time for the router log line.
+/// (a per-app override travels in the request options).
 /// </summary>
 internal static class BackendInvokerFactory
 {
@@ -29,7 +28,6 @@ internal static class BackendInvokerFactory
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(state?.ConnectTimeout ?? defaultTimeout);
-        var start = Stopwatch.GetTimestamp();
         try
         {
             await socket.ConnectAsync(context.DnsEndPoint, timeout.Token);
@@ -37,11 +35,6 @@ internal static class BackendInvokerFactory
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             socket.Dispose();
-            if (state is not null)
-            {
-                state.ConnectTimedOut = true;
-            }
-
             throw new TimeoutException($"No connection to {context.DnsEndPoint.Host}:{context.DnsEndPoint.Port} within the connect timeout.");
         }
         catch
@@ -50,7 +43,6 @@ internal static class BackendInvokerFactory
             throw;
         }
 
-        state?.RecordConnect(start);
         return new NetworkStream(socket, ownsSocket: true);
     }
 }

@@ -1,27 +1,35 @@
-using System.Diagnostics;
-
 namespace Paas.Router.Forwarding;
 
 /// <summary>
-/// Per-attempt state shared by the forwarder, the request body content and the connect callback (through
-/// <see cref="HttpRequestMessage.Options"/>): one timer (a cancellation source re-armed as the exchange moves
-/// from connect/first byte to streaming) and what happened.
+/// Per-attempt state shared by the forwarder and the request body content: one cancellation source and what
+/// happened. Timing is cheap on the hot path: marking activity only stores a timestamp; the single timer is
+/// armed once and, when it fires early (because activity moved the deadline), re-arms itself for the rest.
 /// </summary>
 internal sealed class ForwardState : IDisposable
 {
+    /// <summary>Set on the backend request only when an app overrides the connect timeout (read by the connect callback).</summary>
     public static readonly HttpRequestOptionsKey<ForwardState> Key = new("paas.router.forward");
 
-    private readonly TimeSpan _firstByte;
-    private readonly TimeSpan _idle;
+    private readonly long _firstByteMs;
+    private readonly long _idleMs;
+    private readonly Timer _timer;
+    private long _deadline;
+    private long _scheduledAt;
+    private volatile bool _idleTiming;
     private volatile bool _responseStarted;
 
     public ForwardState(TimeSpan connect, TimeSpan firstByte, TimeSpan idle, CancellationToken requestAborted)
     {
         ConnectTimeout = connect;
-        _firstByte = firstByte;
-        _idle = idle;
-        Timer = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
-        Timer.CancelAfter(firstByte + connect);
+        _firstByteMs = (long)firstByte.TotalMilliseconds;
+        _idleMs = (long)idle.TotalMilliseconds;
+        var window = _firstByteMs;
+        _deadline = Environment.TickCount64 + window;
+        _scheduledAt = _deadline;
+        Timer = requestAborted.CanBeCanceled
+            ? CancellationTokenSource.CreateLinkedTokenSource(requestAborted)
+            : new CancellationTokenSource();
+        _timer = new Timer(static s => ((ForwardState)s!).OnTimer(), this, window, Timeout.Infinite);
     }
 
     /// <summary>Cancelled when the active timeout expires or the client goes away.</summary>
@@ -29,25 +37,18 @@ internal sealed class ForwardState : IDisposable
 
     public TimeSpan ConnectTimeout { get; }
 
-    public long ConnectMilliseconds { get; set; }
-
-    public bool ConnectTimedOut { get; set; }
-
     public bool RequestBodyStarted { get; set; }
 
     public bool ClientBodyFailed { get; set; }
 
-    /// <summary>Set when an idle timer was armed last, so a cancellation reads as an idle timeout.</summary>
-    public bool IdlePhase { get; private set; }
+    /// <summary>True once an idle window (body or upgraded stream) is being timed, so a cancellation reads as idle.</summary>
+    public bool IdlePhase => _idleTiming;
 
-    public void RecordConnect(long startTimestamp) =>
-        ConnectMilliseconds = (long)Stopwatch.GetElapsedTime(startTimestamp).TotalMilliseconds;
-
-    /// <summary>Re-arms the idle timer after activity on a body or an upgraded stream.</summary>
+    /// <summary>Activity on a body or an upgraded stream: the idle window restarts.</summary>
     public void Touch()
     {
-        IdlePhase = true;
-        Timer.CancelAfter(_idle);
+        _idleTiming = true;
+        MoveDeadline(_idleMs);
     }
 
     /// <summary>The request body is fully sent: the first-byte window starts now (as Heroku's 30 s window does).</summary>
@@ -55,8 +56,8 @@ internal sealed class ForwardState : IDisposable
     {
         if (!_responseStarted)
         {
-            IdlePhase = false;
-            Timer.CancelAfter(_firstByte);
+            _idleTiming = false;
+            MoveDeadline(_firstByteMs);
         }
     }
 
@@ -67,5 +68,56 @@ internal sealed class ForwardState : IDisposable
         Touch();
     }
 
-    public void Dispose() => Timer.Dispose();
+    /// <summary>Makes the timer fire within <paramref name="delay"/> (used to wind down an upgraded connection).</summary>
+    public void ExpireAfter(TimeSpan delay) => MoveDeadline((long)delay.TotalMilliseconds);
+
+    public void Dispose()
+    {
+        _timer.Dispose();
+        Timer.Dispose();
+    }
+
+    /// <summary>Sets the deadline <paramref name="fromNowMs"/> ahead; the timer is only touched when the deadline comes earlier than scheduled.</summary>
+    private void MoveDeadline(long fromNowMs)
+    {
+        var deadline = Environment.TickCount64 + fromNowMs;
+        Volatile.Write(ref _deadline, deadline);
+        if (deadline < Volatile.Read(ref _scheduledAt))
+        {
+            Volatile.Write(ref _scheduledAt, deadline);
+            Reschedule(fromNowMs);
+        }
+    }
+
+    private void Reschedule(long fromNowMs)
+    {
+        try
+        {
+            _timer.Change(fromNowMs, Timeout.Infinite);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt is over.
+        }
+    }
+
+    private void OnTimer()
+    {
+        var left = Volatile.Read(ref _deadline) - Environment.TickCount64;
+        if (left > 0)
+        {
+            Volatile.Write(ref _scheduledAt, Environment.TickCount64 + left);
+            Reschedule(left);
+            return;
+        }
+
+        try
+        {
+            Timer.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The attempt finished as the timer fired.
+        }
+    }
 }

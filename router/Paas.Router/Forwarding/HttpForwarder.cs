@@ -19,7 +19,7 @@ namespace Paas.Router.Forwarding;
 /// 4. stream the body (or, on 101, pump both directions of the upgraded connection) with the idle timeout;
 /// 5. copy trailers.
 /// </summary>
-internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
+internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan defaultConnectTimeout) : IHttpForwarder, IDisposable
 {
     private static readonly UriCreationOptions RawUriOptions = new() { DangerousDisablePathAndQueryCanonicalization = true };
 
@@ -37,7 +37,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            return new ForwardResult(ClassifySendFailure(e, state, context), state.ConnectMilliseconds, 0, e);
+            return new ForwardResult(ClassifySendFailure(e, state, context), 0, 0, e);
         }
 
         using (response)
@@ -59,7 +59,9 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
         }
     }
 
-    private static HttpRequestMessage CreateRequest(HttpContext context, ForwardRequest request, ForwardState state, bool isUpgrade)
+    public void Dispose() => invoker.Dispose();
+
+    private HttpRequestMessage CreateRequest(HttpContext context, ForwardRequest request, ForwardState state, bool isUpgrade)
     {
         var incoming = context.Request;
         var rawTarget = context.Features.Get<IHttpRequestFeature>()?.RawTarget;
@@ -73,7 +75,10 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
             Version = HttpVersion.Version11,
             VersionPolicy = HttpVersionPolicy.RequestVersionOrLower,
         };
-        message.Options.Set(ForwardState.Key, state);
+        if (request.Timeouts.Connect != defaultConnectTimeout)
+        {
+            message.Options.Set(ForwardState.Key, state);
+        }
 
         if (!isUpgrade && context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
         {
@@ -162,7 +167,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
             return ForwarderError.ClientAborted;
         }
 
-        if (state.ConnectTimedOut || e.InnerException is TimeoutException)
+        if (e.InnerException is TimeoutException)
         {
             return ForwarderError.ConnectTimeout;
         }
@@ -217,7 +222,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException)
         {
-            return new ForwardResult(ForwarderError.ResponseBodyFailed, state.ConnectMilliseconds, 0, e);
+            return new ForwardResult(ForwarderError.ResponseBodyFailed, 0, 0, e);
         }
 
         while (true)
@@ -234,12 +239,12 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
                 var error = context.RequestAborted.IsCancellationRequested ? ForwarderError.ClientAborted
                     : e is OperationCanceledException ? ForwarderError.IdleTimeout
                     : ForwarderError.ResponseBodyFailed;
-                return new ForwardResult(error, state.ConnectMilliseconds, bytes, e);
+                return new ForwardResult(error, 0, bytes, e);
             }
 
             if (read == 0)
             {
-                return new ForwardResult(ForwarderError.None, state.ConnectMilliseconds, bytes);
+                return new ForwardResult(ForwarderError.None, 0, bytes);
             }
 
             writer.Advance(read);
@@ -251,12 +256,12 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
             }
             catch (Exception e) when (e is OperationCanceledException or IOException or InvalidOperationException)
             {
-                return new ForwardResult(ForwarderError.ClientAborted, state.ConnectMilliseconds, bytes, e);
+                return new ForwardResult(ForwarderError.ClientAborted, 0, bytes, e);
             }
 
             if (flush.IsCanceled || flush.IsCompleted)
             {
-                return new ForwardResult(ForwarderError.ClientAborted, state.ConnectMilliseconds, bytes);
+                return new ForwardResult(ForwarderError.ClientAborted, 0, bytes);
             }
         }
     }
@@ -285,7 +290,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException)
         {
-            return new ForwardResult(ForwarderError.BackendClosed, state.ConnectMilliseconds, 0, e);
+            return new ForwardResult(ForwarderError.BackendClosed, 0, 0, e);
         }
 
         await using (backend)
@@ -297,13 +302,13 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker) : IHttpForwarder
             if (!state.Timer.IsCancellationRequested)
             {
                 // One side closed: let the other finish what is in flight, then both close.
-                state.Timer.CancelAfter(TimeSpan.FromSeconds(1));
+                state.ExpireAfter(TimeSpan.FromSeconds(1));
             }
 
             var sent = await toClient;
             await toBackend;
             var error = state.IdlePhase && state.Timer.IsCancellationRequested && first.Result < 0 ? ForwarderError.IdleTimeout : ForwarderError.None;
-            return new ForwardResult(error, state.ConnectMilliseconds, Math.Max(sent, 0));
+            return new ForwardResult(error, 0, Math.Max(sent, 0));
         }
     }
 

@@ -43,7 +43,7 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<IHttpForwarder>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
-            return new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout));
+            return new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout), o.ConnectTimeout);
         });
         services.TryAddSingleton<RouterPipeline>();
         services.TryAddSingleton<TlsCertificateSelector>();

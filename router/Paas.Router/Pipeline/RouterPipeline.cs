@@ -54,7 +54,8 @@ internal sealed class RouterPipeline(
             return;
         }
 
-        var requestId = RequestIds.KeepOrCreate(context.Request.Headers["X-Request-Id"].Count == 1 ? context.Request.Headers["X-Request-Id"].ToString() : null);
+        var incomingId = context.Request.Headers["X-Request-Id"];
+        var requestId = RequestIds.KeepOrCreate(incomingId.Count == 1 ? incomingId.ToString() : null);
 
         // 2. Gate
         if (app.Route.Maintenance)

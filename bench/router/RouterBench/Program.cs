@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Paas.Router.Hosting;
+using Paas.Router.Routing;
+
+// Usage: RouterBench backend PORT
+//        RouterBench router PORT BACKEND_PORT DATA_DIR
+var mode = args.Length > 0 ? args[0] : string.Empty;
+var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
+var builder = WebApplication.CreateSlimBuilder();
+builder.Logging.ClearProviders();
+builder.Logging.SetMinimumLevel(LogLevel.Warning);
+// Socket transport knobs for experiments: ROUTERBENCH_IOQUEUE=N, ROUTERBENCH_WAITFORDATA=0, ROUTERBENCH_INLINE=1.
+builder.WebHost.UseSockets(o =>
+{
+    if (int.TryParse(Environment.GetEnvironmentVariable("ROUTERBENCH_IOQUEUE"), CultureInfo.InvariantCulture, out var queues))
+    {
+        o.IOQueueCount = queues;
+    }
+
+    if (Environment.GetEnvironmentVariable("ROUTERBENCH_WAITFORDATA") == "0")
+    {
+        o.WaitForDataBeforeAllocatingBuffer = false;
+    }
+
+    if (Environment.GetEnvironmentVariable("ROUTERBENCH_INLINE") == "1")
+    {
+        o.UnsafePreferInlineScheduling = true;
+    }
+});
+
+switch (mode)
+{
+    case "backend":
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var backend = builder.Build();
+        var body = Encoding.ASCII.GetBytes("Hello, World!");
+        backend.Run(context =>
+        {
+            context.Response.ContentType = "text/plain";
+            context.Response.ContentLength = body.Length;
+            return context.Response.Body.WriteAsync(body, 0, body.Length);
+        });
+        await backend.RunAsync();
+        break;
+
+    case "router":
+        var backendPort = int.Parse(args[2], CultureInfo.InvariantCulture);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Paas:Router:HttpPort"] = port.ToString(CultureInfo.InvariantCulture),
+            ["Paas:Router:HttpsPort"] = "-1",
+            ["Paas:Router:ListenAddress"] = "127.0.0.1",
+            ["Paas:Router:Domain"] = "bench.test",
+            ["Paas:Router:DataDirectory"] = args[3],
+        });
+        builder.Services.AddPaasRouter(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(k => k.ListenPaasRouter());
+        var router = builder.Build();
+        router.UsePaasRouter();
+        router.Services.GetRequiredService<RouteTableStore>().Update(new RouteTable(
+            [new AppRoute("bench", [], [new RouteEndpoint($"127.0.0.1:{backendPort}", "web.1")])], []));
+        await router.RunAsync();
+        break;
+
+    default:
+        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR");
+        return 2;
+}
+
+return 0;
