@@ -1,9 +1,7 @@
-using System.Buffers;
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Paas.Oci;
 using Paas.Registry.Auth;
-using Paas.Registry.Storage;
 
 namespace Paas.Registry.Api;
 
@@ -67,29 +65,34 @@ internal sealed partial class RegistryApiHandler
         }
     }
 
-    /// <summary>The download hot path: file → pooled 1 MiB buffer → response body.</summary>
+    /// <summary>
+    /// The download hot path: the file is read straight into the response pipe's memory (no
+    /// intermediate buffer), 256 KiB at a time, flushing after each read so the socket drains while
+    /// the next read runs.
+    /// </summary>
     private static async Task SendAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BlobStreamPump.BufferSize);
-        try
+        const int chunk = 256 * 1024;
+        await response.StartAsync(cancellationToken).ConfigureAwait(false);
+        var writer = response.BodyWriter;
+        var remaining = length;
+        while (remaining > 0)
         {
-            await response.StartAsync(cancellationToken).ConfigureAwait(false);
-            var remaining = length;
-            while (remaining > 0)
+            var memory = writer.GetMemory(chunk);
+            var want = (int)Math.Min(Math.Min(memory.Length, chunk), remaining);
+            var read = await source.ReadAsync(memory[..want], cancellationToken).ConfigureAwait(false);
+            if (read == 0)
             {
-                var read = await source.ReadAsync(buffer.AsMemory(0, (int)Math.Min(buffer.Length, remaining)), cancellationToken).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    break;
-                }
-
-                await response.Body.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                remaining -= read;
+                break;
             }
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
+
+            writer.Advance(read);
+            remaining -= read;
+            var flush = await writer.FlushAsync(cancellationToken).ConfigureAwait(false);
+            if (flush.IsCanceled || flush.IsCompleted)
+            {
+                break;
+            }
         }
     }
 

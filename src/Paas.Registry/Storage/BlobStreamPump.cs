@@ -14,15 +14,20 @@ internal static class BlobStreamPump
     /// <summary>1 MiB: large enough that syscalls and hash calls are amortised, small enough to pool.</summary>
     public const int BufferSize = 1 << 20;
 
+    /// <summary>Bytes written between two writeback kicks when the file will be fsync-ed.</summary>
+    private const int WritebackInterval = 8 << 20;
+
     /// <summary>
     /// Copies <paramref name="source"/> to <paramref name="file"/> from <paramref name="fileOffset"/>,
     /// feeding <paramref name="hash"/>. <paramref name="written"/> counts bytes that are both written and
     /// hashed, so after a failure the file can be truncated to <c>fileOffset + written</c> and the hash
-    /// still matches the file.
+    /// still matches the file. With <paramref name="startWriteback"/>, writeback to disk is started every
+    /// 8 MiB so the final fsync has little left to do.
     /// </summary>
-    public static async Task CopyAsync(Stream source, SafeFileHandle file, long fileOffset, IncrementalHash hash, CopyProgress written, CancellationToken cancellationToken)
+    public static async Task CopyAsync(Stream source, SafeFileHandle file, long fileOffset, IncrementalHash hash, CopyProgress written, bool startWriteback, CancellationToken cancellationToken)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        long kicked = 0;
         try
         {
             while (true)
@@ -36,6 +41,12 @@ internal static class BlobStreamPump
                 RandomAccess.Write(file, buffer.AsSpan(0, filled), fileOffset + written.Bytes);
                 hash.AppendData(buffer, 0, filled);
                 written.Bytes += filled;
+                if (startWriteback && written.Bytes - kicked >= WritebackInterval)
+                {
+                    Writeback.Start(file, fileOffset + kicked, written.Bytes - kicked);
+                    kicked = written.Bytes;
+                }
+
                 if (filled < buffer.Length)
                 {
                     // FillAsync only returns a partial buffer at the end of the stream.

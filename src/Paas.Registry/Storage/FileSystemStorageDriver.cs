@@ -61,7 +61,7 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
             using (var hash = IncrementalHash.CreateHash(algorithm == Digest.Sha512 ? HashAlgorithmName.SHA512 : HashAlgorithmName.SHA256))
             {
                 var progress = new CopyProgress();
-                await BlobStreamPump.CopyAsync(content, handle, 0, hash, progress, cancellationToken).ConfigureAwait(false);
+                await BlobStreamPump.CopyAsync(content, handle, 0, hash, progress, _fsync, cancellationToken).ConfigureAwait(false);
                 actual = Digest.FromHash(algorithm, hash.GetHashAndReset());
                 size = progress.Bytes;
                 if (_fsync)
@@ -169,7 +169,7 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
             var progress = new CopyProgress();
             try
             {
-                await BlobStreamPump.CopyAsync(content, handle, start, state.Hash!, progress, cancellationToken).ConfigureAwait(false);
+                await BlobStreamPump.CopyAsync(content, handle, start, state.Hash!, progress, _fsync, cancellationToken).ConfigureAwait(false);
             }
             catch
             {
