@@ -97,7 +97,11 @@ internal sealed partial class RegistryApiHandler(
         }
 
         context.Response.ContentType = "application/json";
-        await context.Response.WriteAsync("{}", context.RequestAborted).ConfigureAwait(false);
+        context.Response.ContentLength = 2;
+        if (HttpMethods.IsGet(context.Request.Method))
+        {
+            await context.Response.WriteAsync("{}", context.RequestAborted).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Authenticates and authorizes; on refusal writes 401 or 403 and returns null.</summary>

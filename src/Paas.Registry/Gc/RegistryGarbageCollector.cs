@@ -8,7 +8,7 @@ namespace Paas.Registry.Gc;
 /// <summary>
 /// Mark and sweep over the storage driver, as <c>paasd registry gc</c> runs it: mark every manifest
 /// linked into any repository (tagged or not), its config and layers and, for an index, its child
-/// manifests; then sweep blobs not marked. Dry run by default.
+/// manifests; then sweep blobs not marked, and upload sessions abandoned for more than a day. Dry run by default.
 /// </summary>
 /// <remarks>
 /// Blobs younger than the minimum age are spared, so an image being pushed (layers uploaded, manifest
@@ -58,16 +58,31 @@ public sealed class RegistryGarbageCollector(IRegistryStorageDriver storage, Tim
             bytes += blob.Size;
         }
 
+        var abandoned = new List<string>();
+        var uploadCutoff = time.GetUtcNow() - TimeSpan.FromDays(1);
+        await foreach (var upload in storage.ListUploadsAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (upload.StartedAt < uploadCutoff)
+            {
+                abandoned.Add(upload.Id);
+            }
+        }
+
         if (!dryRun)
         {
             foreach (var digest in unreferenced)
             {
                 await storage.DeleteBlobAsync(digest, cancellationToken).ConfigureAwait(false);
             }
+
+            foreach (var id in abandoned)
+            {
+                await storage.CancelUploadAsync(id, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         RegistryLog.GarbageCollected(_logger, dryRun ? "dry run" : "delete", unreferenced.Count, bytes);
-        return new GarbageCollectionResult(dryRun, unreferenced, bytes, marked.Count, young);
+        return new GarbageCollectionResult(dryRun, unreferenced, bytes, marked.Count, young, abandoned.Count);
     }
 
     private async Task MarkAsync(Digest digest, string mediaType, HashSet<Digest> marked, CancellationToken cancellationToken)

@@ -133,7 +133,14 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
         await state.Lock.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            return ReadUpload(id);
+            var upload = ReadUpload(id);
+            if (upload is null && state.Hash is null)
+            {
+                // Unknown id: do not keep a lock object for it.
+                _uploads.TryRemove(new KeyValuePair<string, UploadState>(id, state));
+            }
+
+            return upload;
         }
         finally
         {
