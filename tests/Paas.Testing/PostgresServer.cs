@@ -14,9 +14,9 @@ namespace Paas.Testing;
 /// </summary>
 public static class PostgresServer
 {
-    private static readonly SemaphoreSlim s_gate = new(1, 1);
-    private static string? s_adminConnectionString;
-    private static string? s_unavailable;
+    private static readonly SemaphoreSlim Gate = new(1, 1);
+    private static string? _adminConnectionString;
+    private static string? _unavailable;
 
     /// <summary>Creates an empty database and returns its connection string; skips the test when PostgreSQL is not installed (fails under CI).</summary>
     /// <returns>An Npgsql connection string.</returns>
@@ -36,35 +36,35 @@ public static class PostgresServer
 
     private static async Task<string> EnsureStartedAsync()
     {
-        await s_gate.WaitAsync();
+        await Gate.WaitAsync();
         try
         {
-            if (s_adminConnectionString is not null)
+            if (_adminConnectionString is not null)
             {
-                return s_adminConnectionString;
+                return _adminConnectionString;
             }
 
-            if (s_unavailable is null)
+            if (_unavailable is null)
             {
                 var given = Environment.GetEnvironmentVariable("PAAS_TEST_POSTGRES");
-                s_adminConnectionString = !string.IsNullOrEmpty(given) ? given : await StartClusterAsync();
-                if (s_adminConnectionString is not null)
+                _adminConnectionString = !string.IsNullOrEmpty(given) ? given : await StartClusterAsync();
+                if (_adminConnectionString is not null)
                 {
-                    return s_adminConnectionString;
+                    return _adminConnectionString;
                 }
             }
 
             if (Environment.GetEnvironmentVariable("CI") == "true")
             {
-                Assert.Fail($"PostgreSQL is required in CI: {s_unavailable}");
+                Assert.Fail($"PostgreSQL is required in CI: {_unavailable}");
             }
 
-            Assert.Skip(s_unavailable!);
+            Assert.Skip(_unavailable!);
             return "";
         }
         finally
         {
-            s_gate.Release();
+            Gate.Release();
         }
     }
 
@@ -75,7 +75,7 @@ public static class PostgresServer
             : null;
         if (bin is null)
         {
-            s_unavailable = "PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin/initdb): run scripts/install-deps.sh";
+            _unavailable = "PostgreSQL server binaries are not installed (/usr/lib/postgresql/*/bin/initdb): run scripts/install-deps.sh";
             return null;
         }
 

@@ -7,7 +7,7 @@ namespace Paas.Controller;
 /// <summary>Checks <see cref="PaasOptions"/> at start-up and reports every problem at once, naming the environment variable to fix.</summary>
 internal sealed class PaasOptionsValidator : IValidateOptions<PaasOptions>
 {
-    private static readonly string[] s_modes = ["admin_only", "enabled", "disabled"];
+    private static readonly string[] Modes = ["admin_only", "enabled", "disabled"];
 
     public ValidateOptionsResult Validate(string? name, PaasOptions options)
     {
@@ -32,9 +32,9 @@ internal sealed class PaasOptionsValidator : IValidateOptions<PaasOptions>
             errors.Add($"PAAS_LISTEN_ADDRESS '{options.ListenAddress}' is not an IP address (e.g. 127.0.0.1 or 0.0.0.0)");
         }
 
-        if (!s_modes.Contains(options.RegistrationMode))
+        if (!Modes.Contains(options.RegistrationMode))
         {
-            errors.Add($"PAAS_REGISTRATION_MODE '{options.RegistrationMode}' is not one of {string.Join(", ", s_modes)}");
+            errors.Add($"PAAS_REGISTRATION_MODE '{options.RegistrationMode}' is not one of {string.Join(", ", Modes)}");
         }
 
         CheckDataDir(errors, options.DataDir);

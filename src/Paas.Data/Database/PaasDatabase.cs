@@ -10,7 +10,7 @@ namespace Paas.Data;
 /// between SQLite and PostgreSQL. Thread-safe; register one per process.
 /// </summary>
 /// <remarks>
-/// SQLite runs in WAL mode with foreign keys on; its transactions begin IMMEDIATE, so writers are
+/// SQLite runs in WAL mode (synchronous=NORMAL) with foreign keys on; its transactions begin IMMEDIATE, so writers are
 /// serialized and wait (up to <see cref="BusyTimeoutSeconds"/>) instead of failing with SQLITE_BUSY.
 /// PostgreSQL connections are pooled by Npgsql.
 /// </remarks>
@@ -19,9 +19,10 @@ public sealed class PaasDatabase : IDisposable
     /// <summary>How long a SQLite writer waits for the write lock, in seconds.</summary>
     public const int BusyTimeoutSeconds = 30;
 
-    private static int s_initialized;
+    private static int _initialized;
     private readonly string _connectionString;
     private readonly NpgsqlDataSource? _dataSource;
+    private int _walEnabled;
 
     /// <summary>Opens the database named by <paramref name="connectionString"/>.</summary>
     /// <param name="connectionString">
@@ -74,6 +75,14 @@ public sealed class PaasDatabase : IDisposable
 
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+        if (Interlocked.Exchange(ref _walEnabled, 1) == 0)
+        {
+            // WAL is a property of the database file: set once, it stays. Readers then never wait for the writer.
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL").ConfigureAwait(false);
+        }
+
+        // With WAL, NORMAL syncs at checkpoints: a crash of the process loses nothing, a power cut may lose the last commits.
+        await connection.ExecuteAsync("PRAGMA synchronous=NORMAL").ConfigureAwait(false);
         return connection;
     }
 
@@ -116,7 +125,7 @@ public sealed class PaasDatabase : IDisposable
 
     private static void EnsureInitialized()
     {
-        if (Interlocked.Exchange(ref s_initialized, 1) == 0)
+        if (Interlocked.Exchange(ref _initialized, 1) == 0)
         {
             SQLitePCL.Batteries.Init();
             SqlMapper.AddTypeHandler(new DateTimeOffsetHandler());

@@ -12,14 +12,14 @@ public static partial class AppName
     /// <summary>The longest app name, in characters (as on Deis Workflow and Heroku).</summary>
     public const int MaxLength = 30;
 
-    private static readonly HashSet<string> s_reserved = new(StringComparer.Ordinal)
+    private static readonly HashSet<string> ReservedNames = new(StringComparer.Ordinal)
     {
         "api", "admin", "auth", "builder", "controller", "dashboard", "default", "git", "healthz",
         "kube-system", "localhost", "paas", "registry", "router", "status", "system", "v2", "www",
     };
 
     /// <summary>The reserved names, which no app may take.</summary>
-    public static IReadOnlyCollection<string> Reserved => s_reserved;
+    public static IReadOnlyCollection<string> Reserved => ReservedNames;
 
     /// <summary>Checks <paramref name="name"/> against the rule.</summary>
     /// <param name="name">The candidate name.</param>
@@ -41,7 +41,7 @@ public static partial class AppName
             return $"'{name}' is not a valid app name: use lower-case letters, digits and dashes, starting with a letter and not ending with a dash";
         }
 
-        if (s_reserved.Contains(name))
+        if (ReservedNames.Contains(name))
         {
             return $"'{name}' is reserved by the platform; choose another name";
         }

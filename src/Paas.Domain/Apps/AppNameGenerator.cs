@@ -6,7 +6,7 @@ namespace Paas.Domain;
 /// </summary>
 public sealed class AppNameGenerator
 {
-    private static readonly string[] s_adjectives =
+    private static readonly string[] Adjectives =
     [
         "amber", "ancient", "autumn", "bold", "brave", "bright", "calm", "clever", "cosmic", "crimson",
         "daring", "dawn", "eager", "fancy", "fierce", "gentle", "golden", "happy", "hidden", "jolly",
@@ -15,7 +15,7 @@ public sealed class AppNameGenerator
         "swift", "tidy", "twilight", "vast", "vivid", "warm", "wild", "wise", "young", "zesty",
     ];
 
-    private static readonly string[] s_nouns =
+    private static readonly string[] Nouns =
     [
         "badger", "beacon", "brook", "canyon", "cedar", "comet", "coral", "crane", "delta", "dune",
         "ember", "falcon", "fern", "fjord", "forest", "galaxy", "glacier", "harbor", "hawk", "heron",
@@ -36,5 +36,5 @@ public sealed class AppNameGenerator
     /// <summary>Returns a new random name; the caller checks it is not taken and asks again if it is.</summary>
     /// <returns>A name such as <c>brave-otter-4821</c>.</returns>
     public string Next() =>
-        $"{s_adjectives[_random.Next(s_adjectives.Length)]}-{s_nouns[_random.Next(s_nouns.Length)]}-{_random.Next(1000, 10000)}";
+        $"{Adjectives[_random.Next(Adjectives.Length)]}-{Nouns[_random.Next(Nouns.Length)]}-{_random.Next(1000, 10000)}";
 }

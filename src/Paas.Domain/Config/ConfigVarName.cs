@@ -13,7 +13,7 @@ public static partial class ConfigVarName
     /// <summary>The longest name, in characters.</summary>
     public const int MaxLength = 256;
 
-    private static readonly HashSet<string> s_runtime = new(StringComparer.Ordinal) { "PORT", "DYNO", "PS" };
+    private static readonly HashSet<string> RuntimeNames = new(StringComparer.Ordinal) { "PORT", "DYNO", "PS" };
 
     /// <summary>Checks <paramref name="name"/>.</summary>
     /// <param name="name">The candidate name.</param>
@@ -30,7 +30,7 @@ public static partial class ConfigVarName
             return $"'{Shorten(name)}' is not a valid config var name: use letters, digits and '_', not starting with a digit (POSIX environment names)";
         }
 
-        if (s_runtime.Contains(name) || name.StartsWith("PAAS_", StringComparison.Ordinal))
+        if (RuntimeNames.Contains(name) || name.StartsWith("PAAS_", StringComparison.Ordinal))
         {
             return $"'{name}' is set by the platform for every process and cannot be changed";
         }

@@ -1,0 +1,30 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the platform and its tests use. Idempotent: does nothing when all are present.
+#   git                 the builder's smart HTTP server side and the client tests push with
+#   postgresql          production database; tests start throwaway clusters
+#   slapd, ldap-utils   LDAP/Active Directory sign-in tests
+#   skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests
+#   docker-registry, nginx, wrk, hey        peers and load generators for bench/
+#   jq, curl            scripts
+set -euo pipefail
+
+packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap docker-registry nginx wrk hey jq curl ca-certificates)
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+
+if ((${#missing[@]})); then
+  echo "-----> Installing ${missing[*]}"
+  sudo=""
+  [[ $(id -u) -eq 0 ]] || sudo="sudo"
+  $sudo apt-get update -qq
+  # slapd asks debconf questions; answer them with defaults.
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if ! command -v dotnet >/dev/null; then
+  echo "paas: the .NET SDK 10 is required (dotnet on PATH); this machine kind ships it." >&2
+  exit 1
+fi

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the whole test suite: installs what the tests need, checks formatting against .editorconfig, builds with
+# warnings as errors, and runs every test project. Tests start the real servers they need themselves (Kestrel on
+# 127.0.0.1, a throwaway PostgreSQL cluster, slapd, docker-registry...). Ends with one line: "N passed, N failed, N skipped".
+set -uo pipefail
+cd "$(dirname "$0")/.."
+
+scripts/install-deps.sh || exit 1
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+echo "-----> Restoring"
+dotnet restore Platform.sln --nologo -v q || exit 1
+
+echo "-----> Checking formatting (dotnet format --verify-no-changes)"
+if ! dotnet format Platform.sln --verify-no-changes --no-restore -v q; then
+  echo "formatting differs from .editorconfig: run 'dotnet format Platform.sln' and commit" >&2
+  exit 1
+fi
+
+echo "-----> Building"
+dotnet build Platform.sln --no-restore --nologo -v q -clp:ErrorsOnly || exit 1
+
+echo "-----> Testing"
+log=$(mktemp)
+dotnet test Platform.sln --no-build --nologo 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+
+# Sum the per-project summaries ("Passed!  - Failed:     0, Passed:    44, Skipped:     0, ...").
+read -r passed failed skipped < <(grep -E '^(Passed|Failed)!' "$log" | sed -E 's/.*Failed: *([0-9]+), Passed: *([0-9]+), Skipped: *([0-9]+).*/\2 \1 \3/' \
+  | awk '{p+=$1; f+=$2; s+=$3} END {print p+0, f+0, s+0}')
+rm -f "$log"
+if [[ $status -ne 0 && $failed -eq 0 ]]; then failed=1; fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"
