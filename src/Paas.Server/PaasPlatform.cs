@@ -54,7 +54,16 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddPaasController(builder.Configuration);
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
-            var options = kestrel.ApplicationServices.GetRequiredService<IOptions<PaasOptions>>().Value;
+            PaasOptions options;
+            try
+            {
+                options = kestrel.ApplicationServices.GetRequiredService<IOptions<PaasOptions>>().Value;
+            }
+            catch (OptionsValidationException)
+            {
+                return; // reported below with every other error; the platform is not started
+            }
+
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.ApiPort);
         });
 
@@ -68,7 +77,11 @@ public sealed class PaasPlatform : IAsyncDisposable
             errors.AddRange(e.Failures);
         }
 
-        controller.UsePaasController();
+        if (errors.Count == 0)
+        {
+            controller.UsePaasController();
+        }
+
         return (new PaasPlatform(controller), errors);
     }
 

@@ -1,0 +1,42 @@
+using Paas.Server;
+using Xunit;
+
+namespace Paas.Controller.Tests;
+
+public sealed class StartupConfigurationTests
+{
+    [Fact]
+    public async Task Bad_settings_are_all_reported_before_anything_starts()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "paas-cfg-" + Guid.NewGuid().ToString("N")[..8]);
+        var environment = new Dictionary<string, string?>
+        {
+            ["Paas:DataDir"] = dir,
+            ["Paas:ApiPort"] = "seven-thousand",
+            ["Paas:HttpPort"] = "70000",
+            ["Paas:HttpsPort"] = "9000",
+            ["Paas:RegistryPort"] = "9000",
+            ["Paas:Domain"] = "not a domain!",
+            ["Paas:ListenAddress"] = "everywhere",
+            ["Paas:RegistrationMode"] = "sometimes",
+            ["Paas:Database"] = "Host=;Port=notaport",
+        };
+        var (platform, errors) = PaasPlatform.Create([], environment);
+        await platform.DisposeAsync();
+
+        string[] expected =
+        [
+            "PAAS_API_PORT 'seven-thousand' is not a number",
+            "PAAS_HTTP_PORT 70000 is not a TCP port",
+            "PAAS_HTTPS_PORT and PAAS_REGISTRY_PORT are all 9000",
+            "PAAS_DOMAIN 'not a domain!' is not a DNS name",
+            "PAAS_LISTEN_ADDRESS 'everywhere' is not an IP address",
+            "PAAS_REGISTRATION_MODE 'sometimes' is not one of",
+            "PAAS_DATABASE",
+        ];
+        foreach (var fragment in expected)
+        {
+            Assert.Contains(errors, e => e.Contains(fragment, StringComparison.Ordinal));
+        }
+    }
+}
