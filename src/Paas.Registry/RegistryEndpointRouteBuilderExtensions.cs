@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Paas.Registry.Api;
@@ -19,9 +20,9 @@ public static class RegistryEndpointRouteBuilderExtensions
     /// <returns><paramref name="endpoints"/>.</returns>
     public static IEndpointRouteBuilder MapRegistryApi(this IEndpointRouteBuilder endpoints)
     {
-        var handler = endpoints.ServiceProvider.GetRequiredService<RegistryApiHandler>();
-        endpoints.Map("/v2", handler.HandleAsync).WithDisplayName("OCI registry /v2");
-        endpoints.Map("/v2/{**path}", handler.HandleAsync).WithDisplayName("OCI registry /v2/...");
+        static Task Handle(HttpContext context) => context.RequestServices.GetRequiredService<RegistryApiHandler>().HandleAsync(context);
+        endpoints.Map("/v2", Handle).WithDisplayName("OCI registry /v2");
+        endpoints.Map("/v2/{**path}", Handle).WithDisplayName("OCI registry /v2/...");
         return endpoints;
     }
 }

@@ -17,13 +17,15 @@ public static class RegistryServiceCollectionExtensions
     /// after) wins: <see cref="RegistryOptions"/> bound from the <c>Registry</c> section of
     /// <paramref name="config"/> and validated at start-up; the filesystem <see cref="IRegistryStorageDriver"/>;
     /// <see cref="RegistryGarbageCollector"/>; and deny-all defaults for <see cref="IRegistryCredentialValidator"/>
-    /// and <see cref="IRegistryAccessPolicy"/>, which the platform replaces with its users, tokens and permissions.
+    /// and <see cref="IRegistryAccessPolicy"/>, which the platform replaces with its users, tokens and permissions
+    /// (singleton or scoped: they are resolved per request).
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="config">Configuration holding a <c>Registry</c> section, or null for defaults.</param>
     /// <returns><paramref name="services"/>.</returns>
     public static IServiceCollection AddPaasRegistry(this IServiceCollection services, IConfiguration? config = null)
     {
+        services.AddLogging();
         var options = services.AddOptions<RegistryOptions>();
         if (config is not null)
         {
@@ -41,8 +43,9 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IRegistryCredentialValidator, DenyAllCredentialValidator>();
         services.TryAddSingleton<IRegistryAccessPolicy, DenyAllAccessPolicy>();
         services.TryAddSingleton<RegistryTokenService>();
-        services.TryAddSingleton<RegistryAuthenticator>();
-        services.TryAddSingleton<RegistryApiHandler>();
+        // Scoped, so the platform's validator and policy may be scoped (a database connection per request).
+        services.TryAddScoped<RegistryAuthenticator>();
+        services.TryAddScoped<RegistryApiHandler>();
         services.TryAddSingleton<RegistryGarbageCollector>();
         return services;
     }

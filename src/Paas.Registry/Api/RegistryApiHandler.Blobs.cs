@@ -72,14 +72,14 @@ internal sealed partial class RegistryApiHandler
     /// </summary>
     private static async Task SendAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
     {
-        const int chunk = 256 * 1024;
+        const int Chunk = 256 * 1024;
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
         var writer = response.BodyWriter;
         var remaining = length;
         while (remaining > 0)
         {
-            var memory = writer.GetMemory(chunk);
-            var want = (int)Math.Min(Math.Min(memory.Length, chunk), remaining);
+            var memory = writer.GetMemory(Chunk);
+            var want = (int)Math.Min(Math.Min(memory.Length, Chunk), remaining);
             var read = await source.ReadAsync(memory[..want], cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {

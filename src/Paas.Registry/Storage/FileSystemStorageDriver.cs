@@ -460,6 +460,11 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
             // rename(2) replaces atomically; a concurrent identical upload publishes the same bytes.
             File.Move(source, target, overwrite: true);
         }
+        else
+        {
+            // Pushed again: make it young, so a garbage collection running now spares it until its manifest arrives.
+            TryTouch(target);
+        }
 
         var info = new FileInfo(target);
         return new BlobInfo(digest, size, info.Exists ? info.LastWriteTimeUtc : DateTimeOffset.UtcNow);
@@ -554,6 +559,20 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
         finally
         {
             TryDelete(temp);
+        }
+    }
+
+    private static void TryTouch(string path)
+    {
+        try
+        {
+            File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
         }
     }
 

@@ -12,11 +12,11 @@ namespace Paas.Registry.Storage;
 internal static partial class Writeback
 {
     private const uint SyncFileRangeWrite = 2;
-    private static bool s_unavailable = !OperatingSystem.IsLinux();
+    private static bool _unavailable = !OperatingSystem.IsLinux();
 
     public static void Start(SafeFileHandle handle, long offset, long count)
     {
-        if (s_unavailable || count <= 0)
+        if (_unavailable || count <= 0)
         {
             return;
         }
@@ -27,7 +27,7 @@ internal static partial class Writeback
         }
         catch (Exception ex) when (ex is DllNotFoundException or EntryPointNotFoundException)
         {
-            s_unavailable = true;
+            _unavailable = true;
         }
     }
 
