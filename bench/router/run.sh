@@ -9,19 +9,25 @@
 # This VM's figures swing by +-30% from one run to the next, so the three targets are measured ROUNDS times,
 # interleaved, and the median of each is reported (each round's figures are printed too).
 #
-# The router host runs with DOTNET_TieredCompilation=0 (override with ROUTER_DOTNET_ENV): on a saturated
-# single core the tier-1 rejit starves and the router would be measured on unoptimized code for minutes.
+# The router host runs with (override with ROUTER_DOTNET_ENV):
+#   DOTNET_TieredCompilation=0  on a saturated single core the tier-1 rejit starves: without this the router
+#                               is measured on unoptimized code for minutes;
+#   DOTNET_GCgen0size=0x2000000 a 32 MB gen0 budget: fewer gen0 collections at this request rate;
+#   ROUTERBENCH_IOQUEUE=0       Kestrel sends from the thread pool instead of a dedicated I/O queue thread
+#                               (one thread hop less per response on one core).
+# nginx runs NGINX_WORKERS (default 1) worker processes; access logs are off on both sides.
 #
 # Knobs (environment): DURATION=10s WARMUP=3s ROUNDS=3 THREADS=2 CONNECTIONS=64 LOAD_CPUS=0 PROXY_CPUS=1
 #                      BACKEND_PORT=18181 ROUTER_PORT=18182 NGINX_PORT=18183
-#                      ROUTER_DOTNET_ENV="DOTNET_TieredCompilation=0"
+#                      NGINX_WORKERS=1 ROUTER_DOTNET_ENV="..."
 set -euo pipefail
 cd "$(dirname "$0")"
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 ROUNDS=${ROUNDS:-3}
-ROUTER_DOTNET_ENV=${ROUTER_DOTNET_ENV:-DOTNET_TieredCompilation=0}
+ROUTER_DOTNET_ENV=${ROUTER_DOTNET_ENV:-DOTNET_TieredCompilation=0 DOTNET_GCgen0size=0x2000000 ROUTERBENCH_IOQUEUE=0}
+NGINX_WORKERS=${NGINX_WORKERS:-1}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
 LOAD_CPUS=${LOAD_CPUS:-0}
@@ -64,7 +70,7 @@ PIDS+=($!)
 
 mkdir -p "$TMP/nginx/logs"
 cat >"$TMP/nginx/nginx.conf" <<NGINX
-worker_processes 1;
+worker_processes $NGINX_WORKERS;
 daemon off;
 pid $TMP/nginx/nginx.pid;
 error_log $TMP/nginx/logs/error.log warn;

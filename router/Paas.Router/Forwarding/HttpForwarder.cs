@@ -26,9 +26,16 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan default
     public async ValueTask<ForwardResult> SendAsync(HttpContext context, ForwardRequest request)
     {
         var upgradeFeature = context.Features.Get<IHttpUpgradeFeature>();
-        var isUpgrade = upgradeFeature is { IsUpgradableRequest: true };
+        var connectFeature = context.Features.Get<IHttpExtendedConnectFeature>();
+        var isWebSocketConnect = connectFeature is { IsExtendedConnect: true }
+            && string.Equals(connectFeature.Protocol, "websocket", StringComparison.OrdinalIgnoreCase);
+        var isUpgrade = isWebSocketConnect || upgradeFeature is { IsUpgradableRequest: true };
         using var state = new ForwardState(request.Timeouts.Connect, request.Timeouts.FirstByte, request.Timeouts.Idle, context.RequestAborted);
         using var message = CreateRequest(context, request, state, isUpgrade);
+        if (isWebSocketConnect)
+        {
+            ToWebSocketUpgrade(message);
+        }
 
         HttpResponseMessage response;
         try
@@ -43,10 +50,18 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan default
         using (response)
         {
             state.ResponseStarted();
-            CopyResponseHeaders(context, response, isUpgrade);
+            CopyResponseHeaders(context, response, isUpgrade && !isWebSocketConnect);
             if (isUpgrade && response.StatusCode == HttpStatusCode.SwitchingProtocols)
             {
-                return await PumpUpgradedAsync(context, upgradeFeature!, response, state);
+                if (isWebSocketConnect)
+                {
+                    // RFC 8441: the HTTP/2 stream is accepted with 200; the HTTP/1.1 handshake headers stay on the backend hop.
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Response.Headers.Remove(HeaderNames.SecWebSocketAccept);
+                    return await PumpUpgradedAsync(response, state, () => connectFeature!.AcceptAsync());
+                }
+
+                return await PumpUpgradedAsync(response, state, () => new ValueTask<Stream>(upgradeFeature!.UpgradeAsync()));
             }
 
             var result = await CopyResponseBodyAsync(context, response, state);
@@ -279,14 +294,28 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan default
         }
     }
 
-    private static async ValueTask<ForwardResult> PumpUpgradedAsync(HttpContext context, IHttpUpgradeFeature upgrade, HttpResponseMessage response, ForwardState state)
+    /// <summary>
+    /// A WebSocket over HTTP/2 (extended CONNECT, RFC 8441) goes to the backend as an HTTP/1.1 upgrade
+    /// (RFC 6455 section 4.1): GET with <c>Upgrade: websocket</c> and a fresh <c>Sec-WebSocket-Key</c>.
+    /// </summary>
+    private static void ToWebSocketUpgrade(HttpRequestMessage message)
+    {
+        message.Method = HttpMethod.Get;
+        message.Headers.Remove(HeaderNames.Upgrade);
+        message.Headers.TryAddWithoutValidation(HeaderNames.Upgrade, "websocket");
+        Span<byte> key = stackalloc byte[16];
+        System.Security.Cryptography.RandomNumberGenerator.Fill(key);
+        message.Headers.TryAddWithoutValidation(HeaderNames.SecWebSocketKey, Convert.ToBase64String(key));
+    }
+
+    private static async ValueTask<ForwardResult> PumpUpgradedAsync(HttpResponseMessage response, ForwardState state, Func<ValueTask<Stream>> accept)
     {
         Stream backend;
         Stream client;
         try
         {
             backend = await response.Content.ReadAsStreamAsync(state.Timer.Token);
-            client = await upgrade.UpgradeAsync();
+            client = await accept();
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException or IOException or InvalidOperationException)
         {

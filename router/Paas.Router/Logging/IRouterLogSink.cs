@@ -14,4 +14,12 @@ public interface IRouterLogSink
     /// <c>at=error code=H12 desc="Request timeout"</c> in front for failures
     /// (codes as in https://devcenter.heroku.com/articles/error-codes).</param>
     void Write(string app, string line);
+
+    /// <summary>
+    /// Whether lines for <paramref name="app"/> are wanted at all; when false the router does not build them.
+    /// Defaults to true.
+    /// </summary>
+    /// <param name="app">The app the request was routed to.</param>
+    /// <returns>True to receive lines.</returns>
+    bool IsEnabled(string app) => true;
 }

@@ -8,4 +8,6 @@ internal sealed class LoggerRouterLogSink(ILoggerFactory loggerFactory) : IRoute
     private readonly ILogger _logger = loggerFactory.CreateLogger("Paas.Router.Access");
 
     public void Write(string app, string line) => RouterLog.RouterLine(_logger, app, line);
+
+    public bool IsEnabled(string app) => _logger.IsEnabled(LogLevel.Information);
 }

@@ -208,6 +208,11 @@ internal sealed class RouterPipeline(
 
     private void WriteLine(HttpContext context, AppState app, EndpointState? endpoint, string requestId, RouterFailure failure, long connectMs, long started, long bytes)
     {
+        if (!sink.IsEnabled(app.Name))
+        {
+            return;
+        }
+
         var request = context.Request;
         var serviceMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds - connectMs;
         var status = failure == RouterFailure.None || context.Response.HasStarted ? context.Response.StatusCode : RouterFailures.Status(failure);

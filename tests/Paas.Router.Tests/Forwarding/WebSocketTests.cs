@@ -31,4 +31,26 @@ public sealed class WebSocketTests
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
         Assert.Equal(WebSocketState.Closed, socket.State);
     }
+
+    [Fact]
+    public async Task A_websocket_over_http2_extended_connect_echoes_through_an_http11_backend()
+    {
+        await using var backend = await Backend.StartAsync("A");
+        await using var router = await RouterServer.StartAsync(new RouteTable([new AppRoute("alpha", [], [new RouteEndpoint(backend.Address, "web.1")])], []));
+        using var invoker = new HttpMessageInvoker(router.CreateHandler());
+        using var socket = new ClientWebSocket();
+        socket.Options.HttpVersion = System.Net.HttpVersion.Version20;
+        socket.Options.HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact;
+        socket.Options.CollectHttpResponseDetails = true;
+        var ct = TestContext.Current.CancellationToken;
+
+        await socket.ConnectAsync(new Uri("wss://alpha.paas.test/ws"), invoker, ct);
+        var buffer = new byte[1024];
+        await socket.SendAsync(Encoding.UTF8.GetBytes("over h2"), WebSocketMessageType.Text, true, ct);
+        var received = await socket.ReceiveAsync(buffer, ct);
+
+        Assert.Equal("over h2", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        Assert.Equal(System.Net.HttpStatusCode.OK, socket.HttpStatusCode); // 200 on an HTTP/2 stream, not 101
+        await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+    }
 }
