@@ -90,6 +90,16 @@ public sealed class Backend : IAsyncDisposable
             await Task.Delay(ms);
             return "slow from " + name;
         });
+        app.MapGet("/chunks", async (HttpContext context, int count, int ms) =>
+        {
+            context.Response.ContentType = "text/plain";
+            for (var i = 0; i < count; i++)
+            {
+                await context.Response.WriteAsync($"chunk {i}\n");
+                await context.Response.Body.FlushAsync();
+                await Task.Delay(ms);
+            }
+        });
         app.MapGet("/crash", (HttpContext context) =>
         {
             context.Abort();

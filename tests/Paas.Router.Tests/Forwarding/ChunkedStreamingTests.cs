@@ -1,0 +1,47 @@
+using System.Diagnostics;
+using Paas.Router.Routing;
+using Paas.Router.Tests.Infrastructure;
+
+namespace Paas.Router.Tests.Forwarding;
+
+public sealed class ChunkedStreamingTests
+{
+    [Fact]
+    public async Task A_streamed_response_reaches_the_client_chunk_by_chunk()
+    {
+        await using var backend = await Backend.StartAsync("A");
+        await using var router = await RouterServer.StartAsync(new RouteTable([new AppRoute("alpha", [], [new RouteEndpoint(backend.Address, "web.1")])], []));
+        using var client = router.CreateClient();
+
+        var clock = Stopwatch.StartNew();
+        using var response = await client.GetAsync("http://alpha.paas.test/chunks?count=3&ms=700", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        var first = await reader.ReadLineAsync();
+        var firstAt = clock.Elapsed;
+        var rest = await reader.ReadToEndAsync();
+
+        Assert.Equal("chunk 0", first);
+        Assert.True(firstAt < TimeSpan.FromMilliseconds(600), $"first chunk after {firstAt.TotalMilliseconds} ms: buffered");
+        Assert.Equal("chunk 1\nchunk 2\n", rest);
+        Assert.True(response.Headers.TransferEncodingChunked);
+    }
+
+    [Fact]
+    public async Task A_response_that_goes_silent_is_cut_after_the_idle_timeout_with_h15()
+    {
+        await using var backend = await Backend.StartAsync("A");
+        await using var router = await RouterServer.StartAsync(new RouteTable(
+        [
+            new AppRoute("alpha", [], [new RouteEndpoint(backend.Address, "web.1")]) { Timeouts = new RouteTimeouts(Idle: TimeSpan.FromMilliseconds(300)) },
+        ], []));
+        using var client = router.CreateClient();
+
+        using var response = await client.GetAsync("http://alpha.paas.test/chunks?count=2&ms=2000", HttpCompletionOption.ResponseHeadersRead);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync());
+        Assert.Equal("chunk 0", await reader.ReadLineAsync());
+        await Assert.ThrowsAnyAsync<Exception>(() => reader.ReadToEndAsync());
+
+        await Task.Delay(100);
+        Assert.Contains("code=H15", Assert.Single(router.Log.For("alpha")), StringComparison.Ordinal);
+    }
+}
