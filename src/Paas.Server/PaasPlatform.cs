@@ -3,6 +3,9 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
 using Paas.Controller;
+using Paas.Data;
+using Paas.Registry;
+using Paas.Registry.Auth;
 
 namespace Paas.Server;
 
@@ -14,10 +17,12 @@ namespace Paas.Server;
 public sealed class PaasPlatform : IAsyncDisposable
 {
     private readonly WebApplication _controller;
+    private readonly WebApplication? _registry;
 
-    private PaasPlatform(WebApplication controller)
+    private PaasPlatform(WebApplication controller, WebApplication? registry)
     {
         _controller = controller;
+        _registry = registry;
     }
 
     /// <summary>The controller's services (for tests: stores, the scheduler).</summary>
@@ -25,6 +30,9 @@ public sealed class PaasPlatform : IAsyncDisposable
 
     /// <summary>The controller API's base URL once started, e.g. <c>http://127.0.0.1:7000</c>.</summary>
     public string ApiUrl => Address(_controller);
+
+    /// <summary>The integrated registry's base URL once started, e.g. <c>http://127.0.0.1:5000</c>.</summary>
+    public string RegistryUrl => Address(_registry ?? throw new InvalidOperationException("the platform was not built"));
 
     /// <summary>
     /// Builds the platform. Configuration is layered: defaults, <c>appsettings.json</c>, <c>PAAS_*</c> environment variables
@@ -77,18 +85,27 @@ public sealed class PaasPlatform : IAsyncDisposable
             errors.AddRange(e.Failures);
         }
 
-        if (errors.Count == 0)
+        if (errors.Count > 0)
         {
-            controller.UsePaasController();
+            return (new PaasPlatform(controller, null), errors);
         }
 
-        return (new PaasPlatform(controller), errors);
+        controller.UsePaasController();
+        var registry = BuildRegistry(args, builder.Configuration, controller.Services, errors);
+        return (new PaasPlatform(controller, registry), errors);
     }
 
     /// <summary>Migrates the database and starts listening on every part's port.</summary>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>A task that completes once the platform serves requests.</returns>
-    public Task StartAsync(CancellationToken cancellationToken = default) => _controller.StartAsync(cancellationToken);
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        await _controller.StartAsync(cancellationToken).ConfigureAwait(false);
+        if (_registry is not null)
+        {
+            await _registry.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
     /// <returns>A task that completes on shutdown.</returns>
@@ -97,10 +114,63 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <summary>Stops every part, letting requests in flight finish.</summary>
     /// <param name="cancellationToken">Ends the graceful wait early.</param>
     /// <returns>A task.</returns>
-    public Task StopAsync(CancellationToken cancellationToken = default) => _controller.StopAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken = default)
+    {
+        if (_registry is not null)
+        {
+            await _registry.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        await _controller.StopAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync() => await _controller.DisposeAsync().ConfigureAwait(false);
+    public async ValueTask DisposeAsync()
+    {
+        if (_registry is not null)
+        {
+            await _registry.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _controller.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The integrated registry on its own port (it owns <c>/v2/</c> there), sharing the controller's users, apps and
+    /// permissions for sign-in and access (see <see cref="PlatformRegistryCredentials"/>, <see cref="PlatformRegistryAccessPolicy"/>).
+    /// </summary>
+    private static WebApplication? BuildRegistry(string[] args, IConfiguration configuration, IServiceProvider controllerServices, List<string> errors)
+    {
+        var options = controllerServices.GetRequiredService<IOptions<PaasOptions>>().Value;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-registry" });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:DataDirectory"] = options.DataDir });
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<UserStore>());
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<PermissionStore>());
+        builder.Services.AddSingleton(new ServiceCredential(options.DataDir));
+        builder.Services.AddSingleton<IRegistryCredentialValidator, PlatformRegistryCredentials>();
+        builder.Services.AddSingleton<IRegistryAccessPolicy, PlatformRegistryAccessPolicy>();
+        builder.Services.AddPaasRegistry(builder.Configuration);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Limits.MaxRequestBodySize = null; // blob uploads stream to disk; manifests are limited by the registry
+            kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.RegistryPort);
+        });
+        var registry = builder.Build();
+        try
+        {
+            _ = registry.Services.GetRequiredService<IOptions<RegistryOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            errors.AddRange(e.Failures);
+            return null;
+        }
+
+        registry.MapRegistryApi();
+        return registry;
+    }
 
     private static string Address(WebApplication app) =>
         app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()

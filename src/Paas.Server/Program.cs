@@ -25,7 +25,7 @@ await using (platform)
         return 71; // EX_OSERR
     }
 
-    Console.WriteLine($"paasd: controller API listening on {platform.ApiUrl}");
+    Console.WriteLine($"paasd: controller API listening on {platform.ApiUrl}, registry on {platform.RegistryUrl}");
     await platform.WaitForShutdownAsync();
     return 0;
 }

@@ -25,6 +25,9 @@ public sealed class TestPlatform : IAsyncDisposable
     /// <summary>The controller API's base URL.</summary>
     public string ApiUrl => _platform.ApiUrl;
 
+    /// <summary>The integrated registry's base URL.</summary>
+    public string RegistryUrl => _platform.RegistryUrl;
+
     /// <summary>The temporary data folder (deleted on dispose).</summary>
     public string DataDir { get; }
 

@@ -1,0 +1,39 @@
+using Paas.Data;
+using Paas.Domain;
+using Paas.Registry.Auth;
+
+namespace Paas.Server;
+
+/// <summary>
+/// Registry permissions from app permissions: repository <c>APP</c> or <c>APP/...</c> belongs to app APP; pulling needs
+/// the <c>view</c> role, pushing <c>deploy</c>, deleting <c>admin</c> (owners and platform admins are admins). The service
+/// credential may do everything. A repository of no existing app is refused.
+/// </summary>
+internal sealed class PlatformRegistryAccessPolicy(UserStore users, AppStore apps, PermissionStore permissions) : IRegistryAccessPolicy
+{
+    public async ValueTask<bool> IsAllowedAsync(RegistryPrincipal principal, string repository, RegistryAction action, CancellationToken cancellationToken = default)
+    {
+        if (principal.Name == ServiceCredential.PrincipalName)
+        {
+            return true;
+        }
+
+        var user = await users.FindAsync(principal.Name, cancellationToken).ConfigureAwait(false);
+        var app = await apps.FindAsync(repository.Split('/', 2)[0], cancellationToken).ConfigureAwait(false);
+        if (user is not { IsActive: true } || app is null)
+        {
+            return false;
+        }
+
+        var role = user.IsAdmin || app.OwnerId == user.Id
+            ? AppRole.Admin
+            : await permissions.FindRoleAsync(app.Id, user.Id, cancellationToken).ConfigureAwait(false);
+        var needed = action switch
+        {
+            RegistryAction.Pull => AppRole.View,
+            RegistryAction.Push => AppRole.Deploy,
+            _ => AppRole.Admin,
+        };
+        return role >= needed;
+    }
+}
