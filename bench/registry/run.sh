@@ -105,7 +105,7 @@ stop_registries() {
 now() { date +%s.%N; }
 
 # 3. Rounds: fresh storage and a new repository each time, so nothing is deduplicated or mounted.
-declare -A TOTAL=([paas-push]=0 [paas-pull]=0 [dist-push]=0 [dist-pull]=0)
+declare -A TOTAL=([paas-push]=0 [paas-pull]=0 [paas-get]=0 [dist-push]=0 [dist-pull]=0 [dist-get]=0)
 for round in $(seq 1 "$ROUNDS"); do
   start_registries "$round"
   # Alternate who goes first; flush dirty pages before each measurement so one run's writeback
@@ -129,17 +129,34 @@ for round in $(seq 1 "$ROUNDS"); do
     TOTAL[$target-pull]=$(awk -v a="${TOTAL[$target-pull]}" -v b="$pull" 'BEGIN { print a + b }')
     printf 'round %d %-13s push %6.2fs (%7.1f MiB/s)   pull %6.2fs (%7.1f MiB/s)\n' "$round" "$target" "$push" \
       "$(awk -v m="$MIB" -v s="$push" 'BEGIN { print m / s }')" "$pull" "$(awk -v m="$MIB" -v s="$pull" 'BEGIN { print m / s }')"
+    # Server side only (no skopeo): every blob of the image at once with curl, to /dev/null.
+    repo="${ref#docker://127.0.0.1:$port/}"; repo="${repo%:v1}"
+    if [ "$target" = paas ]; then cauth=(-u bench:bench); else cauth=(); fi
+    sync
+    t3=$(now)
+    gets=()
+    for blob in "$IMAGE"/blobs/sha256/*; do
+      timeout 120 curl -sf "${cauth[@]}" -o /dev/null "http://127.0.0.1:$port/v2/$repo/blobs/sha256:$(basename "$blob")" &
+      gets+=("$!")
+    done
+    wait "${gets[@]}"  # not a bare wait: the registries are children too
+    t4=$(now)
+    get=$(awk -v a="$t3" -v b="$t4" 'BEGIN { printf "%.3f", b - a }')
+    TOTAL[$target-get]=$(awk -v a="${TOTAL[$target-get]:-0}" -v b="$get" 'BEGIN { print a + b }')
   done
   stop_registries "$round"
 done
 
 # 4. Summary.
 rate() { awk -v m="$MIB" -v n="$ROUNDS" -v s="$1" 'BEGIN { printf "%.1f", m * n / s }'; }
-PP=$(rate "${TOTAL[paas-push]}"); PL=$(rate "${TOTAL[paas-pull]}")
-DP=$(rate "${TOTAL[dist-push]}"); DL=$(rate "${TOTAL[dist-pull]}")
+PP=$(rate "${TOTAL[paas-push]}"); PL=$(rate "${TOTAL[paas-pull]}"); PG=$(rate "${TOTAL[paas-get]}")
+DP=$(rate "${TOTAL[dist-push]}"); DL=$(rate "${TOTAL[dist-pull]}"); DG=$(rate "${TOTAL[dist-get]}")
 echo
 echo "over $ROUNDS rounds of $MIB MiB (skopeo copy, loopback):"
 printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "paas registry" "$PP" "$PL"
 printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "distribution 2.8 (Debian)" "$DP" "$DL"
 printf '  ratio paas/distribution      push %7sx        pull %7sx\n' \
   "$(awk -v a="$PP" -v b="$DP" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$PL" -v b="$DL" 'BEGIN { printf "%.2f", a / b }')"
+echo "server only, all blobs in parallel with curl (no client-side hashing or disk writes):"
+printf '  GET  paas %7s MiB/s   distribution %7s MiB/s   ratio %sx\n' "$PG" "$DG" "$(awk -v a="$PG" -v b="$DG" 'BEGIN { printf "%.2f", a / b }')"
+echo "(this machine is shared: expect +-20% between runs; more rounds, steadier figures)"
