@@ -29,7 +29,7 @@ public sealed class ErrorTests
         await AssertPage(client, "http://slow.paas.test/slow?ms=3000", HttpStatusCode.GatewayTimeout, "took too long");
         await AssertPage(client, "http://crashy.paas.test/crash", HttpStatusCode.BadGateway, "Application error");
         await AssertPage(client, "http://closed.paas.test/hello", HttpStatusCode.ServiceUnavailable, "undergoing maintenance");
-        Assert.Equal(2, backend.Requests);
+        Assert.InRange(backend.Requests, 2, 3); // /slow and /crash (SocketsHttpHandler may retry /crash once on a reused connection)
 
         AssertLine(router, "idle", "at=error code=H14 desc=\"No web processes running\" method=GET path=\"/\" host=idle.paas.test", "status=503");
         AssertLine(router, "down", "at=error code=H10 desc=\"App crashed\" method=GET path=\"/hello\"", "dyno=web.1", "status=502");

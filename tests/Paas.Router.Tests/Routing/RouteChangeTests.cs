@@ -14,9 +14,15 @@ public sealed class RouteChangeTests
         using var client = router.CreateClient();
 
         var inFlight = Enumerable.Range(0, 64)
-            .Select(i => client.GetStringAsync($"http://alpha.paas.test/slow?ms={200 + (i % 8 * 50)}"))
+            .Select(i => client.GetStringAsync($"http://alpha.paas.test/slow?ms={800 + (i % 8 * 50)}"))
             .ToArray();
-        await Task.Delay(100);
+        var waited = System.Diagnostics.Stopwatch.StartNew();
+        while (oldRelease.Requests < 64 && waited.Elapsed < TimeSpan.FromSeconds(10))
+        {
+            await Task.Delay(10);
+        }
+
+        Assert.Equal(64, oldRelease.Requests);
         router.Routes.Update(Table(newRelease));
         var afterChange = await client.GetStringAsync("http://alpha.paas.test/hello");
         var results = await Task.WhenAll(inFlight);
