@@ -31,6 +31,9 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <summary>The controller API's base URL once started, e.g. <c>http://127.0.0.1:7000</c>.</summary>
     public string ApiUrl => Address(_controller);
 
+    /// <summary>The registry's services (its garbage collector, storage driver), or null when the platform was not built.</summary>
+    public IServiceProvider? RegistryServices => _registry?.Services;
+
     /// <summary>The integrated registry's base URL once started, e.g. <c>http://127.0.0.1:5000</c>.</summary>
     public string RegistryUrl => Address(_registry ?? throw new InvalidOperationException("the platform was not built"));
 

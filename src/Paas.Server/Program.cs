@@ -1,3 +1,4 @@
+using Paas.Registry.Gc;
 using Paas.Server;
 
 // paasd: the platform executable. Every server part runs in this one process (see README "Architecture").
@@ -15,6 +16,11 @@ await using (platform)
         return 78; // EX_CONFIG (sysexits.h)
     }
 
+    if (args is ["registry", "gc", ..])
+    {
+        return await CollectGarbageAsync(platform, delete: args.Contains("--delete"));
+    }
+
     try
     {
         await platform.StartAsync();
@@ -27,5 +33,19 @@ await using (platform)
 
     Console.WriteLine($"paasd: controller API listening on {platform.ApiUrl}, registry on {platform.RegistryUrl}");
     await platform.WaitForShutdownAsync();
+    return 0;
+}
+
+// paasd registry gc [--delete]: lists (or, with --delete, removes) registry blobs that no manifest references.
+static async Task<int> CollectGarbageAsync(PaasPlatform platform, bool delete)
+{
+    var collector = platform.RegistryServices!.GetRequiredService<RegistryGarbageCollector>();
+    var result = await collector.CollectAsync(dryRun: !delete);
+    foreach (var digest in result.Unreferenced)
+    {
+        Console.WriteLine($"{(delete ? "removed" : "would remove")} {digest}");
+    }
+
+    Console.WriteLine($"{result.Unreferenced.Count} unreferenced blobs ({result.Bytes:N0} bytes), {result.Referenced} in use, {result.SkippedYoung} spared as younger than an hour, {result.AbandonedUploads} abandoned uploads{(delete ? " removed" : "; dry run: add --delete to remove them")}");
     return 0;
 }
