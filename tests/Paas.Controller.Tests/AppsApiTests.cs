@@ -81,6 +81,8 @@ public sealed class AppsApiTests
         Assert.Single((await carol.Get<PagedList<AppInfo>>("/v2/apps")).Results);
         await carol.Get<AppInfo>("/v2/apps/bobs-app");
         await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Problem(HttpStatusCode.Forbidden, "your role on bobs-app is view; this needs deploy");
+        Assert.Equal("view", (await carol.Get<PermissionInfo>("/v2/apps/bobs-app/access")).Role);
+        Assert.Equal("admin", (await bob.Get<PermissionInfo>("/v2/apps/bobs-app/access")).Role);
 
         await (await bob.Post("/v2/apps/bobs-app/perms", new PermissionCreateRequest("carol", "deploy"))).Read<PermissionInfo>(HttpStatusCode.Created);
         await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Read<ConfigInfo>(HttpStatusCode.Created);

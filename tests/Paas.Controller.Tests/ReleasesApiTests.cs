@@ -64,6 +64,7 @@ public sealed class ReleasesApiTests
         var types = new Dictionary<string, string> { ["web"] = "npm start", ["worker"] = "node worker.js" };
         var build = await (await alice.Post("/v2/apps/hello/builds", new BuildCreateRequest("127.0.0.1:5000/hello:git-1a2b3c4", types, "1a2b3c4d5e6f"))).Read<BuildInfo>(HttpStatusCode.Created); // v2
         Assert.Equal("deploy hello v2", platform.Scheduler.Calls[^1]);
+        Assert.Equal(2, build.Release);
         Assert.Equal(new Dictionary<string, int> { ["web"] = 1, ["worker"] = 0 }, platform.Scheduler.Running("hello")!.Formation);
         await (await alice.Post("/v2/apps/hello/config", Set(("GREETING", "hi")))).Read<ConfigInfo>(HttpStatusCode.Created); // v3
         Assert.Equal("hi", platform.Scheduler.Running("hello")!.Config["GREETING"]);

@@ -8,6 +8,7 @@ namespace Paas.Client;
 /// <param name="ProcessTypes">Process type to command, from the Procfile (e.g. <c>{"web": "npm start"}</c>).</param>
 /// <param name="Owner">Username of who made the build.</param>
 /// <param name="CreatedAt">When the build was recorded.</param>
+/// <param name="Release">The version of the release the build made, in the answer to <c>POST .../builds</c>; null in lists.</param>
 public sealed record BuildInfo(
     string Id,
     string App,
@@ -15,4 +16,5 @@ public sealed record BuildInfo(
     string? Sha,
     IReadOnlyDictionary<string, string> ProcessTypes,
     string Owner,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    int? Release = null);

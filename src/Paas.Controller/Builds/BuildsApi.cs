@@ -57,7 +57,7 @@ internal static class BuildsApi
         }
 
         var build = new Build(Ids.New(), found.Id, image!, string.IsNullOrEmpty(request.Sha) ? null : request.Sha.ToLowerInvariant(), types, user.Username, DateTimeOffset.UtcNow);
-        await releases.DeployBuildAsync(found, user, build, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Created($"/v2/apps/{found.Name}/builds/{build.Id}", build.ToInfo(found.Name));
+        var release = await releases.DeployBuildAsync(found, user, build, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Created($"/v2/apps/{found.Name}/builds/{build.Id}", build.ToInfo(found.Name) with { Release = release.Version });
     }
 }

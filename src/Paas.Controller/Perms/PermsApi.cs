@@ -17,6 +17,8 @@ internal static class PermsApi
         group.MapGet("/", ListAsync).WithSummary("Who the app is shared with.");
         group.MapPost("/", GrantAsync).WithSummary("Shares the app with a user (role admin, deploy or view; default deploy).");
         group.MapDelete("/{username}", RevokeAsync).WithSummary("Takes a user's access away.");
+        endpoints.MapGet("/v2/apps/{app}/access", AccessAsync).WithTags("Permissions").RequireAuthorization()
+            .WithSummary("The caller's own role on the app (admin, deploy or view); 403 when none. The builder checks it before accepting a push.");
         return endpoints;
     }
 
@@ -25,6 +27,14 @@ internal static class PermsApi
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
         var list = await permissions.ListAsync(found.Id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new PagedList<PermissionInfo>(list.Count, [.. list.Select(p => new PermissionInfo(p.Username, p.Role.ToString().ToLowerInvariant()))]));
+    }
+
+    private static async Task<Ok<PermissionInfo>> AccessAsync(string app, HttpContext context, AppAccess access, CancellationToken cancellationToken)
+    {
+        var user = context.PaasUser();
+        var found = await access.RequireAsync(app, user, AppRole.View, cancellationToken).ConfigureAwait(false);
+        var role = await access.RoleOfAsync(found, user, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(new PermissionInfo(user.Username, role!.Value.ToString().ToLowerInvariant()));
     }
 
     private static async Task<Created<PermissionInfo>> GrantAsync(string app, PermissionCreateRequest request, HttpContext context, AppAccess access, UserStore users, PermissionStore permissions, CancellationToken cancellationToken)
