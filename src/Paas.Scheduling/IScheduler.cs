@@ -41,4 +41,25 @@ public interface IScheduler
     /// <param name="cancellationToken">Cancels the wait.</param>
     /// <returns>A task that completes when the app's processes are gone.</returns>
     Task DestroyAsync(string app, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Runs a one-off process (<c>paas run CMD</c>) from <see cref="RunRequest.Spec"/>'s release and waits for it to end,
+    /// writing each line it prints (standard output and error) to <paramref name="output"/> unless the run is detached.
+    /// </summary>
+    /// <param name="request">What to run.</param>
+    /// <param name="output">Receives each output line (without its newline) as it is written; awaited before the next line.</param>
+    /// <param name="cancellationToken">Ends the process (the caller went away).</param>
+    /// <returns>Its exit status, or why it could not start.</returns>
+    Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// The start-up reconciliation: makes what runs match <paramref name="desired"/>, the current release and formation of
+    /// every app as the database records them. Apps in the list whose release is not running are started (no deploy
+    /// checks: their processes come up, or crash and are restarted); apps not in the list are stopped. The controller calls
+    /// it once after the platform starts, before it accepts deploys; it is also safe to call again later.
+    /// </summary>
+    /// <param name="desired">One spec per app that should run (apps whose current release has no build are left out).</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>A task that completes once every app's processes have been started or stopped.</returns>
+    Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken);
 }

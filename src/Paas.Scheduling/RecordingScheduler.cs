@@ -80,4 +80,30 @@ public sealed class RecordingScheduler : IScheduler
         _deployed.TryRemove(app, out _);
         return Task.CompletedTask;
     }
+
+    /// <inheritdoc />
+    /// <remarks>Records <c>run APP COMMAND</c> and answers honestly that nothing ran.</remarks>
+    public Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    {
+        _calls.Enqueue($"run {request.Spec.App} {request.Command}");
+        return Task.FromResult(RunResult.NotStarted("run.1", "the recording scheduler runs no processes"));
+    }
+
+    /// <inheritdoc />
+    public Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken)
+    {
+        _calls.Enqueue($"reconcile {string.Join(' ', desired.Select(d => $"{d.App}@v{d.Release}").Order(StringComparer.Ordinal))}".TrimEnd());
+        var wanted = desired.ToDictionary(d => d.App, StringComparer.Ordinal);
+        foreach (var app in _deployed.Keys.Where(a => !wanted.ContainsKey(a)).ToList())
+        {
+            _deployed.TryRemove(app, out _);
+        }
+
+        foreach (var spec in desired)
+        {
+            _deployed[spec.App] = spec;
+        }
+
+        return Task.CompletedTask;
+    }
 }

@@ -1,0 +1,62 @@
+namespace Paas.Scheduling.Local;
+
+/// <summary>What the local runtime holds for one app: its current release and processes, and those being stopped.</summary>
+internal sealed class AppRuntime(string name)
+{
+    private readonly Lock _gate = new();
+    private List<Dyno> _current = [];
+    private readonly List<Dyno> _stopping = [];
+
+    public string Name { get; } = name;
+
+    /// <summary>Serializes the runtime's operations on this app (the controller also serializes them; recovery does not).</summary>
+    public SemaphoreSlim Operations { get; } = new(1, 1);
+
+    /// <summary>The release that runs, or null.</summary>
+    public ReleaseContext? Current { get; set; }
+
+    public IReadOnlyList<Dyno> Dynos
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _current];
+            }
+        }
+    }
+
+    public IReadOnlyList<Dyno> All
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _current, .. _stopping];
+            }
+        }
+    }
+
+    /// <summary>Replaces the current processes; the replaced ones are listed as stopping until <see cref="Forget"/>.</summary>
+    public IReadOnlyList<Dyno> Replace(IEnumerable<Dyno> next, IEnumerable<Dyno> leaving)
+    {
+        lock (_gate)
+        {
+            var gone = leaving.ToList();
+            _current = [.. next];
+            _stopping.AddRange(gone);
+            return gone;
+        }
+    }
+
+    public void Forget(IEnumerable<Dyno> stopped)
+    {
+        lock (_gate)
+        {
+            foreach (var dyno in stopped)
+            {
+                _stopping.Remove(dyno);
+            }
+        }
+    }
+}

@@ -1,0 +1,36 @@
+namespace Paas.Scheduling.Local;
+
+/// <summary>
+/// Where the local runtime keeps its files under the data folder:
+/// <code>
+/// DATA_DIR/
+///   slugs/
+///     sha256-&lt;hex&gt;/          one unpacked image per manifest digest, shared by every process of its releases
+///       app/                  the slug (the process's working folder and HOME)
+///     .tmp-&lt;random&gt;/          an unpack in progress (renamed into place when complete)
+///   logs/
+///     &lt;app&gt;.log, &lt;app&gt;.log.1  the app's log lines (see <see cref="Logs.FileLogStore"/>)
+///   processes/
+///     &lt;pid&gt;.json            one record per running process: pid, its start time, app, name; used after a platform
+///                             crash to stop processes the previous platform process left behind
+/// </code>
+/// </summary>
+public sealed class LocalPaths(string dataDirectory)
+{
+    /// <summary>The data folder.</summary>
+    public string Root { get; } = Path.GetFullPath(dataDirectory);
+
+    /// <summary>The folder of unpacked slugs.</summary>
+    public string Slugs => Path.Combine(Root, "slugs");
+
+    /// <summary>The folder of the log store.</summary>
+    public string Logs => Path.Combine(Root, "logs");
+
+    /// <summary>The folder of running process records.</summary>
+    public string Processes => Path.Combine(Root, "processes");
+
+    /// <summary>The folder of one unpacked image.</summary>
+    /// <param name="digest">The manifest digest, <c>sha256:...</c>.</param>
+    /// <returns>The folder.</returns>
+    public string Slug(string digest) => Path.Combine(Slugs, digest.Replace(':', '-'));
+}

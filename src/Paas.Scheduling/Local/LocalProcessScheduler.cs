@@ -1,0 +1,498 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Paas.Scheduling.Logs;
+
+namespace Paas.Scheduling.Local;
+
+/// <summary>
+/// The local process runtime, the platform's embedded default <see cref="IScheduler"/>: each process of a release is
+/// <c>bash -c COMMAND</c> in the release's unpacked slug on this machine, the way Heroku runs dynos (see <see cref="Dyno"/>
+/// for one process's life, <see cref="LocalPaths"/> for the files). It also feeds the router (<see cref="IEndpointFeed"/>)
+/// and writes the app's logs (<see cref="IAppLogStore"/>). After a platform restart nothing runs until the controller calls
+/// <see cref="ReconcileAsync"/>; processes a crashed platform left behind are stopped first.
+/// </summary>
+public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, IAsyncDisposable
+{
+    private const string Scheduler = "paas[scheduler]";
+    private readonly LocalRuntimeOptions _options;
+    private readonly ISlugSource _slugs;
+    private readonly IAppLogStore _logs;
+    private readonly ILogger<LocalProcessScheduler> _logger;
+    private readonly ProcessRecords _records;
+    private readonly ConcurrentDictionary<string, AppRuntime> _apps = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int> _imagesInFlight = new(StringComparer.Ordinal);
+    private readonly Task _reaped;
+    private long _version;
+
+    /// <summary>Creates the runtime and, in the background, stops the processes a previous platform process left behind.</summary>
+    /// <param name="options">Its settings.</param>
+    /// <param name="slugs">Where slugs come from.</param>
+    /// <param name="logs">Where log lines go.</param>
+    /// <param name="logger">The platform's own log.</param>
+    public LocalProcessScheduler(IOptions<LocalRuntimeOptions> options, ISlugSource slugs, IAppLogStore logs, ILogger<LocalProcessScheduler> logger)
+    {
+        _options = options.Value;
+        _slugs = slugs;
+        _logs = logs;
+        _logger = logger;
+        _records = new ProcessRecords(new LocalPaths(_options.DataDirectory).Processes);
+        _reaped = Task.Run(async () =>
+        {
+            var grace = _options.StopGracePeriod < TimeSpan.FromSeconds(5) ? _options.StopGracePeriod : TimeSpan.FromSeconds(5);
+            foreach (var leftover in await _records.ReapAsync(grace).ConfigureAwait(false))
+            {
+                LogReaped(_logger, leftover);
+            }
+        });
+    }
+
+    /// <inheritdoc />
+    public long Version => Interlocked.Read(ref _version);
+
+    /// <inheritdoc />
+    public event EventHandler<string>? Changed;
+
+    /// <inheritdoc />
+    public IReadOnlyList<AppEndpoint> GetEndpoints(string app) =>
+        _apps.TryGetValue(app, out var runtime)
+            ? [.. runtime.Dynos
+                .Where(d => d.IsWeb && d.State == ProcessState.Up && d.Port is not null)
+                .OrderBy(d => d.Index)
+                .Select(d => new AppEndpoint(app, d.Name, d.Release, "127.0.0.1", d.Port!.Value))]
+            : [];
+
+    /// <inheritdoc />
+    public async Task<DeployResult> DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken)
+    {
+        await _reaped.ConfigureAwait(false);
+        var app = _apps.GetOrAdd(spec.App, name => new AppRuntime(name));
+        await app.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        using var inFlight = TrackImage(spec.Image);
+        try
+        {
+            Event(spec.App, $"Deploying v{spec.Release} ({Formation(spec)})");
+            var slug = await _slugs.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+            if (slug.AppDirectory is null)
+            {
+                var reason = $"the slug of v{spec.Release} is not available: {slug.FailureReason}";
+                Event(spec.App, $"Release v{spec.Release} failed: {reason}");
+                return DeployResult.Failure(reason);
+            }
+
+            var context = Context(spec, slug.AppDirectory);
+            var fresh = Wanted(context).ToList();
+            var failure = await BootAllAsync(fresh, cancellationToken).ConfigureAwait(false);
+            if (failure is not null)
+            {
+                await StopAllAsync(fresh).ConfigureAwait(false);
+                var keeps = app.Current is null ? "nothing was running" : $"v{app.Current.Spec.Release} keeps running";
+                Event(spec.App, $"Release v{spec.Release} failed to boot: {failure}; {keeps}");
+                LogDeployFailed(_logger, spec.App, spec.Release, failure);
+                return DeployResult.Failure(failure);
+            }
+
+            var old = app.Replace(fresh, app.Dynos);
+            app.Current = context;
+            OnEndpointsChanged(spec.App);
+            Event(spec.App, $"Release v{spec.Release} is up ({Formation(spec)}); stopping {old.Count} old process(es)");
+            await StopAllAsync(old).ConfigureAwait(false);
+            app.Forget(old);
+            LogDeployed(_logger, spec.App, spec.Release);
+        }
+        finally
+        {
+            app.Operations.Release();
+        }
+
+        await PruneAsync().ConfigureAwait(false);
+        return DeployResult.Success;
+    }
+
+    /// <inheritdoc />
+    public async Task ScaleAsync(DeploymentSpec spec, CancellationToken cancellationToken)
+    {
+        await _reaped.ConfigureAwait(false);
+        var app = _apps.GetOrAdd(spec.App, name => new AppRuntime(name));
+        await app.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await ApplyAsync(app, spec, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            app.Operations.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task RestartAsync(string app, string? target, CancellationToken cancellationToken)
+    {
+        await _reaped.ConfigureAwait(false);
+        if (!_apps.TryGetValue(app, out var runtime))
+        {
+            return;
+        }
+
+        await runtime.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var chosen = runtime.Dynos.Where(d => target is null || d.Type == target || d.Name == target).OrderBy(d => d.Type, StringComparer.Ordinal).ThenBy(d => d.Index).ToList();
+            Event(app, $"Restarting {(target ?? "all processes")} ({chosen.Count})");
+            foreach (var old in chosen)
+            {
+                var replacement = new Dyno(old.Context, old.Type, old.Index);
+                if (old.IsWeb)
+                {
+                    var failure = await replacement.StartAsync(giveUpOnFailedBoot: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    if (failure is not null)
+                    {
+                        await replacement.StopAsync(_options.StopGracePeriod).ConfigureAwait(false);
+                        Event(app, $"Restart of {old.Name} failed: {failure}; the running process keeps serving");
+                        continue;
+                    }
+
+                    Swap(runtime, old, replacement);
+                    await old.StopAsync(_options.StopGracePeriod).ConfigureAwait(false);
+                    runtime.Forget([old]);
+                }
+                else
+                {
+                    Swap(runtime, old, replacement);
+                    await old.StopAsync(_options.StopGracePeriod).ConfigureAwait(false);
+                    runtime.Forget([old]);
+                    _ = replacement.StartAsync(giveUpOnFailedBoot: false);
+                }
+            }
+        }
+        finally
+        {
+            runtime.Operations.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public Task<IReadOnlyList<ProcessStatus>> ListAsync(string app, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<ProcessStatus> list = _apps.TryGetValue(app, out var runtime)
+            ? [.. runtime.All.Select(d => d.Status()).OrderBy(s => s.Type, StringComparer.Ordinal).ThenBy(s => Index(s.Name)).ThenBy(s => s.Release)]
+            : [];
+        return Task.FromResult(list);
+    }
+
+    /// <inheritdoc />
+    public async Task DestroyAsync(string app, CancellationToken cancellationToken)
+    {
+        await _reaped.ConfigureAwait(false);
+        await StopAppAsync(app, cancellationToken).ConfigureAwait(false);
+        _logs.Delete(app);
+        await PruneAsync().ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    {
+        await _reaped.ConfigureAwait(false);
+        var spec = request.Spec;
+        var name = "run." + Random.Shared.Next(1000, 10000).ToString(CultureInfo.InvariantCulture);
+        using var inFlight = TrackImage(spec.Image);
+        var slug = await _slugs.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+        if (slug.AppDirectory is null)
+        {
+            return RunResult.NotStarted(name, $"the slug of v{spec.Release} is not available: {slug.FailureReason}");
+        }
+
+        var context = Context(spec, slug.AppDirectory);
+        Event(spec.App, $"Starting process {name} with command `{request.Command}`");
+        Process process;
+        try
+        {
+            process = ProcessLauncher.Start(context, name, request.Command, FreePorts.Next(), redirectInput: request.Input is not null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            return RunResult.NotStarted(name, $"{name} could not start: {e.Message}");
+        }
+
+        _records.Add(process.Id, spec.App, name);
+        var limit = request.TimeLimit ?? _options.RunTimeLimit;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(limit);
+        var pump = ProcessLauncher.PumpAsync(process, async line =>
+        {
+            if (request.Detached)
+            {
+                _logs.Write(spec.App, $"app[{name}]", line);
+            }
+            else
+            {
+                try
+                {
+                    await output(line, deadline.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    // the caller went away or the time limit passed; the process is being killed
+                }
+            }
+        });
+        var input = request.Input is null ? Task.CompletedTask : ForwardInputAsync(request.Input, process, deadline.Token);
+        var timedOut = false;
+        try
+        {
+            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            timedOut = !cancellationToken.IsCancellationRequested;
+            ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+        }
+
+        ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
+        _records.Remove(process.Id);
+        await Task.WhenAny(Task.WhenAll(pump, input), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
+        var exit = process.ExitCode;
+        Event(spec.App, timedOut
+            ? $"{name} reached its time limit of {limit.TotalSeconds:0.#} s and was killed"
+            : $"Process {name} exited with status {exit}");
+        return new RunResult(name, exit, timedOut, null);
+    }
+
+    /// <inheritdoc />
+    public async Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken)
+    {
+        await _reaped.ConfigureAwait(false);
+        var wanted = desired.Select(d => d.App).ToHashSet(StringComparer.Ordinal);
+        foreach (var gone in _apps.Keys.Where(a => !wanted.Contains(a)).ToList())
+        {
+            await StopAppAsync(gone, cancellationToken).ConfigureAwait(false);
+        }
+
+        await Task.WhenAll(desired.Select(async spec =>
+        {
+            var app = _apps.GetOrAdd(spec.App, name => new AppRuntime(name));
+            await app.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+            try
+            {
+                Event(spec.App, $"Platform start: bringing back v{spec.Release} ({Formation(spec)})");
+                await ApplyAsync(app, spec, cancellationToken).ConfigureAwait(false);
+            }
+            finally
+            {
+                app.Operations.Release();
+            }
+        })).ConfigureAwait(false);
+        await PruneAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops every process (SIGTERM, grace period, SIGKILL), as the platform shuts down.</summary>
+    /// <returns>A task that completes when every process is down.</returns>
+    public async ValueTask DisposeAsync()
+    {
+        await _reaped.ConfigureAwait(false);
+        await Task.WhenAll(_apps.Keys.ToList().Select(app => StopAppAsync(app, CancellationToken.None))).ConfigureAwait(false);
+    }
+
+    /// <summary>Makes the app run <paramref name="spec"/>'s formation: same release -> scale; another release -> replace without boot checks.</summary>
+    private async Task ApplyAsync(AppRuntime app, DeploymentSpec spec, CancellationToken cancellationToken)
+    {
+        var current = app.Current;
+        if (current is null || current.Spec.Release != spec.Release || current.Spec.Image != spec.Image)
+        {
+            using var inFlight = TrackImage(spec.Image);
+            var slug = await _slugs.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+            if (slug.AppDirectory is null)
+            {
+                Event(spec.App, $"Cannot run v{spec.Release}: {slug.FailureReason}");
+                LogSlugUnavailable(_logger, spec.App, spec.Release, slug.FailureReason);
+                return;
+            }
+
+            var context = Context(spec, slug.AppDirectory);
+            var fresh = Wanted(context).ToList();
+            var old = app.Replace(fresh, app.Dynos);
+            app.Current = context;
+            await StopAllAsync(old).ConfigureAwait(false);
+            app.Forget(old);
+            foreach (var dyno in fresh)
+            {
+                _ = dyno.StartAsync(giveUpOnFailedBoot: false);
+            }
+
+            return;
+        }
+
+        var next = current with { Spec = spec };
+        app.Current = next;
+        var kept = new List<Dyno>();
+        var leaving = new List<Dyno>();
+        var starting = new List<Dyno>();
+        foreach (var group in app.Dynos.GroupBy(d => d.Type))
+        {
+            var count = spec.ProcessTypes.ContainsKey(group.Key) ? spec.Formation.GetValueOrDefault(group.Key) : 0;
+            var ordered = group.OrderBy(d => d.Index).ToList();
+            kept.AddRange(ordered.Take(count));
+            leaving.AddRange(ordered.Skip(count));
+        }
+
+        foreach (var (type, count) in spec.Formation.Where(kv => spec.ProcessTypes.ContainsKey(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
+        {
+            var used = kept.Where(d => d.Type == type).Select(d => d.Index).ToHashSet();
+            for (int index = 1, have = used.Count; have < count; index++)
+            {
+                if (used.Add(index))
+                {
+                    starting.Add(new Dyno(next, type, index));
+                    have++;
+                }
+            }
+
+            var before = app.Dynos.Count(d => d.Type == type);
+            if (before != count)
+            {
+                Event(spec.App, $"Scaled {type} to {count}");
+            }
+        }
+
+        foreach (var type in app.Dynos.Select(d => d.Type).Distinct().Where(t => !spec.Formation.ContainsKey(t) || !spec.ProcessTypes.ContainsKey(t)))
+        {
+            Event(spec.App, $"Scaled {type} to 0");
+        }
+
+        app.Replace([.. kept, .. starting], leaving);
+        foreach (var dyno in starting)
+        {
+            _ = dyno.StartAsync(giveUpOnFailedBoot: false);
+        }
+
+        await StopAllAsync(leaving).ConfigureAwait(false);
+        app.Forget(leaving);
+    }
+
+    private async Task StopAppAsync(string app, CancellationToken cancellationToken)
+    {
+        if (!_apps.TryGetValue(app, out var runtime))
+        {
+            return;
+        }
+
+        await runtime.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var old = runtime.Replace([], runtime.Dynos);
+            runtime.Current = null;
+            await StopAllAsync(old).ConfigureAwait(false);
+            runtime.Forget(old);
+            _apps.TryRemove(app, out _);
+            OnEndpointsChanged(app);
+        }
+        finally
+        {
+            runtime.Operations.Release();
+        }
+    }
+
+    private static async Task<string?> BootAllAsync(List<Dyno> dynos, CancellationToken cancellationToken)
+    {
+        var pending = dynos.Select(d => d.StartAsync(giveUpOnFailedBoot: true)).ToList();
+        while (pending.Count > 0)
+        {
+            var done = await Task.WhenAny(pending).WaitAsync(cancellationToken).ConfigureAwait(false);
+            pending.Remove(done);
+            if (await done.ConfigureAwait(false) is { } failure)
+            {
+                return failure;
+            }
+        }
+
+        return null;
+    }
+
+    private Task StopAllAsync(IEnumerable<Dyno> dynos) => Task.WhenAll(dynos.Select(d => d.StopAsync(_options.StopGracePeriod)));
+
+    private static void Swap(AppRuntime app, Dyno old, Dyno replacement) =>
+        app.Replace(app.Dynos.Select(d => d == old ? replacement : d), [old]);
+
+    private IEnumerable<Dyno> Wanted(ReleaseContext context) =>
+        context.Spec.Formation
+            .Where(kv => context.Spec.ProcessTypes.ContainsKey(kv.Key))
+            .OrderBy(kv => kv.Key, StringComparer.Ordinal)
+            .SelectMany(kv => Enumerable.Range(1, Math.Max(0, kv.Value)).Select(i => new Dyno(context, kv.Key, i)));
+
+    private ReleaseContext Context(DeploymentSpec spec, string appDirectory) =>
+        new(spec, appDirectory, _options, _logs, _records, OnEndpointsChanged);
+
+    private void OnEndpointsChanged(string app)
+    {
+        Interlocked.Increment(ref _version);
+        Changed?.Invoke(this, app);
+    }
+
+    private void Event(string app, string message) => _logs.Write(app, Scheduler, message);
+
+    private async Task PruneAsync()
+    {
+        var inUse = _apps.Values.Select(a => a.Current?.Spec.Image).OfType<string>().Concat(_imagesInFlight.Keys).ToHashSet(StringComparer.Ordinal);
+        try
+        {
+            await _slugs.PruneAsync(inUse, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            LogPruneFailed(_logger, e);
+        }
+    }
+
+    private ImageLease TrackImage(string image)
+    {
+        _imagesInFlight.AddOrUpdate(image, 1, (_, n) => n + 1);
+        return new ImageLease(_imagesInFlight, image);
+    }
+
+    private static string Formation(DeploymentSpec spec) =>
+        string.Join(' ', spec.Formation.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+
+    private static int Index(string name) =>
+        int.TryParse(name.AsSpan(name.LastIndexOf('.') + 1), CultureInfo.InvariantCulture, out var i) ? i : 0;
+
+    private static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process ended first
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // already gone
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 5001, Level = LogLevel.Information, Message = "Deployed v{Release} of {App}")]
+    private static partial void LogDeployed(ILogger logger, string app, int release);
+
+    [LoggerMessage(EventId = 5002, Level = LogLevel.Warning, Message = "v{Release} of {App} failed to boot: {Reason}")]
+    private static partial void LogDeployFailed(ILogger logger, string app, int release, string reason);
+
+    [LoggerMessage(EventId = 5003, Level = LogLevel.Warning, Message = "Stopped a process left behind by a previous platform process: {Process}")]
+    private static partial void LogReaped(ILogger logger, string process);
+
+    [LoggerMessage(EventId = 5004, Level = LogLevel.Error, Message = "Cannot run v{Release} of {App}: {Reason}")]
+    private static partial void LogSlugUnavailable(ILogger logger, string app, int release, string? reason);
+
+    [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Removing unused slugs failed")]
+    private static partial void LogPruneFailed(ILogger logger, Exception exception);
+}

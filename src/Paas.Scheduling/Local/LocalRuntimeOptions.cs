@@ -1,0 +1,45 @@
+namespace Paas.Scheduling.Local;
+
+/// <summary>Settings of <see cref="LocalProcessScheduler"/> (configuration section <c>Scheduler:Local</c>).</summary>
+public sealed class LocalRuntimeOptions
+{
+    /// <summary>The platform's data folder; the runtime keeps slugs, logs and process records under it (see <see cref="LocalPaths"/>).</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>How long a web process has to accept connections on <c>PORT</c> (Heroku's boot timeout). Default 60 s; an app
+    /// overrides it with the config var <see cref="BootTimeoutConfigVar"/> (seconds).</summary>
+    public TimeSpan BootTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The config var that overrides <see cref="BootTimeout"/> for one app, in seconds.</summary>
+    public const string BootTimeoutConfigVar = "PAAS_BOOT_TIMEOUT";
+
+    /// <summary>Time between SIGTERM and SIGKILL when a process is stopped. Default 30 s (Heroku's).</summary>
+    public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>The first restart delay after a crash; doubled after each further crash. Default 1 s.</summary>
+    public TimeSpan CrashBackoffInitial { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest restart delay. Default 5 minutes.</summary>
+    public TimeSpan CrashBackoffMax { get; set; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>A process up for this long has its back-off reset to <see cref="CrashBackoffInitial"/>. Default 10 minutes.</summary>
+    public TimeSpan CrashBackoffReset { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The default time limit of one-off processes (<c>paas run</c>). Default 1 hour.</summary>
+    public TimeSpan RunTimeLimit { get; set; } = TimeSpan.FromHours(1);
+
+    /// <summary>The <c>PATH</c> after the slug's own folders. Default the usual system folders.</summary>
+    public string SystemPath { get; set; } = "/usr/local/bin:/usr/bin:/bin";
+
+    /// <summary>The most bytes one app's logs take on disk. Default 10 MB.</summary>
+    public long MaxLogBytesPerApp { get; set; } = 10 * 1024 * 1024;
+
+    /// <summary>The registry username the runtime pulls with (the platform service credential, <c>paas-service</c>).</summary>
+    public string RegistryUsername { get; set; } = "paas-service";
+
+    /// <summary>The registry secret (the content of <c>DATA_DIR/service-token</c>), or null to pull anonymously.</summary>
+    public string? RegistryPassword { get; set; }
+
+    /// <summary>Whether to pull with HTTPS instead of plain HTTP. Default false (the integrated registry on loopback).</summary>
+    public bool RegistryUseHttps { get; set; }
+}

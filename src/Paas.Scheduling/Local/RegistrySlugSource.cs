@@ -1,0 +1,228 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.Extensions.Options;
+using Paas.Oci;
+
+namespace Paas.Scheduling.Local;
+
+/// <summary>
+/// Pulls slugs from the platform's registry (OCI distribution spec, "Pulling manifests" and "Pulling blobs") with HTTP
+/// Basic auth as the platform service, and unpacks each image once per manifest digest into <see cref="LocalPaths.Slug"/>:
+/// 1. GET /v2/REPO/manifests/REFERENCE (Accept: OCI or Docker manifest);
+/// 2. for each layer, base first: GET /v2/REPO/blobs/DIGEST, verify its digest, untar (gunzip first when compressed) into
+///    a temporary folder;
+/// 3. rename the folder into place. The slug is the image's <c>app/</c> folder.
+/// </summary>
+public sealed class RegistrySlugSource : ISlugSource, IDisposable
+{
+    private readonly LocalRuntimeOptions _options;
+    private readonly LocalPaths _paths;
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    /// <summary>Creates the source.</summary>
+    /// <param name="options">The runtime's settings (data folder, registry credential).</param>
+    public RegistrySlugSource(IOptions<LocalRuntimeOptions> options)
+    {
+        _options = options.Value;
+        _paths = new LocalPaths(_options.DataDirectory);
+        if (_options.RegistryPassword is { } secret)
+        {
+            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
+                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.RegistryUsername}:{secret}")));
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<SlugResult> PrepareAsync(string image, CancellationToken cancellationToken)
+    {
+        if (!TrySplit(image, out var host, out var repository, out var reference))
+        {
+            return SlugResult.Failed($"'{image}' is not an image reference (HOST/REPOSITORY@DIGEST)");
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            var baseUrl = $"{(_options.RegistryUseHttps ? "https" : "http")}://{host}/v2/{repository}";
+            if (Digest.TryParse(reference, out var pinned) && Directory.Exists(_paths.Slug(pinned.ToString())))
+            {
+                return SlugResult.Ready(AppFolder(_paths.Slug(pinned.ToString())));
+            }
+
+            using var request = new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/manifests/{reference}");
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciManifest));
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.DockerManifest));
+            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                return SlugResult.Failed($"the registry answered {(int)response.StatusCode} for the manifest of {image}");
+            }
+
+            var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+            var digest = Digest.Compute(bytes);
+            if (Digest.TryParse(reference, out var expected) && expected != digest)
+            {
+                return SlugResult.Failed($"the manifest of {image} does not match its digest");
+            }
+
+            var target = _paths.Slug(digest.ToString());
+            if (Directory.Exists(target))
+            {
+                return SlugResult.Ready(AppFolder(target));
+            }
+
+            var manifest = ManifestParser.Parse(bytes, response.Content.Headers.ContentType?.MediaType);
+            if (MediaTypes.IsIndex(manifest.MediaType))
+            {
+                return SlugResult.Failed($"{image} is an image index; the local runtime needs an image manifest");
+            }
+
+            Directory.CreateDirectory(_paths.Slugs);
+            var temporary = Path.Combine(_paths.Slugs, ".tmp-" + Guid.NewGuid().ToString("N"));
+            Directory.CreateDirectory(temporary);
+            try
+            {
+                foreach (var layer in manifest.Blobs.Skip(1))
+                {
+                    var failure = await UnpackAsync(baseUrl, layer, temporary, cancellationToken).ConfigureAwait(false);
+                    if (failure is not null)
+                    {
+                        return SlugResult.Failed(failure);
+                    }
+                }
+
+                Directory.Move(temporary, target);
+            }
+            finally
+            {
+                if (Directory.Exists(temporary))
+                {
+                    Directory.Delete(temporary, recursive: true);
+                }
+            }
+
+            return SlugResult.Ready(AppFolder(target));
+        }
+        catch (Exception e) when (e is HttpRequestException or IOException or InvalidDataException or ManifestFormatException or UnauthorizedAccessException)
+        {
+            return SlugResult.Failed($"pulling {image} failed: {e.Message}");
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task PruneAsync(IReadOnlyCollection<string> inUse, CancellationToken cancellationToken)
+    {
+        if (!Directory.Exists(_paths.Slugs))
+        {
+            return;
+        }
+
+        var keep = inUse.Select(i => TrySplit(i, out _, out _, out var r) && Digest.TryParse(r, out var d) ? _paths.Slug(d.ToString()) : null)
+            .OfType<string>().ToHashSet(StringComparer.Ordinal);
+        if (inUse.Any(i => !(TrySplit(i, out _, out _, out var r) && Digest.TryParse(r, out _))))
+        {
+            return; // an image pinned by tag: its digest is unknown here, keep everything
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            foreach (var folder in Directory.GetDirectories(_paths.Slugs).Where(f => !Path.GetFileName(f).StartsWith('.') && !keep.Contains(f)))
+            {
+                Directory.Delete(folder, recursive: true);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _http.Dispose();
+        _gate.Dispose();
+    }
+
+    private async Task<string?> UnpackAsync(string baseUrl, Descriptor layer, string folder, CancellationToken cancellationToken)
+    {
+        using var response = await _http.GetAsync($"{baseUrl}/blobs/{layer.Digest}", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return $"the registry answered {(int)response.StatusCode} for layer {layer.Digest}";
+        }
+
+        var file = Path.Combine(folder, ".layer");
+        await using (var output = File.Create(file))
+        {
+            await response.Content.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+        }
+
+        await using (var check = File.OpenRead(file))
+        {
+            using var hasher = layer.Digest.CreateHasher();
+            var buffer = new byte[81920];
+            int read;
+            while ((read = await check.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                hasher.AppendData(buffer, 0, read);
+            }
+
+            if (Digest.FromHash(layer.Digest.Algorithm, hasher.GetHashAndReset()) != layer.Digest)
+            {
+                return $"layer {layer.Digest} does not match its digest";
+            }
+        }
+
+        await using (var input = File.OpenRead(file))
+        {
+            Stream tar = layer.MediaType.EndsWith("gzip", StringComparison.Ordinal) ? new GZipStream(input, CompressionMode.Decompress) : input;
+            await using (tar.ConfigureAwait(false))
+            {
+                await TarFile.ExtractToDirectoryAsync(tar, folder, overwriteFiles: true, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        File.Delete(file);
+        return null;
+    }
+
+    private static string AppFolder(string slug)
+    {
+        var app = Path.Combine(slug, "app");
+        return Directory.Exists(app) ? app : slug;
+    }
+
+    private static bool TrySplit(string image, out string host, out string repository, out string reference)
+    {
+        host = repository = reference = "";
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        if (slash <= 0)
+        {
+            return false;
+        }
+
+        host = image[..slash];
+        var rest = image[(slash + 1)..];
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        if (at > 0)
+        {
+            (repository, reference) = (rest[..at], rest[(at + 1)..]);
+        }
+        else
+        {
+            var colon = rest.LastIndexOf(':');
+            (repository, reference) = colon > 0 ? (rest[..colon], rest[(colon + 1)..]) : (rest, "latest");
+        }
+
+        return repository.Length > 0 && reference.Length > 0;
+    }
+}
