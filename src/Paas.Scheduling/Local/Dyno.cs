@@ -99,6 +99,15 @@ internal sealed class Dyno
         SetState(ProcessState.Down);
     }
 
+    /// <summary>Stops supervising without touching the process, as a crashed platform would (tests of recovery use it).</summary>
+    public void Abandon()
+    {
+        lock (_gate)
+        {
+            _stopping.Cancel();
+        }
+    }
+
     private async Task SuperviseAsync(bool giveUpOnFailedBoot)
     {
         var options = _context.Options;

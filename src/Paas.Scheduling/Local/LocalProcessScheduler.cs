@@ -296,6 +296,20 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         await Task.WhenAll(_apps.Keys.ToList().Select(app => StopAppAsync(app, CancellationToken.None))).ConfigureAwait(false);
     }
 
+    /// <summary>Forgets every process without stopping it, as if the platform had crashed (for recovery tests).</summary>
+    internal void Abandon()
+    {
+        foreach (var app in _apps.Values)
+        {
+            foreach (var dyno in app.All)
+            {
+                dyno.Abandon();
+            }
+        }
+
+        _apps.Clear();
+    }
+
     /// <summary>Makes the app run <paramref name="spec"/>'s formation: same release -> scale; another release -> replace without boot checks.</summary>
     private async Task ApplyAsync(AppRuntime app, DeploymentSpec spec, CancellationToken cancellationToken)
     {

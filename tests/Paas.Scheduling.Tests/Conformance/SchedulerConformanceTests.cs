@@ -1,0 +1,315 @@
+using System.Diagnostics;
+
+namespace Paas.Scheduling.Tests.Conformance;
+
+/// <summary>
+/// The scheduler conformance suite: every <see cref="IScheduler"/> runs it. Runtimes that run no processes (the recording
+/// double) answer <see cref="RunsProcesses"/> false; the tests that need real processes then skip with that reason, and the
+/// rest check the bookkeeping every runtime shares (names, releases, formation, failed deploys, recovery).
+/// </summary>
+public abstract class SchedulerConformanceTests : IAsyncLifetime
+{
+    protected const string Image = "127.0.0.1:5000/fixture@sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
+    private readonly string _app = "app" + Guid.NewGuid().ToString("N")[..8];
+
+    protected abstract bool RunsProcesses { get; }
+
+    protected abstract IScheduler Scheduler { get; }
+
+    protected ProcessState Running => RunsProcesses ? ProcessState.Up : ProcessState.Down;
+
+    protected string App => _app;
+
+    /// <summary>Makes the next deploy of <paramref name="spec"/> fail to boot and returns the spec to deploy.</summary>
+    protected abstract DeploymentSpec ArrangeFailingDeploy(DeploymentSpec spec);
+
+    /// <summary>Simulates a platform crash and restart: the current scheduler is abandoned, a new one made over the same data.</summary>
+    protected abstract Task RestartPlatformAsync();
+
+    protected virtual IReadOnlyList<AppEndpoint> Endpoints() => [];
+
+    protected virtual IReadOnlyList<string> Logs(string? process = null) => [];
+
+    public virtual ValueTask InitializeAsync() => ValueTask.CompletedTask;
+
+    public virtual async ValueTask DisposeAsync()
+    {
+        await Scheduler.DestroyAsync(App, CancellationToken.None);
+        GC.SuppressFinalize(this);
+    }
+
+    protected DeploymentSpec Spec(int release, int web = 1, int worker = 0, int crash = 0, IReadOnlyDictionary<string, string>? config = null) =>
+        new(App, release, Image, config ?? new Dictionary<string, string> { ["GREETING"] = "hi" },
+            new Dictionary<string, string>
+            {
+                ["web"] = "node server.js",
+                ["worker"] = "echo worker up; exec sleep 600",
+                ["crash"] = "echo crashing; sleep 0.2; exit 3",
+            },
+            new Dictionary<string, int> { ["web"] = web, ["worker"] = worker, ["crash"] = crash },
+            "abc123");
+
+    [Fact]
+    public async Task Deploy_runs_the_formation()
+    {
+        var result = await Scheduler.DeployAsync(Spec(1, web: 2, worker: 1), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        var list = await Scheduler.ListAsync(App, CancellationToken.None);
+        Assert.Equal(["web.1", "web.2", "worker.1"], list.Select(p => p.Name));
+        Assert.All(list, p => Assert.Equal(1, p.Release));
+        Assert.Equal("node server.js", list[0].Command);
+        Assert.All(list, p => Assert.Equal(Running, p.State));
+        if (RunsProcesses)
+        {
+            var bodies = await GetAllAsync();
+            Assert.Equal(["v1 web.1 hi profiled", "v1 web.2 hi profiled"], bodies.Order(StringComparer.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_new_release_replaces_the_old_one()
+    {
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 2), CancellationToken.None)).Succeeded);
+        var result = await Scheduler.DeployAsync(Spec(2, web: 2), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        var list = await Scheduler.ListAsync(App, CancellationToken.None);
+        Assert.Equal(["web.1", "web.2"], list.Select(p => p.Name));
+        Assert.All(list, p => Assert.Equal(2, p.Release));
+        if (RunsProcesses)
+        {
+            Assert.All(await GetAllAsync(), body => Assert.StartsWith("v2 ", body, StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_failed_boot_keeps_the_old_release()
+    {
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 1), CancellationToken.None)).Succeeded);
+        var failing = ArrangeFailingDeploy(Spec(2, web: 1));
+
+        var result = await Scheduler.DeployAsync(failing, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.False(string.IsNullOrWhiteSpace(result.FailureReason));
+        var list = await Scheduler.ListAsync(App, CancellationToken.None);
+        Assert.Equal(["web.1"], list.Select(p => p.Name));
+        Assert.Equal(1, list[0].Release);
+        Assert.Equal(Running, list[0].State);
+        if (RunsProcesses)
+        {
+            Assert.Equal(["v1 web.1 hi profiled"], await GetAllAsync());
+            Assert.Contains(Logs(), l => l.Contains("failed to boot", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task Scale_up_and_down()
+    {
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 1), CancellationToken.None)).Succeeded);
+
+        await Scheduler.ScaleAsync(Spec(1, web: 3, worker: 1), CancellationToken.None);
+        var up = await WaitForAsync(l => l.Count == 4 && l.All(p => p.State == Running));
+        Assert.Equal(["web.1", "web.2", "web.3", "worker.1"], up.Select(p => p.Name));
+
+        await Scheduler.ScaleAsync(Spec(1, web: 1, worker: 0), CancellationToken.None);
+        var down = await Scheduler.ListAsync(App, CancellationToken.None);
+        Assert.Equal(["web.1"], down.Select(p => p.Name));
+        if (RunsProcesses)
+        {
+            Assert.Single(Endpoints());
+            Assert.Contains(Logs(), l => l.Contains("paas[scheduler]: Scaled web to 3", StringComparison.Ordinal));
+        }
+    }
+
+    [Fact]
+    public async Task A_crashed_process_is_restarted_with_back_off()
+    {
+        SkipUnlessProcesses();
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 0, crash: 1), CancellationToken.None)).Succeeded);
+
+        await WaitForAsync(l => l.Any(p => p.State == ProcessState.Crashed));
+        await WaitUntilAsync(() => Logs("crash").Count(l => l.Contains("app[crash.1]: crashing", StringComparison.Ordinal)) >= 3);
+        var events = Logs("crash").Where(l => l.Contains("restarting in", StringComparison.Ordinal)).ToList();
+        Assert.Contains(events, l => l.Contains("Process exited with status 3", StringComparison.Ordinal));
+        Assert.True(events.Count >= 2);
+        Assert.Contains("restarting in 0.2 s", events[0], StringComparison.Ordinal);
+        Assert.Contains("restarting in 0.4 s", events[1], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Rolling_restart_replaces_each_process_and_keeps_serving()
+    {
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 2, worker: 1), CancellationToken.None)).Succeeded);
+        var before = await Scheduler.ListAsync(App, CancellationToken.None);
+        var ports = Endpoints().Select(e => e.Port).ToList();
+
+        await Scheduler.RestartAsync(App, "web", CancellationToken.None);
+
+        var after = await WaitForAsync(l => l.Count == 3 && l.All(p => p.State == Running));
+        Assert.Equal(before.Select(p => p.Name), after.Select(p => p.Name));
+        if (RunsProcesses)
+        {
+            Assert.True(after[0].StartedAt > before[0].StartedAt);
+            Assert.True(after[1].StartedAt > before[1].StartedAt);
+            Assert.Equal(before[2].StartedAt, after[2].StartedAt); // worker untouched
+            Assert.Empty(Endpoints().Select(e => e.Port).Intersect(ports));
+            Assert.Equal(2, (await GetAllAsync()).Count);
+        }
+    }
+
+    [Fact]
+    public async Task Logs_capture_process_output_and_platform_events()
+    {
+        SkipUnlessProcesses();
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 1, worker: 1), CancellationToken.None)).Succeeded);
+
+        await WaitUntilAsync(() => Logs().Any(l => l.Contains("app[worker.1]: worker up", StringComparison.Ordinal)));
+        await WaitUntilAsync(() => Logs().Any(l => l.Contains("app[web.1]: listening on", StringComparison.Ordinal)));
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}\+00:00 app\[web\.1\]: listening on \d+$", Logs().First(l => l.Contains("app[web.1]: listening", StringComparison.Ordinal)));
+        Assert.Contains(Logs(), l => l.Contains("paas[scheduler]: Deploying v1", StringComparison.Ordinal));
+        Assert.All(Logs("web"), l => Assert.Contains("[web.1]", l, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_streams_output_and_returns_the_exit_code()
+    {
+        SkipUnlessProcesses();
+        var lines = new List<string>();
+
+        var result = await Scheduler.RunAsync(
+            new RunRequest(Spec(1), "echo hello $PAAS_APP $PAAS_RELEASE $FROM_PROFILE; hello-tool; echo oops >&2; exit 7"),
+            (line, _) => { lock (lines) { lines.Add(line); } return ValueTask.CompletedTask; },
+            CancellationToken.None);
+
+        Assert.Null(result.FailureReason);
+        Assert.Equal(7, result.ExitCode);
+        Assert.False(result.TimedOut);
+        Assert.StartsWith("run.", result.Name, StringComparison.Ordinal);
+        Assert.Contains($"hello {App} v1 profiled", lines);
+        Assert.Contains("tool-ran", lines);
+        Assert.Contains("oops", lines);
+    }
+
+    [Fact]
+    public async Task Run_ends_at_its_time_limit()
+    {
+        SkipUnlessProcesses();
+        var watch = Stopwatch.StartNew();
+
+        var result = await Scheduler.RunAsync(new RunRequest(Spec(1), "sleep 30", TimeSpan.FromSeconds(1)), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+
+        Assert.True(result.TimedOut);
+        Assert.Equal(137, result.ExitCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+    }
+
+    [Fact]
+    public async Task The_platform_brings_back_what_should_run_after_a_restart()
+    {
+        var spec = Spec(3, web: 2, worker: 1);
+        Assert.True((await Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
+        var oldPorts = Endpoints().Select(e => e.Port).ToList();
+
+        await RestartPlatformAsync();
+        Assert.Empty(await Scheduler.ListAsync(App, CancellationToken.None));
+        await Scheduler.ReconcileAsync([spec], CancellationToken.None);
+
+        var list = await WaitForAsync(l => l.Count == 3 && l.All(p => p.State == Running));
+        Assert.Equal(["web.1", "web.2", "worker.1"], list.Select(p => p.Name));
+        Assert.All(list, p => Assert.Equal(3, p.Release));
+        if (RunsProcesses)
+        {
+            Assert.Equal(2, (await GetAllAsync()).Count);
+            foreach (var port in oldPorts.Except(Endpoints().Select(e => e.Port)))
+            {
+                Assert.False(await AnswersAsync(port), $"the previous platform's process on port {port} still runs");
+            }
+        }
+
+        await Scheduler.ReconcileAsync([], CancellationToken.None);
+        Assert.Empty(await Scheduler.ListAsync(App, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Destroy_stops_everything()
+    {
+        Assert.True((await Scheduler.DeployAsync(Spec(1, web: 1, worker: 1), CancellationToken.None)).Succeeded);
+        var ports = Endpoints().Select(e => e.Port).ToList();
+
+        await Scheduler.DestroyAsync(App, CancellationToken.None);
+
+        Assert.Empty(await Scheduler.ListAsync(App, CancellationToken.None));
+        Assert.Empty(Endpoints());
+        foreach (var port in ports)
+        {
+            Assert.False(await AnswersAsync(port));
+        }
+    }
+
+    protected void SkipUnlessProcesses()
+    {
+        if (!RunsProcesses)
+        {
+            Assert.Skip($"{Scheduler.GetType().Name} runs no processes");
+        }
+    }
+
+    protected async Task<IReadOnlyList<ProcessStatus>> WaitForAsync(Func<IReadOnlyList<ProcessStatus>, bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (true)
+        {
+            var list = await Scheduler.ListAsync(App, CancellationToken.None);
+            if (condition(list))
+            {
+                return list;
+            }
+
+            if (watch.Elapsed > Patience)
+            {
+                Assert.Fail("timed out; processes: " + string.Join(", ", list.Select(p => $"{p.Name}={p.State}@v{p.Release}")) + "\n" + string.Join('\n', Logs()));
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    protected static async Task WaitUntilAsync(Func<bool> condition)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < Patience, "timed out");
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task<List<string>> GetAllAsync()
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(5) };
+        var bodies = new List<string>();
+        foreach (var endpoint in Endpoints())
+        {
+            bodies.Add(await http.GetStringAsync($"http://{endpoint.Host}:{endpoint.Port}/"));
+        }
+
+        return bodies;
+    }
+
+    private static async Task<bool> AnswersAsync(int port)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        try
+        {
+            await http.GetStringAsync($"http://127.0.0.1:{port}/");
+            return true;
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+}
