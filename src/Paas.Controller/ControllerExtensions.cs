@@ -92,6 +92,8 @@ public static class ControllerExtensions
         endpoints.MapReleasesApi();
         endpoints.MapFormationApi();
         endpoints.MapPermsApi();
+        endpoints.MapDomainsApi();
+        endpoints.MapCertsApi();
         return endpoints;
     }
 }

@@ -2,10 +2,12 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Options;
+using Paas.Builder;
 using Paas.Controller;
 using Paas.Data;
 using Paas.Registry;
 using Paas.Registry.Auth;
+using Paas.Router.Hosting;
 
 namespace Paas.Server;
 
@@ -18,12 +20,22 @@ public sealed class PaasPlatform : IAsyncDisposable
 {
     private readonly WebApplication _controller;
     private readonly WebApplication? _registry;
+    private readonly WebApplication? _router;
 
-    private PaasPlatform(WebApplication controller, WebApplication? registry)
+    private PaasPlatform(WebApplication controller, WebApplication? registry, WebApplication? router)
     {
         _controller = controller;
         _registry = registry;
+        _router = router;
     }
+
+    /// <summary>The router's base URLs once started: the HTTP one first, then HTTPS (e.g. <c>http://127.0.0.1:8080</c>, <c>https://127.0.0.1:8443</c>).</summary>
+    public IReadOnlyList<string> RouterUrls =>
+        _router?.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.OrderBy(a => a.StartsWith("https", StringComparison.Ordinal)).ToList()
+        ?? throw new InvalidOperationException("the platform was not built");
+
+    /// <summary>The router's services (its route table store), or null when the platform was not built.</summary>
+    public IServiceProvider? RouterServices => _router?.Services;
 
     /// <summary>The controller's services (for tests: stores, the scheduler).</summary>
     public IServiceProvider Services => _controller.Services;
@@ -63,6 +75,15 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         configureServices?.Invoke(builder.Services);
         builder.Services.AddPaasController(builder.Configuration);
+        var registryApp = new WebApplication?[1]; // the builder pushes to the registry built below (its port may be chosen at start)
+        builder.Services.AddPaasBuilder(builder.Configuration);
+        builder.Services.AddOptions<BuilderOptions>().Configure<IOptions<PaasOptions>>((builderOptions, paas) =>
+        {
+            builderOptions.DataDir = paas.Value.DataDir;
+            builderOptions.RegistryUrl = () => Address(registryApp[0] ?? throw new InvalidOperationException("the registry is not running"));
+            builderOptions.RegistryUsername = ServiceCredential.Username;
+            builderOptions.RegistryPassword = () => new ServiceCredential(paas.Value.DataDir).Secret;
+        });
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             PaasOptions options;
@@ -90,12 +111,15 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         if (errors.Count > 0)
         {
-            return (new PaasPlatform(controller, null), errors);
+            return (new PaasPlatform(controller, null, null), errors);
         }
 
         controller.UsePaasController();
+        controller.MapBuilderApi();
         var registry = BuildRegistry(args, builder.Configuration, controller.Services, errors);
-        return (new PaasPlatform(controller, registry), errors);
+        registryApp[0] = registry;
+        var router = BuildRouter(args, builder.Configuration, controller.Services, errors);
+        return (new PaasPlatform(controller, registry, router), errors);
     }
 
     /// <summary>Migrates the database and starts listening on every part's port.</summary>
@@ -108,6 +132,11 @@ public sealed class PaasPlatform : IAsyncDisposable
         {
             await _registry.StartAsync(cancellationToken).ConfigureAwait(false);
         }
+
+        if (_router is not null)
+        {
+            await _router.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>Waits until the process is asked to stop (Ctrl+C, SIGTERM).</summary>
@@ -119,6 +148,11 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <returns>A task.</returns>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
+        if (_router is not null)
+        {
+            await _router.StopAsync(cancellationToken).ConfigureAwait(false);
+        }
+
         if (_registry is not null)
         {
             await _registry.StopAsync(cancellationToken).ConfigureAwait(false);
@@ -130,6 +164,11 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
+        if (_router is not null)
+        {
+            await _router.DisposeAsync().ConfigureAwait(false);
+        }
+
         if (_registry is not null)
         {
             await _registry.DisposeAsync().ConfigureAwait(false);
@@ -173,6 +212,46 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         registry.MapRegistryApi();
         return registry;
+    }
+
+    /// <summary>
+    /// The router on the HTTP and HTTPS ports, fed by <see cref="RouteFeed"/> from the controller's stores and the
+    /// scheduler's endpoints (<see cref="IRouteEndpointSource"/>).
+    /// </summary>
+    private static WebApplication? BuildRouter(string[] args, IConfiguration configuration, IServiceProvider controllerServices, List<string> errors)
+    {
+        var options = controllerServices.GetRequiredService<IOptions<PaasOptions>>().Value;
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-router" });
+        builder.Configuration.AddConfiguration(configuration);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            // The router reads these flat keys first; the platform's options are the one source of truth.
+            ["PAAS_HTTP_PORT"] = options.HttpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PAAS_HTTPS_PORT"] = options.HttpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["PAAS_DOMAIN"] = options.Domain,
+            ["PAAS_DATA_DIR"] = options.DataDir,
+            ["Paas:Router:ListenAddress"] = options.ListenAddress,
+        });
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<RoutingStore>());
+        builder.Services.AddSingleton(controllerServices.GetService<IRouteEndpointSource>() ?? new NoEndpoints());
+        builder.Services.AddPaasRouter(builder.Configuration);
+        builder.Services.AddHostedService<RouteFeed>();
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenPaasRouter());
+        WebApplication router;
+        try
+        {
+            router = builder.Build();
+            _ = router.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
+        }
+        catch (OptionsValidationException e)
+        {
+            errors.AddRange(e.Failures);
+            return null;
+        }
+
+        router.UsePaasRouter();
+        return router;
     }
 
     private static string Address(WebApplication app) =>

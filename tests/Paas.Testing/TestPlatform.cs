@@ -25,6 +25,12 @@ public sealed class TestPlatform : IAsyncDisposable
     /// <summary>The controller API's base URL.</summary>
     public string ApiUrl => _platform.ApiUrl;
 
+    /// <summary>The router's HTTP base URL.</summary>
+    public string RouterHttpUrl => _platform.RouterUrls[0];
+
+    /// <summary>The router's HTTPS base URL.</summary>
+    public string RouterHttpsUrl => _platform.RouterUrls[1];
+
     /// <summary>The integrated registry's base URL.</summary>
     public string RegistryUrl => _platform.RegistryUrl;
 
@@ -41,7 +47,8 @@ public sealed class TestPlatform : IAsyncDisposable
     /// <param name="backend"><see cref="Backend.Sqlite"/> or <see cref="Backend.Postgres"/>.</param>
     /// <param name="settings">Extra settings by configuration key (e.g. <c>Paas:RegistrationMode</c>).</param>
     /// <returns>The started platform.</returns>
-    public static async Task<TestPlatform> StartAsync(string backend = Backend.Sqlite, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="configureServices">Registers more replacements in the controller's services (e.g. an <c>IRouteEndpointSource</c>).</param>
+    public static async Task<TestPlatform> StartAsync(string backend = Backend.Sqlite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "paas-test-" + Guid.NewGuid().ToString("N")[..12]);
         var all = new Dictionary<string, string?>
@@ -60,7 +67,11 @@ public sealed class TestPlatform : IAsyncDisposable
         }
 
         var scheduler = new RecordingScheduler();
-        var (platform, errors) = PaasPlatform.Create([], all, services => services.AddSingleton<IScheduler>(scheduler));
+        var (platform, errors) = PaasPlatform.Create([], all, services =>
+        {
+            services.AddSingleton<IScheduler>(scheduler);
+            configureServices?.Invoke(services);
+        });
         if (errors.Count > 0)
         {
             throw new InvalidOperationException("test platform configuration: " + string.Join("; ", errors));

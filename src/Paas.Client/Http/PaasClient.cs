@@ -230,6 +230,13 @@ public sealed class PaasClient
     public Task<PagedList<PermissionInfo>> ListPermissionsAsync(string app, CancellationToken cancellationToken = default) =>
         SendAsync<PagedList<PermissionInfo>>(HttpMethod.Get, AppPath(app, "perms"), null, cancellationToken);
 
+    /// <summary><c>GET /v2/apps/{app}/access</c>: the caller's own role on the app (404 unknown app, 403 no role).</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The caller and his role (<c>admin</c>, <c>deploy</c> or <c>view</c>).</returns>
+    public Task<PermissionInfo> GetAccessAsync(string app, CancellationToken cancellationToken = default) =>
+        SendAsync<PermissionInfo>(HttpMethod.Get, AppPath(app, "access"), null, cancellationToken);
+
     /// <summary><c>POST /v2/apps/{app}/perms</c>: shares the app with a user (201).</summary>
     /// <param name="app">The app's name.</param>
     /// <param name="request">The user and role.</param>

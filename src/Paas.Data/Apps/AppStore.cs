@@ -88,6 +88,16 @@ public sealed class AppStore
         return [.. rows.Select(r => r.ToApp())];
     }
 
+    /// <summary>Lists every app, by name (for the router's route table).</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The apps.</returns>
+    public async Task<IReadOnlyList<App>> ListAllAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<AppRow>(new CommandDefinition($"{Select} ORDER BY a.name", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => r.ToApp())];
+    }
+
     /// <summary>Gives the app to another user (the previous owner keeps no access unless shared).</summary>
     /// <param name="appId">The app's id.</param>
     /// <param name="newOwnerId">The new owner's id.</param>
@@ -107,7 +117,7 @@ public sealed class AppStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in new[] { "releases", "configs", "builds", "formations", "app_permissions" })
+        foreach (var table in new[] { "releases", "configs", "builds", "formations", "app_permissions", "domains" })
         {
             await Execute(connection, transaction, $"DELETE FROM {table} WHERE app_id = @appId", new { appId }, cancellationToken).ConfigureAwait(false);
         }

@@ -6,7 +6,7 @@ namespace Paas.Data;
 /// <summary>
 /// Applies the numbered SQL migrations embedded in this assembly (<c>Migrations/NNNN_name.sql</c>), in order,
 /// each in its own transaction, recording them in <c>schema_migrations</c>. The same files serve SQLite and
-/// PostgreSQL: <c>{timestamp}</c> becomes TEXT / TIMESTAMPTZ and <c>{bool}</c> INTEGER / BOOLEAN. On PostgreSQL
+/// PostgreSQL: <c>{timestamp}</c> becomes TEXT / TIMESTAMPTZ, <c>{bool}</c> INTEGER / BOOLEAN and <c>{false}</c> 0 / FALSE. On PostgreSQL
 /// an advisory lock lets several platform pods start at once without applying a migration twice.
 /// </summary>
 public sealed partial class DatabaseMigrator
@@ -69,8 +69,8 @@ public sealed partial class DatabaseMigrator
     }
 
     private string Translate(string sql) => _database.Dialect == SqlDialect.PostgreSql
-        ? sql.Replace("{timestamp}", "TIMESTAMPTZ", StringComparison.Ordinal).Replace("{bool}", "BOOLEAN", StringComparison.Ordinal)
-        : sql.Replace("{timestamp}", "TEXT", StringComparison.Ordinal).Replace("{bool}", "INTEGER", StringComparison.Ordinal);
+        ? sql.Replace("{timestamp}", "TIMESTAMPTZ", StringComparison.Ordinal).Replace("{bool}", "BOOLEAN", StringComparison.Ordinal).Replace("{false}", "FALSE", StringComparison.Ordinal)
+        : sql.Replace("{timestamp}", "TEXT", StringComparison.Ordinal).Replace("{bool}", "INTEGER", StringComparison.Ordinal).Replace("{false}", "0", StringComparison.Ordinal);
 
     private static List<(int, string, string)> Load()
     {

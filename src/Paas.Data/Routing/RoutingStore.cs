@@ -1,0 +1,224 @@
+using System.Data.Common;
+using Dapper;
+
+namespace Paas.Data;
+
+/// <summary>What the router needs from the database: custom domains, certificates and per-app router settings.</summary>
+public sealed class RoutingStore
+{
+    private const string SelectDomain =
+        "SELECT d.domain, a.name AS app, c.name AS certificate, d.created_at FROM domains d JOIN apps a ON a.id = d.app_id LEFT JOIN certificates c ON c.id = d.certificate_id";
+
+    private readonly PaasDatabase _database;
+
+    /// <summary>Creates the store.</summary>
+    /// <param name="database">The database.</param>
+    public RoutingStore(PaasDatabase database)
+    {
+        _database = database;
+    }
+
+    /// <summary>Lists domains, of one app or of all apps, sorted by domain.</summary>
+    /// <param name="appId">The app's id, or null for every app.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The domains.</returns>
+    public async Task<IReadOnlyList<StoredDomain>> ListDomainsAsync(string? appId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var sql = appId is null ? $"{SelectDomain} ORDER BY d.domain" : $"{SelectDomain} WHERE d.app_id = @appId ORDER BY d.domain";
+        var rows = await connection.QueryAsync<DomainRow>(new CommandDefinition(sql, new { appId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new StoredDomain(r.Domain, r.App, r.Certificate, r.CreatedAt))];
+    }
+
+    /// <summary>Finds a domain.</summary>
+    /// <param name="domain">The domain, lower case.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The domain, or null.</returns>
+    public async Task<StoredDomain?> FindDomainAsync(string domain, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var row = await connection.QuerySingleOrDefaultAsync<DomainRow>(new CommandDefinition($"{SelectDomain} WHERE d.domain = @domain", new { domain }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return row is null ? null : new StoredDomain(row.Domain, row.App, row.Certificate, row.CreatedAt);
+    }
+
+    /// <summary>Adds a domain to an app.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="domain">A valid domain, lower case.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False when the domain belongs to an app already.</returns>
+    public async Task<bool> AddDomainAsync(string appId, string domain, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO domains (id, app_id, domain, certificate_id, created_at) VALUES (@id, @appId, @domain, NULL, @now)",
+                new { id = Ids.New(), appId, domain, now = DateTimeOffset.UtcNow },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            if (await FindDomainAsync(domain, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Removes a domain from an app.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="domain">The domain.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the app had it.</returns>
+    public async Task<bool> RemoveDomainAsync(string appId, string domain, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM domains WHERE app_id = @appId AND domain = @domain", new { appId, domain }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>Attaches a certificate to a domain, or detaches it.</summary>
+    /// <param name="domain">The domain.</param>
+    /// <param name="certificateId">The certificate's id, or null to detach.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether the domain exists.</returns>
+    public async Task<bool> SetDomainCertificateAsync(string domain, string? certificateId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("UPDATE domains SET certificate_id = @certificateId WHERE domain = @domain", new { domain, certificateId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+    }
+
+    /// <summary>Stores a certificate.</summary>
+    /// <param name="certificate">The certificate (its <see cref="StoredCertificate.Domains"/> are ignored).</param>
+    /// <param name="ownerId">The uploader's user id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False when the name is taken.</returns>
+    public async Task<bool> AddCertificateAsync(StoredCertificate certificate, string ownerId, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO certificates (id, name, owner_id, certificate_pem, key_pem, subject, san, fingerprint, expires_at, created_at) VALUES (@Id, @Name, @ownerId, @CertificatePem, @KeyPem, @Subject, @san, @Fingerprint, @ExpiresAt, @CreatedAt)",
+                new { certificate.Id, certificate.Name, ownerId, certificate.CertificatePem, certificate.KeyPem, certificate.Subject, san = System.Text.Json.JsonSerializer.Serialize(certificate.Names), certificate.Fingerprint, certificate.ExpiresAt, certificate.CreatedAt },
+                cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return true;
+        }
+        catch (DbException)
+        {
+            if (await FindCertificateAsync(certificate.Name, cancellationToken).ConfigureAwait(false) is not null)
+            {
+                return false;
+            }
+
+            throw;
+        }
+    }
+
+    /// <summary>Lists every certificate with its domains, by name.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The certificates.</returns>
+    public async Task<IReadOnlyList<StoredCertificate>> ListCertificatesAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = (await connection.QueryAsync<CertificateRow>(new CommandDefinition(
+            "SELECT c.id, c.name, u.username AS owner, c.certificate_pem, c.key_pem, c.subject, c.san, c.fingerprint, c.expires_at, c.created_at FROM certificates c JOIN users u ON u.id = c.owner_id ORDER BY c.name",
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var attached = (await connection.QueryAsync<(string, string)>(new CommandDefinition("SELECT certificate_id, domain FROM domains WHERE certificate_id IS NOT NULL ORDER BY domain", cancellationToken: cancellationToken)).ConfigureAwait(false))
+            .ToLookup(r => r.Item1, r => r.Item2);
+        return [.. rows.Select(r => r.ToCertificate([.. attached[r.Id]]))];
+    }
+
+    /// <summary>Finds a certificate by name.</summary>
+    /// <param name="name">The name.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The certificate, or null.</returns>
+    public async Task<StoredCertificate?> FindCertificateAsync(string name, CancellationToken cancellationToken) =>
+        (await ListCertificatesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Name == name);
+
+    /// <summary>Deletes a certificate, detaching it from its domains first.</summary>
+    /// <param name="id">The certificate's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task DeleteCertificateAsync(string id, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("UPDATE domains SET certificate_id = NULL WHERE certificate_id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition("DELETE FROM certificates WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Reads every app's router settings.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>App name to settings.</returns>
+    public async Task<IReadOnlyDictionary<string, AppSettings>> ListSettingsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<SettingsRow>(new CommandDefinition("SELECT name, maintenance, https_enforced FROM apps", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Name, r => new AppSettings(r.Maintenance, r.HttpsEnforced), StringComparer.Ordinal);
+    }
+
+    /// <summary>Changes an app's router settings; null leaves a setting as it is.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="maintenance">The new maintenance flag, or null.</param>
+    /// <param name="httpsEnforced">The new HTTPS enforcement flag, or null.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task SetSettingsAsync(string appId, bool? maintenance, bool? httpsEnforced, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE apps SET maintenance = COALESCE(@maintenance, maintenance), https_enforced = COALESCE(@httpsEnforced, https_enforced) WHERE id = @appId",
+            new { appId, maintenance, httpsEnforced },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private sealed class DomainRow
+    {
+        public string Domain { get; set; } = "";
+
+        public string App { get; set; } = "";
+
+        public string? Certificate { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    private sealed class SettingsRow
+    {
+        public string Name { get; set; } = "";
+
+        public bool Maintenance { get; set; }
+
+        public bool HttpsEnforced { get; set; }
+    }
+
+    private sealed class CertificateRow
+    {
+        public string Id { get; set; } = "";
+
+        public string Name { get; set; } = "";
+
+        public string Owner { get; set; } = "";
+
+        public string CertificatePem { get; set; } = "";
+
+        public string KeyPem { get; set; } = "";
+
+        public string Subject { get; set; } = "";
+
+        public string San { get; set; } = "[]";
+
+        public string Fingerprint { get; set; } = "";
+
+        public DateTimeOffset ExpiresAt { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+
+        public StoredCertificate ToCertificate(IReadOnlyList<string> domains) =>
+            new(Id, Name, Owner, CertificatePem, KeyPem, Subject, System.Text.Json.JsonSerializer.Deserialize<string[]>(San) ?? [], Fingerprint, ExpiresAt, CreatedAt, domains);
+    }
+}
