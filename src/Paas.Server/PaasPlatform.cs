@@ -8,6 +8,8 @@ using Paas.Data;
 using Paas.Registry;
 using Paas.Registry.Auth;
 using Paas.Router.Hosting;
+using Paas.Scheduling;
+using Paas.Scheduling.Local;
 
 namespace Paas.Server;
 
@@ -74,6 +76,13 @@ public sealed class PaasPlatform : IAsyncDisposable
         var errors = new List<string>(PaasEnvironment.TakeUnreadable(builder.Configuration));
 
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this
+        builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>>((runtime, paas) =>
+        {
+            runtime.DataDirectory = paas.Value.DataDir;
+            runtime.RegistryUsername = ServiceCredential.Username;
+            runtime.RegistryPassword = new ServiceCredential(paas.Value.DataDir).Secret;
+        });
         builder.Services.AddPaasController(builder.Configuration);
         var registryApp = new WebApplication?[1]; // the builder pushes to the registry built below (its port may be chosen at start)
         builder.Services.AddPaasBuilder(builder.Configuration);
