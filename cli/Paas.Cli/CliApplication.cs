@@ -27,6 +27,9 @@ internal static class CliApplication
             BuildsCommands.Create(context),
             FormationCommands.Create(context),
             PermsCommands.Create(context),
+            DomainsCommands.Create(context),
+            CertsCommands.Create(context),
+            SettingsCommands.Create(context),
             GitCommands.Create(context),
             MiscCommands.Create(context),
         ];

@@ -251,6 +251,77 @@ public sealed class PaasClient
     public Task DeletePermissionAsync(string app, string username, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, AppPath(app, "perms/" + Uri.EscapeDataString(username)), null, cancellationToken);
 
+    /// <summary><c>GET /v2/apps/{app}/domains</c>: the app's custom domains.</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The domains.</returns>
+    public Task<PagedList<DomainInfo>> ListDomainsAsync(string app, CancellationToken cancellationToken = default) =>
+        SendAsync<PagedList<DomainInfo>>(HttpMethod.Get, AppPath(app, "domains"), null, cancellationToken);
+
+    /// <summary><c>POST /v2/apps/{app}/domains</c>: routes a domain to the app (201; 409 when another app has it).</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="domain">The domain, exact or <c>*.wildcard</c>.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The domain as stored (lower case).</returns>
+    public Task<DomainInfo> AddDomainAsync(string app, string domain, CancellationToken cancellationToken = default) =>
+        SendAsync<DomainInfo>(HttpMethod.Post, AppPath(app, "domains"), new DomainCreateRequest(domain), cancellationToken);
+
+    /// <summary><c>DELETE /v2/apps/{app}/domains/{domain}</c> (204).</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="domain">The domain.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task RemoveDomainAsync(string app, string domain, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, AppPath(app, "domains/" + Uri.EscapeDataString(domain)), null, cancellationToken);
+
+    /// <summary><c>GET /v2/apps/{app}/settings</c>: maintenance mode and HTTPS enforcement.</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The settings.</returns>
+    public Task<AppSettingsInfo> GetSettingsAsync(string app, CancellationToken cancellationToken = default) =>
+        SendAsync<AppSettingsInfo>(HttpMethod.Get, AppPath(app, "settings"), null, cancellationToken);
+
+    /// <summary><c>POST /v2/apps/{app}/settings</c>: changes the given settings (null ones stay).</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="settings">The settings to change.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The settings after the change.</returns>
+    public Task<AppSettingsInfo> UpdateSettingsAsync(string app, AppSettingsInfo settings, CancellationToken cancellationToken = default) =>
+        SendAsync<AppSettingsInfo>(HttpMethod.Post, AppPath(app, "settings"), settings, cancellationToken);
+
+    /// <summary><c>GET /v2/certs</c>: uploaded certificates.</summary>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The certificates (never their keys).</returns>
+    public Task<PagedList<CertificateInfo>> ListCertificatesAsync(CancellationToken cancellationToken = default) =>
+        SendAsync<PagedList<CertificateInfo>>(HttpMethod.Get, "v2/certs", null, cancellationToken);
+
+    /// <summary><c>POST /v2/certs</c>: uploads a certificate chain and key (validated; 400 with every problem otherwise).</summary>
+    /// <param name="request">The name, chain and key.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The certificate.</returns>
+    public Task<CertificateInfo> AddCertificateAsync(CertificateCreateRequest request, CancellationToken cancellationToken = default) =>
+        SendAsync<CertificateInfo>(HttpMethod.Post, "v2/certs", request, cancellationToken);
+
+    /// <summary><c>POST /v2/certs/{name}/domain</c>: serves the certificate for a domain.</summary>
+    /// <param name="name">The certificate's name.</param>
+    /// <param name="domain">A domain of an app the caller administers.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <returns>The certificate with its domains.</returns>
+    public Task<CertificateInfo> AttachCertificateAsync(string name, string domain, CancellationToken cancellationToken = default) =>
+        SendAsync<CertificateInfo>(HttpMethod.Post, "v2/certs/" + Uri.EscapeDataString(name) + "/domain", new CertificateAttachRequest(domain), cancellationToken);
+
+    /// <summary><c>DELETE /v2/certs/{name}/domain/{domain}</c> (204).</summary>
+    /// <param name="name">The certificate's name.</param>
+    /// <param name="domain">The domain.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task DetachCertificateAsync(string name, string domain, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, "v2/certs/" + Uri.EscapeDataString(name) + "/domain/" + Uri.EscapeDataString(domain), null, cancellationToken);
+
+    /// <summary><c>DELETE /v2/certs/{name}</c> (204): removes a certificate and detaches it everywhere.</summary>
+    /// <param name="name">The certificate's name.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    public Task RemoveCertificateAsync(string name, CancellationToken cancellationToken = default) =>
+        SendAsync(HttpMethod.Delete, "v2/certs/" + Uri.EscapeDataString(name), null, cancellationToken);
+
     // ---- plumbing ----
 
     private static string AppPath(string app, string? rest = null)

@@ -97,6 +97,47 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.NotEqual(0, (await Git("remote", "get-url", "paas")).ExitCode);
     }
 
+    [Fact]
+    public async Task Domains_certificates_maintenance_and_tls()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        await PaasOk(_home, "create", "shop", "--no-remote");
+        Assert.Contains("Adding www.shop.test to shop... done", await PaasOk(_home, "domains:add", "www.shop.test", "-a", "shop"));
+        Assert.Contains("www.shop.test", await PaasOk(_home, "domains", "-a", "shop"));
+        var taken = await Paas(_home, "domains:add", "www.shop.test", "-a", "shop");
+        Assert.Equal(1, taken.ExitCode);
+        Assert.Contains("already routes to shop", taken.Error);
+
+        Assert.Equal("off\n", await PaasOk(_home, "maintenance", "-a", "shop"));
+        await PaasOk(_home, "maintenance:on", "-a", "shop");
+        Assert.Equal("on\n", await PaasOk(_home, "maintenance", "-a", "shop"));
+        await PaasOk(_home, "tls:enable", "-a", "shop");
+        Assert.Equal("HTTPS enforced\n", await PaasOk(_home, "tls", "-a", "shop"));
+
+        using var key = System.Security.Cryptography.RSA.Create(2048);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=www.shop.test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
+        var san = new System.Security.Cryptography.X509Certificates.SubjectAlternativeNameBuilder();
+        san.AddDnsName("www.shop.test");
+        request.CertificateExtensions.Add(san.Build());
+        using var cert = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(90));
+        await File.WriteAllTextAsync(Path.Combine(_home, "cert.pem"), cert.ExportCertificatePem(), Cancel);
+        await File.WriteAllTextAsync(Path.Combine(_home, "key.pem"), key.ExportPkcs8PrivateKeyPem(), Cancel);
+        await File.WriteAllTextAsync(Path.Combine(_home, "wrong.pem"), System.Security.Cryptography.RSA.Create(2048).ExportPkcs8PrivateKeyPem(), Cancel);
+
+        var mismatch = await Paas(_home, "certs:add", "shop-cert", "cert.pem", "wrong.pem");
+        Assert.Equal(1, mismatch.ExitCode);
+        Assert.Contains("cannot be served", mismatch.Error);
+        Assert.Contains("Adding certificate shop-cert... done", await PaasOk(_home, "certs:add", "shop-cert", "cert.pem", "key.pem"));
+        await PaasOk(_home, "certs:attach", "shop-cert", "www.shop.test");
+        var certs = await PaasOk(_home, "certs");
+        Assert.Contains("shop-cert", certs);
+        Assert.DoesNotContain("(not attached)", certs);
+        Assert.Contains("shop-cert", await PaasOk(_home, "domains", "-a", "shop"));
+        await PaasOk(_home, "certs:remove", "shop-cert");
+        await PaasOk(_home, "domains:remove", "www.shop.test", "-a", "shop");
+        Assert.DoesNotContain("www.shop.test", await PaasOk(_home, "domains", "-a", "shop"));
+    }
+
     private async Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
         await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel);
 
