@@ -33,7 +33,7 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<ISlugSource, RegistrySlugSource>();
         services.TryAddSingleton<LocalProcessScheduler>();
         services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<LocalProcessScheduler>());
-        services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<LocalProcessScheduler>());
+        services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<IScheduler>() as IEndpointFeed ?? new NoEndpointFeed());
         return services;
     }
 }

@@ -84,7 +84,18 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
             var context = Context(spec, slug.AppDirectory);
             var fresh = Wanted(context).ToList();
-            var failure = await BootAllAsync(fresh, cancellationToken).ConfigureAwait(false);
+            string? failure;
+            try
+            {
+                failure = await BootAllAsync(fresh, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                await StopAllAsync(fresh).ConfigureAwait(false);
+                Event(spec.App, $"Deploy of v{spec.Release} cancelled; the new processes were stopped");
+                throw;
+            }
+
             if (failure is not null)
             {
                 await StopAllAsync(fresh).ConfigureAwait(false);
@@ -146,7 +157,17 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
                 var replacement = new Dyno(old.Context, old.Type, old.Index);
                 if (old.IsWeb)
                 {
-                    var failure = await replacement.StartAsync(giveUpOnFailedBoot: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    string? failure;
+                    try
+                    {
+                        failure = await replacement.StartAsync(giveUpOnFailedBoot: true).WaitAsync(cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        await replacement.StopAsync(_options.StopGracePeriod).ConfigureAwait(false);
+                        throw;
+                    }
+
                     if (failure is not null)
                     {
                         await replacement.StopAsync(_options.StopGracePeriod).ConfigureAwait(false);

@@ -1,0 +1,139 @@
+using System.Diagnostics;
+using Paas.Scheduling.Local;
+using Paas.Scheduling.Tests.Fixtures;
+
+namespace Paas.Scheduling.Tests.Local;
+
+public sealed class LocalProcessSchedulerTests
+{
+    private static readonly Dictionary<string, int> OneWorker = new() { ["worker"] = 1 };
+
+    [Fact]
+    public async Task A_process_gets_the_heroku_environment_and_nothing_of_the_platform()
+    {
+        await using var h = new LocalHarness();
+        Environment.SetEnvironmentVariable("PAAS_TEST_PLATFORM_SECRET", "leak");
+        var spec = LocalHarness.Spec("envapp", 7, new Dictionary<string, string> { ["worker"] = "echo \"env $DYNO $PS $PAAS_APP $PAAS_RELEASE $SOURCE_VERSION $HOME $FOO $FROM_PROFILE [$PAAS_TEST_PLATFORM_SECRET] $(pwd)\"; echo \"path $PATH\"; exec sleep 600" },
+            OneWorker, new Dictionary<string, string> { ["FOO"] = "bar baz" });
+
+        Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
+
+        await h.WaitForLogAsync("envapp", "app[worker.1]: path");
+        var app = (await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory;
+        Assert.Contains(h.Lines("envapp"), l => l.EndsWith($"app[worker.1]: env worker.1 worker.1 envapp v7 cafe42 {app} bar baz profiled [] {app}", StringComparison.Ordinal));
+        Assert.Contains(h.Lines("envapp"), l => l.Contains($"app[worker.1]: path {app}/bin:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Stop_escalates_to_sigkill_after_the_grace_period_and_reaches_children()
+    {
+        await using var h = new LocalHarness(o => o.StopGracePeriod = TimeSpan.FromSeconds(1));
+        var spec = LocalHarness.Spec("stubborn", 1, new Dictionary<string, string> { ["worker"] = "trap 'echo ignoring TERM' TERM; (sleep 600 & echo child $!; wait) ; while true; do sleep 0.1; done" }, OneWorker);
+        Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
+        await h.WaitForLogAsync("stubborn", "app[worker.1]: child ");
+        var child = int.Parse(h.Lines("stubborn").First(l => l.Contains("app[worker.1]: child ", StringComparison.Ordinal)).Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
+
+        var watch = Stopwatch.StartNew();
+        await h.Scheduler.DestroyAsync("stubborn", CancellationToken.None);
+
+        Assert.InRange(watch.Elapsed, TimeSpan.FromSeconds(0.9), TimeSpan.FromSeconds(10));
+        await Task.Delay(200);
+        Assert.False(File.Exists($"/proc/{child}/stat") && !File.ReadAllText($"/proc/{child}/stat").Contains(") Z ", StringComparison.Ordinal), "the child survived");
+    }
+
+    [Fact]
+    public async Task A_web_process_that_exits_during_boot_fails_the_deploy_with_its_status()
+    {
+        await using var h = new LocalHarness();
+        var spec = LocalHarness.Spec("exits", 1, new Dictionary<string, string> { ["web"] = "echo no; exit 4" }, new Dictionary<string, int> { ["web"] = 1 });
+
+        var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Matches(@"^web\.1 exited with status 4 before it listened on PORT \d+$", result.FailureReason);
+        Assert.Empty(await h.Scheduler.ListAsync("exits", CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_missing_slug_fails_the_deploy_with_the_reason()
+    {
+        await using var h = new LocalHarness();
+        var spec = LocalHarness.Spec("noslug", 1, new Dictionary<string, string> { ["web"] = "x" }, new Dictionary<string, int> { ["web"] = 1 }, image: "127.0.0.1:5000/none@sha256:00");
+
+        var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("no such image", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task The_endpoint_feed_announces_changes()
+    {
+        await using var h = new LocalHarness();
+        var changes = new List<string>();
+        h.Scheduler.Changed += (_, app) => { lock (changes) { changes.Add(app); } };
+        var before = h.Scheduler.Version;
+        var spec = LocalHarness.Spec("feed", 1, new Dictionary<string, string> { ["web"] = "node server.js" }, new Dictionary<string, int> { ["web"] = 2 });
+
+        Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
+
+        var endpoints = h.Scheduler.GetEndpoints("feed");
+        Assert.Equal(["web.1", "web.2"], endpoints.Select(e => e.Process));
+        Assert.All(endpoints, e => Assert.Equal("127.0.0.1", e.Host));
+        Assert.NotEqual(endpoints[0].Port, endpoints[1].Port);
+        Assert.True(h.Scheduler.Version > before);
+        lock (changes)
+        {
+            Assert.Contains("feed", changes);
+        }
+    }
+
+    [Fact]
+    public async Task Slugs_no_running_release_needs_are_pruned_after_a_deploy()
+    {
+        await using var h = new LocalHarness();
+        var spec = LocalHarness.Spec("prune", 1, new Dictionary<string, string> { ["worker"] = "exec sleep 600" }, OneWorker);
+
+        Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
+
+        lock (h.Slugs.Prunes)
+        {
+            Assert.Equal([LocalHarness.Image], h.Slugs.Prunes[^1]);
+        }
+    }
+
+    [Fact]
+    public async Task Run_forwards_input_and_a_detached_run_writes_to_the_logs()
+    {
+        await using var h = new LocalHarness();
+        var spec = LocalHarness.Spec("runner", 2, new Dictionary<string, string>(), new Dictionary<string, int>());
+        var lines = new List<string>();
+
+        var attached = await h.Scheduler.RunAsync(
+            new RunRequest(spec, "read a; read b; echo \"got $a+$b\"", Input: new MemoryStream("one\ntwo\n"u8.ToArray())),
+            (l, _) => { lines.Add(l); return ValueTask.CompletedTask; },
+            CancellationToken.None);
+        var detached = await h.Scheduler.RunAsync(new RunRequest(spec, "echo in the background", Detached: true), (l, _) => { lines.Add(l); return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        Assert.Equal(0, attached.ExitCode);
+        Assert.Equal(["got one+two"], lines);
+        Assert.Equal(0, detached.ExitCode);
+        Assert.Contains(h.Lines("runner"), l => l.EndsWith($"app[{detached.Name}]: in the background", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_boot_timeout_comes_from_the_app_config_var()
+    {
+        await using var h = new LocalHarness(o => o.BootTimeout = TimeSpan.FromMinutes(5));
+        var spec = LocalHarness.Spec("slow", 1, new Dictionary<string, string> { ["web"] = "exec sleep 600" }, new Dictionary<string, int> { ["web"] = 1 },
+            new Dictionary<string, string> { [LocalRuntimeOptions.BootTimeoutConfigVar] = "0.5" });
+        var watch = Stopwatch.StartNew();
+
+        var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Matches(@"^web\.1 did not listen on PORT \d+ within 0\.5 s$", result.FailureReason);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
+        Assert.Contains(h.Lines("slow"), l => l.Contains("paas[web.1]: Error R10 (Boot failure)", StringComparison.Ordinal));
+    }
+}
