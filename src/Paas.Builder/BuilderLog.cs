@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace Paas.Builder;
+
+/// <summary>The builder's log messages (event ids 4000-4099).</summary>
+internal static partial class BuilderLog
+{
+    [LoggerMessage(4000, LogLevel.Information, "Push to {App} by {User} accepted for build {PushId}")]
+    public static partial void PushStarted(ILogger logger, string app, string user, string pushId);
+
+    [LoggerMessage(4001, LogLevel.Information, "Build of {App} at {Sha} released v{Version} in {Elapsed} ms")]
+    public static partial void BuildSucceeded(ILogger logger, string app, string sha, int version, long elapsed);
+
+    [LoggerMessage(4002, LogLevel.Warning, "Build of {App} failed ({Failure}): {Reason}")]
+    public static partial void BuildFailed(ILogger logger, string app, BuildFailure failure, string reason);
+
+    [LoggerMessage(4003, LogLevel.Warning, "Git {Service} for {App} refused: {Status}")]
+    public static partial void GitRefused(ILogger logger, string service, string app, int status);
+
+    [LoggerMessage(4004, LogLevel.Error, "Build of {App} crashed")]
+    public static partial void BuildCrashed(ILogger logger, Exception exception, string app);
+
+    [LoggerMessage(4005, LogLevel.Warning, "git {Service} for {App} exited with {ExitCode}: {Error}")]
+    public static partial void GitFailed(ILogger logger, string service, string app, int exitCode, string error);
+}

@@ -1,0 +1,44 @@
+namespace Paas.Builder;
+
+/// <summary>
+/// The builder's settings, bound from the <c>Builder</c> configuration section. The host (paasd) fills in the data folder
+/// and the registry target; the rest have defaults.
+/// </summary>
+public sealed class BuilderOptions
+{
+    /// <summary>The configuration section name.</summary>
+    public const string Section = "Builder";
+
+    /// <summary>The platform's data folder (repositories, caches and build folders live under it); required.</summary>
+    public string DataDir { get; set; } = "";
+
+    /// <summary>The folder holding the built-in buildpacks (<c>&lt;name&gt;/bin/detect</c> ...); default: <c>buildpacks</c> next to the assembly.</summary>
+    public string BuildpacksDir { get; set; } = Path.Combine(AppContext.BaseDirectory, "buildpacks");
+
+    /// <summary>The built-in buildpacks tried by detection, in order.</summary>
+    public IList<string> DetectOrder { get; } = ["nodejs", "static", "procfile"];
+
+    /// <summary>How long one build may run (detect + compile + release + export) before it is stopped; default 15 minutes.</summary>
+    public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary>The controller API's base URL the builder calls with the pushing user's token; null: the local Kestrel's first address.</summary>
+    public string? ControllerUrl { get; set; }
+
+    /// <summary>The integrated registry's base URL (e.g. <c>http://127.0.0.1:5000</c>), resolved when a build pushes (the port may be chosen at start).</summary>
+    public Func<string>? RegistryUrl { get; set; }
+
+    /// <summary>The username the builder pushes images with (HTTP Basic).</summary>
+    public string RegistryUsername { get; set; } = "paas-service";
+
+    /// <summary>The secret the builder pushes images with, resolved when a build pushes.</summary>
+    public Func<string>? RegistryPassword { get; set; }
+
+    /// <summary>
+    /// The uid and gid buildpacks run as when the platform runs as root (default 65534, <c>nobody</c>); null runs them as
+    /// the platform's own user.
+    /// </summary>
+    public int? BuildUserId { get; set; } = 65534;
+
+    /// <summary>The <c>STACK</c> buildpacks see.</summary>
+    public string Stack { get; set; } = "paas-22";
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace Paas.Builder;
+
+/// <summary>Registers the builder (git smart HTTP and the build pipeline).</summary>
+public static class BuilderServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds the builder's services with <c>TryAdd*</c>, binding <see cref="BuilderOptions"/> from the <c>Builder</c> section
+    /// and validating at start (the data folder is required, the timeout positive). The host sets the registry target.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configuration">The configuration holding the <c>Builder</c> section.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPaasBuilder(this IServiceCollection services, IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        services.AddOptions<BuilderOptions>()
+            .Bind(configuration.GetSection(BuilderOptions.Section))
+            .Validate(o => o.DataDir.Length > 0, "Builder:DataDir (the platform's data folder) is required")
+            .Validate(o => o.BuildTimeout > TimeSpan.Zero, "Builder:BuildTimeout must be positive")
+            .ValidateOnStart();
+        services.TryAddSingleton(sp => new BuilderPaths(sp.GetRequiredService<IOptions<BuilderOptions>>().Value.DataDir));
+        services.TryAddSingleton<PushRegistry>();
+        services.TryAddSingleton<AppLocks>();
+        services.TryAddSingleton<AppRepositories>();
+        services.TryAddSingleton<ControllerApi>();
+        services.TryAddSingleton<GitAuthenticator>();
+        services.TryAddSingleton<BuildPipeline>();
+        return services;
+    }
+}

@@ -1,0 +1,520 @@
+using System.Diagnostics;
+using System.Formats.Tar;
+using System.Globalization;
+using System.Net;
+using System.Text.Json;
+using Microsoft.Extensions.FileSystemGlobbing;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Paas.Client;
+using Paas.Oci;
+
+namespace Paas.Builder;
+
+/// <summary>
+/// Turns a pushed commit into an image and a release. Runs inside the push's pre-receive hook, so a failed build rejects
+/// the push and moves no ref. The steps:
+/// <list type="number">
+/// <item>Read the push: exactly one update of <c>master</c> or <c>main</c> (<see cref="BuildFailure.WrongBranch"/>).</item>
+/// <item>Claim the app: one build per app at a time (<see cref="BuildFailure.Busy"/>).</item>
+/// <item>Fetch the app's config vars through the controller API (they become ENV_DIR files).</item>
+/// <item>Export the commit from the push's quarantine with <c>git archive</c>, then drop what <c>.slugignore</c> names.</item>
+/// <item>Choose buildpacks: <c>BUILDPACK_URL</c>, else <c>.buildpacks</c>, else the first built-in whose <c>bin/detect</c> succeeds.</item>
+/// <item>Compile: <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each buildpack, output streamed.</item>
+/// <item>Release: the last buildpack's <c>bin/release</c> default process types, overridden by the <c>Procfile</c>.</item>
+/// <item>Compress the slug into one deterministic tar+gzip layer.</item>
+/// <item>Push the image (layer, config with process types as labels, manifest tagged <c>git-SHA7</c>) to the registry.</item>
+/// <item>Record the build through <c>POST /v2/apps/{app}/builds</c>, which makes and deploys the release.</item>
+/// </list>
+/// Expected failures end the build with a <see cref="BuildError"/>; the whole run is bounded by <see cref="BuilderOptions.BuildTimeout"/>.
+/// </summary>
+internal sealed class BuildPipeline(
+    IOptions<BuilderOptions> options,
+    BuilderPaths paths,
+    ControllerApi controller,
+    AppLocks locks,
+    ILogger<BuildPipeline> logger)
+{
+    private const string ZeroSha = "0000000000000000000000000000000000000000";
+    private static readonly HttpClient RegistryHttp = new() { Timeout = TimeSpan.FromMinutes(10) };
+
+    /// <summary>Runs the build of <paramref name="push"/>, writing its output to <paramref name="output"/>.</summary>
+    /// <returns>The release version, or null when the build failed (the reason was written).</returns>
+    public async Task<int?> RunAsync(PendingPush push, BuildOutput output)
+    {
+        var started = Stopwatch.StartNew();
+        var settings = options.Value;
+        using var timeout = new CancellationTokenSource(settings.BuildTimeout);
+        var run = new BuildRun(push, output, timeout.Token);
+        IDisposable? claim = null;
+        BuildError? error;
+        try
+        {
+            error = ReadPush(run);
+            if (error is null)
+            {
+                claim = locks.TryAcquire(push.App);
+                error = claim is null
+                    ? new BuildError(BuildFailure.Busy, $"another push to {push.App} is building; push again once it has finished")
+                    : null;
+            }
+
+            error ??= await FetchConfigAsync(run).ConfigureAwait(false)
+                ?? await ExportAsync(run).ConfigureAwait(false)
+                ?? await ChooseBuildpacksAsync(run).ConfigureAwait(false)
+                ?? await CompileAsync(run).ConfigureAwait(false)
+                ?? await ReleaseAsync(run).ConfigureAwait(false)
+                ?? await CompressAsync(run).ConfigureAwait(false)
+                ?? await PushImageAsync(run).ConfigureAwait(false)
+                ?? await RecordAsync(run).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+        {
+            error = TimedOut();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or HttpRequestException)
+        {
+            BuilderLog.BuildCrashed(logger, e, push.App);
+            error = new BuildError(BuildFailure.CompileFailed, "the build stopped: " + e.Message);
+        }
+        finally
+        {
+            claim?.Dispose();
+        }
+
+        if (error is not null)
+        {
+            BuilderLog.BuildFailed(logger, push.App, error.Failure, error.Message);
+            await output.ErrorAsync(error.Message).ConfigureAwait(false);
+            await output.ErrorAsync("Push rejected, failed to build " + push.App).ConfigureAwait(false);
+            return null;
+        }
+
+        BuilderLog.BuildSucceeded(logger, push.App, run.Sha, run.Version, started.ElapsedMilliseconds);
+        return run.Version;
+
+        BuildError TimedOut() => new(BuildFailure.Timeout, $"the build ran longer than {Describe(settings.BuildTimeout)} and was stopped");
+    }
+
+    // 1. the push: exactly one update of master or main
+    private static BuildError? ReadPush(BuildRun run)
+    {
+        var lines = File.ReadAllLines(Path.Combine(run.Push.Directory, "refs")).Where(l => l.Length > 0).ToList();
+        var updates = lines.Select(l => l.Split(' ')).Where(p => p.Length == 3).ToList();
+        var refused = updates.Where(u => u[2] is not ("refs/heads/master" or "refs/heads/main")).Select(u => u[2]).ToList();
+        if (refused.Count > 0 || updates.Count != 1)
+        {
+            var names = refused.Count > 0 ? string.Join(", ", refused) : string.Join(", ", updates.Select(u => u[2]));
+            return new BuildError(BuildFailure.WrongBranch, $"pushes to {names} are not deployed; push to master or main only (git push paas HEAD:master)");
+        }
+
+        if (updates[0][1] == ZeroSha)
+        {
+            return new BuildError(BuildFailure.WrongBranch, $"deleting {updates[0][2]} is not supported");
+        }
+
+        run.Sha = updates[0][1];
+        return null;
+    }
+
+    // 3. config vars through the controller API, with the pusher's token
+    private async Task<BuildError?> FetchConfigAsync(BuildRun run)
+    {
+        await run.Output.StepAsync($"Building {run.Push.App} from commit {run.Sha[..7]}").ConfigureAwait(false);
+        try
+        {
+            var config = await controller.For(run.Push.Token).GetConfigAsync(run.Push.App, run.Timeout).ConfigureAwait(false);
+            run.Config = config.Values.Where(kv => kv.Value is not null).ToDictionary(kv => kv.Key, kv => kv.Value!, StringComparer.Ordinal);
+        }
+        catch (Exception e) when (e is PaasApiException or PaasConnectionException)
+        {
+            return new BuildError(BuildFailure.ControllerRefused, "could not read the app's config: " + e.Message);
+        }
+
+        Directory.CreateDirectory(run.EnvDir);
+        foreach (var (name, value) in run.Config)
+        {
+            await File.WriteAllTextAsync(Path.Combine(run.EnvDir, name), value, run.Timeout).ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    // 4. export the commit from the quarantine, honour .slugignore
+    private async Task<BuildError?> ExportAsync(BuildRun run)
+    {
+        var environment = new Dictionary<string, string>
+        {
+            ["GIT_OBJECT_DIRECTORY"] = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false),
+            ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false),
+        };
+        foreach (var (key, value) in environment.Where(e => e.Value.Length == 0).ToList())
+        {
+            environment.Remove(key);
+        }
+
+        var tar = Path.Combine(run.Push.Directory, "source.tar");
+        await using (var file = File.Create(tar))
+        {
+            var (code, error) = await GitCommand.RunAsync(["--git-dir", run.Push.Repository, "archive", "--format=tar", run.Sha], null, file, environment, run.Timeout).ConfigureAwait(false);
+            if (code != 0)
+            {
+                throw new IOException("git archive failed: " + error.Trim());
+            }
+        }
+
+        Directory.CreateDirectory(run.AppDir);
+        await TarFile.ExtractToDirectoryAsync(tar, run.AppDir, overwriteFiles: true, run.Timeout).ConfigureAwait(false);
+        File.Delete(tar);
+        if (!Directory.EnumerateFileSystemEntries(run.AppDir).Any())
+        {
+            return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} has no files: add your app and push again");
+        }
+
+        var slugignore = Path.Combine(run.AppDir, ".slugignore");
+        if (File.Exists(slugignore))
+        {
+            var matcher = new Matcher(StringComparison.Ordinal);
+            foreach (var pattern in File.ReadAllLines(slugignore).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+            {
+                var relative = pattern.TrimStart('/');
+                matcher.AddInclude(relative);
+                matcher.AddInclude(relative.TrimEnd('/') + "/**");
+                if (!pattern.StartsWith('/'))
+                {
+                    matcher.AddInclude("**/" + relative);
+                    matcher.AddInclude("**/" + relative.TrimEnd('/') + "/**");
+                }
+            }
+
+            var removed = 0;
+            foreach (var path in matcher.GetResultsInFullPath(run.AppDir))
+            {
+                File.Delete(path);
+                removed++;
+            }
+
+            await run.Output.DetailAsync($"Removed {removed} file(s) named in .slugignore").ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    // 5. choose buildpacks
+    private async Task<BuildError?> ChooseBuildpacksAsync(BuildRun run)
+    {
+        var settings = options.Value;
+        var listed = new List<string>();
+        if (run.Config.TryGetValue("BUILDPACK_URL", out var url) && url.Trim().Length > 0)
+        {
+            listed.Add(url.Trim());
+        }
+        else if (File.Exists(Path.Combine(run.AppDir, ".buildpacks")))
+        {
+            listed.AddRange((await File.ReadAllLinesAsync(Path.Combine(run.AppDir, ".buildpacks"), run.Timeout).ConfigureAwait(false))
+                .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')));
+        }
+
+        if (listed.Count > 0)
+        {
+            var index = 0;
+            foreach (var entry in listed)
+            {
+                var (buildpack, error) = await FetchBuildpackAsync(run, entry, index++).ConfigureAwait(false);
+                if (buildpack is null)
+                {
+                    return new BuildError(BuildFailure.BuildpackUnavailable, error!);
+                }
+
+                run.Buildpacks.Add(buildpack);
+            }
+
+            var name = await DetectAsync(run, run.Buildpacks[^1]).ConfigureAwait(false) ?? run.Buildpacks[^1].Name;
+            run.Buildpacks[^1] = run.Buildpacks[^1] with { Name = name };
+            await run.Output.StepAsync($"Using buildpack{(listed.Count > 1 ? "s" : "")} {string.Join(", ", listed)}").ConfigureAwait(false);
+            await run.Output.StepAsync($"{name} app detected").ConfigureAwait(false);
+            return null;
+        }
+
+        foreach (var candidate in settings.DetectOrder)
+        {
+            var buildpack = new Buildpack(candidate, Path.Combine(settings.BuildpacksDir, candidate));
+            if (!buildpack.IsValid)
+            {
+                continue;
+            }
+
+            if (await DetectAsync(run, buildpack).ConfigureAwait(false) is { } detected)
+            {
+                run.Buildpacks.Add(buildpack);
+                await run.Output.StepAsync($"{detected} app detected").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        return new BuildError(BuildFailure.NoBuildpack, "no buildpack recognises this app: add a package.json, an index.html or a Procfile, or set BUILDPACK_URL (paas config:set BUILDPACK_URL=...)");
+    }
+
+    private async Task<(Buildpack? Buildpack, string? Error)> FetchBuildpackAsync(BuildRun run, string entry, int index)
+    {
+        var settings = options.Value;
+        var builtIn = Path.Combine(settings.BuildpacksDir, entry);
+        if (!entry.Contains('/', StringComparison.Ordinal) && new Buildpack(entry, builtIn).IsValid)
+        {
+            return (new Buildpack(entry, builtIn), null);
+        }
+
+        var hash = entry.IndexOf('#', StringComparison.Ordinal);
+        var location = hash >= 0 ? entry[..hash] : entry;
+        var reference = hash >= 0 ? entry[(hash + 1)..] : null;
+        if (location.StartsWith("file://", StringComparison.Ordinal))
+        {
+            location = new Uri(location).LocalPath;
+        }
+
+        if (location.StartsWith('/') && reference is null && Directory.Exists(location))
+        {
+            var local = new Buildpack(entry, location);
+            return local.IsValid ? (local, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
+        }
+
+        var target = Path.Combine(run.Push.Directory, "buildpacks", index.ToString(CultureInfo.InvariantCulture));
+        await run.Output.StepAsync("Fetching buildpack " + entry).ConfigureAwait(false);
+        List<string> args = ["clone", "--quiet", "--depth", "1"];
+        if (reference is not null)
+        {
+            args.AddRange(["--branch", reference]);
+        }
+
+        args.AddRange(["--", location, target]);
+        var (code, _, error) = await GitCommand.CaptureAsync(args, new Dictionary<string, string> { ["GIT_TERMINAL_PROMPT"] = "0" }, run.Timeout).ConfigureAwait(false);
+        if (code != 0)
+        {
+            return (null, $"could not fetch buildpack {entry}: {error.Trim().Split('\n')[^1]}");
+        }
+
+        var fetched = new Buildpack(entry, target);
+        return fetched.IsValid ? (fetched, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
+    }
+
+    private async Task<string?> DetectAsync(BuildRun run, Buildpack buildpack)
+    {
+        if (!File.Exists(buildpack.Script("detect")))
+        {
+            return null;
+        }
+
+        var lines = new List<string>();
+        var code = await BuildpackProcess.RunAsync(buildpack.Script("detect"), [run.AppDir], Environment(run), run.AppDir, null, line =>
+        {
+            lines.Add(line);
+            return Task.CompletedTask;
+        }, run.Timeout).ConfigureAwait(false);
+        run.Timeout.ThrowIfCancellationRequested();
+        return code == 0 ? (lines.FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? buildpack.Name) : null;
+    }
+
+    // 6. compile
+    private async Task<BuildError?> CompileAsync(BuildRun run)
+    {
+        var cache = paths.Cache(run.Push.App);
+        Directory.CreateDirectory(cache);
+        Directory.CreateDirectory(run.HomeDir);
+        Directory.CreateDirectory(Path.Combine(run.Push.Directory, "tmp"));
+        var user = BuildUser();
+        if (user is { } uid)
+        {
+            await ChownAsync(uid, [run.AppDir, cache, run.EnvDir, run.HomeDir, Path.Combine(run.Push.Directory, "tmp")], run.Timeout).ConfigureAwait(false);
+        }
+
+        foreach (var buildpack in run.Buildpacks)
+        {
+            var code = await BuildpackProcess.RunAsync(buildpack.Script("compile"), [run.AppDir, cache, run.EnvDir], Environment(run), run.AppDir, user, run.Output.LineAsync, run.Timeout).ConfigureAwait(false);
+            run.Timeout.ThrowIfCancellationRequested();
+            if (code != 0)
+            {
+                return new BuildError(BuildFailure.CompileFailed, $"the {buildpack.Name} buildpack failed to compile the app (exit code {code})");
+            }
+        }
+
+        return null;
+    }
+
+    // 7. process types: buildpack defaults, overridden by the Procfile
+    private async Task<BuildError?> ReleaseAsync(BuildRun run)
+    {
+        await run.Output.StepAsync("Discovering process types").ConfigureAwait(false);
+        var types = new SortedDictionary<string, string>(StringComparer.Ordinal);
+        var last = run.Buildpacks[^1];
+        if (File.Exists(last.Script("release")))
+        {
+            var yaml = new System.Text.StringBuilder();
+            var code = await BuildpackProcess.RunAsync(last.Script("release"), [run.AppDir], Environment(run), run.AppDir, BuildUser(), line =>
+            {
+                yaml.Append(line).Append('\n');
+                return Task.CompletedTask;
+            }, run.Timeout).ConfigureAwait(false);
+            run.Timeout.ThrowIfCancellationRequested();
+            if (code != 0)
+            {
+                return new BuildError(BuildFailure.ProcfileInvalid, $"the {last.Name} buildpack's bin/release failed (exit code {code})");
+            }
+
+            foreach (var (name, command) in ReleaseYaml.DefaultProcessTypes(yaml.ToString()))
+            {
+                types[name] = command;
+            }
+        }
+
+        var procfile = Path.Combine(run.AppDir, "Procfile");
+        if (File.Exists(procfile))
+        {
+            var (declared, error) = Procfile.Parse(await File.ReadAllTextAsync(procfile, run.Timeout).ConfigureAwait(false));
+            if (declared is null)
+            {
+                return new BuildError(BuildFailure.ProcfileInvalid, error!);
+            }
+
+            foreach (var (name, command) in declared)
+            {
+                types[name] = command;
+            }
+
+            await run.Output.DetailAsync("Procfile declares types -> " + (declared.Count == 0 ? "(none)" : string.Join(", ", declared.Keys))).ConfigureAwait(false);
+        }
+
+        if (types.Count == 0)
+        {
+            return new BuildError(BuildFailure.NoProcessTypes, "no process types: add a Procfile with a line like 'web: ./start.sh'");
+        }
+
+        await run.Output.DetailAsync("Default types for buildpack -> " + string.Join(", ", types.Keys)).ConfigureAwait(false);
+        run.ProcessTypes = types;
+        return null;
+    }
+
+    // 8. the slug as one deterministic layer
+    private static async Task<BuildError?> CompressAsync(BuildRun run)
+    {
+        var (layer, diffId) = await SlugLayer.WriteAsync(run.AppDir, Path.Combine(run.Push.Directory, "slug.tar.gz"), run.Timeout).ConfigureAwait(false);
+        run.Layer = layer;
+        run.DiffId = diffId;
+        await run.Output.StepAsync($"Compressing... done, {layer.Size / 1024.0 / 1024.0:0.0} MB").ConfigureAwait(false);
+        return null;
+    }
+
+    // 9. push the image
+    private async Task<BuildError?> PushImageAsync(BuildRun run)
+    {
+        var settings = options.Value;
+        if (settings.RegistryUrl is null || settings.RegistryPassword is null)
+        {
+            return new BuildError(BuildFailure.RegistryFailed, "the platform has no registry configured for the builder");
+        }
+
+        var registry = new Uri(settings.RegistryUrl());
+        var config = new ImageConfig
+        {
+            Architecture = "amd64",
+            Os = "linux",
+            Config = new ImageRunConfig
+            {
+                Env = ["PATH=/app/.heroku/node/bin:/app/bin:/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin", "HOME=/app", "STACK=" + settings.Stack],
+                WorkingDir = "/app",
+                Cmd = run.ProcessTypes.TryGetValue("web", out var web) && web.Length > 0 ? ["/bin/sh", "-c", web] : null,
+                Labels = new Dictionary<string, string>
+                {
+                    ["io.paas.process-types"] = JsonSerializer.Serialize(run.ProcessTypes),
+                    ["io.paas.source-sha"] = run.Sha,
+                    ["io.paas.buildpacks"] = string.Join(",", run.Buildpacks.Select(b => b.Name)),
+                },
+            },
+            RootFs = new ImageRootFs { DiffIds = [run.DiffId] },
+        };
+        var configBytes = OciJson.Serialize(config);
+        var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
+        var manifest = OciJson.Serialize(new ImageManifest { Config = configDescriptor, Layers = [run.Layer!] });
+        var pusher = new RegistryPusher(RegistryHttp, registry, settings.RegistryUsername, settings.RegistryPassword());
+        var repository = run.Push.App;
+        try
+        {
+            await pusher.PushBlobAsync(repository, run.Layer!, () => File.OpenRead(Path.Combine(run.Push.Directory, "slug.tar.gz")), run.Timeout).ConfigureAwait(false);
+            await pusher.PushBlobAsync(repository, configDescriptor, () => new MemoryStream(configBytes), run.Timeout).ConfigureAwait(false);
+            await pusher.PushManifestAsync(repository, "git-" + run.Sha[..7], manifest, MediaTypes.OciManifest, run.Timeout).ConfigureAwait(false);
+        }
+        catch (HttpRequestException e)
+        {
+            return new BuildError(BuildFailure.RegistryFailed, "could not push the image: " + e.Message);
+        }
+
+        run.Image = $"{registry.Authority}/{repository}@{Digest.Compute(manifest)}";
+        await run.Output.DetailAsync($"Image {registry.Authority}/{repository}:git-{run.Sha[..7]}").ConfigureAwait(false);
+        return null;
+    }
+
+    // 10. record the build; the controller makes and deploys the release
+    private async Task<BuildError?> RecordAsync(BuildRun run)
+    {
+        await run.Output.StepAsync("Launching...").ConfigureAwait(false);
+        var client = controller.For(run.Push.Token);
+        try
+        {
+            var build = await client.CreateBuildAsync(run.Push.App, new BuildCreateRequest(run.Image, run.ProcessTypes, run.Sha), run.Timeout).ConfigureAwait(false);
+            run.Version = build.Release ?? 0;
+        }
+        catch (PaasApiException e) when (e.StatusCode == HttpStatusCode.UnprocessableEntity)
+        {
+            return new BuildError(BuildFailure.DeployFailed, "the release was recorded but failed to deploy: " + e.Message);
+        }
+        catch (Exception e) when (e is PaasApiException or PaasConnectionException)
+        {
+            return new BuildError(BuildFailure.ControllerRefused, "the controller did not record the build: " + e.Message);
+        }
+
+        await run.Output.StepAsync($"Launching... done, v{run.Version}").ConfigureAwait(false);
+        try
+        {
+            var app = await client.GetAppAsync(run.Push.App, run.Timeout).ConfigureAwait(false);
+            await run.Output.DetailAsync(app.Url + " deployed").ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is PaasApiException or PaasConnectionException)
+        {
+            await run.Output.DetailAsync(run.Push.App + " deployed").ConfigureAwait(false);
+        }
+
+        return null;
+    }
+
+    private Dictionary<string, string> Environment(BuildRun run) => new(StringComparer.Ordinal)
+    {
+        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ["HOME"] = run.HomeDir,
+        ["STACK"] = options.Value.Stack,
+        ["LANG"] = "C.UTF-8",
+        ["TMPDIR"] = Path.Combine(run.Push.Directory, "tmp"),
+        ["SOURCE_VERSION"] = run.Sha,
+        ["REQUEST_ID"] = run.Push.Id,
+    };
+
+    private int? BuildUser() => System.Environment.IsPrivilegedProcess ? options.Value.BuildUserId : null;
+
+    private static async Task ChownAsync(int uid, IEnumerable<string> directories, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("chown") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in new[] { "-R", $"{uid}:{uid}" }.Concat(directories))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("chown could not be started");
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new IOException("chown of the build folders failed: " + error.Trim());
+        }
+    }
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0.#} s";
+}

@@ -1,0 +1,49 @@
+using Paas.Oci;
+
+namespace Paas.Builder;
+
+/// <summary>The state of one build as the pipeline's steps fill it in.</summary>
+internal sealed class BuildRun(PendingPush push, BuildOutput output, CancellationToken timeout)
+{
+    /// <summary>The push being built.</summary>
+    public PendingPush Push { get; } = push;
+
+    /// <summary>Where the pusher sees the build.</summary>
+    public BuildOutput Output { get; } = output;
+
+    /// <summary>Cancelled when the build timeout passes.</summary>
+    public CancellationToken Timeout { get; } = timeout;
+
+    /// <summary>The pushed commit (40 hex).</summary>
+    public string Sha { get; set; } = "";
+
+    /// <summary>The app's config vars.</summary>
+    public IReadOnlyDictionary<string, string> Config { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>BUILD_DIR: the exported commit, compiled in place.</summary>
+    public string AppDir => Path.Combine(Push.Directory, "app");
+
+    /// <summary>ENV_DIR.</summary>
+    public string EnvDir => Path.Combine(Push.Directory, "env");
+
+    /// <summary>HOME of the buildpack processes.</summary>
+    public string HomeDir => Path.Combine(Push.Directory, "home");
+
+    /// <summary>The buildpacks to run, in order.</summary>
+    public List<Buildpack> Buildpacks { get; } = [];
+
+    /// <summary>Process type to command.</summary>
+    public IReadOnlyDictionary<string, string> ProcessTypes { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>The slug layer.</summary>
+    public Descriptor? Layer { get; set; }
+
+    /// <summary>The slug layer's diff id.</summary>
+    public Digest DiffId { get; set; }
+
+    /// <summary>The pushed image, pinned by digest.</summary>
+    public string Image { get; set; } = "";
+
+    /// <summary>The release the build made.</summary>
+    public int Version { get; set; }
+}

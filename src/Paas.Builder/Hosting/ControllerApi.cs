@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using Paas.Client;
+
+namespace Paas.Builder;
+
+/// <summary>
+/// The controller's API as the builder sees it: the typed <see cref="PaasClient"/> against
+/// <see cref="BuilderOptions.ControllerUrl"/>, or against this process's own Kestrel when the builder is hosted in the
+/// controller (paasd's default).
+/// </summary>
+internal sealed class ControllerApi(IOptions<BuilderOptions> options, IServiceProvider services) : IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(5) };
+
+    /// <summary>The controller's base URL, e.g. <c>http://127.0.0.1:7000</c>.</summary>
+    public Uri BaseUrl
+    {
+        get
+        {
+            if (!string.IsNullOrEmpty(options.Value.ControllerUrl))
+            {
+                return new Uri(options.Value.ControllerUrl);
+            }
+
+            var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+                ?? throw new InvalidOperationException("the builder has no controller URL: set Builder:ControllerUrl");
+            address = address.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
+                .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal)
+                .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
+                .Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal);
+            return new Uri(address);
+        }
+    }
+
+    /// <summary>A client sending <paramref name="token"/>.</summary>
+    public PaasClient For(string token) => new(_http, BaseUrl, token);
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+}

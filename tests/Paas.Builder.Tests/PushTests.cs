@@ -1,0 +1,321 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using System.Text.Json;
+using Paas.Client;
+using Paas.Oci;
+using Xunit;
+
+namespace Paas.Builder.Tests;
+
+/// <summary><c>git push</c> with the real git client to a real paasd: builds, images, releases and refusals.</summary>
+public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPlatform>
+{
+    private static string Fixture(string name) => Path.Combine(AppContext.BaseDirectory, "Fixtures", name);
+
+    [Fact]
+    public async Task Procfile_app_builds_into_an_image_and_a_release()
+    {
+        var app = await fixture.NewAppAsync("proc");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+        var sha = await repo.HeadAsync();
+
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.True(code == 0, output);
+        Assert.Contains($"remote: -----> Building {app} from commit {sha[..7]}", output);
+        Assert.Contains("remote: -----> Procfile app detected", output);
+        Assert.Contains("remote:        Procfile declares types -> web, worker", output);
+        Assert.Matches(@"remote: -----> Compressing\.\.\. done, [0-9.]+ MB", output);
+        Assert.Contains("remote: -----> Launching... done, v2", output);
+        Assert.Contains($"remote:        http://{app}.", output);
+
+        var releases = await fixture.Alice.ListReleasesAsync(app);
+        var current = releases.Results.First(r => r.Current);
+        Assert.Equal(2, current.Version);
+        Assert.Matches($@"^127\.0\.0\.1:\d+/{app}@sha256:[0-9a-f]{{64}}$", current.Image);
+        var builds = await fixture.Alice.ListBuildsAsync(app);
+        Assert.Equal(sha, builds.Results[0].Sha);
+        Assert.Equal("./start.sh", builds.Results[0].ProcessTypes["web"]);
+
+        var manifest = await ManifestAsync(app, "git-" + sha[..7]);
+        Assert.Equal(current.Image![(current.Image!.IndexOf('@', StringComparison.Ordinal) + 1)..], Digest.Compute(manifest).ToString());
+        var parsed = OciJson.DeserializeManifest(manifest);
+        var config = OciJson.DeserializeConfig(await BlobAsync(app, parsed.Config.Digest));
+        Assert.Equal("/app", config.Config!.WorkingDir);
+        Assert.Equal(sha, config.Config.Labels!["io.paas.source-sha"]);
+        Assert.Contains("worker", JsonSerializer.Deserialize<Dictionary<string, string>>(config.Config.Labels["io.paas.process-types"])!.Keys);
+        var files = await LayerFilesAsync(await BlobAsync(app, parsed.Layers[0].Digest));
+        Assert.Contains("app/Procfile", files.Keys);
+        Assert.Contains("app/start.sh", files.Keys);
+
+        // the same commit pushed again to a new app gives the same layer (deterministic slug)
+        var again = await fixture.NewAppAsync("proc");
+        Assert.Equal(0, (await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(again), "master")).Code);
+        var againManifest = OciJson.DeserializeManifest(await ManifestAsync(again, "git-" + sha[..7]));
+        Assert.Equal(parsed.Layers[0].Digest, againManifest.Layers[0].Digest);
+
+        // collaborators clone what was pushed
+        using var clone = GitClient.Empty();
+        var (cloneCode, cloneOutput) = await clone.RunAsync("alice", fixture.AliceToken, "clone", fixture.GitUrl(app), clone.Directory);
+        Assert.True(cloneCode == 0, cloneOutput);
+        Assert.True(File.Exists(Path.Combine(clone.Directory, "Procfile")));
+
+        // force pushes work
+        await repo.CommitChangeAsync("start.sh", "#!/bin/sh\necho v2\n");
+        var (forceCode, forceOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", "--force", fixture.GitUrl(app), "master");
+        Assert.True(forceCode == 0, forceOutput);
+        Assert.Contains("Launching... done, v3", forceOutput);
+    }
+
+    [Fact]
+    public async Task Static_site_gets_the_static_file_server()
+    {
+        var app = await fixture.NewAppAsync("static");
+        using var repo = await GitClient.FromFixtureAsync("static-app", branch: "main");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "main");
+        Assert.True(code == 0, output);
+        Assert.Contains("remote: -----> Static HTML app detected", output);
+        var build = (await fixture.Alice.ListBuildsAsync(app)).Results[0];
+        Assert.Equal("node bin/paas-static-server.js", build.ProcessTypes["web"]);
+    }
+
+    [Fact]
+    public async Task Node_app_gets_the_node_version_engines_asks_for()
+    {
+        var app = await fixture.NewAppAsync("node");
+        using var repo = await GitClient.FromFixtureAsync("node-app");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(code == 0, output);
+        Assert.Contains("remote: -----> Node.js app detected", output);
+        Assert.Contains("engines.node (package.json): 4.x", output);
+        Assert.Contains("Resolved to 4.9.1", output);
+        Assert.Contains("v4.9.1 installed in .heroku/node", output);
+        Assert.Contains("Installing dependencies (npm install)", output);
+        var build = (await fixture.Alice.ListBuildsAsync(app)).Results[0];
+        Assert.Equal("npm start", build.ProcessTypes["web"]);
+
+        // the slug runs exactly that version
+        var sha = await repo.HeadAsync();
+        var manifest = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + sha[..7]));
+        var slug = Path.Combine(Path.GetTempPath(), "paas-slug-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            await using (var layer = new GZipStream(new MemoryStream(await BlobAsync(app, manifest.Layers[0].Digest)), CompressionMode.Decompress))
+            {
+                Directory.CreateDirectory(slug);
+                await TarFile.ExtractToDirectoryAsync(layer, slug, overwriteFiles: true);
+            }
+
+            Assert.True(File.Exists(Path.Combine(slug, "app", "node_modules", "ms", "package.json")));
+            var node = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo(Path.Combine(slug, "app", ".heroku", "node", "bin", "node"), "--version") { RedirectStandardOutput = true })!;
+            Assert.Equal("v4.9.1", (await node.StandardOutput.ReadToEndAsync()).Trim());
+        }
+        finally
+        {
+            Directory.Delete(slug, recursive: true);
+        }
+
+        // a code-only change rebuilds from the warm cache
+        await repo.CommitChangeAsync("server.js", "console.log('changed');\n");
+        var (again, againOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("Using Node.js 4.9.1 from the build cache", againOutput);
+    }
+
+    [Fact]
+    public async Task Third_party_buildpack_from_a_git_url_sees_config_vars_and_keeps_its_cache()
+    {
+        var source = GitClient.Empty();
+        using var buildpackRepo = await GitClient.FromFixtureAsync("buildpacks/hello", branch: "trunk");
+        var app = await fixture.NewAppAsync("bp");
+        await fixture.Alice.UpdateConfigAsync(app, new ConfigUpdateRequest(new Dictionary<string, string?>
+        {
+            ["BUILDPACK_URL"] = "file://" + buildpackRepo.Directory + "#trunk",
+            ["GREETING"] = "hi there",
+        }));
+        using var repo = await GitClient.FromFixtureAsync("no-app");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(code == 0, output);
+        Assert.Contains("remote: -----> Hello buildpack compiling", output);
+        Assert.Contains("remote:        GREETING=hi there", output);
+        Assert.Contains("remote:        cache: cold", output);
+        if (Environment.IsPrivilegedProcess)
+        {
+            Assert.Contains("remote:        user: nobody", output);
+        }
+
+        await repo.CommitChangeAsync("README.md", "changed\n");
+        var (again, againOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(again == 0, againOutput);
+        Assert.Contains("remote:        cache: warm", againOutput);
+        Assert.Equal("./hello", (await fixture.Alice.ListBuildsAsync(app)).Results[0].ProcessTypes["web"]);
+        source.Dispose();
+    }
+
+    [Fact]
+    public async Task Slugignore_drops_files_from_the_slug()
+    {
+        var app = await fixture.NewAppAsync("ignore");
+        using var repo = await GitClient.FromFixtureAsync("slugignore-app");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(code == 0, output);
+        var manifest = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + (await repo.HeadAsync())[..7]));
+        var files = await LayerFilesAsync(await BlobAsync(app, manifest.Layers[0].Digest));
+        Assert.Contains("app/run", files.Keys);
+        Assert.DoesNotContain("app/debug.log", files.Keys);
+        Assert.DoesNotContain("app/docs/guide.md", files.Keys);
+    }
+
+    [Theory]
+    [InlineData("no-app", null, "no buildpack recognises this app")]
+    [InlineData("broken-procfile", null, "Procfile line 2 is not 'type: command'")]
+    [InlineData("procfile-app", "failing", "the failing buildpack failed to compile the app (exit code 3)")]
+    [InlineData("procfile-app", "missing", "could not fetch buildpack")]
+    public async Task Bad_input_is_refused_with_a_reason_and_no_release(string fixtureApp, string? buildpack, string reason)
+    {
+        var app = await fixture.NewAppAsync("bad");
+        if (buildpack is not null)
+        {
+            var url = buildpack == "missing" ? "https://127.0.0.1:1/nothing.git" : Fixture("buildpacks/" + buildpack);
+            await fixture.Alice.UpdateConfigAsync(app, new ConfigUpdateRequest(new Dictionary<string, string?> { ["BUILDPACK_URL"] = url }));
+        }
+
+        var before = (await fixture.Alice.GetAppAsync(app)).Release;
+        using var repo = await GitClient.FromFixtureAsync(fixtureApp);
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("remote:  !     " + reason, output);
+        Assert.Contains("pre-receive hook declined", output);
+        Assert.Equal(before, (await fixture.Alice.GetAppAsync(app)).Release);
+        Assert.Empty((await fixture.Alice.ListBuildsAsync(app)).Results);
+    }
+
+    [Fact]
+    public async Task Other_branches_are_refused_naming_master_and_main()
+    {
+        var app = await fixture.NewAppAsync("branch");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app", branch: "feature");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "feature");
+        Assert.NotEqual(0, code);
+        Assert.Contains("remote:  !     pushes to refs/heads/feature are not deployed; push to master or main only", output);
+        Assert.Empty((await fixture.Alice.ListBuildsAsync(app)).Results);
+    }
+
+    [Fact]
+    public async Task Empty_commit_is_refused()
+    {
+        var app = await fixture.NewAppAsync("empty");
+        using var repo = GitClient.Empty();
+        Directory.CreateDirectory(repo.Directory);
+        await repo.RunAsync(null, null, "init", "--quiet", "--initial-branch=master");
+        await repo.RunAsync(null, null, "commit", "--quiet", "--allow-empty", "-m", "nothing");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, code);
+        Assert.Contains("has no files: add your app and push again", output);
+    }
+
+    [Fact]
+    public async Task Credentials_and_roles_are_checked()
+    {
+        var app = await fixture.NewAppAsync("auth");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+
+        var (anonymous, anonymousOutput) = await repo.RunAsync(null, null, "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, anonymous);
+        Assert.Contains("could not read Username", anonymousOutput);
+
+        var (wrong, wrongOutput) = await repo.RunAsync("alice", "paas_wrong", "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, wrong);
+        Assert.Contains("Authentication failed", wrongOutput);
+
+        var (stranger, strangerOutput) = await repo.RunAsync("victor", fixture.VictorToken, "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, stranger);
+        Assert.Contains("remote: 'victor' has no access to " + app, strangerOutput);
+
+        await fixture.Alice.CreatePermissionAsync(app, new PermissionCreateRequest("victor", "view"));
+        var (viewer, viewerOutput) = await repo.RunAsync("victor", fixture.VictorToken, "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, viewer);
+        Assert.Contains("pushing needs the deploy or admin role", viewerOutput);
+
+        using var clone = GitClient.Empty();
+        var (cloneCode, cloneOutput) = await clone.RunAsync("victor", fixture.VictorToken, "clone", fixture.GitUrl(app), clone.Directory);
+        Assert.True(cloneCode == 0, cloneOutput); // an empty repository clones with a warning
+
+        var (unknown, unknownOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl("no-such-app"), "master");
+        Assert.NotEqual(0, unknown);
+        Assert.Contains("app no-such-app does not exist", unknownOutput);
+    }
+
+    [Fact]
+    public async Task A_second_push_while_one_builds_is_refused()
+    {
+        var app = await fixture.NewAppAsync("busy");
+        await fixture.Alice.UpdateConfigAsync(app, new ConfigUpdateRequest(new Dictionary<string, string?> { ["BUILDPACK_URL"] = Fixture("buildpacks/slow") }));
+        using var first = await GitClient.FromFixtureAsync("no-app");
+        using var second = await GitClient.FromFixtureAsync("procfile-app");
+
+        using var running = first.StartPush("alice", fixture.AliceToken, fixture.GitUrl(app));
+        var firstOutput = new StringBuilder();
+        while (await running.StandardError.ReadLineAsync() is { } line)
+        {
+            firstOutput.AppendLine(line);
+            if (line.Contains("sleeping", StringComparison.Ordinal))
+            {
+                break;
+            }
+        }
+
+        var (code, output) = await second.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, code);
+        Assert.Contains($"remote:  !     another push to {app} is building; push again once it has finished", output);
+
+        firstOutput.Append(await running.StandardError.ReadToEndAsync());
+        await running.WaitForExitAsync();
+        Assert.True(running.ExitCode == 0, firstOutput.ToString());
+        Assert.Single((await fixture.Alice.ListBuildsAsync(app)).Results);
+    }
+
+    private async Task<byte[]> ManifestAsync(string app, string reference)
+    {
+        using var request = RegistryRequest($"/v2/{app}/manifests/{reference}");
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciManifest));
+        using var response = await BuilderPlatform.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return await response.Content.ReadAsByteArrayAsync();
+    }
+
+    private async Task<byte[]> BlobAsync(string app, Digest digest)
+    {
+        using var request = RegistryRequest($"/v2/{app}/blobs/{digest}");
+        using var response = await BuilderPlatform.Http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(digest, Digest.Compute(bytes));
+        return bytes;
+    }
+
+    private HttpRequestMessage RegistryRequest(string path)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(fixture.Platform.RegistryUrl), path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:" + fixture.AliceToken)));
+        return request;
+    }
+
+    private static async Task<Dictionary<string, TarEntryType>> LayerFilesAsync(byte[] layer)
+    {
+        var files = new Dictionary<string, TarEntryType>(StringComparer.Ordinal);
+        await using var gzip = new GZipStream(new MemoryStream(layer), CompressionMode.Decompress);
+        await using var reader = new TarReader(gzip);
+        while (await reader.GetNextEntryAsync() is { } entry)
+        {
+            files[entry.Name.TrimEnd('/')] = entry.EntryType;
+            Assert.Equal(DateTimeOffset.UnixEpoch, entry.ModificationTime);
+        }
+
+        return files;
+    }
+}
