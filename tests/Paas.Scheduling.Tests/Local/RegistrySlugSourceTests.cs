@@ -1,0 +1,83 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Paas.Scheduling.Local;
+using Paas.Scheduling.Logs;
+using Paas.Scheduling.Tests.Fixtures;
+
+namespace Paas.Scheduling.Tests.Local;
+
+/// <summary>The runtime pulling a slug image from the platform's real registry, over HTTP with the service credential.</summary>
+public sealed class RegistrySlugSourceTests
+{
+    [Fact]
+    public async Task A_release_pulled_from_the_registry_runs_and_its_slug_is_unpacked_once_then_pruned()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var image = await registry.PushSlugAsync("hello", new Dictionary<string, string>
+        {
+            ["server.js"] = FixtureSlug.Server,
+            [".profile.d/x.sh"] = "export FROM_PROFILE=fromimage\n",
+        });
+        var other = await registry.PushSlugAsync("hello", new Dictionary<string, string> { ["server.js"] = FixtureSlug.Server + "\n// v2\n" });
+        var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
+        var options = Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions
+        {
+            DataDirectory = dataDir,
+            RegistryUsername = TestRegistry.Username,
+            RegistryPassword = TestRegistry.Secret,
+            StopGracePeriod = TimeSpan.FromSeconds(3),
+        });
+        using var slugs = new RegistrySlugSource(options);
+        using var logs = new FileLogStore(Path.Combine(dataDir, "logs"));
+        var scheduler = new LocalProcessScheduler(options, slugs, logs, NullLogger<LocalProcessScheduler>.Instance);
+        try
+        {
+            var types = new Dictionary<string, string> { ["web"] = "node server.js" };
+            var web = new Dictionary<string, int> { ["web"] = 2 };
+
+            var first = await scheduler.DeployAsync(new DeploymentSpec("hello", 1, image, new Dictionary<string, string>(), types, web, null), CancellationToken.None);
+
+            Assert.True(first.Succeeded, first.FailureReason);
+            var digest = image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..];
+            Assert.Equal([Path.Combine(dataDir, "slugs", digest.Replace(':', '-'))], Directory.GetDirectories(Path.Combine(dataDir, "slugs")));
+            using var http = new HttpClient();
+            var endpoint = scheduler.GetEndpoints("hello")[0];
+            Assert.Equal("v1 web.1  fromimage", await http.GetStringAsync($"http://127.0.0.1:{endpoint.Port}/"));
+
+            var second = await scheduler.DeployAsync(new DeploymentSpec("hello", 2, other, new Dictionary<string, string>(), types, web, null), CancellationToken.None);
+
+            Assert.True(second.Succeeded, second.FailureReason);
+            var otherDigest = other[(other.IndexOf('@', StringComparison.Ordinal) + 1)..];
+            Assert.Equal([Path.Combine(dataDir, "slugs", otherDigest.Replace(':', '-'))], Directory.GetDirectories(Path.Combine(dataDir, "slugs")));
+        }
+        finally
+        {
+            await scheduler.DisposeAsync();
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_wrong_credential_or_unknown_image_is_a_failure_value()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var image = await registry.PushSlugAsync("hello", new Dictionary<string, string> { ["a"] = "b" });
+        var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
+        try
+        {
+            using var wrong = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = "nope" }));
+            var denied = await wrong.PrepareAsync(image, CancellationToken.None);
+            Assert.Null(denied.AppDirectory);
+            Assert.Contains("401", denied.FailureReason, StringComparison.Ordinal);
+
+            using var right = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = TestRegistry.Secret }));
+            var missing = await right.PrepareAsync($"{registry.Host}/hello@sha256:{new string('0', 64)}", CancellationToken.None);
+            Assert.Contains("404", missing.FailureReason, StringComparison.Ordinal);
+            var ok = await right.PrepareAsync(image, CancellationToken.None);
+            Assert.Equal("b", await File.ReadAllTextAsync(Path.Combine(ok.AppDirectory!, "a")));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+}
