@@ -243,7 +243,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         });
         builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<RoutingStore>());
-        builder.Services.AddSingleton(controllerServices.GetService<IRouteEndpointSource>() ?? new NoEndpoints());
+        builder.Services.AddSingleton(controllerServices.GetService<IRouteEndpointSource>() ?? new SchedulerEndpoints(controllerServices.GetRequiredService<Paas.Scheduling.IEndpointFeed>()));
         builder.Services.AddPaasRouter(builder.Configuration);
         builder.Services.AddHostedService<RouteFeed>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenPaasRouter());
