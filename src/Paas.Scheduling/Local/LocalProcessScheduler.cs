@@ -25,6 +25,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     private readonly ConcurrentDictionary<string, AppRuntime> _apps = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _imagesInFlight = new(StringComparer.Ordinal);
     private readonly Task _reaped;
+    private readonly AppUsers? _users;
     private long _version;
 
     /// <summary>Creates the runtime and, in the background, stops the processes a previous platform process left behind.</summary>
@@ -39,6 +40,11 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         _logs = logs;
         _logger = logger;
         _records = new ProcessRecords(new LocalPaths(_options.DataDirectory).Processes);
+        if (_options.RunAsAppUsers ?? Environment.IsPrivilegedProcess)
+        {
+            _users = new AppUsers();
+            Directory.CreateDirectory(_options.AppMountPoint);
+        }
         _reaped = Task.Run(async () =>
         {
             var grace = _options.StopGracePeriod < TimeSpan.FromSeconds(5) ? _options.StopGracePeriod : TimeSpan.FromSeconds(5);
@@ -82,7 +88,13 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
                 return DeployResult.Failure(reason);
             }
 
-            var context = Context(spec, slug.AppDirectory);
+            var (context, unconfined) = await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
+            if (context is null)
+            {
+                Event(spec.App, $"Release v{spec.Release} failed: {unconfined}");
+                return DeployResult.Failure(unconfined!);
+            }
+
             var fresh = Wanted(context).ToList();
             string? failure;
             try
@@ -209,6 +221,11 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         await _reaped.ConfigureAwait(false);
         await StopAppAsync(app, cancellationToken).ConfigureAwait(false);
         _logs.Delete(app);
+        if (_users is not null)
+        {
+            await _users.RemoveAsync(app).ConfigureAwait(false);
+        }
+
         await PruneAsync().ConfigureAwait(false);
     }
 
@@ -225,7 +242,12 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             return RunResult.NotStarted(name, $"the slug of v{spec.Release} is not available: {slug.FailureReason}");
         }
 
-        var context = Context(spec, slug.AppDirectory);
+        var (context, unconfined) = await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
+        if (context is null)
+        {
+            return RunResult.NotStarted(name, unconfined!);
+        }
+
         Event(spec.App, $"Starting process {name} with command `{request.Command}`");
         Process process;
         try
@@ -346,7 +368,14 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
                 return;
             }
 
-            var context = Context(spec, slug.AppDirectory);
+            var (context, unconfined) = await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
+            if (context is null)
+            {
+                Event(spec.App, $"Cannot run v{spec.Release}: {unconfined}");
+                LogSlugUnavailable(_logger, spec.App, spec.Release, unconfined);
+                return;
+            }
+
             var fresh = Wanted(context).ToList();
             var old = app.Replace(fresh, app.Dynos);
             app.Current = context;
@@ -457,8 +486,20 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             .OrderBy(kv => kv.Key, StringComparer.Ordinal)
             .SelectMany(kv => Enumerable.Range(1, Math.Max(0, kv.Value)).Select(i => new Dyno(context, kv.Key, i)));
 
-    private ReleaseContext Context(DeploymentSpec spec, string appDirectory) =>
-        new(spec, appDirectory, _options, _logs, _records, OnEndpointsChanged);
+    private async Task<(ReleaseContext? Context, string? Failure)> ContextAsync(DeploymentSpec spec, string appDirectory, CancellationToken cancellationToken)
+    {
+        AppUser? user = null;
+        if (_users is not null)
+        {
+            (user, var failure) = await _users.PrepareAsync(spec.App, appDirectory, cancellationToken).ConfigureAwait(false);
+            if (user is null)
+            {
+                return (null, failure);
+            }
+        }
+
+        return (new ReleaseContext(spec, appDirectory, _options, _logs, _records, OnEndpointsChanged, user), null);
+    }
 
     private void OnEndpointsChanged(string app)
     {

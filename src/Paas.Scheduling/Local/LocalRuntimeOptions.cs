@@ -42,4 +42,14 @@ public sealed class LocalRuntimeOptions
 
     /// <summary>Whether to pull with HTTPS instead of plain HTTP. Default false (the integrated registry on loopback).</summary>
     public bool RegistryUseHttps { get; set; }
+
+    /// <summary>
+    /// Whether each app's processes run as the app's own unprivileged user (<c>paas-APP</c>), with the slug mounted at
+    /// <see cref="AppMountPoint"/> in a private mount namespace and the data folder hidden. Null (default): when the
+    /// platform runs as root. Needs root, <c>useradd</c>, <c>unshare</c> and <c>setpriv</c> (util-linux).
+    /// </summary>
+    public bool? RunAsAppUsers { get; set; }
+
+    /// <summary>Where a confined process sees its slug (its working folder and HOME). Default <c>/app</c>, as on Heroku.</summary>
+    public string AppMountPoint { get; set; } = "/app";
 }

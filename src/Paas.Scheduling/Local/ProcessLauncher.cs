@@ -7,28 +7,51 @@ namespace Paas.Scheduling.Local;
 /// Starts one process of a release the way Heroku starts a dyno: <c>setsid bash -c WRAPPER</c> in the slug's app folder,
 /// so the process leads its own process group; the wrapper sources <c>.profile.d/*.sh</c>, then runs the command with
 /// <c>bash -c</c>. The environment is built from scratch (nothing of the platform's own environment leaks in).
+/// When the release has an <see cref="AppUser"/> (the platform runs as root), the process is confined first:
+/// <c>setsid unshare -m sh -c 'mount --bind SLUG /app; mount -t tmpfs tmpfs DATA_DIR; cd /app; exec setpriv --reuid UID
+/// --regid GID --clear-groups --no-new-privs bash -c WRAPPER'</c>: it sees its slug at <c>/app</c>, cannot see the data
+/// folder (database, registry, other slugs, service token), and runs as the app's user. Every step execs, so the pid
+/// stays the process group leader.
 /// </summary>
 internal static class ProcessLauncher
 {
+    private const string Confine =
+        "mount --bind \"$0\" \"$1\" && mount -t tmpfs -o size=64k,mode=0755 tmpfs \"$2\" && cd \"$1\" && " +
+        "exec setpriv --reuid \"$3\" --regid \"$4\" --clear-groups --no-new-privs bash -c \"$5\" \"$6\" \"$7\"";
+
     private const string Wrapper = "for f in .profile.d/*.sh; do if [ -r \"$f\" ]; then . \"$f\"; fi; done; exec bash -c \"$1\"";
 
     public static Process Start(ReleaseContext context, string name, string command, int? port, bool redirectInput)
     {
         var spec = context.Spec;
-        var app = context.AppDirectory;
+        var user = context.User;
+        var app = user is null ? context.AppDirectory : context.Options.AppMountPoint;
         var start = new ProcessStartInfo("setsid")
         {
-            WorkingDirectory = app,
+            WorkingDirectory = context.AppDirectory,
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
-        start.ArgumentList.Add("bash");
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(Wrapper);
-        start.ArgumentList.Add("paas-" + name);
-        start.ArgumentList.Add(command);
+        if (user is null)
+        {
+            start.ArgumentList.Add("bash");
+            start.ArgumentList.Add("-c");
+            start.ArgumentList.Add(Wrapper);
+            start.ArgumentList.Add("paas-" + name);
+            start.ArgumentList.Add(command);
+        }
+        else
+        {
+            foreach (var arg in (string[])["unshare", "-m", "--propagation", "private", "sh", "-c", Confine,
+                context.AppDirectory, app, Path.GetFullPath(context.Options.DataDirectory),
+                user.Uid.ToString(CultureInfo.InvariantCulture), user.Gid.ToString(CultureInfo.InvariantCulture),
+                Wrapper, "paas-" + name, command])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
 
         var env = start.Environment;
         env.Clear();

@@ -9,7 +9,8 @@ internal sealed record ReleaseContext(
     LocalRuntimeOptions Options,
     IAppLogStore Logs,
     ProcessRecords Records,
-    Action<string> EndpointsChanged)
+    Action<string> EndpointsChanged,
+    AppUser? User = null)
 {
     /// <summary>The boot timeout: the app's <see cref="LocalRuntimeOptions.BootTimeoutConfigVar"/> config var in seconds, or the default.</summary>
     public TimeSpan BootTimeout =>

@@ -36,8 +36,13 @@ internal sealed class LocalHarness : IAsyncDisposable
 
     public LocalProcessScheduler Scheduler { get; }
 
-    public static DeploymentSpec Spec(string app, int release, IReadOnlyDictionary<string, string> processTypes, IReadOnlyDictionary<string, int> formation, IReadOnlyDictionary<string, string>? config = null, string image = Image) =>
-        new(app, release, image, config ?? new Dictionary<string, string>(), processTypes, formation, "cafe42");
+    private readonly HashSet<string> _apps = [];
+
+    public DeploymentSpec Spec(string app, int release, IReadOnlyDictionary<string, string> processTypes, IReadOnlyDictionary<string, int> formation, IReadOnlyDictionary<string, string>? config = null, string image = Image)
+    {
+        _apps.Add(app);
+        return new(app, release, image, config ?? new Dictionary<string, string>(), processTypes, formation, "cafe42");
+    }
 
     public IReadOnlyList<string> Lines(string app, string? process = null) => [.. Logs.Tail(app, 1500, process).Select(l => l.ToString())];
 
@@ -53,6 +58,11 @@ internal sealed class LocalHarness : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var app in _apps)
+        {
+            await Scheduler.DestroyAsync(app, CancellationToken.None); // also removes the app's user when confined
+        }
+
         await Scheduler.DisposeAsync();
         Logs.Dispose();
         try

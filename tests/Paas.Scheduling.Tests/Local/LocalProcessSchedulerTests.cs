@@ -11,9 +11,9 @@ public sealed class LocalProcessSchedulerTests
     [Fact]
     public async Task A_process_gets_the_heroku_environment_and_nothing_of_the_platform()
     {
-        await using var h = new LocalHarness();
+        await using var h = new LocalHarness(o => o.RunAsAppUsers = false);
         Environment.SetEnvironmentVariable("PAAS_TEST_PLATFORM_SECRET", "leak");
-        var spec = LocalHarness.Spec("envapp", 7, new Dictionary<string, string> { ["worker"] = "echo \"env $DYNO $PS $PAAS_APP $PAAS_RELEASE $SOURCE_VERSION $HOME $FOO $FROM_PROFILE [$PAAS_TEST_PLATFORM_SECRET] $(pwd)\"; echo \"path $PATH\"; exec sleep 600" },
+        var spec = h.Spec("envapp", 7, new Dictionary<string, string> { ["worker"] = "echo \"env $DYNO $PS $PAAS_APP $PAAS_RELEASE $SOURCE_VERSION $HOME $FOO $FROM_PROFILE [$PAAS_TEST_PLATFORM_SECRET] $(pwd)\"; echo \"path $PATH\"; exec sleep 600" },
             OneWorker, new Dictionary<string, string> { ["FOO"] = "bar baz" });
 
         Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
@@ -28,7 +28,7 @@ public sealed class LocalProcessSchedulerTests
     public async Task Stop_escalates_to_sigkill_after_the_grace_period_and_reaches_children()
     {
         await using var h = new LocalHarness(o => o.StopGracePeriod = TimeSpan.FromSeconds(1));
-        var spec = LocalHarness.Spec("stubborn", 1, new Dictionary<string, string> { ["worker"] = "trap 'echo ignoring TERM' TERM; (sleep 600 & echo child $!; wait) ; while true; do sleep 0.1; done" }, OneWorker);
+        var spec = h.Spec("stubborn", 1, new Dictionary<string, string> { ["worker"] = "trap 'echo ignoring TERM' TERM; (sleep 600 & echo child $!; wait) ; while true; do sleep 0.1; done" }, OneWorker);
         Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
         await h.WaitForLogAsync("stubborn", "app[worker.1]: child ");
         var child = int.Parse(h.Lines("stubborn").First(l => l.Contains("app[worker.1]: child ", StringComparison.Ordinal)).Split(' ')[^1], System.Globalization.CultureInfo.InvariantCulture);
@@ -45,7 +45,7 @@ public sealed class LocalProcessSchedulerTests
     public async Task A_web_process_that_exits_during_boot_fails_the_deploy_with_its_status()
     {
         await using var h = new LocalHarness();
-        var spec = LocalHarness.Spec("exits", 1, new Dictionary<string, string> { ["web"] = "echo no; exit 4" }, new Dictionary<string, int> { ["web"] = 1 });
+        var spec = h.Spec("exits", 1, new Dictionary<string, string> { ["web"] = "echo no; exit 4" }, new Dictionary<string, int> { ["web"] = 1 });
 
         var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
 
@@ -58,7 +58,7 @@ public sealed class LocalProcessSchedulerTests
     public async Task A_missing_slug_fails_the_deploy_with_the_reason()
     {
         await using var h = new LocalHarness();
-        var spec = LocalHarness.Spec("noslug", 1, new Dictionary<string, string> { ["web"] = "x" }, new Dictionary<string, int> { ["web"] = 1 }, image: "127.0.0.1:5000/none@sha256:00");
+        var spec = h.Spec("noslug", 1, new Dictionary<string, string> { ["web"] = "x" }, new Dictionary<string, int> { ["web"] = 1 }, image: "127.0.0.1:5000/none@sha256:00");
 
         var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
 
@@ -73,7 +73,7 @@ public sealed class LocalProcessSchedulerTests
         var changes = new List<string>();
         h.Scheduler.Changed += (_, app) => { lock (changes) { changes.Add(app); } };
         var before = h.Scheduler.Version;
-        var spec = LocalHarness.Spec("feed", 1, new Dictionary<string, string> { ["web"] = "node server.js" }, new Dictionary<string, int> { ["web"] = 2 });
+        var spec = h.Spec("feed", 1, new Dictionary<string, string> { ["web"] = "node server.js" }, new Dictionary<string, int> { ["web"] = 2 });
 
         Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
 
@@ -92,7 +92,7 @@ public sealed class LocalProcessSchedulerTests
     public async Task Slugs_no_running_release_needs_are_pruned_after_a_deploy()
     {
         await using var h = new LocalHarness();
-        var spec = LocalHarness.Spec("prune", 1, new Dictionary<string, string> { ["worker"] = "exec sleep 600" }, OneWorker);
+        var spec = h.Spec("prune", 1, new Dictionary<string, string> { ["worker"] = "exec sleep 600" }, OneWorker);
 
         Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
 
@@ -106,7 +106,7 @@ public sealed class LocalProcessSchedulerTests
     public async Task Run_forwards_input_and_a_detached_run_writes_to_the_logs()
     {
         await using var h = new LocalHarness();
-        var spec = LocalHarness.Spec("runner", 2, new Dictionary<string, string>(), new Dictionary<string, int>());
+        var spec = h.Spec("runner", 2, new Dictionary<string, string>(), new Dictionary<string, int>());
         var lines = new List<string>();
 
         var attached = await h.Scheduler.RunAsync(
@@ -125,7 +125,7 @@ public sealed class LocalProcessSchedulerTests
     public async Task The_boot_timeout_comes_from_the_app_config_var()
     {
         await using var h = new LocalHarness(o => o.BootTimeout = TimeSpan.FromMinutes(5));
-        var spec = LocalHarness.Spec("slow", 1, new Dictionary<string, string> { ["web"] = "exec sleep 600" }, new Dictionary<string, int> { ["web"] = 1 },
+        var spec = h.Spec("slow", 1, new Dictionary<string, string> { ["web"] = "exec sleep 600" }, new Dictionary<string, int> { ["web"] = 1 },
             new Dictionary<string, string> { [LocalRuntimeOptions.BootTimeoutConfigVar] = "0.5" });
         var watch = Stopwatch.StartNew();
 

@@ -51,6 +51,7 @@ public sealed class RegistrySlugSourceTests
         }
         finally
         {
+            await scheduler.DestroyAsync("hello", CancellationToken.None);
             await scheduler.DisposeAsync();
             Directory.Delete(dataDir, recursive: true);
         }

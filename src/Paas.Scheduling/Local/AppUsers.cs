@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Paas.Scheduling.Local;
+
+/// <summary>
+/// One system user per app (<c>paas-APP</c>, its own group, no login shell), made with <c>useradd</c> the first time the app
+/// runs and removed with <c>userdel</c> when it is destroyed. The app's unpacked slug is given to that user (it is the
+/// app's only writable folder); see <see cref="ProcessLauncher"/> for how a process is confined.
+/// </summary>
+internal sealed class AppUsers
+{
+    private readonly Dictionary<string, AppUser> _known = new(StringComparer.Ordinal);
+    private readonly SemaphoreSlim _gate = new(1, 1);
+
+    public static string UserName(string app)
+    {
+        var name = "paas-" + app;
+        return name.Length <= 32 ? name : $"paas-{app[..18]}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(app)))[..8]}";
+    }
+
+    /// <summary>Makes sure the app's user exists and owns <paramref name="slugDirectory"/>; returns it, or why not.</summary>
+    public async Task<(AppUser? User, string? Failure)> PrepareAsync(string app, string slugDirectory, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (!_known.TryGetValue(app, out var user))
+            {
+                var name = UserName(app);
+                if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0)
+                {
+                    var made = await RunAsync("useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", "/app", "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false);
+                    if (made.Code != 0)
+                    {
+                        return (null, $"could not create the user {name}: {made.Output.Trim()}");
+                    }
+                }
+
+                var uid = await RunAsync("id", ["-u", name]).ConfigureAwait(false);
+                var gid = await RunAsync("id", ["-g", name]).ConfigureAwait(false);
+                if (uid.Code != 0 || gid.Code != 0)
+                {
+                    return (null, $"could not look up the user {name}");
+                }
+
+                user = new AppUser(name, int.Parse(uid.Output.Trim(), CultureInfo.InvariantCulture), int.Parse(gid.Output.Trim(), CultureInfo.InvariantCulture));
+                _known[app] = user;
+            }
+
+            var owner = await RunAsync("stat", ["-c", "%u", slugDirectory]).ConfigureAwait(false);
+            if (owner.Output.Trim() != user.Uid.ToString(CultureInfo.InvariantCulture))
+            {
+                var chown = await RunAsync("chown", ["-R", $"{user.Uid}:{user.Gid}", slugDirectory]).ConfigureAwait(false);
+                var chmod = await RunAsync("chmod", ["-R", "go-rwx", slugDirectory]).ConfigureAwait(false);
+                if (chown.Code != 0 || chmod.Code != 0)
+                {
+                    return (null, $"could not give the slug to {user.Name}: {chown.Output.Trim()} {chmod.Output.Trim()}");
+                }
+            }
+
+            return (user, null);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>Removes the app's user (when the app is destroyed); a missing user is not an error.</summary>
+    public async Task RemoveAsync(string app)
+    {
+        await _gate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            _known.Remove(app);
+            var name = UserName(app);
+            if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code == 0)
+            {
+                await RunAsync("userdel", [name]).ConfigureAwait(false);
+            }
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    private static async Task<(int Code, string Output)> RunAsync(string program, IReadOnlyList<string> args)
+    {
+        var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        return (process.ExitCode, await output.ConfigureAwait(false) + await error.ConfigureAwait(false));
+    }
+}
