@@ -16,7 +16,7 @@ public sealed class BuilderOptions
     public string BuildpacksDir { get; set; } = Path.Combine(AppContext.BaseDirectory, "buildpacks");
 
     /// <summary>The built-in buildpacks tried by detection, in order.</summary>
-    public IList<string> DetectOrder { get; } = ["nodejs", "static", "procfile"];
+    public IList<string> DetectOrder { get; } = ["nodejs", "dotnet", "static", "procfile"];
 
     /// <summary>How long one build may run (detect + compile + release + export) before it is stopped; default 15 minutes.</summary>
     public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(15);

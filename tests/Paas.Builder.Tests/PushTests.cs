@@ -123,6 +123,21 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var (again, againOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
         Assert.True(again == 0, againOutput);
         Assert.Contains("Using Node.js 4.9.1 from the build cache", againOutput);
+        Assert.Contains("Restoring dependencies from the build cache", againOutput);
+    }
+
+    [Fact]
+    public async Task Dotnet_app_is_published_with_the_sdk()
+    {
+        var app = await fixture.NewAppAsync("dotnet");
+        using var repo = await GitClient.FromFixtureAsync("dotnet-app");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(code == 0, output);
+        Assert.Contains("remote: -----> .NET app detected", output);
+        Assert.Contains("remote: -----> Publishing hello.csproj with the .NET SDK", output);
+        Assert.Contains("Published hello.dll", output);
+        var build = (await fixture.Alice.ListBuildsAsync(app)).Results[0];
+        Assert.Equal(".paas/start-dotnet", build.ProcessTypes["web"]);
     }
 
     [Fact]
