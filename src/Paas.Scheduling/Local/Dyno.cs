@@ -8,7 +8,8 @@ namespace Paas.Scheduling.Local;
 /// <summary>
 /// One supervised process of a release (<c>web.1</c>). Its supervisor loop:
 /// 1. start the process (state starting), with a fresh PORT when it is a web process;
-/// 2. wait until it is up: a web process accepts TCP connections on PORT within the boot timeout, other types at once;
+/// 2. wait until it is up: a web process accepts TCP connections on PORT (and answers its health check path, when the
+///    app has one) within the boot timeout, other types at once;
 /// 3. wait for it to exit; unless it was asked to stop, it crashed: state crashed, wait the back-off (doubling up to the
 ///    cap, reset after a long enough run), then go back to 1.
 /// A dyno started for a deploy or a rolling restart gives up on its first failed boot instead, so the caller can keep the
@@ -16,6 +17,7 @@ namespace Paas.Scheduling.Local;
 /// </summary>
 internal sealed class Dyno
 {
+    private static readonly HttpClient HealthClient = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
     private readonly ReleaseContext _context;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -254,7 +256,10 @@ internal sealed class Dyno
                 try
                 {
                     await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port!.Value), attempt.Token).ConfigureAwait(false);
-                    return null;
+                    if (_context.HealthCheckPath is not { } path || await HealthyAsync(path).ConfigureAwait(false))
+                    {
+                        return null;
+                    }
                 }
                 catch (Exception e) when (e is SocketException or OperationCanceledException)
                 {
@@ -264,7 +269,9 @@ internal sealed class Dyno
 
             if (deadline.Elapsed >= timeout)
             {
-                return $"{Name} did not listen on PORT {Port} within {timeout.TotalSeconds:0.#} s";
+                return _context.HealthCheckPath is { } check
+                    ? $"{Name} did not answer its health check {check} on PORT {Port} within {timeout.TotalSeconds:0.#} s"
+                    : $"{Name} did not listen on PORT {Port} within {timeout.TotalSeconds:0.#} s";
             }
 
             try
@@ -278,6 +285,21 @@ internal sealed class Dyno
         }
 
         return $"{Name} was stopped before it came up";
+    }
+
+    private async Task<bool> HealthyAsync(string path)
+    {
+        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        attempt.CancelAfter(TimeSpan.FromSeconds(2));
+        try
+        {
+            using var response = await HealthClient.GetAsync($"http://127.0.0.1:{Port}{path}", attempt.Token).ConfigureAwait(false);
+            return (int)response.StatusCode < 400;
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            return false;
+        }
     }
 
     private void SetState(ProcessState state)

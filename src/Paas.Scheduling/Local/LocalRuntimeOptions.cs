@@ -13,6 +13,12 @@ public sealed class LocalRuntimeOptions
     /// <summary>The config var that overrides <see cref="BootTimeout"/> for one app, in seconds.</summary>
     public const string BootTimeoutConfigVar = "PAAS_BOOT_TIMEOUT";
 
+    /// <summary>
+    /// The config var naming an HTTP path (<c>/health</c>) a web process must answer with a status below 400, after it
+    /// accepts connections, before it counts as up. Unset: accepting connections is enough.
+    /// </summary>
+    public const string HealthCheckPathConfigVar = "PAAS_HEALTHCHECK_PATH";
+
     /// <summary>Time between SIGTERM and SIGKILL when a process is stopped. Default 30 s (Heroku's).</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 

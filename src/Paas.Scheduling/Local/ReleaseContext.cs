@@ -20,5 +20,9 @@ internal sealed record ReleaseContext(
             ? TimeSpan.FromSeconds(seconds)
             : Options.BootTimeout;
 
+    /// <summary>The HTTP health check path of web processes, or null.</summary>
+    public string? HealthCheckPath =>
+        Spec.Config.TryGetValue(LocalRuntimeOptions.HealthCheckPathConfigVar, out var path) && path.StartsWith('/') ? path : null;
+
     public void Event(string source, string message) => Logs.Write(Spec.App, source, message);
 }

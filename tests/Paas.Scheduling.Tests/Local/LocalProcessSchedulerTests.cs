@@ -136,4 +136,28 @@ public sealed class LocalProcessSchedulerTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(10));
         Assert.Contains(h.Lines("slow"), l => l.Contains("paas[web.1]: Error R10 (Boot failure)", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task A_web_process_with_a_health_check_path_is_up_only_once_it_answers_it()
+    {
+        await using var h = new LocalHarness();
+        var healthy = """
+            const http = require('http'); const start = Date.now();
+            http.createServer((req, res) => { res.statusCode = req.url === '/health' && !process.env.NEVER && Date.now() - start > 700 ? 200 : 503; res.end('x'); })
+              .listen(process.env.PORT, '127.0.0.1');
+            """;
+        File.WriteAllText(Path.Combine((await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory!, "health.js"), healthy);
+        var config = new Dictionary<string, string> { [LocalRuntimeOptions.HealthCheckPathConfigVar] = "/health", [LocalRuntimeOptions.BootTimeoutConfigVar] = "1.5" };
+        var web = new Dictionary<string, int> { ["web"] = 1 };
+        var watch = Stopwatch.StartNew();
+
+        var ok = await h.Scheduler.DeployAsync(h.Spec("health", 1, new Dictionary<string, string> { ["web"] = "node health.js" }, web, config), CancellationToken.None);
+
+        Assert.True(ok.Succeeded, ok.FailureReason);
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(600), "up before its health check passed");
+        var bad = await h.Scheduler.DeployAsync(h.Spec("health", 2, new Dictionary<string, string> { ["web"] = "NEVER=1 node health.js" }, web, config), CancellationToken.None);
+        Assert.False(bad.Succeeded);
+        Assert.Matches(@"^web\.1 did not answer its health check /health on PORT \d+ within 1\.5 s$", bad.FailureReason);
+        Assert.Equal(1, Assert.Single(await h.Scheduler.ListAsync("health", CancellationToken.None)).Release);
+    }
 }
