@@ -77,9 +77,15 @@ internal sealed class AppUsers
         {
             _known.Remove(app);
             var name = UserName(app);
-            if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code == 0)
+            // userdel refuses while a process of the user still exits (SIGKILL is asynchronous): retry for a moment.
+            for (var attempt = 0; attempt < 20 && (await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code == 0; attempt++)
             {
-                await RunAsync("userdel", [name]).ConfigureAwait(false);
+                if ((await RunAsync("userdel", [name]).ConfigureAwait(false)).Code == 0)
+                {
+                    break;
+                }
+
+                await Task.Delay(100).ConfigureAwait(false);
             }
         }
         finally
