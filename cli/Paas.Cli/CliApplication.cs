@@ -30,6 +30,7 @@ internal static class CliApplication
             DomainsCommands.Create(context),
             CertsCommands.Create(context),
             SettingsCommands.Create(context),
+            ProcessCommands.Create(context),
             GitCommands.Create(context),
             MiscCommands.Create(context),
         ];

@@ -36,6 +36,7 @@ public static class ControllerExtensions
             return new PaasDatabase(options.Database, options.DataDir);
         });
         services.AddHostedService<DatabaseMigrationService>();
+        services.AddHostedService<ReconciliationService>(); // after the migrations: hosted services start in order
         // ASP.NET's data protection (pulled in by authentication) keeps its keys in the data folder, not in ~/.aspnet.
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<PaasOptions>>((keys, options) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(options.Value.DataDir, "keys")), NullLoggerFactory.Instance));
@@ -94,6 +95,8 @@ public static class ControllerExtensions
         endpoints.MapPermsApi();
         endpoints.MapDomainsApi();
         endpoints.MapCertsApi();
+        endpoints.MapLogsApi();
+        endpoints.MapRunApi();
         return endpoints;
     }
 }

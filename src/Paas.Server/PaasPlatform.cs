@@ -64,7 +64,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         IReadOnlyDictionary<string, string?>? settings = null,
         Action<IServiceCollection>? configureServices = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddJsonFile("appsettings.json", optional: true);
         builder.Configuration.AddPaasEnvironment();
         if (settings is not null)
@@ -193,7 +193,7 @@ public sealed class PaasPlatform : IAsyncDisposable
     private static WebApplication? BuildRegistry(string[] args, IConfiguration configuration, IServiceProvider controllerServices, List<string> errors)
     {
         var options = controllerServices.GetRequiredService<IOptions<PaasOptions>>().Value;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-registry" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-registry", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:DataDirectory"] = options.DataDir });
         builder.Services.AddSingleton(controllerServices.GetRequiredService<UserStore>());
@@ -230,7 +230,7 @@ public sealed class PaasPlatform : IAsyncDisposable
     private static WebApplication? BuildRouter(string[] args, IConfiguration configuration, IServiceProvider controllerServices, List<string> errors)
     {
         var options = controllerServices.GetRequiredService<IOptions<PaasOptions>>().Value;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-router" });
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-router", ContentRootPath = AppContext.BaseDirectory });
         builder.Configuration.AddConfiguration(configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

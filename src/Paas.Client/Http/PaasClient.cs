@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace Paas.Client;
@@ -322,7 +323,111 @@ public sealed class PaasClient
     public Task RemoveCertificateAsync(string name, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, "v2/certs/" + Uri.EscapeDataString(name), null, cancellationToken);
 
+    /// <summary>
+    /// <c>GET /v2/apps/{app}/logs</c>: the app's log lines (Heroku's format), oldest first; with <paramref name="follow"/> the
+    /// enumeration goes on with new lines until <paramref name="cancellationToken"/> is cancelled.
+    /// </summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="lines">How many past lines (1-1500; null for the platform's default, 100).</param>
+    /// <param name="process">Only the lines of a process type (<c>web</c>) or one process (<c>web.1</c>), or null.</param>
+    /// <param name="follow">Keep streaming new lines (<c>paas logs -t</c>).</param>
+    /// <param name="cancellationToken">Ends the stream.</param>
+    /// <returns>The lines, without their newline.</returns>
+    public async IAsyncEnumerable<string> ReadLogsAsync(string app, int? lines = null, string? process = null, bool follow = false, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var query = new List<string>(3);
+        if (lines is { } n)
+        {
+            query.Add("lines=" + n.ToString(CultureInfo.InvariantCulture));
+        }
+
+        if (!string.IsNullOrEmpty(process))
+        {
+            query.Add("process=" + Uri.EscapeDataString(process));
+        }
+
+        if (follow)
+        {
+            query.Add("follow=true");
+        }
+
+        var path = AppPath(app, "logs") + (query.Count == 0 ? "" : "?" + string.Join('&', query));
+        using var response = await SendStreamingAsync(HttpMethod.Get, path, null, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await ReadLineOrEndAsync(reader, cancellationToken) is { } line)
+        {
+            yield return line;
+        }
+    }
+
+    /// <summary>
+    /// <c>POST /v2/apps/{app}/run</c>: runs a one-off process and yields its output lines as they come, then one final
+    /// <see cref="RunEvent"/> with its exit code (a detached run yields only an empty final event).
+    /// </summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="request">The command and options.</param>
+    /// <param name="cancellationToken">Ends the process (the platform kills it when the caller goes away).</param>
+    /// <returns>The events.</returns>
+    public async IAsyncEnumerable<RunEvent> RunAsync(string app, RunCreateRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        using var response = await SendStreamingAsync(HttpMethod.Post, AppPath(app, "run"), request, cancellationToken);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(cancellationToken));
+        while (await ReadLineOrEndAsync(reader, cancellationToken) is { } line)
+        {
+            if (line.Length > 0 && JsonSerializer.Deserialize<RunEvent>(line, PaasJson.Options) is { } e)
+            {
+                yield return e;
+            }
+        }
+    }
+
     // ---- plumbing ----
+
+    private static async Task<string?> ReadLineOrEndAsync(StreamReader reader, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await reader.ReadLineAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return null;
+        }
+    }
+
+    private async Task<HttpResponseMessage> SendStreamingAsync(HttpMethod method, string path, object? body, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(method, Url(path));
+        if (Token is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("token", Token);
+        }
+
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, body.GetType(), options: PaasJson.Options);
+        }
+
+        HttpResponseMessage response;
+        try
+        {
+            response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (HttpRequestException e)
+        {
+            throw new PaasConnectionException(BaseUrl, Innermost(e).Message, e);
+        }
+
+        if (response.IsSuccessStatusCode)
+        {
+            return response;
+        }
+
+        using (response)
+        {
+            throw await ErrorFromAsync(method, path, response, cancellationToken);
+        }
+    }
 
     private static string AppPath(string app, string? rest = null)
     {

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging;
 using Paas.Data;
 using Paas.Domain;
 using Paas.Scheduling;
+using Paas.Scheduling.Logs;
 
 namespace Paas.Controller;
 
@@ -16,7 +17,8 @@ internal sealed partial class ReleaseService(
     FormationStore formations,
     IScheduler scheduler,
     AppLocks locks,
-    ILogger<ReleaseService> logger)
+    ILogger<ReleaseService> logger,
+    IAppLogStore? logs = null)
 {
     public Task<Release> ChangeConfigAsync(App app, User user, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken) =>
         AppendAndDeployAsync(app, snapshot =>
@@ -53,7 +55,9 @@ internal sealed partial class ReleaseService(
         Formation.EnsureValidScale(app.Name, request, current?.Build?.ProcessTypes);
         var formation = await formations.SetAsync(app.Id, request, cancellationToken).ConfigureAwait(false);
         await scheduler.ScaleAsync(Spec(app, current!, formation), cancellationToken).ConfigureAwait(false);
-        LogScaled(logger, app.Name, string.Join(' ', request.Select(kv => $"{kv.Key}={kv.Value}")));
+        var counts = string.Join(' ', request.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
+        LogScaled(logger, app.Name, counts);
+        logs?.Write(app.Name, "paas[api]", $"Scaled to {counts}");
         return formation;
     }
 
@@ -68,6 +72,7 @@ internal sealed partial class ReleaseService(
         using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
         await scheduler.DestroyAsync(app.Name, cancellationToken).ConfigureAwait(false);
         await apps.DeleteAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        logs?.Delete(app.Name);
     }
 
     private async Task<Release> AppendAndDeployAsync(App app, Func<LedgerSnapshot, LedgerEntry> decide, CancellationToken cancellationToken)
@@ -75,6 +80,7 @@ internal sealed partial class ReleaseService(
         using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
         var release = await ledger.AppendAsync(app.Id, decide, cancellationToken).ConfigureAwait(false);
         LogReleased(logger, app.Name, release.Version, release.Summary);
+        logs?.Write(app.Name, "paas[api]", $"Release v{release.Version} created by {release.CreatedBy}: {release.Summary}");
         if (release.State != ReleaseState.Pending || release.Build is null)
         {
             return release;
@@ -104,6 +110,7 @@ internal sealed partial class ReleaseService(
         if (!result.Succeeded)
         {
             LogDeployFailed(logger, app.Name, release.Version, result.FailureReason);
+            logs?.Write(app.Name, "paas[api]", $"Release v{release.Version} failed to deploy: {result.FailureReason}");
             throw new DeployFailedException(release.Version, $"v{release.Version} was recorded but failed to deploy: {result.FailureReason}; {app.Name} keeps running its previous release");
         }
 

@@ -1,0 +1,85 @@
+using System.CommandLine;
+using Paas.Cli.Hosting;
+using Paas.Client;
+
+namespace Paas.Cli.Commands;
+
+/// <summary><c>logs</c>, <c>run</c>, <c>run:detached</c>: an app's log stream and one-off processes.</summary>
+internal static class ProcessCommands
+{
+    public static IEnumerable<Command> Create(CliContext context) => [Logs(context), Run(context, detached: false), Run(context, detached: true)];
+
+    private static Command Logs(CliContext context)
+    {
+        var lines = new Option<int?>("--num", "-n") { Description = "How many past lines (1-1500, default 100)", HelpName = "N" };
+        var process = new Option<string?>("--ps", "-p") { Description = "Only this process type (web) or process (web.1)", HelpName = "TYPE" };
+        var tail = new Option<bool>("--tail", "-t") { Description = "Keep streaming new lines until interrupted (Ctrl+C)" };
+        var appOption = CommonOptions.App();
+        var command = new Command("logs", "Show an app's logs: process output, router lines and platform events") { lines, process, tail, appOption };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var app = await context.AppAsync(parse.GetValue(appOption), cancellationToken);
+            await foreach (var line in context.Client().ReadLogsAsync(app, parse.GetValue(lines), parse.GetValue(process), parse.GetValue(tail), cancellationToken))
+            {
+                context.Out.WriteLine(line);
+                await context.Out.FlushAsync(cancellationToken);
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Run(CliContext context, bool detached)
+    {
+        var commandLine = new Argument<string[]>("COMMAND") { Description = "The command and its arguments", Arity = ArgumentArity.OneOrMore };
+        var limit = new Option<int?>("--time-limit") { Description = "End the process after this many seconds (default 1 hour)", HelpName = "SECONDS" };
+        var appOption = CommonOptions.App();
+        var command = new Command(detached ? "run:detached" : "run", detached
+            ? "Run a one-off process in the background; its output goes to the app's logs"
+            : "Run a one-off process with the current release's slug and config; exits with its exit code") { commandLine, limit, appOption };
+        command.TreatUnmatchedTokensAsErrors = false;
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var app = await context.AppAsync(parse.GetValue(appOption), cancellationToken);
+            var text = string.Join(' ', [.. parse.GetValue(commandLine) ?? [], .. parse.UnmatchedTokens]);
+            var request = new RunCreateRequest(text, detached, parse.GetValue(limit));
+            if (detached)
+            {
+                await foreach (var _ in context.Client().RunAsync(app, request, cancellationToken))
+                {
+                }
+
+                context.Out.WriteLine($"Running `{text}` on {app}... up, detached: see its output with 'paas logs -t -a {app}'");
+                return ExitCodes.Ok;
+            }
+
+            context.Error.WriteLine($"Running `{text}` on {app}... up");
+            var exit = ExitCodes.Failed;
+            await foreach (var e in context.Client().RunAsync(app, request, cancellationToken))
+            {
+                if (e.Line is { } line)
+                {
+                    context.Out.WriteLine(line);
+                    await context.Out.FlushAsync(cancellationToken);
+                }
+                else if (e.FailureReason is { } reason)
+                {
+                    throw new CliException($"{app}: the process could not start: {reason}");
+                }
+                else if (e.ExitCode is { } code)
+                {
+                    if (e.TimedOut == true)
+                    {
+                        context.Error.WriteLine($"paas: {e.Name} reached its time limit and was stopped");
+                    }
+
+                    exit = code;
+                }
+            }
+
+            return exit;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,54 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Paas.Data;
+using Paas.Domain;
+using Paas.Scheduling;
+
+namespace Paas.Controller;
+
+/// <summary>
+/// At start-up, after the migrations: what the database says should run, runs. Each app's current release (when it has
+/// a build) and formation is handed to <see cref="IScheduler.ReconcileAsync"/>, which starts what is missing and stops
+/// what no app wants. Failures are logged and do not stop the platform: the API still serves, and the next deploy retries.
+/// </summary>
+internal sealed partial class ReconciliationService(
+    AppStore apps,
+    LedgerStore ledger,
+    FormationStore formations,
+    IScheduler scheduler,
+    ILogger<ReconciliationService> logger) : IHostedService
+{
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            var desired = new List<DeploymentSpec>();
+            foreach (var app in await apps.ListAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
+                if (current?.Build is not { } build)
+                {
+                    continue;
+                }
+
+                var formation = Formation.ForBuild(await formations.GetAsync(app.Id, cancellationToken).ConfigureAwait(false), build.ProcessTypes);
+                desired.Add(new DeploymentSpec(app.Name, current.Version, build.Image, current.Config, build.ProcessTypes, formation, build.Sha));
+            }
+
+            await scheduler.ReconcileAsync(desired, cancellationToken).ConfigureAwait(false);
+            LogReconciled(logger, desired.Count);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            LogFailed(logger, e);
+        }
+    }
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Brought {Apps} apps back to their current release and formation")]
+    private static partial void LogReconciled(ILogger logger, int apps);
+
+    [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Start-up reconciliation failed; apps run again at their next deploy")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
