@@ -160,4 +160,72 @@ public sealed class LocalProcessSchedulerTests
         Assert.Matches(@"^web\.1 did not answer its health check /health on PORT \d+ within 1\.5 s$", bad.FailureReason);
         Assert.Equal(1, Assert.Single(await h.Scheduler.ListAsync("health", CancellationToken.None)).Release);
     }
+
+    [Fact]
+    public async Task A_redeploy_never_leaves_the_app_without_an_answering_endpoint()
+    {
+        await using var h = new LocalHarness(o => o.StopGracePeriod = TimeSpan.FromSeconds(2));
+        var types = new Dictionary<string, string> { ["web"] = "node server.js" };
+        var web = new Dictionary<string, int> { ["web"] = 2 };
+        Assert.True((await h.Scheduler.DeployAsync(h.Spec("zero", 1, types, web), CancellationToken.None)).Succeeded);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        using var stop = new CancellationTokenSource();
+        var empty = 0;
+        var answered = new List<string>();
+        var failures = 0;
+        var sampler = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var endpoints = h.Scheduler.GetEndpoints("zero");
+                if (endpoints.Count == 0)
+                {
+                    empty++;
+                }
+                else
+                {
+                    try
+                    {
+                        answered.Add(await http.GetStringAsync($"http://127.0.0.1:{endpoints[0].Port}/"));
+                    }
+                    catch (HttpRequestException)
+                    {
+                        failures++; // the endpoint was read just before the switch and its process is stopping: the router retries these
+                    }
+                }
+
+                await Task.Delay(5);
+            }
+        });
+
+        var result = await h.Scheduler.DeployAsync(h.Spec("zero", 2, types, web), CancellationToken.None);
+        await Task.Delay(200);
+        await stop.CancelAsync();
+        await sampler;
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        Assert.Equal(0, empty);
+        Assert.InRange(failures, 0, 2);
+        Assert.Contains(answered, a => a.StartsWith("v1 ", StringComparison.Ordinal));
+        Assert.StartsWith("v2 ", answered[^1], StringComparison.Ordinal);
+        Assert.Equal(["v1", "v2"], answered.Select(a => a[..2]).Distinct());
+    }
+
+    [Fact]
+    public async Task The_crash_back_off_doubles_up_to_its_cap()
+    {
+        await using var h = new LocalHarness(o => (o.CrashBackoffInitial, o.CrashBackoffMax) = (TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)));
+        Assert.True((await h.Scheduler.DeployAsync(h.Spec("backoff", 1, new Dictionary<string, string> { ["worker"] = "exit 1" }, OneWorker), CancellationToken.None)).Succeeded);
+
+        await h.WaitForLogAsync("backoff", "restarting in 0.4 s");
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (h.Lines("backoff").Count(l => l.Contains("restarting in", StringComparison.Ordinal)) < 5)
+        {
+            Assert.True(DateTime.UtcNow < deadline);
+            await Task.Delay(50);
+        }
+
+        var delays = h.Lines("backoff").Where(l => l.Contains("restarting in", StringComparison.Ordinal)).Select(l => l[(l.LastIndexOf("in ", StringComparison.Ordinal) + 3)..]).Take(5);
+        Assert.Equal(["0.1 s", "0.2 s", "0.4 s", "0.4 s", "0.4 s"], delays);
+    }
 }
