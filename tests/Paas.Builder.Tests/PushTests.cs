@@ -210,6 +210,21 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
     }
 
     [Fact]
+    public async Task A_release_that_fails_to_deploy_rejects_the_push_with_the_reason()
+    {
+        var app = await fixture.NewAppAsync("deploy");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+        fixture.Platform.Scheduler.FailNextDeploy("web.1 exited with code 1");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.NotEqual(0, code);
+        Assert.Contains("remote:  !     the release was recorded but failed to deploy: ", output);
+        Assert.Contains("web.1 exited with code 1", output);
+        var releases = (await fixture.Alice.ListReleasesAsync(app)).Results;
+        Assert.Equal(ReleaseStatus.Failed, releases.First(r => r.Version == 2).Status);
+        Assert.Equal(1, (await fixture.Alice.GetAppAsync(app)).Release);
+    }
+
+    [Fact]
     public async Task Other_branches_are_refused_naming_master_and_main()
     {
         var app = await fixture.NewAppAsync("branch");
