@@ -121,6 +121,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             app.Current = context;
             OnEndpointsChanged(spec.App);
             Event(spec.App, $"Release v{spec.Release} is up ({Formation(spec)}); stopping {old.Count} old process(es)");
+            await DrainAsync(old).ConfigureAwait(false);
             await StopAllAsync(old).ConfigureAwait(false);
             app.Forget(old);
             LogDeployed(_logger, spec.App, spec.Release);
@@ -188,6 +189,8 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
                     }
 
                     Swap(runtime, old, replacement);
+                    OnEndpointsChanged(app);
+                    await DrainAsync([old]).ConfigureAwait(false);
                     await old.StopAsync(_options.StopGracePeriod).ConfigureAwait(false);
                     runtime.Forget([old]);
                 }
@@ -432,6 +435,12 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             _ = dyno.StartAsync(giveUpOnFailedBoot: false);
         }
 
+        if (leaving.Count > 0)
+        {
+            OnEndpointsChanged(spec.App);
+        }
+
+        await DrainAsync(leaving).ConfigureAwait(false);
         await StopAllAsync(leaving).ConfigureAwait(false);
         app.Forget(leaving);
     }
@@ -474,6 +483,11 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
         return null;
     }
+
+    private Task DrainAsync(IReadOnlyCollection<Dyno> leaving) =>
+        leaving.Any(d => d.IsWeb && d.State == ProcessState.Up) && _options.EndpointDrainDelay > TimeSpan.Zero
+            ? Task.Delay(_options.EndpointDrainDelay)
+            : Task.CompletedTask;
 
     private Task StopAllAsync(IEnumerable<Dyno> dynos) => Task.WhenAll(dynos.Select(d => d.StopAsync(_options.StopGracePeriod)));
 

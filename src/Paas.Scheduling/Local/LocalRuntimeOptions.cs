@@ -22,6 +22,13 @@ public sealed class LocalRuntimeOptions
     /// <summary>Time between SIGTERM and SIGKILL when a process is stopped. Default 30 s (Heroku's).</summary>
     public TimeSpan StopGracePeriod { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// How long web processes that left the endpoint feed (replaced by a deploy or a rolling restart, or scaled away) keep
+    /// running before they are sent SIGTERM, so the router's table, which follows the feed, stops sending them requests
+    /// first. Default 1 s (the route feed polls every 500 ms).
+    /// </summary>
+    public TimeSpan EndpointDrainDelay { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>The first restart delay after a crash; doubled after each further crash. Default 1 s.</summary>
     public TimeSpan CrashBackoffInitial { get; set; } = TimeSpan.FromSeconds(1);
 

@@ -27,6 +27,7 @@ public sealed class LocalProcessSchedulerConformanceTests : SchedulerConformance
         DataDirectory = dataDir,
         BootTimeout = TimeSpan.FromSeconds(15),
         StopGracePeriod = TimeSpan.FromSeconds(3),
+        EndpointDrainDelay = TimeSpan.Zero,
         CrashBackoffInitial = TimeSpan.FromMilliseconds(200),
         CrashBackoffMax = TimeSpan.FromSeconds(1),
     };

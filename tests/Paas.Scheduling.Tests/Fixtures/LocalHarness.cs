@@ -18,6 +18,7 @@ internal sealed class LocalHarness : IAsyncDisposable
             DataDirectory = DataDir,
             BootTimeout = TimeSpan.FromSeconds(15),
             StopGracePeriod = TimeSpan.FromSeconds(3),
+            EndpointDrainDelay = TimeSpan.Zero,
             CrashBackoffInitial = TimeSpan.FromMilliseconds(200),
             CrashBackoffMax = TimeSpan.FromSeconds(1),
         };

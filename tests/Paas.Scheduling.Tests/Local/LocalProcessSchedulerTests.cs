@@ -164,7 +164,7 @@ public sealed class LocalProcessSchedulerTests
     [Fact]
     public async Task A_redeploy_never_leaves_the_app_without_an_answering_endpoint()
     {
-        await using var h = new LocalHarness(o => o.StopGracePeriod = TimeSpan.FromSeconds(2));
+        await using var h = new LocalHarness(o => (o.StopGracePeriod, o.EndpointDrainDelay) = (TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
         var types = new Dictionary<string, string> { ["web"] = "node server.js" };
         var web = new Dictionary<string, int> { ["web"] = 2 };
         Assert.True((await h.Scheduler.DeployAsync(h.Spec("zero", 1, types, web), CancellationToken.None)).Succeeded);
@@ -190,7 +190,7 @@ public sealed class LocalProcessSchedulerTests
                     }
                     catch (HttpRequestException)
                     {
-                        failures++; // the endpoint was read just before the switch and its process is stopping: the router retries these
+                        failures++;
                     }
                 }
 
@@ -205,7 +205,7 @@ public sealed class LocalProcessSchedulerTests
 
         Assert.True(result.Succeeded, result.FailureReason);
         Assert.Equal(0, empty);
-        Assert.InRange(failures, 0, 2);
+        Assert.Equal(0, failures); // old processes keep serving for the drain delay after they left the feed
         Assert.Contains(answered, a => a.StartsWith("v1 ", StringComparison.Ordinal));
         Assert.StartsWith("v2 ", answered[^1], StringComparison.Ordinal);
         Assert.Equal(["v1", "v2"], answered.Select(a => a[..2]).Distinct());
