@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace Paas.Builder;
@@ -30,6 +31,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<ControllerApi>();
         services.TryAddSingleton<GitAuthenticator>();
         services.TryAddSingleton<BuildPipeline>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StaleBuildCleaner>());
         return services;
     }
 }
