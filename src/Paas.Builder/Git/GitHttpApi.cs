@@ -89,7 +89,7 @@ internal static class GitHttpApi
         pushes.Add(push);
         try
         {
-            var callback = new Uri(controller.BaseUrl, "/v2/builder/pushes/" + id).AbsoluteUri;
+            var callback = new Uri(controller.LocalUrl, "/v2/builder/pushes/" + id).AbsoluteUri;
             var environment = new Dictionary<string, string> { ["PAAS_PUSH_URL"] = callback, ["PAAS_PUSH_DIR"] = push.Directory };
             BuilderLog.PushStarted(Logger(context), app, push.Username, id);
             await RunGitAsync(context, app, service, ["receive-pack", "--stateless-rpc", repository], input, environment).ConfigureAwait(false);

@@ -25,8 +25,20 @@ internal sealed class ControllerApi(IOptions<BuilderOptions> options, IServicePr
                 return new Uri(options.Value.ControllerUrl);
             }
 
+            return LocalUrl;
+        }
+    }
+
+    /// <summary>
+    /// This process's own first Kestrel address, with a wildcard host made loopback: where the pre-receive hook calls back
+    /// (always this process, also when the controller runs elsewhere).
+    /// </summary>
+    public Uri LocalUrl
+    {
+        get
+        {
             var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-                ?? throw new InvalidOperationException("the builder has no controller URL: set Builder:ControllerUrl");
+                ?? throw new InvalidOperationException("the builder's host has no HTTP address yet: set Builder:ControllerUrl or start the host");
             address = address.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
                 .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal)
                 .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
