@@ -244,6 +244,11 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<RoutingStore>());
         builder.Services.AddSingleton(controllerServices.GetService<IRouteEndpointSource>() ?? new SchedulerEndpoints(controllerServices.GetRequiredService<Paas.Scheduling.IEndpointFeed>()));
+        if (controllerServices.GetService<Paas.Scheduling.Logs.IAppLogStore>() is { } logs)
+        {
+            builder.Services.AddSingleton<Paas.Router.Logging.IRouterLogSink>(new AppLogRouterSink(logs));
+        }
+
         builder.Services.AddPaasRouter(builder.Configuration);
         builder.Services.AddHostedService<RouteFeed>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenPaasRouter());
