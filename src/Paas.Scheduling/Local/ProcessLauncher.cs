@@ -10,13 +10,15 @@ namespace Paas.Scheduling.Local;
 /// When the release has an <see cref="AppUser"/> (the platform runs as root), the process is confined first:
 /// <c>setsid unshare -m sh -c 'mount --bind SLUG /app; mount -t tmpfs tmpfs DATA_DIR; cd /app; exec setpriv --reuid UID
 /// --regid GID --clear-groups --no-new-privs bash -c WRAPPER'</c>: it sees its slug at <c>/app</c>, cannot see the data
-/// folder (database, registry, other slugs, service token), and runs as the app's user. Every step execs, so the pid
+/// folder (database, registry, other slugs, service token), gets its own empty <c>/tmp</c>, <c>/var/tmp</c> and
+/// <c>/dev/shm</c> (tmpfs, 256 MB each), and runs as the app's user. Every step execs, so the pid
 /// stays the process group leader.
 /// </summary>
 internal static class ProcessLauncher
 {
     private const string Confine =
-        "mount --bind \"$0\" \"$1\" && mount -t tmpfs -o size=64k,mode=0755 tmpfs \"$2\" && cd \"$1\" && " +
+        "mount --bind \"$0\" \"$1\" && mount -t tmpfs -o size=64k,mode=0755 tmpfs \"$2\" && " +
+        "for t in /tmp /var/tmp /dev/shm; do if [ -d $t ]; then mount -t tmpfs -o size=256m,mode=1777 tmpfs $t || exit 1; fi; done && cd \"$1\" && " +
         "exec setpriv --reuid \"$3\" --regid \"$4\" --clear-groups --no-new-privs bash -c \"$5\" \"$6\" \"$7\"";
 
     private const string Wrapper = "for f in .profile.d/*.sh; do if [ -r \"$f\" ]; then . \"$f\"; fi; done; exec bash -c \"$1\"";

@@ -20,17 +20,20 @@ public sealed class AppUserTests
         var spec = h.Spec(app, 1, new Dictionary<string, string>
         {
             ["web"] = "node server.js",
-            ["worker"] = $"echo \"who $(id -un) $(pwd) $HOME\"; echo w > /app/written && echo wrote; cat {h.DataDir}/service-token || echo hidden; echo x > /etc/paas-test-nope || echo readonly; exec sleep 600",
+            ["worker"] = $"echo \"who $(id -un) $(pwd) $HOME\"; echo w > /app/written && echo wrote; cat {h.DataDir}/service-token || echo hidden; echo x > /etc/paas-test-nope || echo readonly; echo \"tmp $(ls -A /tmp | wc -l)\"; touch /tmp/mine && echo tmpok; exec sleep 600",
         }, new Dictionary<string, int> { ["web"] = 1, ["worker"] = 1 });
 
         var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
 
         Assert.True(result.Succeeded, result.FailureReason);
-        await h.WaitForLogAsync(app, "readonly");
+        await h.WaitForLogAsync(app, "tmpok");
         var lines = h.Lines(app, "worker").Where(l => l.Contains("app[", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("]: ", StringComparison.Ordinal) + 3)..]).ToList();
         Assert.Contains($"who {AppUsers.UserName(app)} /app /app", lines);
         Assert.Contains("wrote", lines);
         Assert.Contains("hidden", lines);
+        Assert.Contains("tmp 0", lines);
+        Assert.Contains("readonly", lines);
+        Assert.Contains("tmpok", lines);
         Assert.DoesNotContain("secret", lines);
         using var http = new HttpClient();
         Assert.StartsWith("v1 web.1", await http.GetStringAsync($"http://127.0.0.1:{h.Scheduler.GetEndpoints(app)[0].Port}/"), StringComparison.Ordinal);
