@@ -21,6 +21,12 @@ public sealed class BuilderOptions
     /// <summary>How long one build may run (detect + compile + release + export) before it is stopped; default 15 minutes.</summary>
     public TimeSpan BuildTimeout { get; set; } = TimeSpan.FromMinutes(15);
 
+    /// <summary>
+    /// The largest pack a push may send, in bytes (git's <c>receive.maxInputSize</c>); a larger push is refused by git with
+    /// "pack exceeds maximum allowed size" and changes nothing. Default 1 GiB.
+    /// </summary>
+    public long MaxPushBytes { get; set; } = 1L << 30;
+
     /// <summary>The controller API's base URL the builder calls with the pushing user's token; null: the local Kestrel's first address.</summary>
     public string? ControllerUrl { get; set; }
 

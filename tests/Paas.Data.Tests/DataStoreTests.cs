@@ -109,7 +109,10 @@ public sealed class DataStoreTests
             var ledger = new LedgerStore(database);
             var build = new Build(Ids.New(), app.Id, "hello:1", "abc1234", new Dictionary<string, string> { ["web"] = "npm start" }, "alice", DateTimeOffset.UtcNow);
             var v2 = await ledger.AppendAsync(app.Id, s => new LedgerEntry(build, true, s.Base!.ConfigId, s.Base.Config, "alice deployed abc1234", "alice", ReleaseState.Pending), CancellationToken.None);
+            var v3 = await ledger.AppendAsync(app.Id, s => new LedgerEntry(build, false, s.Base!.ConfigId, s.Base.Config, "left pending", "alice", ReleaseState.Pending), CancellationToken.None);
             Assert.True(await ledger.CompleteAsync(v2.Id, ReleaseState.Failed, "did not boot", CancellationToken.None));
+            Assert.Equal(1, await ledger.FailPendingAsync("interrupted", CancellationToken.None));
+            Assert.Equal("interrupted", (await ledger.FindAsync(app.Id, v3.Version, CancellationToken.None))!.FailureReason);
             Assert.False(await ledger.CompleteAsync(v2.Id, ReleaseState.Succeeded, null, CancellationToken.None));
 
             var stored = (await ledger.FindAsync(app.Id, 2, CancellationToken.None))!;
@@ -118,8 +121,8 @@ public sealed class DataStoreTests
             Assert.Equal("npm start", stored.Build!.ProcessTypes["web"]);
             Assert.Equal(1, (await ledger.CurrentAsync(app.Id, CancellationToken.None))!.Version);
             var (count, page) = await ledger.ListAsync(app.Id, 10, 0, CancellationToken.None);
-            Assert.Equal(2, count);
-            Assert.Equal([2, 1], page.Select(r => r.Version));
+            Assert.Equal(3, count);
+            Assert.Equal([3, 2, 1], page.Select(r => r.Version));
             Assert.Equal(build.Id, Assert.Single((await ledger.ListBuildsAsync(app.Id, 10, 0, CancellationToken.None)).Page).Id);
 
             var formations = new FormationStore(database);

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 
 namespace Paas.Builder;
 
@@ -92,7 +93,9 @@ internal static class GitHttpApi
             var callback = new Uri(controller.LocalUrl, "/v2/builder/pushes/" + id).AbsoluteUri;
             var environment = new Dictionary<string, string> { ["PAAS_PUSH_URL"] = callback, ["PAAS_PUSH_DIR"] = push.Directory };
             BuilderLog.PushStarted(Logger(context), app, push.Username, id);
-            await RunGitAsync(context, app, service, ["receive-pack", "--stateless-rpc", repository], input, environment).ConfigureAwait(false);
+            // A push larger than MaxPushBytes is refused by git itself, which tells the pusher "pack exceeds maximum allowed size".
+            var maxInput = services.GetRequiredService<IOptions<BuilderOptions>>().Value.MaxPushBytes.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            await RunGitAsync(context, app, service, ["-c", "receive.maxInputSize=" + maxInput, "receive-pack", "--stateless-rpc", repository], input, environment).ConfigureAwait(false);
         }
         finally
         {

@@ -7,7 +7,8 @@ using Paas.Scheduling;
 namespace Paas.Controller;
 
 /// <summary>
-/// At start-up, after the migrations: what the database says should run, runs. Each app's current release (when it has
+/// At start-up, after the migrations: releases left pending by a stop mid-deploy are marked failed, then what the
+/// database says should run, runs. Each app's current release (when it has
 /// a build) and formation is handed to <see cref="IScheduler.ReconcileAsync"/>, which starts what is missing and stops
 /// what no app wants. Failures are logged and do not stop the platform: the API still serves, and the next deploy retries.
 /// </summary>
@@ -22,6 +23,12 @@ internal sealed partial class ReconciliationService(
     {
         try
         {
+            var interrupted = await ledger.FailPendingAsync("the platform stopped while this release was deploying; deploy again", cancellationToken).ConfigureAwait(false);
+            if (interrupted > 0)
+            {
+                LogInterrupted(logger, interrupted);
+            }
+
             var desired = new List<DeploymentSpec>();
             foreach (var app in await apps.ListAllAsync(cancellationToken).ConfigureAwait(false))
             {
@@ -48,6 +55,9 @@ internal sealed partial class ReconciliationService(
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Brought {Apps} apps back to their current release and formation")]
     private static partial void LogReconciled(ILogger logger, int apps);
+
+    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "{Count} releases were deploying when the platform stopped; they are marked failed")]
+    private static partial void LogInterrupted(ILogger logger, int count);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Error, Message = "Start-up reconciliation failed; apps run again at their next deploy")]
     private static partial void LogFailed(ILogger logger, Exception exception);
