@@ -1,0 +1,162 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+
+namespace Paas.EndToEnd.Tests;
+
+/// <summary>
+/// The real platform executable (<c>paasd.dll</c>) as a child process on free loopback ports with its own
+/// data folder, ready once <c>GET /healthz</c> answers 200. Disposing kills it and deletes the folder.
+/// </summary>
+internal sealed class PaasdProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly StringBuilder _log = new();
+
+    private PaasdProcess(Process process, string dataDirectory, Uri url, int httpPort, int httpsPort)
+    {
+        _process = process;
+        DataDirectory = dataDirectory;
+        Url = url;
+        HttpPort = httpPort;
+        HttpsPort = httpsPort;
+    }
+
+    public Uri Url { get; }
+
+    /// <summary>The router's HTTP port (PAAS_HTTP_PORT).</summary>
+    public int HttpPort { get; }
+
+    /// <summary>The router's HTTPS port (PAAS_HTTPS_PORT).</summary>
+    public int HttpsPort { get; }
+
+    public string DataDirectory { get; }
+
+    public string Log
+    {
+        get
+        {
+            lock (_log)
+            {
+                return _log.ToString();
+            }
+        }
+    }
+
+    public static async Task<PaasdProcess> StartAsync(CancellationToken cancellationToken)
+    {
+        var data = Directory.CreateTempSubdirectory("paasd-data-").FullName;
+        if (!OperatingSystem.IsWindows())
+        {
+            // CreateTempSubdirectory makes the folder 0700; paasd running as root builds as uid 65534 inside
+            // DATA_DIR/builds, which then fails with "cd: .../builds/ID/app: Permission denied" (reported platform
+            // bug). A data folder others may traverse, like `mkdir` makes, is what a machine set up by hand has.
+            File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        }
+
+        var apiPort = FreePort();
+        var httpPort = FreePort();
+        var httpsPort = FreePort();
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = data,
+        };
+        start.ArgumentList.Add(RepoPaths.PaasdDll);
+        start.Environment["PAAS_DATA_DIR"] = data;
+        start.Environment["PAAS_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_REGISTRY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_HTTPS_PORT"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_DATABASE"] = "";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+
+        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri($"http://127.0.0.1:{apiPort}"), httpPort, httpsPort);
+        paasd._process.OutputDataReceived += (_, e) => paasd.Append(e.Data);
+        paasd._process.ErrorDataReceived += (_, e) => paasd.Append(e.Data);
+        paasd._process.BeginOutputReadLine();
+        paasd._process.BeginErrorReadLine();
+        await paasd.WaitUntilHealthyAsync(cancellationToken);
+        return paasd;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            _process.Kill(entireProcessTree: true);
+            await _process.WaitForExitAsync();
+        }
+
+        _process.Dispose();
+        try
+        {
+            Directory.Delete(DataDirectory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held open by a dying child: the temp folder is cleaned by the OS.
+        }
+    }
+
+    private async Task WaitUntilHealthyAsync(CancellationToken cancellationToken)
+    {
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(2) };
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string last = "no answer";
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException($"paasd exited with code {_process.ExitCode} before it was healthy:\n{Log}");
+            }
+
+            try
+            {
+                using var response = await http.GetAsync(new Uri(Url, "/healthz"), cancellationToken);
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+
+                last = $"{(int)response.StatusCode} {response.ReasonPhrase}";
+            }
+            catch (HttpRequestException e)
+            {
+                last = e.Message;
+            }
+            catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                last = "time-out";
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+
+        throw new TimeoutException($"paasd at {Url} did not answer GET /healthz with 200 within 60 s (last: {last}):\n{Log}");
+    }
+
+    private void Append(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+
+        lock (_log)
+        {
+            _log.AppendLine(line);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
