@@ -61,30 +61,41 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Contains("password=paas_", fill.Out);
 
         // From here on the app comes from the `paas` git remote. A rollback needs a release with a build
-        // (the platform refuses to roll back to one without), so deploy an image first: v2.
-        Assert.Contains("to hello... done, v2", await PaasOk(_repo, "pull", "registry.local/hello:1", "--procfile", "web: ./server --port $PORT"));
-        Assert.Contains("registry.local/hello:1", await PaasOk(_repo, "builds"));
-        Assert.Contains("Setting A, B and restarting hello... done, v3", await PaasOk(_repo, "config:set", "A=1", "B=2"));
-        Assert.Contains("Unsetting B and restarting hello... done, v4", await PaasOk(_repo, "config:unset", "B"));
+        // (the platform refuses to roll back to one without), so deploy first: `git push paas master` with paas
+        // as git's credential helper (nothing is typed) builds and runs a tiny Procfile app: v2.
+        await File.WriteAllTextAsync(Path.Combine(_repo, "Procfile"), "web: python3 -m http.server $PORT --bind 127.0.0.1\n", Cancel);
+        await GitOk("add", "-A");
+        await GitOk("-c", "user.name=alice", "-c", "user.email=alice@example.test", "commit", "-q", "-m", "init");
+        var push = await Git("push", "paas", "master");
+        Assert.True(push.ExitCode == 0, push.Error);
+        Assert.Contains("remote: -----> Launching... done, v2", push.Error);
+        Assert.Contains(":", await PaasOk(_repo, "builds"));
+
+        // paas pull of an image that does not exist: the release is recorded as failed and the app keeps v2.
+        var pull = await Paas(_repo, "pull", "127.0.0.1:9/nothing:1", "--procfile", "web: ./server");
+        Assert.Equal(1, pull.ExitCode);
+        Assert.Contains("v3 was recorded but failed to deploy", pull.Error);
+        Assert.Contains("Setting A, B and restarting hello... done, v4", await PaasOk(_repo, "config:set", "A=1", "B=2"));
+        Assert.Contains("Unsetting B and restarting hello... done, v5", await PaasOk(_repo, "config:unset", "B"));
         Assert.Equal("=== hello Config Vars\nA: 1\n", await PaasOk(_repo, "config"));
         Assert.Equal("1\n", await PaasOk(_repo, "config:get", "A"));
 
         var releases = Lines(await PaasOk(_repo, "releases"));
         Assert.StartsWith("=== hello Releases", releases[0]);
-        Assert.Equal(["v4", "v3", "v2", "v1"], releases.Skip(1).Select(l => l.Split(' ')[0]));
+        Assert.Equal(["v5", "v4", "v3", "v2", "v1"], releases.Skip(1).Select(l => l.Split(' ')[0]));
         Assert.All(releases.Skip(1), l => Assert.Contains("  alice  ", l));
 
-        Assert.Contains("Rolling back hello to v2... done, v5", await PaasOk(_repo, "rollback", "v2"));
+        Assert.Contains("Rolling back hello to v2... done, v6", await PaasOk(_repo, "rollback", "v2"));
         releases = Lines(await PaasOk(_repo, "releases"));
-        Assert.StartsWith("v5 ", releases[1]);
+        Assert.StartsWith("v6 ", releases[1]);
         Assert.Contains("rolled back to v2", releases[1]);
         Assert.Equal("=== hello Config Vars\n", await PaasOk(_repo, "config"));
 
-        Assert.Contains("Rolling back hello to v3... done, v6", await PaasOk(_repo, "releases:rollback", "v3"));
+        Assert.Contains("Rolling back hello to v4... done, v7", await PaasOk(_repo, "releases:rollback", "v4"));
         Assert.Equal("=== hello Config Vars\nA: 1\nB: 2\n", await PaasOk(_repo, "config"));
-        using (var json = JsonDocument.Parse(await PaasOk(_repo, "releases:info", "v6", "--json")))
+        using (var json = JsonDocument.Parse(await PaasOk(_repo, "releases:info", "v7", "--json")))
         {
-            Assert.Equal(6, json.RootElement.GetProperty("version").GetInt32());
+            Assert.Equal(7, json.RootElement.GetProperty("version").GetInt32());
             Assert.Equal("2", json.RootElement.GetProperty("config").GetProperty("B").GetString());
         }
 
