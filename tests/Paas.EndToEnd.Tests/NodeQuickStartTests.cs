@@ -58,16 +58,21 @@ public sealed partial class NodeQuickStartTests(ITestOutputHelper output) : IAsy
         var scale = await Platform.PaasOk(repo, "scale", "web=4");
         Assert.True(scale.Contains("now running web at 4", StringComparison.Ordinal), $"paas scale web=4: {scale}");
         await AssertPsAsync(repo, 4);
+        // `paas ps` may show the new processes up a moment before the router's endpoint feed has them: allow 10 s.
         var dynos = new HashSet<string>();
-        for (var i = 0; i < 40 && dynos.Count < 2; i++)
+        var spread = Stopwatch.StartNew();
+        var requests = 0;
+        while (dynos.Count < 2 && spread.Elapsed < TimeSpan.FromSeconds(10))
         {
             var (status, body) = await Platform.GetAsync(Host);
             Assert.True(status == HttpStatusCode.OK, $"GET / after scale: {(int)status} {body}");
             dynos.Add(Dyno(body));
+            requests++;
+            await Task.Delay(50, TestContext.Current.CancellationToken);
         }
 
-        Assert.True(dynos.Count >= 2, $"40 requests after scale web=4 all reached {string.Join(", ", dynos)}");
-        Step($"scaled to 4; requests reached {string.Join(", ", dynos)}");
+        Assert.True(dynos.Count >= 2, $"{requests} requests in the 10 s after scale web=4 (and ps showing 4 up) all reached {string.Join(", ", dynos)}\npaasd log (tail):\n{PlatformSession.Tail(Platform.Paasd.Log)}");
+        Step($"scaled to 4; {requests} requests in {spread.Elapsed.TotalMilliseconds:0} ms reached {string.Join(", ", dynos)}");
 
         // 7. (first half) logs -n 50: the build's release, scale, router lines and the app's own output.
         var logs = await Platform.PaasOk(repo, "logs", "-n", "50");
