@@ -12,6 +12,12 @@ public sealed class BuilderOptions
     /// <summary>The platform's data folder (repositories, caches and build folders live under it); required.</summary>
     public string DataDir { get; set; } = "";
 
+    /// <summary>
+    /// Where build working folders and build caches live (<c>Builder:WorkDir</c>). Default (null): the data folder, or,
+    /// when the platform runs as root, <c>TMPDIR/paas-work-HASH</c>, a folder the unprivileged build user can enter.
+    /// </summary>
+    public string? WorkDir { get; set; }
+
     /// <summary>The folder holding the built-in buildpacks (<c>&lt;name&gt;/bin/detect</c> ...); default: <c>buildpacks</c> next to the assembly.</summary>
     public string BuildpacksDir { get; set; } = Path.Combine(AppContext.BaseDirectory, "buildpacks");
 

@@ -1,12 +1,16 @@
 namespace Paas.Builder;
 
 /// <summary>
-/// Maps the builder's on-disk layout under the platform's data folder:
+/// Maps the builder's on-disk layout. Repositories live in the platform's data folder; what buildpacks touch lives in the
+/// work folder (<see cref="BuilderOptions.WorkDir"/>), which is the data folder too unless the platform runs as root: then
+/// buildpacks run as an unprivileged user that could not enter a data folder under a private parent (<c>/root</c> is 0700),
+/// so the work folder is <c>TMPDIR/paas-work-HASH</c> (mode 0711, HASH from the data folder's path).
 /// <code>
 /// DATA_DIR/
 ///   git/
 ///     APP.git/              bare repository per app (made on first push or clone)
 ///       hooks/pre-receive   written by the builder: hands the push to the build (see PreReceiveHook)
+/// WORK_DIR/
 ///   cache/
 ///     APP/                  CACHE_DIR given to bin/compile, kept between builds (node versions, npm cache)
 ///   builds/
@@ -18,17 +22,40 @@ namespace Paas.Builder;
 ///       home/               HOME of the buildpack processes
 /// </code>
 /// </summary>
-internal sealed class BuilderPaths(string dataDir)
+internal sealed class BuilderPaths(string dataDir, string? workDir = null)
 {
     /// <summary>The data folder.</summary>
     public string DataDir { get; } = Path.GetFullPath(dataDir);
+
+    /// <summary>The folder of build working folders and caches (see the class summary).</summary>
+    public string WorkDir { get; } = Path.GetFullPath(workDir ?? dataDir);
+
+    /// <summary>The work folder to use for <paramref name="dataDir"/>: the data folder, or when root a traversable one under TMPDIR.</summary>
+    public static string DefaultWorkDir(string dataDir)
+    {
+        if (!System.Environment.IsPrivilegedProcess || OperatingSystem.IsWindows())
+        {
+            return dataDir;
+        }
+
+        var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12];
+        var work = Path.Combine(Path.GetTempPath(), "paas-work-" + hash);
+        const UnixFileMode Traverse = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
+        foreach (var folder in new[] { work, Path.Combine(work, "builds"), Path.Combine(work, "cache") })
+        {
+            Directory.CreateDirectory(folder, Traverse);
+            File.SetUnixFileMode(folder, Traverse);
+        }
+
+        return work;
+    }
 
     /// <summary>The bare repository of <paramref name="app"/>.</summary>
     public string Repository(string app) => Path.Combine(DataDir, "git", app + ".git");
 
     /// <summary>The build cache of <paramref name="app"/>.</summary>
-    public string Cache(string app) => Path.Combine(DataDir, "cache", app);
+    public string Cache(string app) => Path.Combine(WorkDir, "cache", app);
 
     /// <summary>The working folder of one push.</summary>
-    public string Push(string pushId) => Path.Combine(DataDir, "builds", pushId);
+    public string Push(string pushId) => Path.Combine(WorkDir, "builds", pushId);
 }

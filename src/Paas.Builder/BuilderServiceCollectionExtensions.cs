@@ -24,7 +24,11 @@ public static class BuilderServiceCollectionExtensions
             .Validate(o => o.DataDir.Length > 0, "Builder:DataDir (the platform's data folder) is required")
             .Validate(o => o.BuildTimeout > TimeSpan.Zero, "Builder:BuildTimeout must be positive")
             .ValidateOnStart();
-        services.TryAddSingleton(sp => new BuilderPaths(sp.GetRequiredService<IOptions<BuilderOptions>>().Value.DataDir));
+        services.TryAddSingleton(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<BuilderOptions>>().Value;
+            return new BuilderPaths(options.DataDir, options.WorkDir ?? BuilderPaths.DefaultWorkDir(options.DataDir));
+        });
         services.TryAddSingleton<PushRegistry>();
         services.TryAddSingleton<AppLocks>();
         services.TryAddSingleton<AppRepositories>();

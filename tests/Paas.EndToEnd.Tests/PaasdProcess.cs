@@ -47,14 +47,8 @@ internal sealed class PaasdProcess : IAsyncDisposable
     public static async Task<PaasdProcess> StartAsync(CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("paasd-data-").FullName;
-        if (!OperatingSystem.IsWindows())
-        {
-            // CreateTempSubdirectory makes the folder 0700; paasd running as root builds as uid 65534 inside
-            // DATA_DIR/builds, which then fails with "cd: .../builds/ID/app: Permission denied" (reported platform
-            // bug). A data folder others may traverse, like `mkdir` makes, is what a machine set up by hand has.
-            File.SetUnixFileMode(data, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
-                | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
-        }
+        // CreateTempSubdirectory makes the folder 0700, like ~/.local/share/paas under /root: as root, paasd must still build
+        // (its buildpacks run as an unprivileged user in a work folder that user can enter).
 
         var apiPort = FreePort();
         var httpPort = FreePort();
