@@ -61,7 +61,7 @@ internal sealed class PlatformSession : IAsyncDisposable
     }
 
     public Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
-        ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), TimeSpan.FromSeconds(60), Cancel);
+        ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel);
 
     public async Task<string> PaasOk(string workingDirectory, params string[] args)
     {
@@ -75,7 +75,7 @@ internal sealed class PlatformSession : IAsyncDisposable
     /// <summary>Runs git; returns stdout and stderr (git push streams the build on stderr).</summary>
     public async Task<(string Out, string Error)> GitOk(string repo, TimeSpan limit, params string[] args)
     {
-        var (code, output, error) = await ChildProcess.RunAsync("git", args, repo, Environment(), limit, Cancel);
+        var (code, output, error) = await ChildProcess.RunAsync("git", args, repo, Environment(), Cancel, limit: limit);
         Assert.True(code == 0, $"`git {string.Join(' ', args)}` exited {code}\nstdout: {output}\nstderr: {error}\npaasd log (tail):\n{Tail(Paasd.Log)}");
         return (output, error);
     }

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Npgsql;
 using Xunit;
 
@@ -87,7 +85,7 @@ public static class PostgresServer
             await RunAsync("chown", ["postgres:postgres", root]);
         }
 
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var data = Path.Combine(root, "data");
         await RunAsync(Path.Combine(bin, "initdb"), ["-A", "trust", "-U", "postgres", "-D", data, "--no-sync"], asRoot);
         await RunAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-D", data, "-l", Path.Combine(root, "log"), "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"], asRoot);
@@ -136,12 +134,5 @@ public static class PostgresServer
         }
 
         return info;
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

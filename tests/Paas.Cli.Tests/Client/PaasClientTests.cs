@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using Paas.Client;
 
 namespace Paas.Cli.Tests.Client;
@@ -69,7 +68,7 @@ public sealed class PaasClientTests
     [Fact]
     public async Task Says_the_platform_cannot_be_reached_when_nothing_listens()
     {
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         var client = new PaasClient(new HttpClient(), new Uri($"http://127.0.0.1:{port}"), "t");
 
         var error = await Assert.ThrowsAsync<PaasConnectionException>(() => client.WhoAmIAsync(Cancel));
@@ -87,12 +86,5 @@ public sealed class PaasClientTests
         await client.DeletePermissionAsync("hello", "a b/c", Cancel);
 
         Assert.Equal("/v2/apps/hello/perms/a%20b%2Fc", handler.Requests[0].Request.RequestUri!.AbsolutePath);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

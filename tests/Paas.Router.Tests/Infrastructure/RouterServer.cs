@@ -9,6 +9,8 @@ using Paas.Router.Hosting;
 using Paas.Router.Logging;
 using Paas.Router.Routing;
 
+using Paas.Testing;
+
 namespace Paas.Router.Tests.Infrastructure;
 
 /// <summary>The router as the platform hosts it (AddPaasRouter + ListenPaasRouter + UsePaasRouter), on loopback.</summary>
@@ -39,8 +41,8 @@ public sealed class RouterServer : IAsyncDisposable
 
     public static async Task<RouterServer> StartAsync(RouteTable? table = null, Action<WebApplication>? configureOther = null)
     {
-        var httpPort = FreePort();
-        var httpsPort = FreePort();
+        var httpPort = LoopbackPort.Free();
+        var httpsPort = LoopbackPort.Free();
         var dataDirectory = Path.Combine(Path.GetTempPath(), "paas-router-tests", Guid.NewGuid().ToString("N"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
@@ -108,12 +110,5 @@ public sealed class RouterServer : IAsyncDisposable
         catch (IOException)
         {
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -1,27 +1,34 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Paas.Cli.Tests.EndToEnd;
+namespace Paas.Testing;
 
 /// <summary>
 /// The real platform executable (<c>paasd.dll</c>) as a child process on free loopback ports with its own
 /// data folder, ready once <c>GET /healthz</c> answers 200. Disposing kills it and deletes the folder.
 /// </summary>
-internal sealed class PaasdProcess : IAsyncDisposable
+public sealed class PaasdProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
 
-    private PaasdProcess(Process process, string dataDirectory, Uri url)
+    private PaasdProcess(Process process, string dataDirectory, Uri url, int httpPort, int httpsPort)
     {
         _process = process;
         DataDirectory = dataDirectory;
         Url = url;
+        HttpPort = httpPort;
+        HttpsPort = httpsPort;
     }
 
     public Uri Url { get; }
+
+    /// <summary>The router's HTTP port (PAAS_HTTP_PORT).</summary>
+    public int HttpPort { get; }
+
+    /// <summary>The router's HTTPS port (PAAS_HTTPS_PORT).</summary>
+    public int HttpsPort { get; }
 
     public string DataDirectory { get; }
 
@@ -39,7 +46,12 @@ internal sealed class PaasdProcess : IAsyncDisposable
     public static async Task<PaasdProcess> StartAsync(CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("paasd-data-").FullName;
-        var apiPort = FreePort();
+        // CreateTempSubdirectory makes the folder 0700, like ~/.local/share/paas under /root: as root, paasd must still build
+        // (its buildpacks run as an unprivileged user in a work folder that user can enter).
+
+        var apiPort = LoopbackPort.Free();
+        var httpPort = LoopbackPort.Free();
+        var httpsPort = LoopbackPort.Free();
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -50,13 +62,13 @@ internal sealed class PaasdProcess : IAsyncDisposable
         start.ArgumentList.Add(RepoPaths.PaasdDll);
         start.Environment["PAAS_DATA_DIR"] = data;
         start.Environment["PAAS_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_REGISTRY_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_HTTP_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_HTTPS_PORT"] = FreePort().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_REGISTRY_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_HTTPS_PORT"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PAAS_DATABASE"] = "";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
 
-        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri($"http://127.0.0.1:{apiPort}"));
+        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri($"http://127.0.0.1:{apiPort}"), httpPort, httpsPort);
         paasd._process.OutputDataReceived += (_, e) => paasd.Append(e.Data);
         paasd._process.ErrorDataReceived += (_, e) => paasd.Append(e.Data);
         paasd._process.BeginOutputReadLine();
@@ -132,12 +144,5 @@ internal sealed class PaasdProcess : IAsyncDisposable
         {
             _log.AppendLine(line);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

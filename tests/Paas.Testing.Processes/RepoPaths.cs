@@ -1,7 +1,7 @@
-namespace Paas.Cli.Tests.EndToEnd;
+namespace Paas.Testing;
 
 /// <summary>Where the built <c>paas</c> and <c>paasd</c> live, found from this test assembly's folder.</summary>
-internal static class RepoPaths
+public static class RepoPaths
 {
     /// <summary>The folder holding Platform.sln.</summary>
     public static string Root { get; } = FindRoot();
@@ -16,7 +16,7 @@ internal static class RepoPaths
     private static string Built(string project, string file)
     {
         var path = Path.Combine(Root, project, "bin", Configuration, "net10.0", file);
-        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build tests/Paas.Cli.Tests first (it builds {project}).", path);
+        return File.Exists(path) ? path : throw new FileNotFoundException($"{path} is missing; build the test project first (it builds {project} through a ProjectReference).", path);
     }
 
     private static string FindRoot()

@@ -1,19 +1,27 @@
 using System.Diagnostics;
 
-namespace Paas.EndToEnd.Tests;
+namespace Paas.Testing;
 
-/// <summary>Runs a program to completion (within a time limit) and captures its exit code and output.</summary>
-internal static class ChildProcess
+/// <summary>Runs a program to completion (within a time limit, 60 s by default) and captures its exit code and output; <c>stdin</c> is written to its standard input.</summary>
+public static class ChildProcess
 {
     public static async Task<(int ExitCode, string Out, string Error)> RunAsync(
-        string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?> environment, TimeSpan limit, CancellationToken cancellationToken)
+        string fileName,
+        IEnumerable<string> args,
+        string workingDirectory,
+        IReadOnlyDictionary<string, string?> environment,
+        CancellationToken cancellationToken,
+        string stdin = "",
+        TimeSpan? limit = null)
     {
+        var timeLimit = limit ?? TimeSpan.FromSeconds(60);
         using var process = Process.Start(StartInfo(fileName, args, workingDirectory, environment))!;
+        await process.StandardInput.WriteAsync(stdin);
         process.StandardInput.Close();
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(limit);
+        timeout.CancelAfter(timeLimit);
         try
         {
             await process.WaitForExitAsync(timeout.Token);
@@ -21,7 +29,7 @@ internal static class ChildProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {limit.TotalSeconds:0} s");
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeLimit.TotalSeconds:0} s");
         }
 
         return (process.ExitCode, await output, await error);
