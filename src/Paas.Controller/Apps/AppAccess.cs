@@ -27,8 +27,6 @@ internal sealed class AppAccess(AppStore apps, PermissionStore permissions)
         return app;
     }
 
-    public async Task<AppRole?> RoleOfAsync(App app, User user, CancellationToken cancellationToken) =>
-        user.IsAdmin || app.OwnerId == user.Id
-            ? AppRole.Admin
-            : await permissions.FindRoleAsync(app.Id, user.Id, cancellationToken).ConfigureAwait(false);
+    public Task<AppRole?> RoleOfAsync(App app, User user, CancellationToken cancellationToken) =>
+        permissions.RoleOfAsync(app, user, cancellationToken);
 }

@@ -27,6 +27,19 @@ public sealed class PermissionStore
         return role is null ? null : Enum.Parse<AppRole>(role, ignoreCase: true);
     }
 
+    /// <summary>
+    /// A user's effective role on an app: platform admins and the app's owner are admins of it; anyone else has the
+    /// role the app was shared with them in, or none. Every part that checks access (the API, the registry) asks this.
+    /// </summary>
+    /// <param name="app">The app.</param>
+    /// <param name="user">The user.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The role, or null when the user has no access.</returns>
+    public async Task<AppRole?> RoleOfAsync(App app, User user, CancellationToken cancellationToken) =>
+        user.IsAdmin || app.OwnerId == user.Id
+            ? AppRole.Admin
+            : await FindRoleAsync(app.Id, user.Id, cancellationToken).ConfigureAwait(false);
+
     /// <summary>Lists who an app is shared with, by username.</summary>
     /// <param name="appId">The app's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -25,9 +25,7 @@ internal sealed class PlatformRegistryAccessPolicy(UserStore users, AppStore app
             return false;
         }
 
-        var role = user.IsAdmin || app.OwnerId == user.Id
-            ? AppRole.Admin
-            : await permissions.FindRoleAsync(app.Id, user.Id, cancellationToken).ConfigureAwait(false);
+        var role = await permissions.RoleOfAsync(app, user, cancellationToken).ConfigureAwait(false);
         var needed = action switch
         {
             RegistryAction.Pull => AppRole.View,
