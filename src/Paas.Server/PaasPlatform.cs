@@ -76,22 +76,23 @@ public sealed class PaasPlatform : IAsyncDisposable
         var errors = new List<string>(PaasEnvironment.TakeUnreadable(builder.Configuration));
 
         configureServices?.Invoke(builder.Services);
+        builder.Services.AddSingleton(sp => new ServiceCredential(sp.GetRequiredService<IOptions<PaasOptions>>().Value.DataDir));
         builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this
-        builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>>((runtime, paas) =>
+        builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((runtime, paas, service) =>
         {
             runtime.DataDirectory = paas.Value.DataDir;
             runtime.RegistryUsername = ServiceCredential.Username;
-            runtime.RegistryPassword = new ServiceCredential(paas.Value.DataDir).Secret;
+            runtime.RegistryPassword = service.Secret;
         });
         builder.Services.AddPaasController(builder.Configuration);
         var registryApp = new WebApplication?[1]; // the builder pushes to the registry built below (its port may be chosen at start)
         builder.Services.AddPaasBuilder(builder.Configuration);
-        builder.Services.AddOptions<BuilderOptions>().Configure<IOptions<PaasOptions>>((builderOptions, paas) =>
+        builder.Services.AddOptions<BuilderOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((builderOptions, paas, service) =>
         {
             builderOptions.DataDir = paas.Value.DataDir;
             builderOptions.RegistryUrl = () => Address(registryApp[0] ?? throw new InvalidOperationException("the registry is not running"));
             builderOptions.RegistryUsername = ServiceCredential.Username;
-            builderOptions.RegistryPassword = () => new ServiceCredential(paas.Value.DataDir).Secret;
+            builderOptions.RegistryPassword = () => service.Secret;
         });
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
@@ -109,16 +110,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         });
 
         var controller = builder.Build();
-        try
-        {
-            _ = controller.Services.GetRequiredService<IOptions<PaasOptions>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            errors.AddRange(e.Failures);
-        }
-
-        if (errors.Count > 0)
+        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) || errors.Count > 0)
         {
             return (new PaasPlatform(controller, null, null), errors);
         }
@@ -193,13 +185,12 @@ public sealed class PaasPlatform : IAsyncDisposable
     private static WebApplication? BuildRegistry(string[] args, IConfiguration configuration, IServiceProvider controllerServices, List<string> errors)
     {
         var options = controllerServices.GetRequiredService<IOptions<PaasOptions>>().Value;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-registry", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddConfiguration(configuration);
+        var builder = CreatePartBuilder(args, "paasd-registry", configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:DataDirectory"] = options.DataDir });
         builder.Services.AddSingleton(controllerServices.GetRequiredService<UserStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<PermissionStore>());
-        builder.Services.AddSingleton(new ServiceCredential(options.DataDir));
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<ServiceCredential>());
         builder.Services.AddSingleton<IRegistryCredentialValidator, PlatformRegistryCredentials>();
         builder.Services.AddSingleton<IRegistryAccessPolicy, PlatformRegistryAccessPolicy>();
         builder.Services.AddPaasRegistry(builder.Configuration);
@@ -208,18 +199,8 @@ public sealed class PaasPlatform : IAsyncDisposable
             kestrel.Limits.MaxRequestBodySize = null; // blob uploads stream to disk; manifests are limited by the registry
             kestrel.Listen(IPAddress.Parse(options.ListenAddress), options.RegistryPort);
         });
-        var registry = builder.Build();
-        try
-        {
-            _ = registry.Services.GetRequiredService<IOptions<RegistryOptions>>().Value;
-        }
-        catch (OptionsValidationException e)
-        {
-            errors.AddRange(e.Failures);
-            return null;
-        }
-
-        registry.MapRegistryApi();
+        var registry = BuildValidated<RegistryOptions>(builder, errors);
+        registry?.MapRegistryApi();
         return registry;
     }
 
@@ -230,8 +211,7 @@ public sealed class PaasPlatform : IAsyncDisposable
     private static WebApplication? BuildRouter(string[] args, IConfiguration configuration, IServiceProvider controllerServices, List<string> errors)
     {
         var options = controllerServices.GetRequiredService<IOptions<PaasOptions>>().Value;
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = "paasd-router", ContentRootPath = AppContext.BaseDirectory });
-        builder.Configuration.AddConfiguration(configuration);
+        var builder = CreatePartBuilder(args, "paasd-router", configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             // The router reads these flat keys first; the platform's options are the one source of truth.
@@ -252,11 +232,46 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddPaasRouter(builder.Configuration);
         builder.Services.AddHostedService<RouteFeed>();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenPaasRouter());
-        WebApplication router;
+        var router = BuildValidated<RouterOptions>(builder, errors);
+        router?.UsePaasRouter();
+        return router;
+    }
+
+    /// <summary>A part's own web application, reading the platform's configuration, with paasd's folder as content root.</summary>
+    private static WebApplicationBuilder CreatePartBuilder(string[] args, string name, IConfiguration configuration)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ApplicationName = name, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddConfiguration(configuration);
+        return builder;
+    }
+
+    /// <summary>Resolves a part's options, adding every validation failure to <paramref name="errors"/>; false when there was any.</summary>
+    private static bool OptionsAreValid<TOptions>(IServiceProvider services, List<string> errors)
+        where TOptions : class
+    {
         try
         {
-            router = builder.Build();
-            _ = router.Services.GetRequiredService<IOptions<RouterOptions>>().Value;
+            _ = services.GetRequiredService<IOptions<TOptions>>().Value;
+            return true;
+        }
+        catch (OptionsValidationException e)
+        {
+            errors.AddRange(e.Failures);
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// Builds a part and checks its options; building itself may resolve them (Kestrel listeners), so both are guarded.
+    /// Returns null, with every failure added to <paramref name="errors"/>, when they are not valid.
+    /// </summary>
+    private static WebApplication? BuildValidated<TOptions>(WebApplicationBuilder builder, List<string> errors)
+        where TOptions : class
+    {
+        WebApplication app;
+        try
+        {
+            app = builder.Build();
         }
         catch (OptionsValidationException e)
         {
@@ -264,8 +279,7 @@ public sealed class PaasPlatform : IAsyncDisposable
             return null;
         }
 
-        router.UsePaasRouter();
-        return router;
+        return OptionsAreValid<TOptions>(app.Services, errors) ? app : null;
     }
 
     private static string Address(WebApplication app) =>
