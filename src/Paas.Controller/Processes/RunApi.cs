@@ -49,10 +49,10 @@ internal static class RunApi
 
         if (request.Detached)
         {
-            var started = scheduler.RunAsync(runRequest, static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+            // Runs on after this answer; its output and exit status go to the app's logs.
+            _ = scheduler.RunAsync(runRequest, static (_, _) => ValueTask.CompletedTask, CancellationToken.None);
             context.Response.StatusCode = StatusCodes.Status202Accepted;
             await context.Response.WriteAsJsonAsync(new RunEvent(), PaasJson.Options, cancellationToken).ConfigureAwait(false);
-            _ = started; // runs on; its output and exit are in the app's logs
             return;
         }
 

@@ -38,29 +38,21 @@ public sealed class AppStore
         var now = DateTimeOffset.UtcNow;
         var app = new App(Ids.New(), name, owner.Id, owner.Username, now, now);
         var configId = Ids.New();
-        try
-        {
-            await Execute(connection, transaction, "INSERT INTO apps (id, name, owner_id, created_at, updated_at) VALUES (@Id, @Name, @OwnerId, @CreatedAt, @UpdatedAt)", app, cancellationToken).ConfigureAwait(false);
-            await Execute(connection, transaction, "INSERT INTO configs (id, app_id, vars, created_by, created_at) VALUES (@configId, @appId, '{}', @user, @now)", new { configId, appId = app.Id, user = owner.Username, now }, cancellationToken).ConfigureAwait(false);
-            await Execute(
-                connection,
-                transaction,
-                "INSERT INTO releases (id, app_id, version, build_id, config_id, summary, created_by, state, failure_reason, created_at) VALUES (@id, @appId, 1, NULL, @configId, @summary, @user, 'succeeded', NULL, @now)",
-                new { id = Ids.New(), appId = app.Id, configId, summary = ReleaseSummary.Initial(owner.Username), user = owner.Username, now },
-                cancellationToken).ConfigureAwait(false);
-            await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
-        }
-        catch (DbException)
-        {
-            if (await ExistsAsync(name, cancellationToken).ConfigureAwait(false))
+        var created = await UniqueInsert.TryAsync(
+            async () =>
             {
-                return null; // lost a race for the name (PostgreSQL unique violation)
-            }
-
-            throw;
-        }
-
-        return app;
+                await Execute(connection, transaction, "INSERT INTO apps (id, name, owner_id, created_at, updated_at) VALUES (@Id, @Name, @OwnerId, @CreatedAt, @UpdatedAt)", app, cancellationToken).ConfigureAwait(false);
+                await Execute(connection, transaction, "INSERT INTO configs (id, app_id, vars, created_by, created_at) VALUES (@configId, @appId, '{}', @user, @now)", new { configId, appId = app.Id, user = owner.Username, now }, cancellationToken).ConfigureAwait(false);
+                await Execute(
+                    connection,
+                    transaction,
+                    "INSERT INTO releases (id, app_id, version, build_id, config_id, summary, created_by, state, failure_reason, created_at) VALUES (@id, @appId, 1, NULL, @configId, @summary, @user, 'succeeded', NULL, @now)",
+                    new { id = Ids.New(), appId = app.Id, configId, summary = ReleaseSummary.Initial(owner.Username), user = owner.Username, now },
+                    cancellationToken).ConfigureAwait(false);
+                await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+            },
+            () => ExistsAsync(name, cancellationToken)).ConfigureAwait(false); // false: lost a race for the name (PostgreSQL unique violation)
+        return created ? app : null;
     }
 
     /// <summary>Finds an app by name.</summary>

@@ -1,4 +1,3 @@
-using System.Data.Common;
 using Dapper;
 
 namespace Paas.Data;
@@ -49,23 +48,12 @@ public sealed class RoutingStore
     public async Task<bool> AddDomainAsync(string appId, string domain, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
+        return await UniqueInsert.TryAsync(
+            () => connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO domains (id, app_id, domain, certificate_id, created_at) VALUES (@id, @appId, @domain, NULL, @now)",
                 new { id = Ids.New(), appId, domain, now = DateTimeOffset.UtcNow },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return true;
-        }
-        catch (DbException)
-        {
-            if (await FindDomainAsync(domain, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return false;
-            }
-
-            throw;
-        }
+                cancellationToken: cancellationToken)),
+            async () => await FindDomainAsync(domain, cancellationToken).ConfigureAwait(false) is not null).ConfigureAwait(false);
     }
 
     /// <summary>Removes a domain from an app.</summary>
@@ -98,45 +86,26 @@ public sealed class RoutingStore
     public async Task<bool> AddCertificateAsync(StoredCertificate certificate, string ownerId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        try
-        {
-            await connection.ExecuteAsync(new CommandDefinition(
+        return await UniqueInsert.TryAsync(
+            () => connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO certificates (id, name, owner_id, certificate_pem, key_pem, subject, san, fingerprint, expires_at, created_at) VALUES (@Id, @Name, @ownerId, @CertificatePem, @KeyPem, @Subject, @san, @Fingerprint, @ExpiresAt, @CreatedAt)",
                 new { certificate.Id, certificate.Name, ownerId, certificate.CertificatePem, certificate.KeyPem, certificate.Subject, san = System.Text.Json.JsonSerializer.Serialize(certificate.Names), certificate.Fingerprint, certificate.ExpiresAt, certificate.CreatedAt },
-                cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return true;
-        }
-        catch (DbException)
-        {
-            if (await FindCertificateAsync(certificate.Name, cancellationToken).ConfigureAwait(false) is not null)
-            {
-                return false;
-            }
-
-            throw;
-        }
+                cancellationToken: cancellationToken)),
+            async () => await FindCertificateAsync(certificate.Name, cancellationToken).ConfigureAwait(false) is not null).ConfigureAwait(false);
     }
 
     /// <summary>Lists every certificate with its domains, by name.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The certificates.</returns>
-    public async Task<IReadOnlyList<StoredCertificate>> ListCertificatesAsync(CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = (await connection.QueryAsync<CertificateRow>(new CommandDefinition(
-            "SELECT c.id, c.name, u.username AS owner, c.certificate_pem, c.key_pem, c.subject, c.san, c.fingerprint, c.expires_at, c.created_at FROM certificates c JOIN users u ON u.id = c.owner_id ORDER BY c.name",
-            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
-        var attached = (await connection.QueryAsync<(string, string)>(new CommandDefinition("SELECT certificate_id, domain FROM domains WHERE certificate_id IS NOT NULL ORDER BY domain", cancellationToken: cancellationToken)).ConfigureAwait(false))
-            .ToLookup(r => r.Item1, r => r.Item2);
-        return [.. rows.Select(r => r.ToCertificate([.. attached[r.Id]]))];
-    }
+    public Task<IReadOnlyList<StoredCertificate>> ListCertificatesAsync(CancellationToken cancellationToken) =>
+        QueryCertificatesAsync(null, cancellationToken);
 
     /// <summary>Finds a certificate by name.</summary>
     /// <param name="name">The name.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The certificate, or null.</returns>
     public async Task<StoredCertificate?> FindCertificateAsync(string name, CancellationToken cancellationToken) =>
-        (await ListCertificatesAsync(cancellationToken).ConfigureAwait(false)).FirstOrDefault(c => c.Name == name);
+        (await QueryCertificatesAsync(name, cancellationToken).ConfigureAwait(false)).SingleOrDefault();
 
     /// <summary>Deletes a certificate, detaching it from its domains first.</summary>
     /// <param name="id">The certificate's id.</param>
@@ -174,6 +143,21 @@ public sealed class RoutingStore
             "UPDATE apps SET maintenance = COALESCE(@maintenance, maintenance), https_enforced = COALESCE(@httpsEnforced, https_enforced) WHERE id = @appId",
             new { appId, maintenance, httpsEnforced },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
+    private async Task<IReadOnlyList<StoredCertificate>> QueryCertificatesAsync(string? name, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var where = name is null ? "" : " WHERE c.name = @name";
+        var rows = (await connection.QueryAsync<CertificateRow>(new CommandDefinition(
+            $"SELECT c.id, c.name, u.username AS owner, c.certificate_pem, c.key_pem, c.subject, c.san, c.fingerprint, c.expires_at, c.created_at FROM certificates c JOIN users u ON u.id = c.owner_id{where} ORDER BY c.name",
+            new { name },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToList();
+        var attached = (await connection.QueryAsync<(string, string)>(new CommandDefinition(
+            $"SELECT d.certificate_id, d.domain FROM domains d JOIN certificates c ON c.id = d.certificate_id{where} ORDER BY d.domain",
+            new { name },
+            cancellationToken: cancellationToken)).ConfigureAwait(false)).ToLookup(r => r.Item1, r => r.Item2);
+        return [.. rows.Select(r => r.ToCertificate([.. attached[r.Id]]))];
     }
 
     private sealed class DomainRow
