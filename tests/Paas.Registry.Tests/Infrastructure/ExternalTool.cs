@@ -2,7 +2,7 @@ using System.Diagnostics;
 
 namespace Paas.Registry.Tests.Infrastructure;
 
-/// <summary>Runs skopeo/podman; tests skip (with the reason) only when the binary is absent.</summary>
+/// <summary>Runs skopeo/podman; outside CI tests skip (with the reason) when the binary is absent; in CI (CI=true) they fail.</summary>
 public static class ExternalTool
 {
     public static string? Find(string name) =>
@@ -14,6 +14,11 @@ public static class ExternalTool
     {
         if (Find(name) is null)
         {
+            if (Environment.GetEnvironmentVariable("CI") == "true")
+            {
+                Assert.Fail($"'{name}' is required in CI: scripts/install-deps.sh installs it.");
+            }
+
             Assert.Skip($"'{name}' is not installed on this machine (CI installs it: apt-get install {name}).");
         }
     }
