@@ -34,6 +34,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<AppRepositories>();
         services.TryAddSingleton<ControllerApi>();
         services.TryAddSingleton<GitAuthenticator>();
+        services.TryAddSingleton<IBuildEventSink, NoBuildEvents>();
         services.TryAddSingleton<BuildPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StaleBuildCleaner>());
         return services;

@@ -86,6 +86,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         });
         builder.Services.AddPaasController(builder.Configuration);
         var registryApp = new WebApplication?[1]; // the builder pushes to the registry built below (its port may be chosen at start)
+        builder.Services.AddSingleton<IBuildEventSink>(sp => new AppLogBuildEvents(sp.GetRequiredService<Paas.Scheduling.Logs.IAppLogStore>()));
         builder.Services.AddPaasBuilder(builder.Configuration);
         builder.Services.AddOptions<BuilderOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((builderOptions, paas, service) =>
         {

@@ -74,9 +74,9 @@ public sealed partial class NodeQuickStartTests(ITestOutputHelper output) : IAsy
         Assert.True(dynos.Count >= 2, $"{requests} requests in the 10 s after scale web=4 (and ps showing 4 up) all reached {string.Join(", ", dynos)}\npaasd log (tail):\n{PlatformSession.Tail(Platform.Paasd.Log)}");
         Step($"scaled to 4; {requests} requests in {spread.Elapsed.TotalMilliseconds:0} ms reached {string.Join(", ", dynos)}");
 
-        // 7. (first half) logs -n 50: the build's release, scale, router lines and the app's own output.
+        // 7. (first half) logs -n 50: build, release, scale and router lines and the app's own output.
         var logs = await Platform.PaasOk(repo, "logs", "-n", "50");
-        foreach (var expected in new[] { "paas[api]: Release v2 created by alice: alice deployed ", "paas[scheduler]: Deploying v2 (web=1)", "paas[api]: Scaled to web=4", "paas[scheduler]: Scaled web to 4", "paas[router]: at=info method=GET path=\"/\" host=hello.localhost", "app[web.1]: node-hello listening on ", "GET / answered by web." })
+        foreach (var expected in new[] { "paas[builder]: Build started by alice (commit ", "paas[builder]: Build succeeded: v2 in ", "paas[api]: Release v2 created by alice: alice deployed ", "paas[scheduler]: Deploying v2 (web=1)", "paas[api]: Scaled to web=4", "paas[scheduler]: Scaled web to 4", "paas[router]: at=info method=GET path=\"/\" host=hello.localhost", "app[web.1]: node-hello listening on ", "GET / answered by web." })
         {
             Assert.True(logs.Contains(expected, StringComparison.Ordinal), $"paas logs -n 50 lacks '{expected}':\n{logs}");
         }

@@ -33,6 +33,7 @@ internal sealed class BuildPipeline(
     BuilderPaths paths,
     ControllerApi controller,
     AppLocks locks,
+    IBuildEventSink events,
     ILogger<BuildPipeline> logger)
 {
     private const string ZeroSha = "0000000000000000000000000000000000000000";
@@ -57,6 +58,11 @@ internal sealed class BuildPipeline(
                 error = claim is null
                     ? new BuildError(BuildFailure.Busy, $"another push to {push.App} is building; push again once it has finished")
                     : null;
+            }
+
+            if (error is null)
+            {
+                events.Write(push.App, $"Build started by {push.Username} (commit {run.Sha[..Math.Min(7, run.Sha.Length)]})");
             }
 
             error ??= await FetchConfigAsync(run).ConfigureAwait(false)
@@ -85,12 +91,14 @@ internal sealed class BuildPipeline(
         if (error is not null)
         {
             BuilderLog.BuildFailed(logger, push.App, error.Failure, error.Message);
+            events.Write(push.App, "Build failed: " + error.Message);
             await output.ErrorAsync(error.Message).ConfigureAwait(false);
             await output.ErrorAsync("Push rejected, failed to build " + push.App).ConfigureAwait(false);
             return null;
         }
 
         BuilderLog.BuildSucceeded(logger, push.App, run.Sha, run.Version, started.ElapsedMilliseconds);
+        events.Write(push.App, $"Build succeeded: v{run.Version} in {started.Elapsed.TotalSeconds:0.0} s");
         return run.Version;
 
         BuildError TimedOut() => new(BuildFailure.Timeout, $"the build ran longer than {Describe(settings.BuildTimeout)} and was stopped");
