@@ -18,7 +18,7 @@ namespace Paas.Client;
 /// cannot be reached. The <see cref="HttpClient"/> is not modified (no base address, no default headers), so
 /// one instance can be shared by several clients with different tokens.
 /// </remarks>
-public sealed class PaasClient
+public sealed partial class PaasClient
 {
     private readonly HttpClient _http;
     private readonly Uri _base;
