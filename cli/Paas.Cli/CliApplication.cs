@@ -27,6 +27,7 @@ internal static class CliApplication
             BuildsCommands.Create(context),
             FormationCommands.Create(context),
             PermsCommands.Create(context),
+            TeamsCommands.Create(context),
             DomainsCommands.Create(context),
             CertsCommands.Create(context),
             SettingsCommands.Create(context),

@@ -10,6 +10,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Paas.Client;
 using Paas.Data;
+using Paas.Ldap;
 using Paas.Scheduling;
 
 namespace Paas.Controller;
@@ -20,7 +21,7 @@ public static class ControllerExtensions
     /// <summary>
     /// Registers the controller's services: <see cref="PaasOptions"/> bound from the <c>Paas</c> section and validated at
     /// start-up, the database (SQLite or PostgreSQL per <see cref="PaasOptions.Database"/>) migrated before requests are served,
-    /// token authentication, problem details, OpenAPI, and <see cref="RecordingScheduler"/> as the <see cref="IScheduler"/>
+    /// token authentication, directory (LDAP/AD) sign-in per <see cref="LdapOptions"/> (section <c>Paas:Ldap</c>), problem details, OpenAPI, and <see cref="RecordingScheduler"/> as the <see cref="IScheduler"/>
     /// unless one was registered before (TryAdd).
     /// </summary>
     /// <param name="services">The service collection.</param>
@@ -40,6 +41,13 @@ public static class ControllerExtensions
         // ASP.NET's data protection (pulled in by authentication) keeps its keys in the data folder, not in ~/.aspnet.
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<PaasOptions>>((keys, options) =>
             keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(options.Value.DataDir, "keys")), NullLoggerFactory.Instance));
+        services.AddOptions<LdapOptions>().Bind(configuration.GetSection(LdapOptions.Section)).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LdapOptions>, LdapOptionsValidator>());
+        services.TryAddSingleton<IUserDirectory, LdapDirectory>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<DirectoryAccounts>();
+        services.TryAddSingleton<TokenUsers>();
+        services.AddHostedService<DirectorySyncService>();
         services.TryAddSingleton<IScheduler, RecordingScheduler>();
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<AppAccess>();
@@ -93,6 +101,8 @@ public static class ControllerExtensions
         endpoints.MapReleasesApi();
         endpoints.MapFormationApi();
         endpoints.MapPermsApi();
+        endpoints.MapUsersApi();
+        endpoints.MapTeamsApi();
         endpoints.MapDomainsApi();
         endpoints.MapCertsApi();
         endpoints.MapLogsApi();

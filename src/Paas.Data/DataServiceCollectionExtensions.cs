@@ -20,6 +20,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<UserStore>();
         services.TryAddSingleton<AppStore>();
         services.TryAddSingleton<PermissionStore>();
+        services.TryAddSingleton<TeamStore>();
         services.TryAddSingleton<FormationStore>();
         services.TryAddSingleton<LedgerStore>();
         services.TryAddSingleton<RoutingStore>();

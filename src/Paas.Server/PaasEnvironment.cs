@@ -6,7 +6,7 @@ namespace Paas.Server;
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
 /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
-/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>. Environment variables override <c>appsettings.json</c>;
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
 public static class PaasEnvironment
@@ -23,6 +23,20 @@ public static class PaasEnvironment
         ["PAAS_DATABASE"] = "Paas:Database",
         ["PAAS_LISTEN_ADDRESS"] = "Paas:ListenAddress",
         ["PAAS_REGISTRATION_MODE"] = "Paas:RegistrationMode",
+        ["PAAS_LDAP_URL"] = "Paas:Ldap:Url",
+        ["PAAS_LDAP_FLAVOR"] = "Paas:Ldap:Flavor",
+        ["PAAS_LDAP_START_TLS"] = "Paas:Ldap:StartTls",
+        ["PAAS_LDAP_CA_FILE"] = "Paas:Ldap:CaFile",
+        ["PAAS_LDAP_BIND_DN"] = "Paas:Ldap:BindDn",
+        ["PAAS_LDAP_BIND_PASSWORD"] = "Paas:Ldap:BindPassword",
+        ["PAAS_LDAP_BIND_PASSWORD_FILE"] = "Paas:Ldap:BindPasswordFile",
+        ["PAAS_LDAP_USER_BASE"] = "Paas:Ldap:UserBase",
+        ["PAAS_LDAP_USER_FILTER"] = "Paas:Ldap:UserFilter",
+        ["PAAS_LDAP_USERNAME_ATTRIBUTE"] = "Paas:Ldap:UsernameAttribute",
+        ["PAAS_LDAP_GROUP_BASE"] = "Paas:Ldap:GroupBase",
+        ["PAAS_LDAP_GROUP_FILTER"] = "Paas:Ldap:GroupFilter",
+        ["PAAS_LDAP_ADMIN_GROUP"] = "Paas:Ldap:AdminGroup",
+        ["PAAS_LDAP_ALLOW_UNKNOWN_USERS"] = "Paas:Ldap:AllowUnknownUsers",
     };
 
     /// <summary>Adds the variables that are set to <paramref name="configuration"/>.</summary>
@@ -46,7 +60,7 @@ public static class PaasEnvironment
 
     /// <summary>
     /// Finds settings that cannot even be read (a port that is not a number), so they can be reported together with
-    /// the validation errors instead of failing alone; each is removed from <paramref name="configuration"/>.
+    /// the validation errors instead of failing alone (a port that is not a number, a switch that is not true or false); each is removed from <paramref name="configuration"/>.
     /// </summary>
     /// <param name="configuration">The configuration.</param>
     /// <returns>One message per unreadable setting, naming its environment variable.</returns>
@@ -59,6 +73,17 @@ public static class PaasEnvironment
             if (value is not null && !int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out _))
             {
                 errors.Add($"{variable} '{value}' is not a number (a TCP port, 0-65535)");
+                configuration[key] = null;
+            }
+        }
+
+        foreach (var variable in new[] { "PAAS_LDAP_START_TLS", "PAAS_LDAP_ALLOW_UNKNOWN_USERS" })
+        {
+            var key = Variables[variable];
+            var value = configuration[key];
+            if (value is not null && !bool.TryParse(value, out _))
+            {
+                errors.Add($"{variable} '{value}' is not true or false");
                 configuration[key] = null;
             }
         }

@@ -111,7 +111,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         });
 
         var controller = builder.Build();
-        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) || errors.Count > 0)
+        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) || errors.Count > 0)
         {
             return (new PaasPlatform(controller, null, null), errors);
         }
@@ -189,6 +189,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         var builder = CreatePartBuilder(args, "paasd-registry", configuration);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:DataDirectory"] = options.DataDir });
         builder.Services.AddSingleton(controllerServices.GetRequiredService<UserStore>());
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<TokenUsers>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<PermissionStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<ServiceCredential>());

@@ -103,6 +103,10 @@ internal static class AuthCommands
             else
             {
                 context.Out.WriteLine(user.Username);
+                if (user.Teams is { Count: > 0 } teams)
+                {
+                    context.Out.WriteLine($"Teams: {string.Join(", ", teams)}");
+                }
             }
 
             return ExitCodes.Ok;

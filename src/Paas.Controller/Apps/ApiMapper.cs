@@ -7,7 +7,14 @@ namespace Paas.Controller;
 /// <summary>Maps domain records to the API's contract records.</summary>
 internal static class ApiMapper
 {
-    public static UserInfo ToInfo(this User user) => new(user.Username, user.Email, user.IsAdmin, user.CreatedAt);
+    public static UserInfo ToInfo(this User user, IReadOnlyList<string>? teams = null) =>
+        new(user.Username, user.Email, user.IsAdmin, user.CreatedAt, user.Source == UserSource.Directory ? "directory" : "local", user.DisplayName, user.IsActive, teams, user.SyncedAt);
+
+    public static TeamInfo ToInfo(this Team team, int members) => new(team.Name, SourceName(team.Source), members, team.CreatedAt);
+
+    public static string SourceName(TeamSource source) => source == TeamSource.Directory ? "directory" : "platform";
+
+    public static string RoleName(AppRole role) => role.ToString().ToLowerInvariant();
 
     public static AppInfo ToInfo(this App app, PaasOptions options, int release, IReadOnlyDictionary<string, int> structure) =>
         new(app.Name, app.Owner, options.AppUrl(app.Name), release, structure, app.CreatedAt, app.UpdatedAt);

@@ -17,8 +17,9 @@ internal static class AuthApi
     {
         var group = endpoints.MapGroup("/v2/auth").WithTags("Auth");
         group.MapPost("/register", RegisterAsync).AllowAnonymous().WithSummary("Registers a user; the first becomes a platform admin.");
-        group.MapPost("/login", LoginAsync).AllowAnonymous().WithSummary("Exchanges a username and password for a new API token.");
-        group.MapGet("/whoami", (HttpContext context) => TypedResults.Ok(context.PaasUser().ToInfo())).RequireAuthorization().WithSummary("The signed-in user.");
+        group.MapPost("/login", LoginAsync).AllowAnonymous()
+            .WithSummary("Exchanges a username and password for a new API token: the platform's own users first, then the directory (LDAP/AD) when configured. 401 for a wrong password or unknown user, 503 when the directory cannot be reached.");
+        group.MapGet("/whoami", WhoAmIAsync).RequireAuthorization().WithSummary("The signed-in user, with their teams.");
         group.MapPost("/tokens", RegenerateAsync).RequireAuthorization().WithSummary("Issues a new token and revokes all of the user's other tokens.");
         group.MapPost("/passwd", ChangePasswordAsync).RequireAuthorization().WithSummary("Changes a password.");
         return endpoints;
@@ -48,19 +49,45 @@ internal static class AuthApi
         return TypedResults.Created("/v2/auth/whoami", user.ToInfo());
     }
 
-    private static async Task<Ok<TokenResponse>> LoginAsync(LoginRequest request, UserStore users, PasswordHashing hashing, CancellationToken cancellationToken)
+    private static async Task<Ok<UserInfo>> WhoAmIAsync(HttpContext context, TeamStore teams, CancellationToken cancellationToken)
     {
-        var username = request.Username?.Trim().ToLowerInvariant() ?? "";
-        var user = Username.Validate(username) is null ? await users.FindAsync(username, cancellationToken).ConfigureAwait(false) : null;
-        var check = hashing.Verify(user, request.Password ?? "");
-        if (user is null || check == PasswordCheck.Wrong || !user.IsActive)
-        {
-            throw new UnauthorizedLoginException();
-        }
+        var user = context.PaasUser();
+        var mine = await teams.ListAsync(user.Id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(user.ToInfo([.. mine.Select(t => t.Team.Name)]));
+    }
 
-        if (check == PasswordCheck.RightRehash)
+    /// <summary>
+    /// A local account (it has a platform password) is checked here, and only here; any other login goes to the directory
+    /// when one is configured, which also makes the account at first sign-in. Unknown users and wrong passwords get the
+    /// same 401, whichever checked them.
+    /// </summary>
+    private static async Task<Ok<TokenResponse>> LoginAsync(LoginRequest request, UserStore users, PasswordHashing hashing, DirectoryAccounts directory, CancellationToken cancellationToken)
+    {
+        var login = request.Username?.Trim() ?? "";
+        var password = request.Password ?? "";
+        var username = login.ToLowerInvariant();
+        var user = Username.Validate(username) is null ? await users.FindAsync(username, cancellationToken).ConfigureAwait(false) : null;
+        if (user is { Source: UserSource.Local })
         {
-            await users.SetPasswordHashAsync(user.Id, hashing.Hash(request.Password!), cancellationToken).ConfigureAwait(false);
+            var check = hashing.Verify(user, password);
+            if (check == PasswordCheck.Wrong || !user.IsActive)
+            {
+                throw new UnauthorizedLoginException();
+            }
+
+            if (check == PasswordCheck.RightRehash)
+            {
+                await users.SetPasswordHashAsync(user.Id, hashing.Hash(password), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (directory.Enabled && login.Length > 0)
+        {
+            user = await directory.SignInAsync(login, password, cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            hashing.Verify(null, password); // the same work as a wrong password, so timing does not tell unknown users apart
+            throw new UnauthorizedLoginException();
         }
 
         var token = ApiToken.New();
@@ -84,6 +111,11 @@ internal static class AuthApi
             throw Problems.Invalid(error);
         }
 
+        if (caller.Source == UserSource.Directory && string.IsNullOrEmpty(request.Username))
+        {
+            throw Problems.Invalid("your password is kept by the directory (LDAP/Active Directory): change it there");
+        }
+
         var target = caller;
         var name = request.Username?.Trim().ToLowerInvariant();
         if (!string.IsNullOrEmpty(name) && name != caller.Username)
@@ -94,6 +126,10 @@ internal static class AuthApi
             }
 
             target = await users.FindAsync(name, cancellationToken).ConfigureAwait(false) ?? throw Problems.NotFound($"there is no user named '{name}'");
+            if (target.Source == UserSource.Directory)
+            {
+                throw Problems.Invalid($"{name}'s password is kept by the directory (LDAP/Active Directory): change it there");
+            }
         }
         else if (hashing.Verify(caller, request.Password ?? "") == PasswordCheck.Wrong)
         {

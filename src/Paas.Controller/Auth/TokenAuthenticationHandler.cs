@@ -4,20 +4,20 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Paas.Data;
 using Paas.Domain;
+using Paas.Ldap;
 
 namespace Paas.Controller;
 
 /// <summary>
 /// Authenticates <c>Authorization: token &lt;t&gt;</c> (Deis) and <c>Authorization: Bearer &lt;t&gt;</c> (RFC 6750) against the
-/// stored token hashes. Challenges answer 401 problem details; forbids answer 403.
+/// stored token hashes through <see cref="TokenUsers"/> (which refreshes directory users when due). Challenges answer 401 problem details; forbids answer 403; a directory that has been down past the outage grace answers 503.
 /// </summary>
 internal sealed class TokenAuthenticationHandler(
     IOptionsMonitor<AuthenticationSchemeOptions> options,
     ILoggerFactory logger,
     UrlEncoder encoder,
-    UserStore users)
+    TokenUsers users)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     public const string SchemeName = "PaasToken";
@@ -43,10 +43,20 @@ internal sealed class TokenAuthenticationHandler(
             return AuthenticateResult.Fail("empty token");
         }
 
-        var user = await users.FindByTokenAsync(ApiToken.Hash(token), Context.RequestAborted).ConfigureAwait(false);
+        User? user;
+        try
+        {
+            user = await users.FindAsync(token, Context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (DirectoryUnavailableException e)
+        {
+            Context.Items[typeof(DirectoryUnavailableException)] = e;
+            return AuthenticateResult.Fail("the directory cannot be reached");
+        }
+
         if (user is null)
         {
-            return AuthenticateResult.Fail("unknown or revoked token");
+            return AuthenticateResult.Fail("unknown or revoked token, or disabled user");
         }
 
         Context.Items[typeof(User)] = user;
@@ -61,10 +71,15 @@ internal sealed class TokenAuthenticationHandler(
 
     protected override Task HandleChallengeAsync(AuthenticationProperties properties)
     {
+        if (Context.Items[typeof(DirectoryUnavailableException)] is DirectoryUnavailableException down)
+        {
+            return Problems.Write(Context, StatusCodes.Status503ServiceUnavailable, Problems.DirectoryDown(down));
+        }
+
         Response.Headers.WWWAuthenticate = "Token realm=\"paas\", Bearer realm=\"paas\"";
         var detail = Request.Headers.Authorization.Count == 0
             ? "this needs a signed-in user: run 'paas login' (or send Authorization: token <api token>)"
-            : "your API token is not valid (it may have been regenerated or revoked): run 'paas login' again";
+            : "your API token is not valid (it may have been regenerated or revoked, or your account disabled): run 'paas login' again";
         return Problems.Write(Context, StatusCodes.Status401Unauthorized, detail);
     }
 

@@ -14,14 +14,14 @@ internal static class ConfigApi
     public static IEndpointRouteBuilder MapConfigApi(this IEndpointRouteBuilder endpoints)
     {
         var group = endpoints.MapGroup("/v2/apps/{app}/config").WithTags("Config").RequireAuthorization();
-        group.MapGet("/", GetAsync).WithSummary("The app's config vars (those of its newest release that has not failed).");
+        group.MapGet("/", GetAsync).WithSummary("The app's config vars (those of its newest release that has not failed). Needs the deploy role: config vars often hold secrets.");
         group.MapPost("/", SetAsync).WithSummary("Sets and unsets config vars ({\"values\": {\"K\": \"v\", \"OLD\": null}}), making a new release; 409 when nothing changes.");
         return endpoints;
     }
 
     private static async Task<Ok<ConfigInfo>> GetAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, CancellationToken cancellationToken)
     {
-        var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
+        var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
         var current = await ledger.CurrentAsync(found.Id, cancellationToken).ConfigureAwait(false);
         return TypedResults.Ok(new ConfigInfo(found.Name, current?.Config ?? new Dictionary<string, string>(), current?.Version ?? 0, current?.CreatedAt ?? found.CreatedAt));
     }

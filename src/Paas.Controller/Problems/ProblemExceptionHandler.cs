@@ -9,7 +9,7 @@ namespace Paas.Controller;
 
 /// <summary>
 /// Turns expected failures into problem details: broken rules (<see cref="DomainException"/>) into 4xx, malformed
-/// request bodies into 400, failed deploys into 422, an unreachable database into 503. Anything else stays a 500
+/// request bodies into 400, failed deploys into 422, an unreachable database or directory into 503. Anything else stays a 500
 /// (logged with its stack, answered without it).
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
@@ -30,6 +30,9 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             case BadHttpRequestException bad:
                 var inner = bad.InnerException is JsonException json ? json.Message : bad.Message;
                 await Problems.Write(httpContext, bad.StatusCode, $"the request is not valid: {inner}").ConfigureAwait(false);
+                return true;
+            case Paas.Ldap.DirectoryUnavailableException directory:
+                await Problems.Write(httpContext, StatusCodes.Status503ServiceUnavailable, Problems.DirectoryDown(directory)).ConfigureAwait(false);
                 return true;
             case DbException db:
                 LogDatabaseDown(logger, db);

@@ -38,6 +38,9 @@ internal static class Problems
 
     public static DomainException Invalid(string detail) => new(DomainErrorKind.Invalid, detail);
 
+    public static string DirectoryDown(Paas.Ldap.DirectoryUnavailableException e) =>
+        $"sign-in through the directory is not possible right now: {e.Message} (admins: see paasd's log)";
+
     private static string TitleOf(int status) => status switch
     {
         400 => "Bad Request",

@@ -37,11 +37,14 @@ internal static class ReleasesApi
     private static async Task<Ok<ReleaseInfo>> GetAsync(string app, string version, HttpContext context, AppAccess access, LedgerStore ledger, CancellationToken cancellationToken)
     {
         var number = ParseVersion(version);
-        var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
+        var user = context.PaasUser();
+        var found = await access.RequireAsync(app, user, AppRole.View, cancellationToken).ConfigureAwait(false);
         var release = await ledger.FindAsync(found.Id, number, cancellationToken).ConfigureAwait(false)
             ?? throw Problems.NotFound($"{app} has no release v{number}: run 'paas releases -a {app}' to list them");
         var current = await ledger.CurrentAsync(found.Id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(release.ToInfo(found.Name, current?.Version ?? 0, withConfig: true));
+        // Config vars may hold secrets: only those who may change them (deploy and up) see them, as with GET config.
+        var seesConfig = await access.RoleOfAsync(found, user, cancellationToken).ConfigureAwait(false) >= AppRole.Deploy;
+        return TypedResults.Ok(release.ToInfo(found.Name, current?.Version ?? 0, withConfig: seesConfig));
     }
 
     private static async Task<Created<ReleaseInfo>> RollbackAsync(string app, RollbackRequest? request, HttpContext context, AppAccess access, ReleaseService releases, CancellationToken cancellationToken)

@@ -66,7 +66,7 @@ public sealed class AppStore
         return row?.ToApp();
     }
 
-    /// <summary>Lists the apps a user owns or has been given access to (every app for a platform admin), by name.</summary>
+    /// <summary>Lists the apps a user owns or has been given access to, directly or through a team (every app for a platform admin), by name.</summary>
     /// <param name="user">The user.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The apps.</returns>
@@ -75,7 +75,8 @@ public sealed class AppStore
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         var sql = user.IsAdmin
             ? $"{Select} ORDER BY a.name"
-            : $"{Select} WHERE a.owner_id = @userId OR a.id IN (SELECT app_id FROM app_permissions WHERE user_id = @userId) ORDER BY a.name";
+            : $"{Select} WHERE a.owner_id = @userId OR a.id IN (SELECT app_id FROM app_permissions WHERE user_id = @userId)"
+                + " OR a.id IN (SELECT p.app_id FROM app_team_permissions p JOIN team_members m ON m.team_id = p.team_id WHERE m.user_id = @userId) ORDER BY a.name";
         var rows = await connection.QueryAsync<AppRow>(new CommandDefinition(sql, new { userId = user.Id }, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows.Select(r => r.ToApp())];
     }
@@ -101,7 +102,7 @@ public sealed class AppStore
         await connection.ExecuteAsync(new CommandDefinition("UPDATE apps SET owner_id = @newOwnerId WHERE id = @appId", new { appId, newOwnerId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the app and everything recorded for it (releases, builds, configs, formation, permissions).</summary>
+    /// <summary>Deletes the app and everything recorded for it (releases, builds, configs, formation, user and team permissions, domains).</summary>
     /// <param name="appId">The app's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
@@ -109,7 +110,7 @@ public sealed class AppStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in new[] { "releases", "configs", "builds", "formations", "app_permissions", "domains" })
+        foreach (var table in new[] { "releases", "configs", "builds", "formations", "app_permissions", "app_team_permissions", "domains" })
         {
             await Execute(connection, transaction, $"DELETE FROM {table} WHERE app_id = @appId", new { appId }, cancellationToken).ConfigureAwait(false);
         }

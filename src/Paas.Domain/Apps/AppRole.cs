@@ -6,10 +6,10 @@ namespace Paas.Domain;
 /// </summary>
 public enum AppRole
 {
-    /// <summary>Read only: info, config, releases, builds, processes, logs.</summary>
+    /// <summary>Read only: info, releases (without their config vars), builds, processes, logs, domains, who has access.</summary>
     View = 1,
 
-    /// <summary>View, plus push, config changes, scale, restart, rollback, run.</summary>
+    /// <summary>View, plus config vars (read and change), push, scale, restart, rollback, run, maintenance.</summary>
     Deploy = 2,
 
     /// <summary>Everything, including sharing (perms), transfer and destroy.</summary>

@@ -1,5 +1,4 @@
 using Paas.Controller;
-using Paas.Data;
 using Paas.Registry.Auth;
 
 namespace Paas.Server;
@@ -7,8 +6,9 @@ namespace Paas.Server;
 /// <summary>
 /// Registry sign-in with platform credentials: a username and that user's API token (as <c>docker login</c>,
 /// <c>podman login</c> and <c>skopeo --creds user:token</c> send them), or the platform's <see cref="ServiceCredential"/>.
+/// Directory users are refreshed through <see cref="TokenUsers"/> like on the API.
 /// </summary>
-internal sealed class PlatformRegistryCredentials(UserStore users, ServiceCredential service) : IRegistryCredentialValidator
+internal sealed class PlatformRegistryCredentials(TokenUsers users, ServiceCredential service) : IRegistryCredentialValidator
 {
     public async ValueTask<RegistryPrincipal?> ValidateAsync(string username, string secret, CancellationToken cancellationToken = default)
     {
@@ -17,7 +17,16 @@ internal sealed class PlatformRegistryCredentials(UserStore users, ServiceCreden
             return service.Matches(secret) ? new RegistryPrincipal(ServiceCredential.PrincipalName) : null;
         }
 
-        var user = await users.FindByTokenAsync(ApiToken.Hash(secret), cancellationToken).ConfigureAwait(false);
+        Domain.User? user;
+        try
+        {
+            user = await users.FindAsync(secret, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Paas.Ldap.DirectoryUnavailableException)
+        {
+            return null; // the directory has been down past the outage grace: refused like a bad token
+        }
+
         return user is not null && string.Equals(user.Username, username.Trim(), StringComparison.OrdinalIgnoreCase)
             ? new RegistryPrincipal(user.Username)
             : null;

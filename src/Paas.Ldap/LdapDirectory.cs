@@ -1,0 +1,372 @@
+using System.DirectoryServices.Protocols;
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Paas.Ldap;
+
+/// <summary>
+/// <see cref="IUserDirectory"/> over LDAP v3 with <c>System.DirectoryServices.Protocols</c> (libldap on Linux). Each call
+/// opens a connection to the first server of <see cref="LdapOptions.Servers"/> that answers, binds as the service
+/// account, searches, and closes it. User input only ever reaches the directory escaped (RFC 4515 for filters).
+/// </summary>
+public sealed class LdapDirectory : IUserDirectory
+{
+    /// <summary>How deep nested groups are followed.</summary>
+    public const int MaxNestingDepth = 10;
+
+    private readonly IOptionsMonitor<LdapOptions> _options;
+    private readonly ILogger<LdapDirectory> _logger;
+
+    /// <summary>Creates the directory client.</summary>
+    /// <param name="options">The settings (read on each call, so a reload takes effect).</param>
+    /// <param name="logger">Logs unreachable servers and refused service binds (never a password).</param>
+    public LdapDirectory(IOptionsMonitor<LdapOptions> options, ILogger<LdapDirectory> logger)
+    {
+        _options = options;
+        _logger = logger;
+    }
+
+    /// <inheritdoc />
+    public bool Enabled => _options.CurrentValue.Enabled;
+
+    /// <inheritdoc />
+    public Task<DirectorySignIn> SignInAsync(string login, string password, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(login);
+        if (string.IsNullOrEmpty(password) || string.IsNullOrWhiteSpace(login))
+        {
+            return Task.FromResult(new DirectorySignIn(DirectorySignInOutcome.InvalidCredentials));
+        }
+
+        return RunAsync(
+            (connection, options) =>
+            {
+                var entry = FindUser(connection, options, LdapEscaping.Format(options.EffectiveUserFilter, login), options.UserBase!, SearchScope.Subtree);
+                if (entry is null)
+                {
+                    return new DirectorySignIn(DirectorySignInOutcome.UnknownUser);
+                }
+
+                try
+                {
+                    connection.Bind(new NetworkCredential(entry.DistinguishedName, password));
+                }
+                catch (LdapException e) when (e.ErrorCode == InvalidCredentials)
+                {
+                    return new DirectorySignIn(DirectorySignInOutcome.InvalidCredentials);
+                }
+                catch (DirectoryOperationException e) when ((int?)e.Response?.ResultCode == InvalidCredentials)
+                {
+                    return new DirectorySignIn(DirectorySignInOutcome.InvalidCredentials);
+                }
+
+                // Groups are read as the service again: users may not be allowed to read them.
+                ServiceBind(connection, options);
+                return new DirectorySignIn(DirectorySignInOutcome.Success, ToAccount(connection, options, entry));
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DirectoryAccount?> RefreshAsync(string dn, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(dn);
+        return RunAsync(
+            (connection, options) =>
+            {
+                // The user filter with {0} as '*' (a presence or substring assertion) keeps every other condition in
+                // it, such as AD's "not disabled" bit test, and is searched on the entry itself.
+                var filter = options.EffectiveUserFilter.Replace("{0}", "*", StringComparison.Ordinal);
+                var entry = FindUser(connection, options, filter, dn, SearchScope.Base);
+                return entry is null ? null : ToAccount(connection, options, entry);
+            },
+            cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public Task<DirectoryGroup?> FindGroupAsync(string name, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(name);
+        return RunAsync(
+            (connection, options) =>
+            {
+                if (string.IsNullOrWhiteSpace(options.GroupBase))
+                {
+                    return null;
+                }
+
+                var filter = $"({options.GroupNameAttribute}={LdapEscaping.FilterValue(name)})";
+                var found = Search(connection, options, options.GroupBase, filter, SearchScope.Subtree, [options.GroupNameAttribute], "PAAS_LDAP_GROUP_BASE");
+                return found.Count == 0 ? null : ToGroup(found[0], options);
+            },
+            cancellationToken);
+    }
+
+    private static SearchResultEntry? FindUser(LdapConnection connection, LdapOptions options, string filter, string searchBase, SearchScope scope)
+    {
+        string[] attributes = [options.EffectiveUsernameAttribute, options.EmailAttribute, options.DisplayNameAttribute, "cn", .. string.IsNullOrWhiteSpace(options.GroupMembershipAttribute) ? Array.Empty<string>() : [options.GroupMembershipAttribute]];
+        List<SearchResultEntry> found;
+        try
+        {
+            found = Search(connection, options, searchBase, filter, scope, attributes, scope == SearchScope.Base ? null : "PAAS_LDAP_USER_BASE");
+        }
+        catch (DirectoryOperationException e) when (scope == SearchScope.Base && e.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            return null; // the entry was deleted or moved
+        }
+
+        return found.Count switch
+        {
+            0 => null,
+            1 => found[0],
+            _ => throw new DirectoryUnavailableException(
+                $"the user filter '{options.EffectiveUserFilter}' matched {found.Count} entries for one login ({string.Join("; ", found.Take(3).Select(f => f.DistinguishedName))}): make PAAS_LDAP_USER_FILTER match a single user"),
+        };
+    }
+
+    private static List<SearchResultEntry> Search(LdapConnection connection, LdapOptions options, string searchBase, string filter, SearchScope scope, string[] attributes, string? baseVariable)
+    {
+        var request = new SearchRequest(searchBase, filter, scope, attributes) { SizeLimit = 1000, TimeLimit = options.Timeout };
+        try
+        {
+            var response = (SearchResponse)connection.SendRequest(request, options.Timeout);
+            return [.. response.Entries.Cast<SearchResultEntry>()];
+        }
+        catch (DirectoryOperationException e) when (baseVariable is not null && e.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            throw new DirectoryUnavailableException($"the search base '{searchBase}' does not exist on the directory: check {baseVariable}", e);
+        }
+        catch (DirectoryOperationException e) when (e.Response?.ResultCode is ResultCode.InappropriateMatching or ResultCode.UndefinedAttributeType or ResultCode.ProtocolError)
+        {
+            throw new DirectoryUnavailableException($"the directory rejected the filter '{filter}' ({e.Response.ResultCode}: {e.Message}): check PAAS_LDAP_USER_FILTER and PAAS_LDAP_GROUP_FILTER", e);
+        }
+        catch (LdapException e) when (e.ErrorCode == FilterError)
+        {
+            throw new DirectoryUnavailableException($"'{filter}' is not a valid LDAP filter (RFC 4515): check PAAS_LDAP_USER_FILTER and PAAS_LDAP_GROUP_FILTER", e);
+        }
+    }
+
+    private const int FilterError = 87; // LDAP_FILTER_ERROR (a client-side result code, RFC 4515 syntax)
+
+    private const int InvalidCredentials = 49; // invalidCredentials (RFC 4511 section 4.1.9); ResultCode has no member for it
+
+    private DirectoryAccount ToAccount(LdapConnection connection, LdapOptions options, SearchResultEntry entry)
+    {
+        var username = First(entry, options.EffectiveUsernameAttribute)
+            ?? throw new DirectoryUnavailableException($"the entry '{entry.DistinguishedName}' has no {options.EffectiveUsernameAttribute} attribute: set PAAS_LDAP_USERNAME_ATTRIBUTE to the attribute holding login names");
+        var groups = ReadGroups(connection, options, entry);
+        var isAdmin = !string.IsNullOrWhiteSpace(options.AdminGroup) && groups.Any(g => IsAdminGroup(g, options.AdminGroup));
+        return new DirectoryAccount(entry.DistinguishedName, username.ToLowerInvariant(), First(entry, options.EmailAttribute), First(entry, options.DisplayNameAttribute) ?? First(entry, "cn"), groups, isAdmin);
+    }
+
+    private List<DirectoryGroup> ReadGroups(LdapConnection connection, LdapOptions options, SearchResultEntry user)
+    {
+        var byAttribute = !string.IsNullOrWhiteSpace(options.GroupMembershipAttribute);
+        if (!byAttribute && string.IsNullOrWhiteSpace(options.GroupBase))
+        {
+            return [];
+        }
+
+        var found = new Dictionary<string, DirectoryGroup>(StringComparer.OrdinalIgnoreCase);
+        var frontier = byAttribute
+            ? GroupsFromAttribute(connection, options, All(user, options.GroupMembershipAttribute!))
+            : GroupsWithMember(connection, options, user.DistinguishedName);
+        for (var depth = 0; frontier.Count > 0; depth++)
+        {
+            var fresh = frontier.Where(g => found.TryAdd(NormalizeDn(g.Dn), g)).ToList();
+            if (!options.EffectiveNestedGroups || depth >= MaxNestingDepth)
+            {
+                if (fresh.Count > 0 && depth >= MaxNestingDepth)
+                {
+                    _logger.LogWarning("Groups of {User} nest deeper than {Depth} levels; deeper ones are ignored", user.DistinguishedName, MaxNestingDepth);
+                }
+
+                break;
+            }
+
+            frontier = [.. fresh.SelectMany(g => byAttribute ? GroupsFromAttribute(connection, options, GroupsOfGroup(connection, options, g.Dn)) : GroupsWithMember(connection, options, g.Dn))];
+        }
+
+        return [.. found.Values.OrderBy(g => g.Name, StringComparer.Ordinal)];
+    }
+
+    private static List<DirectoryGroup> GroupsWithMember(LdapConnection connection, LdapOptions options, string memberDn) =>
+        [.. Search(connection, options, options.GroupBase!, LdapEscaping.Format(options.EffectiveGroupFilter, memberDn), SearchScope.Subtree, [options.GroupNameAttribute], "PAAS_LDAP_GROUP_BASE")
+            .Select(e => ToGroup(e, options))
+            .OfType<DirectoryGroup>()];
+
+    private static IReadOnlyList<string> GroupsOfGroup(LdapConnection connection, LdapOptions options, string groupDn)
+    {
+        try
+        {
+            var entry = Search(connection, options, groupDn, "(objectClass=*)", SearchScope.Base, [options.GroupMembershipAttribute!], null);
+            return entry.Count == 0 ? [] : All(entry[0], options.GroupMembershipAttribute!);
+        }
+        catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.NoSuchObject)
+        {
+            return [];
+        }
+    }
+
+    private static List<DirectoryGroup> GroupsFromAttribute(LdapConnection connection, LdapOptions options, IReadOnlyList<string> dns)
+    {
+        var groups = new List<DirectoryGroup>();
+        foreach (var dn in dns)
+        {
+            if (!string.IsNullOrWhiteSpace(options.GroupBase) && !NormalizeDn(dn).EndsWith(NormalizeDn(options.GroupBase), StringComparison.OrdinalIgnoreCase))
+            {
+                continue; // a group outside the group base is not a team
+            }
+
+            try
+            {
+                var entry = Search(connection, options, dn, "(objectClass=*)", SearchScope.Base, [options.GroupNameAttribute], null);
+                if (entry.Count == 1 && ToGroup(entry[0], options) is { } group)
+                {
+                    groups.Add(group);
+                }
+            }
+            catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.NoSuchObject)
+            {
+                // A stale memberOf value: the group is gone.
+            }
+        }
+
+        return groups;
+    }
+
+    private static DirectoryGroup? ToGroup(SearchResultEntry entry, LdapOptions options) =>
+        First(entry, options.GroupNameAttribute) is { } name ? new DirectoryGroup(entry.DistinguishedName, name.ToLowerInvariant()) : null;
+
+    private static bool IsAdminGroup(DirectoryGroup group, string adminGroup) =>
+        adminGroup.Contains('=', StringComparison.Ordinal)
+            ? string.Equals(NormalizeDn(group.Dn), NormalizeDn(adminGroup), StringComparison.OrdinalIgnoreCase)
+            : string.Equals(group.Name, adminGroup.Trim(), StringComparison.OrdinalIgnoreCase);
+
+    /// <summary>Compares DNs loosely: spaces around RDN separators do not matter (RFC 4514 section 4 leaves them to the writer).</summary>
+    private static string NormalizeDn(string dn) =>
+        string.Join(',', dn.Split(',').Select(part => string.Join('=', part.Split('=', 2).Select(s => s.Trim()))));
+
+    private static string? First(SearchResultEntry entry, string attribute) =>
+        All(entry, attribute) is [var first, ..] ? first : null;
+
+    private static IReadOnlyList<string> All(SearchResultEntry entry, string attribute)
+    {
+        var values = entry.Attributes[attribute];
+        return values is null ? [] : [.. values.GetValues(typeof(string)).Cast<string>().Where(v => !string.IsNullOrEmpty(v))];
+    }
+
+    private async Task<T> RunAsync<T>(Func<LdapConnection, LdapOptions, T> work, CancellationToken cancellationToken)
+    {
+        var options = _options.CurrentValue;
+        if (!options.Enabled || string.IsNullOrWhiteSpace(options.UserBase))
+        {
+            throw new DirectoryUnavailableException("no directory is configured: set PAAS_LDAP_URL and PAAS_LDAP_USER_BASE");
+        }
+
+        var failures = new List<string>();
+        foreach (var server in options.Servers)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                return await Task.Run(
+                    () =>
+                    {
+                        using var connection = Connect(server, options);
+                        ServiceBind(connection, options);
+                        return work(connection, options);
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+            catch (LdapException e) when (IsUnreachable(e.ErrorCode))
+            {
+                _logger.LogWarning("Directory server {Server} cannot be reached: {Error} ({Code})", server, e.Message, e.ErrorCode);
+                failures.Add($"{server}: {Describe(e)}");
+            }
+            catch (LdapException e)
+            {
+                throw new DirectoryUnavailableException($"the directory at {server} answered an error: {Describe(e)}", e);
+            }
+            catch (DirectoryOperationException e)
+            {
+                throw new DirectoryUnavailableException($"the directory at {server} refused a request: {e.Response?.ResultCode}: {e.Message}", e);
+            }
+        }
+
+        throw new DirectoryUnavailableException($"the directory cannot be reached ({string.Join("; ", failures)}): check that it is up and that PAAS_LDAP_URL is right");
+    }
+
+    private static string Describe(LdapException e) =>
+        string.IsNullOrWhiteSpace(e.ServerErrorMessage) ? $"{e.Message} (LDAP result {e.ErrorCode})" : $"{e.Message}: {e.ServerErrorMessage} (LDAP result {e.ErrorCode})";
+
+    /// <summary>Client-side result codes that mean "this server did not answer" (RFC 4511 leaves them to the API): try the next one.</summary>
+    private static bool IsUnreachable(int code) => code is 81 /* server down */ or 85 /* timeout */ or 91 /* connect error */ or 51 /* busy */ or 52 /* unavailable */;
+
+    private static LdapConnection Connect(string server, LdapOptions options)
+    {
+        if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || string.IsNullOrEmpty(uri.Host))
+        {
+            throw new DirectoryUnavailableException($"'{server}' is not an LDAP URL: PAAS_LDAP_URL takes ldap://host[:port] or ldaps://host[:port]");
+        }
+
+        var secure = uri.Scheme == "ldaps";
+        var port = uri.Port > 0 ? uri.Port : secure ? 636 : 389;
+        var connection = new LdapConnection(new LdapDirectoryIdentifier(uri.Host, port, fullyQualifiedDnsHostName: false, connectionless: false))
+        {
+            AuthType = AuthType.Basic,
+            Timeout = options.Timeout,
+        };
+        connection.SessionOptions.ProtocolVersion = 3;
+        connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+        if (secure)
+        {
+            connection.SessionOptions.SecureSocketLayer = true;
+        }
+        else if (options.StartTls)
+        {
+            connection.SessionOptions.StartTransportLayerSecurity(null);
+        }
+
+        return connection;
+    }
+
+    private void ServiceBind(LdapConnection connection, LdapOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.BindDn))
+        {
+            connection.AuthType = AuthType.Anonymous;
+            connection.Bind();
+            connection.AuthType = AuthType.Basic;
+            return;
+        }
+
+        try
+        {
+            connection.Bind(new NetworkCredential(options.BindDn, BindPassword(options)));
+        }
+        catch (LdapException e) when (e.ErrorCode == InvalidCredentials)
+        {
+            _logger.LogError("The directory refused the service bind as {BindDn}", options.BindDn);
+            throw new DirectoryUnavailableException($"the directory refused the platform's service bind as '{options.BindDn}' (invalid credentials): check PAAS_LDAP_BIND_DN and PAAS_LDAP_BIND_PASSWORD_FILE", e);
+        }
+    }
+
+    private static string BindPassword(LdapOptions options)
+    {
+        if (!string.IsNullOrEmpty(options.BindPasswordFile))
+        {
+            try
+            {
+                return File.ReadAllText(options.BindPasswordFile).TrimEnd('\r', '\n');
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new DirectoryUnavailableException($"PAAS_LDAP_BIND_PASSWORD_FILE '{options.BindPasswordFile}' cannot be read: {e.Message}", e);
+            }
+        }
+
+        return options.BindPassword ?? "";
+    }
+}
