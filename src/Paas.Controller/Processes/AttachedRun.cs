@@ -146,6 +146,10 @@ internal sealed class AttachedRun : IDisposable
         {
             return (null, $"no run request within {RequestWait.TotalSeconds:0} s");
         }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException)
+        {
+            return (null, "the connection ended before the run request came"); // the refusal then fails quietly
+        }
     }
 
     /// <summary>Copies stdin messages into the pipe; cancels the run when the client closes or drops before the end.</summary>
