@@ -16,5 +16,6 @@ var context = new CliContext(
     !Console.IsInputRedirected,
     Environment.GetEnvironmentVariable,
     Directory.GetCurrentDirectory(),
-    http);
+    http,
+    Console.OpenStandardInput);
 return await CliApplication.RunAsync(args, context, cancel.Token);

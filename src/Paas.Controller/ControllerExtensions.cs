@@ -80,6 +80,7 @@ public static class ControllerExtensions
     public static WebApplication UsePaasController(this WebApplication app)
     {
         app.UseExceptionHandler();
+        app.UseWebSockets(); // paas run with input: GET /v2/apps/{app}/run/attach
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using Paas.Cli.Hosting;
+using Paas.Cli.Output;
 using Paas.Client;
 
 namespace Paas.Cli.Commands;
@@ -34,10 +35,19 @@ internal static class ProcessCommands
     {
         var commandLine = new Argument<string[]>("COMMAND") { Description = "The command and its arguments", Arity = ArgumentArity.OneOrMore };
         var limit = new Option<int?>("--time-limit") { Description = "End the process after this many seconds (default 1 hour)", HelpName = "SECONDS" };
+        var noStdin = new Option<bool>("--no-stdin") { Description = "Do not forward standard input: the process reads EOF at once" };
         var appOption = CommonOptions.App();
         var command = new Command(detached ? "run:detached" : "run", detached
             ? "Run a one-off process in the background; its output goes to the app's logs"
-            : "Run a one-off process with the current release's slug and config; exits with its exit code") { commandLine, limit, appOption };
+            : "Run a one-off process with the current release's slug and config; forwards standard input (typed or piped; Ctrl+D ends it, Ctrl+C ends the process) and exits with its exit code")
+        {
+            commandLine, limit, appOption,
+        };
+        if (!detached)
+        {
+            command.Add(noStdin);
+        }
+
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -55,30 +65,22 @@ internal static class ProcessCommands
             }
 
             context.Error.WriteLine($"Running `{text}` on {app}... up");
-            var exit = ExitCodes.Failed;
-            await foreach (var e in context.Client().RunAsync(app, request, cancellationToken))
+            await context.Error.FlushAsync(cancellationToken);
+            using var input = parse.GetValue(noStdin) ? null : context.OpenInput();
+            var output = new RunOutputWriter(context.Out, context.Error);
+            var final = await context.Client().RunAttachedAsync(app, request, input, output.WriteAsync, cancellationToken);
+            await output.FlushAsync();
+            if (final.FailureReason is { } reason)
             {
-                if (e.Line is { } line)
-                {
-                    context.Out.WriteLine(line);
-                    await context.Out.FlushAsync(cancellationToken);
-                }
-                else if (e.FailureReason is { } reason)
-                {
-                    throw new CliException($"{app}: the process could not start: {reason}");
-                }
-                else if (e.ExitCode is { } code)
-                {
-                    if (e.TimedOut == true)
-                    {
-                        context.Error.WriteLine($"paas: {e.Name} reached its time limit and was stopped");
-                    }
-
-                    exit = code;
-                }
+                throw new CliException($"{app}: the process could not start: {reason}");
             }
 
-            return exit;
+            if (final.TimedOut == true)
+            {
+                context.Error.WriteLine($"paas: {final.Name} reached its time limit and was stopped");
+            }
+
+            return final.ExitCode ?? ExitCodes.Failed;
         });
         return command;
     }

@@ -16,7 +16,8 @@ internal sealed class CliContext(
     bool inputIsTerminal,
     Func<string, string?> environment,
     string workingDirectory,
-    HttpClient http)
+    HttpClient http,
+    Func<Stream>? openInput = null)
 {
     public const string DefaultUrl = "http://localhost:7000";
 
@@ -29,6 +30,12 @@ internal sealed class CliContext(
     public TextReader In { get; } = input;
 
     public bool InputIsTerminal { get; } = inputIsTerminal;
+
+    /// <summary>
+    /// Standard input as bytes, for <c>paas run</c> to forward: the console's own stream in the real program; in tests
+    /// without one, what <see cref="In"/> holds, as UTF-8.
+    /// </summary>
+    public Stream OpenInput() => openInput?.Invoke() ?? new MemoryStream(System.Text.Encoding.UTF8.GetBytes(In.ReadToEnd()));
 
     public SettingsStore Store { get; } = new(HomeDirectory(environment));
 

@@ -10,9 +10,11 @@ using Paas.Scheduling;
 namespace Paas.Controller;
 
 /// <summary>
-/// <c>POST /v2/apps/{app}/run</c>: a one-off process from the current release (<c>paas run CMD</c>), its output streamed
-/// back as newline-delimited JSON ending with its exit status (see <see cref="RunEvent"/>); detached runs answer 202 at
-/// once and write to the app's logs.
+/// One-off processes from the current release (<c>paas run CMD</c>):
+/// <c>POST /v2/apps/{app}/run</c> streams the output back as newline-delimited JSON ending with the exit status (see
+/// <see cref="RunEvent"/>), and detached runs answer 202 at once and write to the app's logs;
+/// <c>GET /v2/apps/{app}/run/attach</c> is the interactive form, a WebSocket that also carries the caller's standard
+/// input (see <see cref="RunSocketProtocol"/> and <see cref="AttachedRun"/>).
 /// </summary>
 internal static class RunApi
 {
@@ -20,33 +22,40 @@ internal static class RunApi
     {
         endpoints.MapPost("/v2/apps/{app}/run", RunAsync).WithTags("Processes").RequireAuthorization()
             .WithSummary("Runs a one-off process from the current release; streams its output as NDJSON ending with the exit code.");
+        endpoints.MapGet("/v2/apps/{app}/" + RunSocketProtocol.Path, AttachAsync).WithTags("Processes").RequireAuthorization()
+            .WithSummary("WebSocket: runs a one-off process with the caller's standard input; output and exit status come back on the socket.");
         return endpoints;
     }
 
-    private static async Task RunAsync(string app, RunCreateRequest request, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, IScheduler scheduler, CancellationToken cancellationToken)
+    /// <summary>Checks a run request; null when it is fine, else what is wrong in a sentence.</summary>
+    internal static string? Validate(RunCreateRequest request)
     {
-        var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
         if (string.IsNullOrWhiteSpace(request.Command) || request.Command.Contains('\0', StringComparison.Ordinal))
         {
-            throw Problems.Invalid("no command given: e.g. paas run 'node --version'");
+            return "no command given: e.g. paas run 'node --version'";
         }
 
         if (request.TimeLimitSeconds is < 1 or > 86_400)
         {
-            throw Problems.Invalid($"time_limit_seconds={request.TimeLimitSeconds} is out of range: use 1 to 86400");
+            return $"time_limit_seconds={request.TimeLimitSeconds} is out of range: use 1 to 86400";
         }
 
-        var current = await ledger.CurrentAsync(found.Id, cancellationToken).ConfigureAwait(false);
-        if (current?.Build is not { } build)
+        return null;
+    }
+
+    internal static RunRequest ToRunRequest(DeploymentSpec spec, RunCreateRequest request) =>
+        new(spec, request.Command, request.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Detached);
+
+    private static async Task RunAsync(string app, RunCreateRequest request, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
+        if (Validate(request) is { } invalid)
         {
-            throw Problems.Invalid($"{app} has no build yet, so there is nothing to run: deploy first with git push paas master");
+            throw Problems.Invalid(invalid);
         }
 
-        var formation = await formations.GetAsync(found.Id, cancellationToken).ConfigureAwait(false);
-        var spec = new DeploymentSpec(found.Name, current.Version, build.Image, current.Config, build.ProcessTypes, formation, build.Sha);
-        var limit = request.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : (TimeSpan?)null;
-        var runRequest = new RunRequest(spec, request.Command, limit, request.Detached);
-
+        var spec = await CurrentSpecAsync(found, ledger, formations, cancellationToken).ConfigureAwait(false);
+        var runRequest = ToRunRequest(spec, request);
         if (request.Detached)
         {
             // Runs on after this answer; its output and exit status go to the app's logs.
@@ -65,6 +74,35 @@ internal static class RunApi
         }
 
         var result = await scheduler.RunAsync(runRequest, (line, token) => WriteAsync(new RunEvent(Line: line), token), cancellationToken).ConfigureAwait(false);
-        await WriteAsync(new RunEvent(Name: result.Name, ExitCode: result.ExitCode, TimedOut: result.TimedOut, FailureReason: result.FailureReason), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(AttachedRun.Final(result), cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The WebSocket form. Everything that can be refused without the request (unknown app, role, not a WebSocket, no
+    /// build) is refused as a problem before the upgrade; the request itself comes as the first message.
+    /// </summary>
+    private static async Task AttachAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, IScheduler scheduler, CancellationToken cancellationToken)
+    {
+        var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            throw Problems.Invalid($"GET /v2/apps/{app}/{RunSocketProtocol.Path} is a WebSocket (send Upgrade: websocket); for a run without input use POST /v2/apps/{app}/run");
+        }
+
+        var spec = await CurrentSpecAsync(found, ledger, formations, cancellationToken).ConfigureAwait(false);
+        using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = RunSocketProtocol.KeepAliveInterval }).ConfigureAwait(false);
+        await AttachedRun.RunAsync(socket, spec, scheduler, cancellationToken).ConfigureAwait(false);
+    }
+
+    private static async Task<DeploymentSpec> CurrentSpecAsync(App found, LedgerStore ledger, FormationStore formations, CancellationToken cancellationToken)
+    {
+        var current = await ledger.CurrentAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        if (current?.Build is not { } build)
+        {
+            throw Problems.Invalid($"{found.Name} has no build yet, so there is nothing to run: deploy first with git push paas master");
+        }
+
+        var formation = await formations.GetAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        return new DeploymentSpec(found.Name, current.Version, build.Image, current.Config, build.ProcessTypes, formation, build.Sha);
     }
 }

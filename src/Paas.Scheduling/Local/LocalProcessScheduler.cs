@@ -266,25 +266,15 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         var limit = request.TimeLimit ?? _options.RunTimeLimit;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
-        var pump = ProcessLauncher.PumpAsync(process, async line =>
-        {
-            if (request.Detached)
-            {
-                _logs.Write(spec.App, $"app[{name}]", line);
-            }
-            else
-            {
-                try
-                {
-                    await output(line, deadline.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    // the caller went away or the time limit passed; the process is being killed
-                }
-            }
-        });
-        var input = request.Input is null ? Task.CompletedTask : ForwardInputAsync(request.Input, process, deadline.Token);
+        var pump = request.RawOutput is { } raw && !request.Detached
+            ? ProcessLauncher.PumpChunksAsync(process, chunk => Deliver(() => raw(chunk, deadline.Token)))
+            : ProcessLauncher.PumpAsync(process, line => request.Detached
+                ? Log(spec.App, name, line)
+                : Deliver(() => output(line, deadline.Token)));
+
+        // Input stops when the process ends, even when the caller never closes it (an interactive caller that typed nothing).
+        using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        var input = request.Input is null ? Task.CompletedTask : ForwardInputAsync(request.Input, process, inputEnd.Token);
         var timedOut = false;
         try
         {
@@ -299,6 +289,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
         ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
         _records.Remove(process.Id);
+        await inputEnd.CancelAsync().ConfigureAwait(false);
         await Task.WhenAny(Task.WhenAll(pump, input), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
         var exit = process.ExitCode;
         Event(spec.App, timedOut
@@ -547,6 +538,24 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
     private static int Index(string name) =>
         int.TryParse(name.AsSpan(name.LastIndexOf('.') + 1), CultureInfo.InvariantCulture, out var i) ? i : 0;
+
+    private ValueTask Log(string app, string name, string line)
+    {
+        _logs.Write(app, $"app[{name}]", line);
+        return ValueTask.CompletedTask;
+    }
+
+    private static async ValueTask Deliver(Func<ValueTask> send)
+    {
+        try
+        {
+            await send().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the caller went away or the time limit passed; the process is being killed
+        }
+    }
 
     private static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
     {

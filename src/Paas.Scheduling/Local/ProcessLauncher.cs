@@ -92,6 +92,32 @@ internal static class ProcessLauncher
     public static Task PumpAsync(Process process, Func<string, ValueTask> sink) =>
         Task.WhenAll(Pump(process.StandardOutput, sink), Pump(process.StandardError, sink));
 
+    /// <summary>
+    /// Copies what the process writes to <paramref name="sink"/> as raw chunks, one per read of each pipe (so partial lines
+    /// arrive at once); completes when both streams end. The chunk's buffer is reused once the sink's task completes.
+    /// </summary>
+    public static Task PumpChunksAsync(Process process, Func<RunOutputChunk, ValueTask> sink) =>
+        Task.WhenAll(
+            PumpChunks(process.StandardOutput.BaseStream, RunOutputStream.StandardOutput, sink),
+            PumpChunks(process.StandardError.BaseStream, RunOutputStream.StandardError, sink));
+
+    private static async Task PumpChunks(Stream pipe, RunOutputStream stream, Func<RunOutputChunk, ValueTask> sink)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await pipe.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                await sink(new RunOutputChunk(stream, buffer.AsMemory(0, read))).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the process is gone
+        }
+    }
+
     private static async Task Pump(StreamReader reader, Func<string, ValueTask> sink)
     {
         try

@@ -5,5 +5,21 @@ namespace Paas.Scheduling;
 /// <param name="Command">The command, run as <c>bash -c "COMMAND"</c> in the slug's app folder.</param>
 /// <param name="TimeLimit">Ends the process (SIGKILL of its process group) after this long; null for the runtime's default (1 h).</param>
 /// <param name="Detached">When true (<c>paas run:detached</c>) its output goes to the app's logs as <c>app[run.N]</c> instead of the caller.</param>
-/// <param name="Input">Bytes forwarded to the process's standard input, then closed; null for none.</param>
-public sealed record RunRequest(DeploymentSpec Spec, string Command, TimeSpan? TimeLimit = null, bool Detached = false, Stream? Input = null);
+/// <param name="Input">
+/// Bytes forwarded to the process's standard input as they become readable (an interactive caller's keystrokes), then
+/// closed at the stream's end; null for none (standard input is closed at once). Forwarding stops when the process ends.
+/// </param>
+/// <param name="RawOutput">
+/// For an attached run: when set, the output goes here as raw chunks, as the process writes them (so a prompt without a
+/// newline shows at once, and bytes reach the caller unchanged, standard output and error apart), instead of line by line
+/// to the <c>output</c> callback of <see cref="IScheduler.RunAsync"/>. Awaited before the next chunk of the same stream;
+/// calls for the two streams may overlap. Ignored for detached runs (the app's logs stay line-based). Runtimes that
+/// cannot deliver raw output fall back to lines, each chunk one line with its <c>\n</c>.
+/// </param>
+public sealed record RunRequest(
+    DeploymentSpec Spec,
+    string Command,
+    TimeSpan? TimeLimit = null,
+    bool Detached = false,
+    Stream? Input = null,
+    Func<RunOutputChunk, CancellationToken, ValueTask>? RawOutput = null);

@@ -149,6 +149,55 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.DoesNotContain("www.shop.test", await PaasOk(_home, "domains", "-a", "shop"));
     }
 
+    [Fact]
+    public async Task Run_forwards_standard_input_and_exits_with_the_process_exit_code()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        await GitOk("init", "-q", "-b", "master");
+        await PaasOk(_repo, "create", "runner");
+        await File.WriteAllTextAsync(Path.Combine(_repo, "Procfile"), "console: bash\n", Cancel);
+        await GitOk("add", "-A");
+        await GitOk("-c", "user.name=alice", "-c", "user.email=alice@example.test", "commit", "-q", "-m", "init");
+        var push = await Git("push", "paas", "master");
+        Assert.True(push.ExitCode == 0, push.Error);
+
+        var echoed = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "run", "cat"], _repo, Environment(), Cancel, "piped\ninput\n");
+        Assert.Equal((0, "piped\ninput\n"), (echoed.ExitCode, echoed.Out));
+        Assert.Contains("Running `cat` on runner... up", echoed.Error);
+
+        var read = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "run", "read a; echo \"got $a\"; exit 3"], _repo, Environment(), Cancel, "ann\n");
+        Assert.Equal((3, "got ann\n"), (read.ExitCode, read.Out));
+
+        var megabyte = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "run", "wc", "-c"], _repo, Environment(), Cancel, new string('x', 1024 * 1024));
+        Assert.Equal((0, "1048576"), (megabyte.ExitCode, megabyte.Out.Trim()));
+
+        var noStdin = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "run", "--no-stdin", "cat; echo eof"], _repo, Environment(), Cancel, "not forwarded\n");
+        Assert.Equal((0, "eof\n"), (noStdin.ExitCode, noStdin.Out));
+
+        var limited = await Paas(_repo, "run", "--time-limit", "1", "sleep 60");
+        Assert.Equal(137, limited.ExitCode);
+        Assert.Contains("reached its time limit", limited.Error);
+
+        var unknown = await Paas(_repo, "run", "-a", "nobody", "true");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("paas: there is no app named 'nobody'", unknown.Error);
+
+        // Ctrl+C: paas exits with 130 and the platform kills the process.
+        using var paas = System.Diagnostics.Process.Start(ChildProcess.StartInfo("dotnet", [RepoPaths.PaasDll, "run", "echo $$; exec sleep 600"], _repo, Environment()))!;
+        var pidLine = await paas.StandardOutput.ReadLineAsync(Cancel).AsTask().WaitAsync(TimeSpan.FromSeconds(60), Cancel);
+        var pid = int.Parse(pidLine!, System.Globalization.CultureInfo.InvariantCulture);
+        Assert.True(Directory.Exists($"/proc/{pid}"));
+        await ChildProcess.RunAsync("kill", ["-INT", paas.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)], _repo, Environment(), Cancel);
+        await paas.WaitForExitAsync(Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+        Assert.Equal(130, paas.ExitCode);
+        var deadline = DateTime.UtcNow.AddSeconds(10);
+        while (Directory.Exists($"/proc/{pid}"))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the remote process {pid} still runs after paas was interrupted");
+            await Task.Delay(100, Cancel);
+        }
+    }
+
     private async Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
         await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel);
 

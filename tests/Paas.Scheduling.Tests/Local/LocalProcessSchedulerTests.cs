@@ -122,6 +122,57 @@ public sealed class LocalProcessSchedulerTests
     }
 
     [Fact]
+    public async Task Raw_output_shows_a_prompt_without_a_newline_at_once_with_the_streams_apart()
+    {
+        await using var h = new LocalHarness();
+        var spec = h.Spec("prompt", 1, new Dictionary<string, string>(), new Dictionary<string, int>());
+        var stdin = new System.IO.Pipelines.Pipe();
+        var output = new System.Text.StringBuilder();
+        var errors = new System.Text.StringBuilder();
+        var prompted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        var run = h.Scheduler.RunAsync(
+            new RunRequest(spec, "printf 'name: '; read n; echo \"hi $n\"; echo oops >&2", Input: stdin.Reader.AsStream(), RawOutput: (chunk, _) =>
+            {
+                lock (output)
+                {
+                    (chunk.Stream == RunOutputStream.StandardOutput ? output : errors).Append(System.Text.Encoding.UTF8.GetString(chunk.Bytes.Span));
+                    if (output.ToString() == "name: ")
+                    {
+                        prompted.TrySetResult();
+                    }
+                }
+
+                return ValueTask.CompletedTask;
+            }),
+            (_, _) => throw new InvalidOperationException("raw output does not go line by line"),
+            CancellationToken.None);
+
+        // The prompt shows before any input is given (bash's own read -p prints one only when its input is a terminal).
+        await prompted.Task.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+        await stdin.Writer.WriteAsync("ann\n"u8.ToArray(), TestContext.Current.CancellationToken);
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(20), TestContext.Current.CancellationToken);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal("name: hi ann\n", output.ToString());
+        Assert.Equal("oops\n", errors.ToString());
+    }
+
+    [Fact]
+    public async Task A_run_that_never_reads_its_input_ends_without_waiting_for_the_input_to_close()
+    {
+        await using var h = new LocalHarness();
+        var spec = h.Spec("noinput", 1, new Dictionary<string, string>(), new Dictionary<string, int>());
+        var stdin = new System.IO.Pipelines.Pipe();
+        var watch = Stopwatch.StartNew();
+
+        var result = await h.Scheduler.RunAsync(new RunRequest(spec, "exit 3", Input: stdin.Reader.AsStream()), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+
+        Assert.Equal(3, result.ExitCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"took {watch.Elapsed}");
+    }
+
+    [Fact]
     public async Task The_boot_timeout_comes_from_the_app_config_var()
     {
         await using var h = new LocalHarness(o => o.BootTimeout = TimeSpan.FromMinutes(5));
