@@ -17,6 +17,10 @@ public sealed class LdapDirectory : IUserDirectory
 
     private readonly IOptionsMonitor<LdapOptions> _options;
     private readonly ILogger<LdapDirectory> _logger;
+    private readonly Lock _caGate = new();
+    private string? _caDirectory;
+    private string? _caSource;
+    private DateTime _caStamp;
 
     /// <summary>Creates the directory client.</summary>
     /// <param name="options">The settings (read on each call, so a reload takes effect).</param>
@@ -295,7 +299,10 @@ public sealed class LdapDirectory : IUserDirectory
             }
         }
 
-        throw new DirectoryUnavailableException($"the directory cannot be reached ({string.Join("; ", failures)}): check that it is up and that PAAS_LDAP_URL is right");
+        var tls = options.StartTls || options.Servers.Any(s => s.StartsWith("ldaps:", StringComparison.OrdinalIgnoreCase))
+            ? " (over TLS, an untrusted server certificate looks the same to libldap: check PAAS_LDAP_CA_FILE)"
+            : "";
+        throw new DirectoryUnavailableException($"the directory cannot be reached ({string.Join("; ", failures)}): check that it is up and that PAAS_LDAP_URL is right{tls}");
     }
 
     private static string Describe(LdapException e) =>
@@ -304,7 +311,7 @@ public sealed class LdapDirectory : IUserDirectory
     /// <summary>Client-side result codes that mean "this server did not answer" (RFC 4511 leaves them to the API): try the next one.</summary>
     private static bool IsUnreachable(int code) => code is 81 /* server down */ or 85 /* timeout */ or 91 /* connect error */ or 51 /* busy */ or 52 /* unavailable */;
 
-    private static LdapConnection Connect(string server, LdapOptions options)
+    private LdapConnection Connect(string server, LdapOptions options)
     {
         if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || string.IsNullOrEmpty(uri.Host))
         {
@@ -318,18 +325,68 @@ public sealed class LdapDirectory : IUserDirectory
             AuthType = AuthType.Basic,
             Timeout = options.Timeout,
         };
-        connection.SessionOptions.ProtocolVersion = 3;
-        connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
-        if (secure)
+        try
         {
-            connection.SessionOptions.SecureSocketLayer = true;
+            connection.SessionOptions.ProtocolVersion = 3;
+            connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+            if (secure || options.StartTls)
+            {
+                TrustConfiguredAuthorities(connection, options);
+            }
+
+            if (secure)
+            {
+                connection.SessionOptions.SecureSocketLayer = true;
+            }
+            else if (options.StartTls)
+            {
+                // libldap connects on the first bind, and StartTLS needs the connection: bind anonymously (no secret
+                // crosses in clear), upgrade (RFC 4513 section 3), then bind for real.
+                connection.AuthType = AuthType.Anonymous;
+                connection.Bind();
+                connection.SessionOptions.StartTransportLayerSecurity(null);
+                connection.AuthType = AuthType.Basic;
+            }
+
+            return connection;
         }
-        else if (options.StartTls)
+        catch
         {
-            connection.SessionOptions.StartTransportLayerSecurity(null);
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Trusts <see cref="LdapOptions.CaFile"/> for this connection. libldap (GnuTLS) on Linux takes a folder of CA
+    /// certificates and only applies it to a new TLS context, and has no per-certificate callback; the file is copied
+    /// alone into a private folder so nothing else next to it is trusted.
+    /// </summary>
+    private void TrustConfiguredAuthorities(LdapConnection connection, LdapOptions options)
+    {
+        if (string.IsNullOrWhiteSpace(options.CaFile) || OperatingSystem.IsWindows())
+        {
+            return; // on Windows the machine's certificate store decides
         }
 
-        return connection;
+        connection.SessionOptions.TrustedCertificatesDirectory = CaDirectory(options.CaFile);
+        connection.SessionOptions.StartNewTlsSessionContext();
+    }
+
+    private string CaDirectory(string caFile)
+    {
+        lock (_caGate)
+        {
+            var stamp = File.GetLastWriteTimeUtc(caFile);
+            if (_caDirectory is null || _caSource != caFile || _caStamp != stamp)
+            {
+                var folder = _caDirectory ?? System.IO.Directory.CreateTempSubdirectory("paas-ldap-ca-").FullName;
+                File.Copy(caFile, Path.Combine(folder, "ca.pem"), overwrite: true);
+                (_caDirectory, _caSource, _caStamp) = (folder, caFile, stamp);
+            }
+
+            return _caDirectory;
+        }
     }
 
     private void ServiceBind(LdapConnection connection, LdapOptions options)

@@ -32,7 +32,8 @@ public sealed class LdapOptions
 
     /// <summary>
     /// A PEM file of the certificate authorities trusted for <c>ldaps://</c> and StartTLS (<c>PAAS_LDAP_CA_FILE</c>);
-    /// empty to use the system's trust store. Read by libldap (as <c>LDAPTLS_CACERT</c>), so it applies to the process.
+    /// empty to use the system's trust store. On Linux it is copied alone into a private folder that each connection
+    /// trusts (libldap's CA-folder option with a new TLS context), so nothing else beside the file is trusted.
     /// </summary>
     public string? CaFile { get; set; }
 
