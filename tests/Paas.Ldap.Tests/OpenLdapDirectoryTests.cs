@@ -45,6 +45,12 @@ public sealed class OpenLdapDirectoryTests
         var nobody = Assert.Throws<LdapException>(() => unknown.Bind(new NetworkCredential($"uid=nobody,{server.UserBase}", "x")));
         Assert.Equal(49, nobody.ErrorCode);
 
+        // A DN with an empty password is an "unauthenticated bind" (RFC 4513 §5.1.2): the provider must refuse empty passwords itself.
+        using var empty = Ldap.Connection(server);
+        // slapd answers unwillingToPerform (53), which S.DS.P throws as a DirectoryOperationException.
+        var unauthenticated = Assert.Throws<DirectoryOperationException>(() => empty.Bind(new NetworkCredential(server.UserDn("bob"), "")));
+        Assert.Equal("The server cannot handle directory requests.", unauthenticated.Message);
+
         await server.SetPasswordAsync(server.UserDn("bob"), "new-password");
         using var changed = Ldap.Connection(server);
         changed.Bind(new NetworkCredential(server.UserDn("bob"), "new-password"));

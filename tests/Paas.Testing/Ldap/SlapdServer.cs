@@ -48,8 +48,9 @@ namespace Paas.Testing.Ldap;
 /// LDAP_MATCHING_RULE_IN_CHAIN <c>1.2.840.113556.1.4.1941</c> is NOT implemented by OpenLDAP 2.5: a filter using it
 /// is accepted, no error, and matches nothing (the assertion is Undefined, so a <c>(!(…))</c> around it matches
 /// nothing either); the provider must walk nested groups itself. Unlike AD, slapd binds only by DN: a simple bind
-/// as <c>bob@example.com</c> or <c>CORP\bob</c> fails (invalidDNSyntax, 34, or invalidCredentials, 49); search the
-/// DN first, then bind.</para>
+/// as <c>bob@example.com</c> or <c>CORP\bob</c> fails with invalidDNSyntax (34; S.DS.P throws a
+/// <c>DirectoryOperationException</c>); search the DN first, then bind. slapd does not refuse a bind for a disabled
+/// <c>userAccountControl</c> either: the provider must filter on it.</para>
 /// <para><b>TLS</b> (<c>tls: true</c>): a throwaway CA and a server certificate for 127.0.0.1 and localhost;
 /// <see cref="Url"/> accepts StartTLS and <see cref="LdapsUrl"/> speaks LDAPS. <see cref="CaCertificatePath"/> is the
 /// CA's PEM, alone in its folder.</para>
