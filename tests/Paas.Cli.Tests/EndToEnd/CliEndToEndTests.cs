@@ -198,6 +198,38 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         }
     }
 
+    [Fact]
+    public async Task Teams_users_and_sharing_an_app_with_a_team()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        Assert.Contains("Registered bob", await PaasOk(_home, "register", Url, "--username", "bob", "--password", "correct-horse-battery"));
+        await PaasOk(_home, "create", "shop", "--no-remote");
+
+        Assert.Contains("Creating team web ops... done", await PaasOk(_home, "teams:create", "web ops"));
+        Assert.Contains("Adding bob to team web ops... done", await PaasOk(_home, "teams:add-member", "web ops", "bob"));
+        Assert.Contains("Adding team web ops to shop as view... done", await PaasOk(_home, "perms:create", "--team", "web ops", "--role", "view", "-a", "shop"));
+        Assert.Equal("=== shop Access\nteam web ops  view\n", await PaasOk(_home, "perms", "-a", "shop"));
+        Assert.Equal("=== Teams\nweb ops  platform  1 member\n", await PaasOk(_home, "teams"));
+        var info = await PaasOk(_home, "teams:info", "web ops");
+        Assert.Contains("Members: bob", info);
+        Assert.Contains("shop  view", info);
+        var users = Lines(await PaasOk(_home, "users"));
+        Assert.Equal("=== Users", users[0]);
+        Assert.Matches("^alice +local +admin", users[1]);
+        Assert.Matches("^bob +local +web ops", users[2]);
+
+        var both = await Paas(_home, "perms:create", "bob", "--team", "web ops", "-a", "shop");
+        Assert.Equal((2, true), (both.ExitCode, both.Error.Contains("either a user or a team", StringComparison.Ordinal)));
+        var unknown = await Paas(_home, "perms:create", "--team", "ghosts", "-a", "shop");
+        Assert.Equal((1, true), (unknown.ExitCode, unknown.Error.Contains("no team named 'ghosts'", StringComparison.Ordinal)));
+        var notConfirmed = await Paas(_home, "teams:destroy", "web ops");
+        Assert.Equal(2, notConfirmed.ExitCode);
+
+        Assert.Contains("Removing team web ops from shop... done", await PaasOk(_home, "perms:delete", "--team", "web ops", "-a", "shop"));
+        Assert.Contains("Destroying team web ops... done", await PaasOk(_home, "teams:destroy", "web ops", "--confirm", "web ops"));
+        Assert.Equal("=== Teams\nYou are in no team.\n", await PaasOk(_home, "teams"));
+    }
+
     private async Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
         await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel);
 
