@@ -214,6 +214,9 @@ public sealed class DirectorySignInTests
         // Removed from developers in the directory: bob's next request after the refresh interval has no access, with
         // the same token and no new sign-in.
         await directory.ModifyAsync($"dn: {directory.GroupDn("developers")}\nchangetype: modify\ndelete: member\nmember: {directory.UserDn("bob")}\n");
+
+        // The background refresh notices first, before bob uses his token again.
+        await Eventually(async () => !(await root.GetFromJsonAsync<TeamDetail>("/v2/teams/developers", PaasJson.Options))!.Members.Contains("bob"));
         await Eventually(async () => (await bob.GetAsync("/v2/apps/shop")).StatusCode == HttpStatusCode.Forbidden);
         Assert.Equal("deploy", (await carol.GetFromJsonAsync<PermissionInfo>("/v2/apps/shop/access", PaasJson.Options))!.Role);
         using (var registry = Basic(platform.RegistryUrl, "bob", bobToken))
