@@ -7,6 +7,28 @@ namespace Paas.Ldap.Tests;
 /// <summary>Small System.DirectoryServices.Protocols helpers, written the way the platform's provider is expected to call it.</summary>
 internal static class Ldap
 {
+    private static readonly System.Runtime.CompilerServices.ConditionalWeakTable<LdapConnection, SlapdServer> Owners = new();
+
+    /// <summary>
+    /// Turns libldap's LDAP_OPT_RESTART (0x09) on for every connection made after this: without it a signal (SIGCHLD from
+    /// any child process the test host starts) interrupting poll() makes libldap report LDAP_SERVER_DOWN (81) on a
+    /// healthy server. S.DS.P has no option for it; see tests/Paas.Testing/Ldap/README.md.
+    /// </summary>
+    static Ldap()
+    {
+        if (OperatingSystem.IsLinux() && Environment.GetEnvironmentVariable("PAAS_TEST_LDAP_NO_RESTART") != "1")
+        {
+            var rc = ldap_set_option(IntPtr.Zero, 0x09, new IntPtr(1));
+            if (rc != 0)
+            {
+                throw new InvalidOperationException($"ldap_set_option(NULL, LDAP_OPT_RESTART, ON) returned {rc}");
+            }
+        }
+    }
+
+    [System.Runtime.InteropServices.DllImport("libldap-2.5.so.0")]
+    private static extern int ldap_set_option(IntPtr ld, int option, IntPtr value);
+
     /// <summary>An LDAPv3 connection to the server's plain port with simple (Basic) binds and a short timeout; not yet bound.</summary>
     public static LdapConnection Connection(SlapdServer server, int? port = null)
     {
@@ -16,6 +38,7 @@ internal static class Ldap
         };
         connection.SessionOptions.ProtocolVersion = 3;
         connection.SessionOptions.ReferralChasing = ReferralChasingOptions.None;
+        Owners.AddOrUpdate(connection, server);
         return connection;
     }
 
@@ -23,13 +46,33 @@ internal static class Ldap
     public static LdapConnection AsService(SlapdServer server)
     {
         var connection = Connection(server);
-        connection.Bind(new NetworkCredential(server.ServiceBindDn, server.ServiceBindPassword));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        try
+        {
+            connection.Bind(new NetworkCredential(server.ServiceBindDn, server.ServiceBindPassword));
+        }
+        catch (LdapException e)
+        {
+            throw new InvalidOperationException($"bind failed after {clock.ElapsedMilliseconds} ms, running={server.IsRunning}, {e.ErrorCode} {e.ServerErrorMessage} port={server.Port} slapd log:\n{server.RecentLog}", e);
+        }
+
         return connection;
     }
 
     public static List<SearchResultEntry> Search(LdapConnection connection, string baseDn, string filter, params string[] attributes)
     {
-        var response = (SearchResponse)connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes));
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        SearchResponse response;
+        try
+        {
+            response = (SearchResponse)connection.SendRequest(new SearchRequest(baseDn, filter, SearchScope.Subtree, attributes));
+        }
+        catch (LdapException e)
+        {
+            Owners.TryGetValue(connection, out var server);
+            throw new InvalidOperationException($"search failed after {clock.ElapsedMilliseconds} ms, {e.ErrorCode} {e.ServerErrorMessage} running={server?.IsRunning} port={server?.Port} slapd log:\n{server?.RecentLog}", e);
+        }
+
         return [.. response.Entries.Cast<SearchResultEntry>()];
     }
 

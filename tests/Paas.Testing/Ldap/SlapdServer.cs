@@ -120,6 +120,12 @@ public sealed class SlapdServer : IAsyncDisposable
     /// <summary>Where the groups are: <c>ou=groups,dc=example,dc=com</c> or <c>ou=Groups,dc=corp,dc=example,dc=com</c>.</summary>
     public string GroupBase => _seed.GroupBase;
 
+    /// <summary>slapd's most recent output (its <c>stats</c> log: connections, binds, searches and their results; up to 200 lines), for failure messages.</summary>
+    public string RecentLog => string.Join('\n', _log);
+
+    /// <summary>Whether slapd is running (false after <see cref="StopAsync"/> or if it died).</summary>
+    public bool IsRunning => _process is { HasExited: false };
+
     /// <summary>The logins of the seeded users (the AD-like flavor adds the disabled <c>frank</c>).</summary>
     public IReadOnlyList<string> Logins => [.. _seed.Persons.Select(p => p.Login)];
 
@@ -277,13 +283,15 @@ public sealed class SlapdServer : IAsyncDisposable
         throw new InvalidOperationException(failure);
     }
 
-    /// <summary>Starts slapd in the foreground (<c>-d 0</c>) and waits until every listener accepts; null when up, else why not.</summary>
+    /// <summary>Starts slapd in the foreground (<c>-d stats</c>, output kept for <see cref="RecentLog"/>) and waits until every listener accepts; null when up, else why not.</summary>
     private async Task<string?> LaunchAsync()
     {
         var urls = LdapsUrl is { } ldaps ? $"{Url}/ {ldaps}/" : $"{Url}/";
-        var start = ChildProcess.StartInfo(_installation.Slapd, ["-f", Path.Combine(_root, "slapd.conf"), "-h", urls, "-d", "0"], _root, new Dictionary<string, string?> { ["LDAPNOINIT"] = "1" });
+        var start = ChildProcess.StartInfo(_installation.Slapd, ["-f", Path.Combine(_root, "slapd.conf"), "-h", urls, "-d", "stats"], _root, new Dictionary<string, string?> { ["LDAPNOINIT"] = "1" });
         start.RedirectStandardInput = false;
         _log.Clear();
+        var pidFile = Path.Combine(_root, "slapd.pid");
+        File.Delete(pidFile);
         var process = new Process { StartInfo = start };
         process.OutputDataReceived += (_, e) => Log(e.Data);
         process.ErrorDataReceived += (_, e) => Log(e.Data);
@@ -292,16 +300,20 @@ public sealed class SlapdServer : IAsyncDisposable
         process.BeginErrorReadLine();
         _process = process;
 
+        // Ready once slapd has written its pid file (after binding its listeners, so a port taken by another program
+        // cannot pass for ours) and every port accepts.
         var ports = _ldapsPort is { } second ? new[] { _port, second } : [_port];
         var clock = Stopwatch.StartNew();
         foreach (var port in ports)
         {
-            while (!await AcceptsAsync(port))
+            while (!WrotePid(pidFile, process.Id) || !await AcceptsAsync(port))
             {
-                if (process.HasExited || clock.Elapsed > StartLimit)
+                var exited = process.HasExited;
+                if (exited || clock.Elapsed > StartLimit)
                 {
+                    var why = exited ? $"exited {process.ExitCode}" : $"not ready after {StartLimit.TotalSeconds:0} s, pid file {(WrotePid(pidFile, process.Id) ? "written" : "missing")}, port {port}";
                     await StopAsync();
-                    return $"slapd did not start on {urls} ({(process.HasExited ? "exited" : "timed out")}): {string.Join('\n', _log)}";
+                    return $"slapd did not start on {urls} ({why}): {string.Join('\n', _log)}";
                 }
 
                 await Task.Delay(10);
@@ -309,6 +321,18 @@ public sealed class SlapdServer : IAsyncDisposable
         }
 
         return null;
+    }
+
+    private static bool WrotePid(string pidFile, int pid)
+    {
+        try
+        {
+            return File.Exists(pidFile) && File.ReadAllText(pidFile).Trim() == pid.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (IOException)
+        {
+            return false;
+        }
     }
 
     private static async Task<bool> AcceptsAsync(int port)
