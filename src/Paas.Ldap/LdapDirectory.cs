@@ -153,6 +153,8 @@ public sealed class LdapDirectory : IUserDirectory
 
     private const int FilterError = 87; // LDAP_FILTER_ERROR (a client-side result code, RFC 4515 syntax)
 
+    private const int ServerDown = 81; // LDAP_SERVER_DOWN, a client-side result code
+
     private const int InvalidCredentials = 49; // invalidCredentials (RFC 4511 section 4.1.9); ResultCode has no member for it
 
     private DirectoryAccount ToAccount(LdapConnection connection, LdapOptions options, SearchResultEntry entry)
@@ -269,18 +271,33 @@ public sealed class LdapDirectory : IUserDirectory
             throw new DirectoryUnavailableException("no directory is configured: set PAAS_LDAP_URL and PAAS_LDAP_USER_BASE");
         }
 
+        LibLdapDefaults.EnsureApplied();
         var failures = new List<string>();
         foreach (var server in options.Servers)
         {
             cancellationToken.ThrowIfCancellationRequested();
+            T Attempt()
+            {
+                using var connection = Connect(server, options);
+                ServiceBind(connection, options);
+                return work(connection, options);
+            }
+
             try
             {
                 return await Task.Run(
                     () =>
                     {
-                        using var connection = Connect(server, options);
-                        ServiceBind(connection, options);
-                        return work(connection, options);
+                        try
+                        {
+                            return Attempt();
+                        }
+                        catch (LdapException e) when (e.ErrorCode == ServerDown)
+                        {
+                            // One more try before calling the server down: libldap also reports 81 for an interrupted
+                            // wait, and the operations here are reads and binds, safe to repeat.
+                            return Attempt();
+                        }
                     },
                     cancellationToken).ConfigureAwait(false);
             }
