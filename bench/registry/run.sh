@@ -8,8 +8,9 @@ ROUNDS="${1:-3}"
 HERE="$(cd "$(dirname "$0")" && pwd)"
 CACHE="${BENCH_CACHE:-/tmp/paas-registry-bench-cache}"
 WORK="$(mktemp -d /tmp/paas-registry-bench.XXXXXX)"
-PAAS_PORT="${PAAS_BENCH_PORT:-15000}"
-DIST_PORT="${DIST_BENCH_PORT:-15001}"
+PAAS_PORT="${PAAS_BENCH_PORT:-15000}"   # paasd uses this port and the next three (API, router HTTP and HTTPS)
+DIST_PORT="${DIST_BENCH_PORT:-15004}"
+API_PORT=$((PAAS_PORT + 1)); HTTP_PORT=$((PAAS_PORT + 2)); HTTPS_PORT=$((PAAS_PORT + 3))
 LAYERS=8
 LAYER_MIB=32
 PIDS=()
@@ -61,21 +62,24 @@ BYTES="$(du -sb "$IMAGE/blobs" | cut -f1)"
 MIB="$(awk -v b="$BYTES" 'BEGIN { printf "%.1f", b / 1048576 }')"
 echo "image: $MIB MiB in $LAYERS layers ($IMAGE)"
 
-# 2. This registry's host, built in Release.
-echo "building the registry host ..."
-dotnet build -c Release -nologo -v q -o "$WORK/host" "$HERE/host/RegistryBenchHost.csproj" >/dev/null
+# 2. The platform executable, built in Release: the registry is measured as paasd runs it (its Kestrel
+#    settings, its logging, sign-in with a user's API token and the app permission lookup in its database).
+echo "building paasd ..."
+dotnet build -c Release -nologo -v q -clp:ErrorsOnly -o "$WORK/paasd" "$HERE/../../src/Paas.Server/Paas.Server.csproj" >/dev/null
 
 wait_port() {
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 300); do
     curl -s -o /dev/null "http://127.0.0.1:$1/v2/" && return 0
     sleep 0.1
   done
   echo "nothing listens on 127.0.0.1:$1" >&2; return 1
 }
 
-start_registries() { # $1 = round
+start_registries() { # $1 = round; sets PAAS_CREDS and PAAS_APP
   mkdir -p "$WORK/paas-$1" "$WORK/dist-$1"
-  "$WORK/host/RegistryBenchHost" "$PAAS_PORT" "$WORK/paas-$1" > "$WORK/paas-$1.log" 2>&1 &
+  PAAS_DATA_DIR="$WORK/paas-$1" PAAS_API_PORT="$API_PORT" PAAS_REGISTRY_PORT="$PAAS_PORT" \
+    PAAS_HTTP_PORT="$HTTP_PORT" PAAS_HTTPS_PORT="$HTTPS_PORT" PAAS_LISTEN_ADDRESS=127.0.0.1 \
+    "$WORK/paasd/paasd" > "$WORK/paas-$1.log" 2>&1 &
   PAAS_PID=$!; PIDS+=("$PAAS_PID")
   cat > "$WORK/dist-$1.yml" <<YAML
 version: 0.1
@@ -94,6 +98,15 @@ YAML
   docker-registry serve "$WORK/dist-$1.yml" > "$WORK/dist-$1.log" 2>&1 &
   DIST_PID=$!; PIDS+=("$DIST_PID")
   wait_port "$PAAS_PORT"; wait_port "$DIST_PORT"
+  # A user (the first one is an admin, so: a second one who owns the app) and the app the repository belongs to.
+  local api="http://127.0.0.1:$API_PORT/v2" admin user
+  curl -sf -o /dev/null -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-admin-pw"}' "$api/auth/register"
+  admin=$(curl -sf -H 'Content-Type: application/json' -d '{"username":"admin","password":"bench-admin-pw"}' "$api/auth/login" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  curl -sf -o /dev/null -H "Authorization: token $admin" -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-user-pw"}' "$api/auth/register"
+  user=$(curl -sf -H 'Content-Type: application/json' -d '{"username":"bench","password":"bench-user-pw"}' "$api/auth/login" | sed 's/.*"token":"\([^"]*\)".*/\1/')
+  PAAS_APP="bench-$1-$RANDOM"
+  curl -sf -o /dev/null -H "Authorization: token $user" -H 'Content-Type: application/json' -d "{\"name\":\"$PAAS_APP\"}" "$api/apps"
+  PAAS_CREDS="bench:$user"
 }
 
 stop_registries() {
@@ -103,17 +116,25 @@ stop_registries() {
 }
 
 now() { date +%s.%N; }
+mibs() { awk -v m="$MIB" -v s="$1" 'BEGIN { printf "%.1f", m / s }'; }
+median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
 # 3. Rounds: fresh storage and a new repository each time, so nothing is deduplicated or mounted.
-declare -A TOTAL=([paas-push]=0 [paas-pull]=0 [paas-get]=0 [dist-push]=0 [dist-pull]=0 [dist-get]=0)
+#    Every figure is kept per round (MiB/s) in $WORK/figures: "<round> <what> <value>".
+: > "$WORK/figures"
 for round in $(seq 1 "$ROUNDS"); do
   start_registries "$round"
   # Alternate who goes first; flush dirty pages before each measurement so one run's writeback
   # does not slow the next.
   order="paas dist"; [ $((round % 2)) -eq 0 ] && order="dist paas"
   for target in $order; do
-    if [ "$target" = paas ]; then port=$PAAS_PORT; creds=(--dest-creds bench:bench); screds=(--src-creds bench:bench); else port=$DIST_PORT; creds=(); screds=(); fi
-    ref="docker://127.0.0.1:$port/bench-$round-$RANDOM/image:v1"
+    if [ "$target" = paas ]; then
+      port=$PAAS_PORT; repo="$PAAS_APP/image"
+      creds=(--dest-creds "$PAAS_CREDS"); screds=(--src-creds "$PAAS_CREDS"); cauth=(-u "$PAAS_CREDS")
+    else
+      port=$DIST_PORT; repo="bench-$round-$RANDOM/image"; creds=(); screds=(); cauth=()
+    fi
+    ref="docker://127.0.0.1:$port/$repo:v1"
     sync
     t0=$(now)
     timeout 300 skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$IMAGE:v1" "$ref"
@@ -123,15 +144,7 @@ for round in $(seq 1 "$ROUNDS"); do
     timeout 300 skopeo copy -q --src-tls-verify=false "${screds[@]}" "$ref" "dir:$WORK/pull-$target-$round"
     t2=$(now)
     rm -rf "$WORK/pull-$target-$round"
-    push=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    pull=$(awk -v a="$t1b" -v b="$t2" 'BEGIN { printf "%.3f", b - a }')
-    TOTAL[$target-push]=$(awk -v a="${TOTAL[$target-push]}" -v b="$push" 'BEGIN { print a + b }')
-    TOTAL[$target-pull]=$(awk -v a="${TOTAL[$target-pull]}" -v b="$pull" 'BEGIN { print a + b }')
-    printf 'round %d %-13s push %6.2fs (%7.1f MiB/s)   pull %6.2fs (%7.1f MiB/s)\n' "$round" "$target" "$push" \
-      "$(awk -v m="$MIB" -v s="$push" 'BEGIN { print m / s }')" "$pull" "$(awk -v m="$MIB" -v s="$pull" 'BEGIN { print m / s }')"
     # Server side only (no skopeo): every blob of the image at once with curl, to /dev/null.
-    repo="${ref#docker://127.0.0.1:$port/}"; repo="${repo%:v1}"
-    if [ "$target" = paas ]; then cauth=(-u bench:bench); else cauth=(); fi
     sync
     t3=$(now)
     gets=()
@@ -141,22 +154,27 @@ for round in $(seq 1 "$ROUNDS"); do
     done
     wait "${gets[@]}"  # not a bare wait: the registries are children too
     t4=$(now)
-    get=$(awk -v a="$t3" -v b="$t4" 'BEGIN { printf "%.3f", b - a }')
-    TOTAL[$target-get]=$(awk -v a="${TOTAL[$target-get]:-0}" -v b="$get" 'BEGIN { print a + b }')
+    push=$(mibs "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
+    pull=$(mibs "$(awk -v a="$t1b" -v b="$t2" 'BEGIN { print b - a }')")
+    get=$(mibs "$(awk -v a="$t3" -v b="$t4" 'BEGIN { print b - a }')")
+    printf '%d %s-push %s\n%d %s-pull %s\n%d %s-get %s\n' "$round" "$target" "$push" "$round" "$target" "$pull" "$round" "$target" "$get" >> "$WORK/figures"
+    printf 'round %2d %-5s push %7.1f MiB/s   pull %7.1f MiB/s   GET %7.1f MiB/s\n' "$round" "$target" "$push" "$pull" "$get"
+  done
+  for what in push pull get; do
+    awk -v r="$round" -v w="$what" '$1 == r && $2 == "paas-" w { p = $3 } $1 == r && $2 == "dist-" w { d = $3 } END { printf "%d ratio-%s %.3f\n", r, w, p / d }' "$WORK/figures" >> "$WORK/figures"
   done
   stop_registries "$round"
 done
 
-# 4. Summary.
-rate() { awk -v m="$MIB" -v n="$ROUNDS" -v s="$1" 'BEGIN { printf "%.1f", m * n / s }'; }
-PP=$(rate "${TOTAL[paas-push]}"); PL=$(rate "${TOTAL[paas-pull]}"); PG=$(rate "${TOTAL[paas-get]}")
-DP=$(rate "${TOTAL[dist-push]}"); DL=$(rate "${TOTAL[dist-pull]}"); DG=$(rate "${TOTAL[dist-get]}")
+# 4. Summary: medians over the rounds (each ratio is the median of the per-round ratios, each round
+#    measuring both registries back to back).
+med() { awk -v w="$1" '$2 == w { print $3 }' "$WORK/figures" | median; }
 echo
-echo "over $ROUNDS rounds of $MIB MiB (skopeo copy, loopback):"
-printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "paas registry" "$PP" "$PL"
-printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "distribution 2.8 (Debian)" "$DP" "$DL"
-printf '  ratio paas/distribution      push %7sx        pull %7sx\n' \
-  "$(awk -v a="$PP" -v b="$DP" 'BEGIN { printf "%.2f", a / b }')" "$(awk -v a="$PL" -v b="$DL" 'BEGIN { printf "%.2f", a / b }')"
+echo "medians over $ROUNDS interleaved rounds of $MIB MiB (skopeo copy, loopback):"
+printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "paasd registry" "$(med paas-push)" "$(med paas-pull)"
+printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "distribution 2.8 (Debian)" "$(med dist-push)" "$(med dist-pull)"
+printf '  %-28s push %7sx        pull %7sx\n' "ratio paas/distribution" "$(med ratio-push)" "$(med ratio-pull)"
 echo "server only, all blobs in parallel with curl (no client-side hashing or disk writes):"
-printf '  GET  paas %7s MiB/s   distribution %7s MiB/s   ratio %sx\n' "$PG" "$DG" "$(awk -v a="$PG" -v b="$DG" 'BEGIN { printf "%.2f", a / b }')"
-echo "(this machine is shared: expect +-20% between runs; more rounds, steadier figures)"
+printf '  GET  paas %7s MiB/s   distribution %7s MiB/s   ratio %sx\n' "$(med paas-get)" "$(med dist-get)" "$(med ratio-get)"
+echo "per-round pull ratios: $(awk '$2 == "ratio-pull" { printf "%s ", $3 }' "$WORK/figures")"
+echo "(this machine is shared: single rounds swing by +-50%; compare medians of many rounds)"

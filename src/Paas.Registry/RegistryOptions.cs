@@ -49,6 +49,14 @@ public sealed class RegistryOptions
     /// <summary>How long an issued bearer token is valid. Default 5 minutes; between 10 seconds and 1 day.</summary>
     public TimeSpan TokenLifetime { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long a successful HTTP Basic sign-in and an access the policy allowed are remembered, so each request of a
+    /// pull or push does not repeat the platform's user and permission lookups (see <c>Auth/RegistryAuthCache</c>).
+    /// Default 5 seconds; between zero (no cache) and 1 minute. A revoked API token or permission is refused again at
+    /// most this long after the change; refusals are never cached.
+    /// </summary>
+    public TimeSpan AuthCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>The effective storage root: <see cref="RootDirectory"/>, else <c>&lt;DataDirectory&gt;/registry</c>, made absolute.</summary>
     /// <returns>An absolute directory path.</returns>
     public string GetRootDirectory() => Path.GetFullPath(RootDirectory ?? Path.Combine(DataDirectory, "registry"));

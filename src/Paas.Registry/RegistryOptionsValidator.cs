@@ -42,6 +42,11 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             errors.Add($"Registry:TokenLifetime must be between 00:00:10 and 1.00:00:00, not {options.TokenLifetime}.");
         }
 
+        if (options.AuthCacheLifetime < TimeSpan.Zero || options.AuthCacheLifetime > TimeSpan.FromMinutes(1))
+        {
+            errors.Add($"Registry:AuthCacheLifetime must be between 00:00:00 (off) and 00:01:00, not {options.AuthCacheLifetime}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

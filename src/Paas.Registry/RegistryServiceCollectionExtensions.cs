@@ -43,6 +43,7 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IRegistryCredentialValidator, DenyAllCredentialValidator>();
         services.TryAddSingleton<IRegistryAccessPolicy, DenyAllAccessPolicy>();
         services.TryAddSingleton<RegistryTokenService>();
+        services.TryAddSingleton<RegistryAuthCache>();
         // Scoped, so the platform's validator and policy may be scoped (a database connection per request).
         services.TryAddScoped<RegistryAuthenticator>();
         services.TryAddScoped<RegistryApiHandler>();

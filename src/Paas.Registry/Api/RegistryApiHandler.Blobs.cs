@@ -21,19 +21,31 @@ internal sealed partial class RegistryApiHandler
             return;
         }
 
+        // HEAD needs only the size: it stats the blob and never opens it.
         var ct = context.RequestAborted;
-        var stream = await storage.IsBlobLinkedAsync(name, digest, ct).ConfigureAwait(false)
-            ? await storage.OpenBlobAsync(digest, ct).ConfigureAwait(false)
-            : null;
-        if (stream is null)
+        var head = HttpMethods.IsHead(context.Request.Method);
+        Stream? stream = null;
+        long size = -1;
+        if (await storage.IsBlobLinkedAsync(name, digest, ct).ConfigureAwait(false))
+        {
+            if (head)
+            {
+                size = (await storage.StatBlobAsync(digest, ct).ConfigureAwait(false))?.Size ?? -1;
+            }
+            else if ((stream = await storage.OpenBlobAsync(digest, ct).ConfigureAwait(false)) is not null)
+            {
+                size = stream.Length;
+            }
+        }
+
+        if (size < 0)
         {
             await ErrorAsync(context, StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUnknown, $"Blob {digest} is not in '{name}'.", digest.ToString()).ConfigureAwait(false);
             return;
         }
 
-        await using (stream.ConfigureAwait(false))
+        try
         {
-            var size = stream.Length;
             var response = context.Response;
             response.Headers["Docker-Content-Digest"] = digest.ToString();
             response.Headers.ETag = $"\"{digest}\"";
@@ -55,32 +67,47 @@ internal sealed partial class RegistryApiHandler
             }
 
             response.ContentLength = length;
-            if (HttpMethods.IsHead(context.Request.Method) || length == 0)
+            if (stream is null || length == 0)
             {
                 return;
             }
 
             stream.Position = start;
-            await SendAsync(stream, response, length, context.RequestAborted).ConfigureAwait(false);
+            await SendAsync(stream, response, length, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (stream is not null)
+            {
+                await stream.DisposeAsync().ConfigureAwait(false);
+            }
         }
     }
 
     /// <summary>
-    /// The download hot path: the file is read straight into the response pipe's memory (no
-    /// intermediate buffer), 256 KiB at a time, flushing after each read so the socket drains while
-    /// the next read runs.
+    /// The download hot path (blobs and manifests). Kestrel has no <c>sendfile(2)</c> path:
+    /// <c>HttpResponse.SendFileAsync</c> falls back to copying a <see cref="FileStream"/> through a 64 KiB
+    /// buffer into the response stream (dotnet/aspnetcore#18093), one copy more than this loop, which reads
+    /// the file straight into the response pipe's memory. A local file is read synchronously: a page-cache
+    /// hit is a memory copy, and <see cref="Stream.ReadAsync(Memory{byte}, CancellationToken)"/> on a
+    /// <see cref="FileStream"/> only runs that same <c>pread(2)</c> on another thread-pool thread, a hop per
+    /// chunk (a cold read blocks this thread as it would have blocked that one). Other streams (an object-storage driver's) are read asynchronously. Each chunk is flushed, so
+    /// the pipe's back-pressure (Kestrel's <c>MaxResponseBufferSize</c>) bounds what one download holds in memory.
     /// </summary>
     private static async Task SendAsync(Stream source, HttpResponse response, long length, CancellationToken cancellationToken)
     {
         const int Chunk = 256 * 1024;
         await response.StartAsync(cancellationToken).ConfigureAwait(false);
         var writer = response.BodyWriter;
+        var local = source is FileStream;
         var remaining = length;
         while (remaining > 0)
         {
             var memory = writer.GetMemory(Chunk);
             var want = (int)Math.Min(Math.Min(memory.Length, Chunk), remaining);
-            var read = await source.ReadAsync(memory[..want], cancellationToken).ConfigureAwait(false);
+            var read = local
+                ? source.Read(memory.Span[..want])
+                : await source.ReadAsync(memory[..want], cancellationToken).ConfigureAwait(false);
             if (read == 0)
             {
                 break;

@@ -74,7 +74,7 @@ internal sealed partial class RegistryApiHandler
                     "delete" => RegistryAction.Delete,
                     _ => null,
                 };
-                if (parsed is { } a && await auth.IsAllowedAsync(principal, name, a, ct).ConfigureAwait(false))
+                if (parsed is { } a && await auth.IsAllowedFreshAsync(principal, name, a, ct).ConfigureAwait(false))
                 {
                     actions.Add(action);
                 }

@@ -4,8 +4,12 @@ using Microsoft.AspNetCore.Http;
 
 namespace Paas.Registry.Auth;
 
-/// <summary>Reads <c>Authorization: Basic</c> or <c>Bearer</c> and decides repository access.</summary>
-internal sealed class RegistryAuthenticator(IRegistryCredentialValidator validator, IRegistryAccessPolicy policy, RegistryTokenService tokens)
+/// <summary>
+/// Reads <c>Authorization: Basic</c> or <c>Bearer</c> and decides repository access. Basic sign-ins and allowed
+/// accesses are remembered for a few seconds (<see cref="RegistryAuthCache"/>); the token endpoint always asks the
+/// validator and the policy afresh (<see cref="ValidateBasicAsync"/>, <see cref="IsAllowedFreshAsync"/>).
+/// </summary>
+internal sealed class RegistryAuthenticator(IRegistryCredentialValidator validator, IRegistryAccessPolicy policy, RegistryTokenService tokens, RegistryAuthCache cache)
 {
     public async ValueTask<RequestIdentity?> AuthenticateAsync(HttpContext context)
     {
@@ -22,13 +26,23 @@ internal sealed class RegistryAuthenticator(IRegistryCredentialValidator validat
 
         if (header.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase))
         {
-            var principal = await ValidateBasicAsync(header.Parameter, context.RequestAborted).ConfigureAwait(false);
+            var principal = cache.FindPrincipal(header.Parameter);
+            if (principal is null)
+            {
+                principal = await ValidateBasicAsync(header.Parameter, context.RequestAborted).ConfigureAwait(false);
+                if (principal is not null)
+                {
+                    cache.RememberPrincipal(header.Parameter, principal);
+                }
+            }
+
             return principal is null ? null : new RequestIdentity(principal, null);
         }
 
         return null;
     }
 
+    /// <summary>Checks Basic credentials with the validator (never the cache); null when they are not valid.</summary>
     public async ValueTask<RegistryPrincipal?> ValidateBasicAsync(string parameter, CancellationToken cancellationToken)
     {
         string decoded;
@@ -57,7 +71,7 @@ internal sealed class RegistryAuthenticator(IRegistryCredentialValidator validat
             return AccessDecision.Allowed;
         }
 
-        var allowed = await policy.IsAllowedAsync(identity.Principal, repository, action, cancellationToken).ConfigureAwait(false);
+        var allowed = await IsAllowedAsync(identity.Principal, repository, action, cancellationToken).ConfigureAwait(false);
         if (!allowed)
         {
             return AccessDecision.Denied;
@@ -66,7 +80,25 @@ internal sealed class RegistryAuthenticator(IRegistryCredentialValidator validat
         return identity.TokenAccess is null ? AccessDecision.Allowed : AccessDecision.InsufficientScope;
     }
 
-    public ValueTask<bool> IsAllowedAsync(RegistryPrincipal principal, string repository, RegistryAction action, CancellationToken cancellationToken) =>
+    /// <summary>The policy's decision, or a success it gave less than <see cref="RegistryOptions.AuthCacheLifetime"/> ago.</summary>
+    public async ValueTask<bool> IsAllowedAsync(RegistryPrincipal principal, string repository, RegistryAction action, CancellationToken cancellationToken)
+    {
+        if (cache.IsAllowed(principal, repository, action))
+        {
+            return true;
+        }
+
+        var allowed = await policy.IsAllowedAsync(principal, repository, action, cancellationToken).ConfigureAwait(false);
+        if (allowed)
+        {
+            cache.RememberAllowed(principal, repository, action);
+        }
+
+        return allowed;
+    }
+
+    /// <summary>The policy's decision now, bypassing the cache (what a bearer token grants must be current).</summary>
+    public ValueTask<bool> IsAllowedFreshAsync(RegistryPrincipal principal, string repository, RegistryAction action, CancellationToken cancellationToken) =>
         policy.IsAllowedAsync(principal, repository, action, cancellationToken);
 
     public static string ActionName(RegistryAction action) => action switch

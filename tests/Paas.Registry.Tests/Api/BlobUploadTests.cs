@@ -36,6 +36,28 @@ public sealed class BlobUploadTests(RegistryFixture registry) : IClassFixture<Re
         Assert.Equal(content[1000..2000], await partial.Content.ReadAsByteArrayAsync());
         Assert.Equal($"bytes 1000-1999/{content.Length}", partial.Content.Headers.ContentRange!.ToString());
 
+        // A range across several of the download loop's chunks, and HEAD with a range (answered from the size alone).
+        var wide = new HttpRequestMessage(HttpMethod.Get, $"/v2/alice-app/blobs/{digest}");
+        wide.Headers.Range = new RangeHeaderValue(200_000, 1_700_000);
+        using (var middle = await client.SendAsync(wide))
+        {
+            Assert.Equal(content[200_000..1_700_001], await middle.Content.ReadAsByteArrayAsync());
+        }
+
+        var headRange = new HttpRequestMessage(HttpMethod.Head, $"/v2/alice-app/blobs/{digest}");
+        headRange.Headers.Range = new RangeHeaderValue(1000, 1999);
+        using (var headPartial = await client.SendAsync(headRange))
+        {
+            Assert.Equal(HttpStatusCode.PartialContent, headPartial.StatusCode);
+            Assert.Equal(1000, headPartial.Content.Headers.ContentLength);
+            Assert.Equal($"bytes 1000-1999/{content.Length}", headPartial.Content.Headers.ContentRange!.ToString());
+        }
+
+        using (var headMissing = await client.SendAsync(new HttpRequestMessage(HttpMethod.Head, $"/v2/alice-app/blobs/{Digest.Compute([7, 7, 7])}")))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, headMissing.StatusCode);
+        }
+
         var suffix = new HttpRequestMessage(HttpMethod.Get, $"/v2/alice-app/blobs/{digest}");
         suffix.Headers.Range = new RangeHeaderValue(null, 10);
         using var tail = await client.SendAsync(suffix);

@@ -16,11 +16,12 @@ public sealed class OptionsTests
             ["Registry:TokenRealm"] = "not a url",
             ["Registry:TokenSigningKey"] = "c2hvcnQ=",
             ["Registry:TokenLifetime"] = "00:00:01",
+            ["Registry:AuthCacheLifetime"] = "00:05:00",
         }).Build();
         using var services = new ServiceCollection().AddPaasRegistry(config).BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RegistryOptions>>().Value);
-        Assert.Equal(4, ex.Failures.Count());
+        Assert.Equal(5, ex.Failures.Count());
     }
 
     [Fact]
@@ -33,6 +34,7 @@ public sealed class OptionsTests
             var options = new RegistryOptions { DataDirectory = root };
             Assert.Equal(Path.Combine(root, "registry"), options.GetRootDirectory());
             Assert.Equal(4 * 1024 * 1024, options.MaxManifestBytes);
+            Assert.Equal(TimeSpan.FromSeconds(5), options.AuthCacheLifetime);
 
             var replacement = new FileSystemStorageDriver(Path.Combine(root, "elsewhere"));
             using var services = new ServiceCollection()

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Paas.Registry.Auth;
 using Paas.Registry.Storage;
@@ -15,7 +16,20 @@ namespace Paas.Registry.Tests.Infrastructure;
 /// <summary>A real Kestrel on 127.0.0.1:0 hosting the registry over a temporary storage root.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
+    private readonly Action<IServiceCollection>? _configure;
+    private readonly IReadOnlyDictionary<string, string?>? _settings;
     private WebApplication? _app;
+
+    public RegistryFixture()
+    {
+    }
+
+    /// <summary>A registry whose services <paramref name="configure"/> registers first (they win over the defaults).</summary>
+    internal RegistryFixture(Action<IServiceCollection> configure, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        _configure = configure;
+        _settings = settings;
+    }
 
     public string Root { get; } = Directory.CreateTempSubdirectory("paas-registry-tests-").FullName;
 
@@ -38,8 +52,14 @@ public sealed class RegistryFixture : IAsyncLifetime
             ["Registry:RootDirectory"] = Root,
             ["Registry:FsyncWrites"] = "false",
         });
-        builder.Services.AddSingleton<IRegistryCredentialValidator, FakeCredentialValidator>();
-        builder.Services.AddSingleton<IRegistryAccessPolicy, FakeAccessPolicy>();
+        if (_settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(_settings);
+        }
+
+        _configure?.Invoke(builder.Services);
+        builder.Services.TryAddSingleton<IRegistryCredentialValidator, FakeCredentialValidator>();
+        builder.Services.TryAddSingleton<IRegistryAccessPolicy, FakeAccessPolicy>();
         builder.Services.AddPaasRegistry(builder.Configuration);
         _app = builder.Build();
         _app.MapRegistryApi();
