@@ -82,15 +82,23 @@ internal sealed class BackendConnection : IDisposable
     }
 
     /// <summary>
-    /// The client pipe operation a timeout must interrupt: the request body reader while it is being streamed, the
-    /// response writer while the response body is; null to stop interrupting. Only these are cancelled, so the
-    /// router's own writes (an error page) and Kestrel's are never hit by a stale cancellation.
+    /// The client pipe operations a timeout must interrupt: the request body reader while the body is streamed,
+    /// the response writer while the response body is (null to stop). Only these are cancelled, so the router's own
+    /// later writes (an error page) and Kestrel's are never hit by a stale cancellation.
     /// </summary>
-    public void Interrupts(PipeReader? reader, PipeWriter? writer)
+    public void InterruptReading(PipeReader? reader)
     {
         lock (_gate)
         {
             _clientReader = reader;
+        }
+    }
+
+    /// <inheritdoc cref="InterruptReading"/>
+    public void InterruptWriting(PipeWriter? writer)
+    {
+        lock (_gate)
+        {
             _clientWriter = writer;
         }
     }

@@ -47,81 +47,81 @@ internal sealed class ChunkedDecoder
             switch (_state)
             {
                 case State.Size:
-                {
-                    var newline = unread.IndexOf((byte)'\n');
-                    if (newline < 0)
                     {
-                        return Result.NeedMore;
-                    }
+                        var newline = unread.IndexOf((byte)'\n');
+                        if (newline < 0)
+                        {
+                            return Result.NeedMore;
+                        }
 
-                    _remaining = ParseSize(unread[..newline]);
-                    connection.Start += newline + 1;
-                    _state = _remaining == 0 ? State.Trailers : State.Data;
-                    break;
-                }
+                        _remaining = ParseSize(unread[..newline]);
+                        connection.Start += newline + 1;
+                        _state = _remaining == 0 ? State.Trailers : State.Data;
+                        break;
+                    }
 
                 case State.Data:
-                {
-                    if (unread.IsEmpty)
                     {
-                        return Result.NeedMore;
-                    }
+                        if (unread.IsEmpty)
+                        {
+                            return Result.NeedMore;
+                        }
 
-                    var count = (int)Math.Min(_remaining, unread.Length);
-                    writer.Write(unread[..count]);
-                    connection.Start += count;
-                    copied += count;
-                    _remaining -= count;
-                    if (_remaining == 0)
-                    {
-                        _state = State.DataEnd;
-                    }
+                        var count = (int)Math.Min(_remaining, unread.Length);
+                        writer.Write(unread[..count]);
+                        connection.Start += count;
+                        copied += count;
+                        _remaining -= count;
+                        if (_remaining == 0)
+                        {
+                            _state = State.DataEnd;
+                        }
 
-                    break;
-                }
+                        break;
+                    }
 
                 case State.DataEnd:
-                {
-                    if (unread.Length < 1 || (unread[0] == '\r' && unread.Length < 2))
                     {
-                        return Result.NeedMore;
-                    }
+                        if (unread.Length < 1 || (unread[0] == '\r' && unread.Length < 2))
+                        {
+                            return Result.NeedMore;
+                        }
 
-                    var skip = unread[0] == '\n' ? 1 : unread[0] == '\r' && unread[1] == '\n' ? 2
-                        : throw new InvalidDataException("A chunk of the backend's response does not end with CRLF.");
-                    connection.Start += skip;
-                    _state = State.Size;
-                    break;
-                }
+                        var skip = unread[0] == '\n' ? 1 : unread[0] == '\r' && unread[1] == '\n' ? 2
+                            : throw new InvalidDataException("A chunk of the backend's response does not end with CRLF.");
+                        connection.Start += skip;
+                        _state = State.Size;
+                        break;
+                    }
 
                 case State.Trailers:
-                {
-                    var newline = unread.IndexOf((byte)'\n');
-                    if (newline < 0)
                     {
-                        return Result.NeedMore;
-                    }
+                        var newline = unread.IndexOf((byte)'\n');
+                        if (newline < 0)
+                        {
+                            return Result.NeedMore;
+                        }
 
-                    var line = unread[..newline];
-                    if (line.Length > 0 && line[^1] == '\r')
-                    {
-                        line = line[..^1];
-                    }
+                        var line = unread[..newline];
+                        if (line.Length > 0 && line[^1] == '\r')
+                        {
+                            line = line[..^1];
+                        }
 
-                    connection.Start += newline + 1;
-                    if (line.IsEmpty)
-                    {
-                        return Result.Done;
-                    }
+                        connection.Start += newline + 1;
+                        if (line.IsEmpty)
+                        {
+                            return Result.Done;
+                        }
 
-                    var colon = line.IndexOf((byte)':');
-                    if (colon > 0)
-                    {
-                        (Trailers ??= []).Add(new(Encoding.Latin1.GetString(line[..colon]), Encoding.Latin1.GetString(line[(colon + 1)..].Trim((byte)' '))));
-                    }
+                        var colon = line.IndexOf((byte)':');
+                        if (colon > 0)
+                        {
+                            (Trailers ??= []).Add(new(Encoding.Latin1.GetString(line[..colon]), Encoding.Latin1.GetString(line[(colon + 1)..].Trim((byte)' '))));
+                        }
 
-                    break;
-                }
+                        break;
+                    }
             }
         }
     }

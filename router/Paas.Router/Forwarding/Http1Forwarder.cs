@@ -124,7 +124,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
 
                 if (!inlineBodyComplete)
                 {
-                    connection.Interrupts(bodyReader, null);
+                    connection.InterruptReading(bodyReader);
                     bodyTask = SendBodyAsync(exchange, bodyReader!, body);
                 }
 
@@ -144,7 +144,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
                 // 5. Status and headers.
                 exchange.ResponseStarted();
                 var framing = CopyHead(context, connection, response, isHead);
-                connection.Interrupts(bodyTask is { IsCompleted: false } ? bodyReader : null, writer);
+                connection.InterruptWriting(writer);
 
                 // 6. Body.
                 var (bodyError, bytes, bodyException) = await CopyBodyAsync(context, exchange, framing, response.ContentLength, writer);
@@ -402,7 +402,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
             reader.AdvanceTo(result.Buffer.End);
             if (result.IsCompleted)
             {
-                connection.Interrupts(null, null);
+                connection.InterruptReading(null);
                 exchange.RequestSent();
                 return ForwarderError.None;
             }
@@ -544,6 +544,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         var connection = exchange.Connection;
         long bytes = 0;
         var unflushed = false;
+        var flushed = false;
         try
         {
             switch (framing)
@@ -553,85 +554,87 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
 
                 case Framing.Length:
                 case Framing.UntilClose:
-                {
-                    var remaining = framing == Framing.Length ? contentLength : long.MaxValue;
-                    var buffered = (int)Math.Min(remaining, connection.End - connection.Start);
-                    if (buffered > 0)
                     {
-                        writer.Write(connection.Unread[..buffered]);
-                        connection.Start += buffered;
-                        remaining -= buffered;
-                        bytes += buffered;
-                        unflushed = true;
-                    }
-
-                    while (remaining > 0)
-                    {
-                        if (unflushed)
+                        var remaining = framing == Framing.Length ? contentLength : long.MaxValue;
+                        var buffered = (int)Math.Min(remaining, connection.End - connection.Start);
+                        if (buffered > 0)
                         {
-                            if (await FlushAsync(exchange, writer) is { } flushError)
+                            writer.Write(connection.Unread[..buffered]);
+                            connection.Start += buffered;
+                            remaining -= buffered;
+                            bytes += buffered;
+                            unflushed = true;
+                        }
+
+                        while (remaining > 0)
+                        {
+                            if (unflushed)
                             {
-                                return (flushError, bytes, null);
+                                if (await FlushAsync(exchange, writer) is { } flushError)
+                                {
+                                    return (flushError, bytes, null);
+                                }
+
+                                unflushed = false;
+                                flushed = true;
                             }
 
-                            unflushed = false;
+                            var memory = writer.GetMemory(16 * 1024);
+                            if (memory.Length > remaining)
+                            {
+                                memory = memory[..(int)remaining];
+                            }
+
+                            exchange.Touch();
+                            var read = await connection.ReceiveAsync(memory);
+                            if (read == 0)
+                            {
+                                return framing == Framing.UntilClose ? (ForwarderError.None, bytes, null) : (Failed(connection), bytes, null);
+                            }
+
+                            writer.Advance(read);
+                            remaining -= read;
+                            bytes += read;
+                            unflushed = true;
                         }
 
-                        var memory = writer.GetMemory(16 * 1024);
-                        if (memory.Length > remaining)
-                        {
-                            memory = memory[..(int)remaining];
-                        }
-
-                        exchange.Touch();
-                        var read = await connection.ReceiveAsync(memory);
-                        if (read == 0)
-                        {
-                            return framing == Framing.UntilClose ? (ForwarderError.None, bytes, null) : (Failed(connection), bytes, null);
-                        }
-
-                        writer.Advance(read);
-                        remaining -= read;
-                        bytes += read;
-                        unflushed = true;
+                        break;
                     }
-
-                    break;
-                }
 
                 case Framing.Chunked:
-                {
-                    var decoder = new ChunkedDecoder();
-                    while (true)
                     {
-                        var step = decoder.Step(connection, writer, out var copied);
-                        bytes += copied;
-                        unflushed |= copied > 0;
-                        if (step == ChunkedDecoder.Result.Done)
+                        var decoder = new ChunkedDecoder();
+                        while (true)
                         {
-                            CopyTrailers(context, connection, decoder);
-                            break;
-                        }
-
-                        if (unflushed)
-                        {
-                            if (await FlushAsync(exchange, writer) is { } flushError)
+                            var step = decoder.Step(connection, writer, out var copied);
+                            bytes += copied;
+                            unflushed |= copied > 0;
+                            if (step == ChunkedDecoder.Result.Done)
                             {
-                                return (flushError, bytes, null);
+                                CopyTrailers(context, connection, decoder);
+                                break;
                             }
 
-                            unflushed = false;
+                            if (unflushed)
+                            {
+                                if (await FlushAsync(exchange, writer) is { } flushError)
+                                {
+                                    return (flushError, bytes, null);
+                                }
+
+                                unflushed = false;
+                                flushed = true;
+                            }
+
+                            exchange.Touch();
+                            if (await connection.FillAsync(BackendConnection.MaxHeadBytes) == 0)
+                            {
+                                return (Failed(connection), bytes, null);
+                            }
                         }
 
-                        exchange.Touch();
-                        if (await connection.FillAsync(BackendConnection.MaxHeadBytes) == 0)
-                        {
-                            return (Failed(connection), bytes, null);
-                        }
+                        break;
                     }
-
-                    break;
-                }
             }
         }
         catch (Exception e) when (IsSocketFailure(e))
@@ -641,6 +644,13 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         catch (InvalidDataException e)
         {
             return (ForwarderError.ResponseBodyFailed, bytes, e);
+        }
+
+        // A body that came whole with the head is left for Kestrel to send with the end of the response (one write);
+        // once the response has been flushed, Kestrel does not send bytes advanced after that on its own.
+        if (unflushed && flushed && await FlushAsync(exchange, writer) is { } lastFlushError)
+        {
+            return (lastFlushError, bytes, null);
         }
 
         return (ForwarderError.None, bytes, null);
