@@ -4,7 +4,9 @@
 # the same forwarded headers, access log off). Prints requests/s, p99 latency and the router/nginx ratios.
 #
 # Pinning (2 cores): wrk and the backend share LOAD_CPUS, each proxy alone gets PROXY_CPUS
-# (nginx: one worker; the router: .NET sees one CPU). Both proxies run under identical conditions.
+# (nginx: one worker; the router: .NET sees one CPU). Both proxies run under identical conditions: while one target
+# is measured, the other proxies are stopped (SIGSTOP, then SIGCONT), so no background work of theirs (a .NET
+# tier-1 recompilation, a timer) takes CPU from the one measured.
 #
 # This VM's figures swing by +-30% from one run to the next, so the three targets are measured ROUNDS times,
 # interleaved, and the median of each is reported (each round's figures are printed too).
@@ -48,12 +50,21 @@ TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do
+    signal_tree CONT "$pid"
     kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
   rm -rf "$TMP"
 }
+# signal_tree SIGNAL PID: the process and its children (nginx's worker)
+signal_tree() {
+  kill -"$1" "$2" 2>/dev/null || true
+  for child in $(ps -o pid= --ppid "$2" 2>/dev/null); do
+    kill -"$1" "$child" 2>/dev/null || true
+  done
+}
 trap cleanup EXIT
+declare -A PROXY_PID
 
 wait_port() {
   for _ in $(seq 1 150); do
@@ -74,11 +85,13 @@ PIDS+=($!)
 # shellcheck disable=SC2086
 env $ROUTER_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" router "$ROUTER_PORT" "$BACKEND_PORT" "$TMP/data" &
 PIDS+=($!)
+PROXY_PID[router]=$!
 TARGETS=("direct $BACKEND_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT")
 if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
   # shellcheck disable=SC2086
   env $ROUTER_B_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "${ROUTER_B_DLL:-$TMP/bin/RouterBench.dll}" router "$ROUTER_B_PORT" "$BACKEND_PORT" "$TMP/data-b" &
   PIDS+=($!)
+  PROXY_PID[router-b]=$!
   TARGETS+=("router-b $ROUTER_B_PORT")
 fi
 
@@ -122,6 +135,7 @@ http {
 NGINX
 taskset -c "$PROXY_CPUS" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/logs/error.log" &
 PIDS+=($!)
+PROXY_PID[nginx]=$!
 
 wait_port "$BACKEND_PORT"
 wait_port "$ROUTER_PORT"
@@ -141,7 +155,10 @@ done
 
 # measure NAME PORT -> "NAME RPS P99_MS ERRORS"
 measure() {
-  local name=$1 port=$2 out
+  local name=$1 port=$2 out other
+  for other in "${!PROXY_PID[@]}"; do
+    if [ "$other" = "$name" ]; then signal_tree CONT "${PROXY_PID[$other]}"; else signal_tree STOP "${PROXY_PID[$other]}"; fi
+  done
   taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" >/dev/null
   out=$(taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/")
   echo "$out" | awk -v name="$name" '
@@ -156,6 +173,9 @@ measure() {
     /Non-2xx/ { errors += $NF }
     /Socket errors/ { errors += 1 }
     END { printf "%s %.0f %.3f %d\n", name, rps, p99, errors }'
+  for other in "${!PROXY_PID[@]}"; do
+    signal_tree CONT "${PROXY_PID[$other]}"
+  done
 }
 
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $INITIAL_WARMUP once, $WARMUP each time), $ROUNDS interleaved rounds; wrk+backend on CPU $LOAD_CPUS, proxy on CPU $PROXY_CPUS; router env: '$ROUTER_DOTNET_ENV'${ROUTER_B_DOTNET_ENV:+; router-b env: '$ROUTER_B_DOTNET_ENV'}${ROUTER_B_DLL:+; router-b: $ROUTER_B_DLL}"
