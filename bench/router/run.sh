@@ -64,6 +64,7 @@ signal_tree() {
   done
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
 declare -A PROXY_PID
 
 wait_port() {
@@ -159,8 +160,9 @@ measure() {
   for other in "${!PROXY_PID[@]}"; do
     if [ "$other" = "$name" ]; then signal_tree CONT "${PROXY_PID[$other]}"; else signal_tree STOP "${PROXY_PID[$other]}"; fi
   done
-  taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" >/dev/null
-  out=$(taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/")
+  taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" >/dev/null || true
+  # A failed run counts as 0 requests/s with an error, rather than ending the whole benchmark.
+  out=$(taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" 2>&1) || out="Socket errors: wrk failed"
   echo "$out" | awk -v name="$name" '
     function ms(v) {
       if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }

@@ -148,9 +148,10 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
 
                 // 6. Body.
                 var (bodyError, bytes, bodyException) = await CopyBodyAsync(context, exchange, framing, response.ContentLength, writer);
-                if (bodyError == ForwarderError.None && bodyTask is not null && !bodyTask.IsCompleted)
+                if (bodyTask is { IsCompleted: false })
                 {
-                    // The backend answered before reading the whole request body: this connection cannot be reused.
+                    // The response ended (or failed) before the whole request body was sent: the rest is not needed,
+                    // and this connection cannot be reused.
                     bodyReader!.CancelPendingRead();
                     connection.Close();
                 }
