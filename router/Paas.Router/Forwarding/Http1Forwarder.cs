@@ -612,7 +612,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
                             unflushed |= copied > 0;
                             if (step == ChunkedDecoder.Result.Done)
                             {
-                                CopyTrailers(context, connection, decoder);
+                                CopyTrailers(context, decoder);
                                 break;
                             }
 
@@ -679,7 +679,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         }
     }
 
-    private static void CopyTrailers(HttpContext context, BackendConnection connection, ChunkedDecoder decoder)
+    private static void CopyTrailers(HttpContext context, ChunkedDecoder decoder)
     {
         if (decoder.Trailers is not { Count: > 0 } trailers || !context.Response.SupportsTrailers())
         {
