@@ -4,29 +4,35 @@
 # the same forwarded headers, access log off). Prints requests/s, p99 latency and the router/nginx ratios.
 #
 # Pinning (2 cores): wrk and the backend share LOAD_CPUS, each proxy alone gets PROXY_CPUS
-# (nginx: one worker; the router: .NET sees one CPU). Both proxies run under identical conditions.
+# (nginx: one worker; the router: .NET sees one CPU). Both proxies run under identical conditions: while one target
+# is measured, the other proxies are stopped (SIGSTOP, then SIGCONT), so no background work of theirs (a .NET
+# tier-1 recompilation, a timer) takes CPU from the one measured.
 #
 # This VM's figures swing by +-30% from one run to the next, so the three targets are measured ROUNDS times,
 # interleaved, and the median of each is reported (each round's figures are printed too).
 #
-# The router host runs with (override with ROUTER_DOTNET_ENV):
-#   DOTNET_TieredCompilation=0  on a saturated single core the tier-1 rejit starves: without this the router
-#                               is measured on unoptimized code for minutes;
-#   DOTNET_GCgen0size=0x2000000 a 32 MB gen0 budget: fewer gen0 collections at this request rate;
-#   ROUTERBENCH_IOQUEUE=0       Kestrel sends from the thread pool instead of a dedicated I/O queue thread
-#                               (one thread hop less per response on one core).
+# The router host runs as paasd runs it: the same runtime settings (server GC, as Microsoft.NET.Sdk.Web sets for
+# paasd; tiered compilation with dynamic PGO, the .NET default) and no extra environment (ROUTER_DOTNET_ENV adds
+# some). Tiered code needs load to reach its optimized tier, and on a saturated core the background recompilation
+# is slow: INITIAL_WARMUP (default 30s) of load goes to each proxy once before the rounds, then each target gets
+# WARMUP before each measurement.
 # nginx runs NGINX_WORKERS (default 1) worker processes; access logs are off on both sides.
 #
-# Knobs (environment): DURATION=10s WARMUP=3s ROUNDS=3 THREADS=2 CONNECTIONS=64 LOAD_CPUS=0 PROXY_CPUS=1
-#                      BACKEND_PORT=18181 ROUTER_PORT=18182 NGINX_PORT=18183
-#                      NGINX_WORKERS=1 ROUTER_DOTNET_ENV="..."
+# A/B: ROUTER_B_DOTNET_ENV="..." and/or ROUTER_B_DLL=path/RouterBench.dll (another build, e.g. of an older commit)
+# start a second router (on ROUTER_B_PORT, same CPU) measured as "router-b" in the same interleaved rounds, so
+# two runtime settings or two versions are compared side by side.
+#
+# Knobs (environment): DURATION=10s WARMUP=3s INITIAL_WARMUP=30s ROUNDS=3 THREADS=2 CONNECTIONS=64 LOAD_CPUS=0 PROXY_CPUS=1
+#                      BACKEND_PORT=18181 ROUTER_PORT=18182 NGINX_PORT=18183 ROUTER_B_PORT=18184
+#                      NGINX_WORKERS=1 ROUTER_DOTNET_ENV="..." ROUTER_B_DOTNET_ENV="..."
 set -euo pipefail
 cd "$(dirname "$0")"
 
 DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 ROUNDS=${ROUNDS:-3}
-ROUTER_DOTNET_ENV=${ROUTER_DOTNET_ENV:-DOTNET_TieredCompilation=0 DOTNET_GCgen0size=0x2000000 ROUTERBENCH_IOQUEUE=0}
+INITIAL_WARMUP=${INITIAL_WARMUP:-30s}
+ROUTER_DOTNET_ENV=${ROUTER_DOTNET_ENV:-}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -35,18 +41,31 @@ PROXY_CPUS=${PROXY_CPUS:-1}
 BACKEND_PORT=${BACKEND_PORT:-18181}
 ROUTER_PORT=${ROUTER_PORT:-18182}
 NGINX_PORT=${NGINX_PORT:-18183}
+ROUTER_B_PORT=${ROUTER_B_PORT:-18184}
+ROUTER_B_DOTNET_ENV=${ROUTER_B_DOTNET_ENV:-}
+ROUTER_B_DLL=${ROUTER_B_DLL:-}
 HOST_HEADER="bench.bench.test"
 
 TMP=$(mktemp -d)
 PIDS=()
 cleanup() {
   for pid in "${PIDS[@]}"; do
+    signal_tree CONT "$pid"
     kill "$pid" 2>/dev/null || true
   done
   wait 2>/dev/null || true
   rm -rf "$TMP"
 }
+# signal_tree SIGNAL PID: the process and its children (nginx's worker)
+signal_tree() {
+  kill -"$1" "$2" 2>/dev/null || true
+  for child in $(ps -o pid= --ppid "$2" 2>/dev/null); do
+    kill -"$1" "$child" 2>/dev/null || true
+  done
+}
 trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+declare -A PROXY_PID
 
 wait_port() {
   for _ in $(seq 1 150); do
@@ -67,6 +86,15 @@ PIDS+=($!)
 # shellcheck disable=SC2086
 env $ROUTER_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" router "$ROUTER_PORT" "$BACKEND_PORT" "$TMP/data" &
 PIDS+=($!)
+PROXY_PID[router]=$!
+TARGETS=("direct $BACKEND_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT")
+if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
+  # shellcheck disable=SC2086
+  env $ROUTER_B_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "${ROUTER_B_DLL:-$TMP/bin/RouterBench.dll}" router "$ROUTER_B_PORT" "$BACKEND_PORT" "$TMP/data-b" &
+  PIDS+=($!)
+  PROXY_PID[router-b]=$!
+  TARGETS+=("router-b $ROUTER_B_PORT")
+fi
 
 mkdir -p "$TMP/nginx/logs"
 cat >"$TMP/nginx/nginx.conf" <<NGINX
@@ -108,11 +136,17 @@ http {
 NGINX
 taskset -c "$PROXY_CPUS" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/logs/error.log" &
 PIDS+=($!)
+PROXY_PID[nginx]=$!
 
 wait_port "$BACKEND_PORT"
 wait_port "$ROUTER_PORT"
 wait_port "$NGINX_PORT"
-for port in "$BACKEND_PORT" "$ROUTER_PORT" "$NGINX_PORT"; do
+PORTS=("$BACKEND_PORT" "$ROUTER_PORT" "$NGINX_PORT")
+if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
+  wait_port "$ROUTER_B_PORT"
+  PORTS+=("$ROUTER_B_PORT")
+fi
+for port in "${PORTS[@]}"; do
   body=$(curl -s -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/")
   if [ "$body" != "Hello, World!" ]; then
     echo "port $port answered '$body' instead of 'Hello, World!'" >&2
@@ -122,9 +156,13 @@ done
 
 # measure NAME PORT -> "NAME RPS P99_MS ERRORS"
 measure() {
-  local name=$1 port=$2 out
-  taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" >/dev/null
-  out=$(taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/")
+  local name=$1 port=$2 out other
+  for other in "${!PROXY_PID[@]}"; do
+    if [ "$other" = "$name" ]; then signal_tree CONT "${PROXY_PID[$other]}"; else signal_tree STOP "${PROXY_PID[$other]}"; fi
+  done
+  taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" >/dev/null || true
+  # A failed run counts as 0 requests/s with an error, rather than ending the whole benchmark.
+  out=$(taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" 2>&1) || out="Socket errors: wrk failed"
   echo "$out" | awk -v name="$name" '
     function ms(v) {
       if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
@@ -137,12 +175,20 @@ measure() {
     /Non-2xx/ { errors += $NF }
     /Socket errors/ { errors += 1 }
     END { printf "%s %.0f %.3f %d\n", name, rps, p99, errors }'
+  for other in "${!PROXY_PID[@]}"; do
+    signal_tree CONT "${PROXY_PID[$other]}"
+  done
 }
 
-echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $WARMUP), $ROUNDS interleaved rounds; wrk+backend on CPU $LOAD_CPUS, proxy on CPU $PROXY_CPUS; router env: $ROUTER_DOTNET_ENV"
+echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $INITIAL_WARMUP once, $WARMUP each time), $ROUNDS interleaved rounds; wrk+backend on CPU $LOAD_CPUS, proxy on CPU $PROXY_CPUS; router env: '$ROUTER_DOTNET_ENV'${ROUTER_B_DOTNET_ENV:+; router-b env: '$ROUTER_B_DOTNET_ENV'}${ROUTER_B_DLL:+; router-b: $ROUTER_B_DLL}"
+for target in "${TARGETS[@]:1}"; do
+  # shellcheck disable=SC2086
+  set -- $target
+  taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$INITIAL_WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$2/" >/dev/null
+done
 results=""
 for round in $(seq 1 "$ROUNDS"); do
-  for target in "direct $BACKEND_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT"; do
+  for target in "${TARGETS[@]}"; do
     # shellcheck disable=SC2086
     line=$(measure $target)
     echo "  round $round: $line"
@@ -158,8 +204,9 @@ printf "%s" "$results" | awk '
   { rps[$1] = rps[$1] " " $2; p99[$1] = p99[$1] " " $3; err[$1] += $4 }
   END {
     printf "%-8s %12s %10s %8s   (medians)\n", "target", "requests/s", "p99 ms", "errors"
-    split("direct router nginx", order, " ")
-    for (i = 1; i <= 3; i++) { n = order[i]; r[n] = median(rps[n]); p[n] = median(p99[n]); printf "%-8s %12d %10.2f %8d\n", n, r[n], p[n], err[n] }
+    count = split("direct router nginx router-b", order, " ")
+    for (i = 1; i <= count; i++) { n = order[i]; if (!(n in rps)) continue; r[n] = median(rps[n]); p[n] = median(p99[n]); printf "%-8s %12d %10.2f %8d\n", n, r[n], p[n], err[n] }
+    if ("router-b" in r) printf "router-b/nginx: requests/s %.2fx, p99 %.2fx; router-b/router: requests/s %.2fx\n", r["router-b"] / r["nginx"], p["router-b"] / p["nginx"], r["router-b"] / r["router"]
     rr = r["router"] / r["nginx"]; pr = p["router"] / p["nginx"]
     printf "router/nginx: requests/s %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.20x)\n", rr, pr
     printf "verdict: %s\n", (rr >= 1.0 && pr <= 1.2) ? "target met" : "target NOT met"

@@ -11,7 +11,8 @@ namespace Paas.Router.Forwarding;
 
 /// <summary>
 /// <see cref="IHttpForwarder"/> on <see cref="HttpMessageInvoker"/> (<see cref="SocketsHttpHandler"/>), after
-/// the shape of YARP's forwarder. One attempt:
+/// the shape of YARP's forwarder. <see cref="Http1Forwarder"/> hands it the requests that upgrade the connection
+/// (WebSockets); it can forward any request. One attempt:
 /// 1. build the backend request: method, raw target, headers minus hop-by-hop, the Heroku headers, the body as a
 ///    streaming content (none for upgrades);
 /// 2. send it and wait for response headers (connect and first-byte timeouts);

@@ -43,7 +43,9 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<IHttpForwarder>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
-            return new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout), o.ConnectTimeout);
+            // Plain HTTP/1.1 exchanges on the router's own pooled sockets; upgrades (WebSockets) through SocketsHttpHandler.
+            var upgrades = new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout), o.ConnectTimeout);
+            return new Http1Forwarder(new BackendPool(o.BackendPoolIdleTimeout), upgrades);
         });
         services.TryAddSingleton<RouterPipeline>();
         services.TryAddSingleton<TlsCertificateSelector>();
