@@ -19,11 +19,13 @@ public sealed class DirectorySignInTests
 {
     private const string RootPassword = "root-password-1";
 
-    [Fact]
-    public async Task Directory_users_sign_in_and_get_their_teams_and_admin_flag()
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task Directory_users_sign_in_and_get_their_teams_and_admin_flag(string backend)
     {
         await using var directory = await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap);
-        await using var platform = await StartAsync(directory);
+        await using var platform = await StartAsync(directory, backend: backend);
 
         var (bob, bobInfo) = await SignInAsync(platform, "bob");
         Assert.Equal(("bob", "directory", "bob@example.com", "Bob Brown", false), (bobInfo.Username, bobInfo.Source, bobInfo.Email, bobInfo.DisplayName, bobInfo.IsAdmin));
@@ -159,11 +161,13 @@ public sealed class DirectorySignInTests
         await platform.LoginAsync("erin", "local-password-1");
     }
 
-    [Fact]
-    public async Task Directory_teams_give_their_role_on_the_api_registry_and_git_and_lose_it_when_the_directory_changes()
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task Directory_teams_give_their_role_on_the_api_registry_and_git_and_lose_it_when_the_directory_changes(string backend)
     {
         await using var directory = await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap);
-        await using var platform = await StartAsync(directory, new() { ["Paas:Ldap:RefreshInterval"] = "00:00:01" });
+        await using var platform = await StartAsync(directory, new() { ["Paas:Ldap:RefreshInterval"] = "00:00:01" }, backend);
         var (root, _) = await platform.LoginAsync("root", RootPassword);
         await Created(await root.PostAsJsonAsync("/v2/apps", new AppCreateRequest("shop"), PaasJson.Options));
 
@@ -317,7 +321,7 @@ public sealed class DirectorySignInTests
         ["Paas:Ldap:RefreshInterval"] = "00:00:01",
     };
 
-    private static async Task<TestPlatform> StartAsync(SlapdServer directory, Dictionary<string, string?>? extra = null)
+    private static async Task<TestPlatform> StartAsync(SlapdServer directory, Dictionary<string, string?>? extra = null, string backend = Backend.Sqlite)
     {
         var passwordFile = Path.Combine(Path.GetTempPath(), "paas-ldap-bind-" + Guid.NewGuid().ToString("N")[..8]);
         await File.WriteAllTextAsync(passwordFile, directory.ServiceBindPassword + "\n");
@@ -335,7 +339,7 @@ public sealed class DirectorySignInTests
             settings[key] = value;
         }
 
-        var platform = await TestPlatform.StartAsync(settings: settings);
+        var platform = await TestPlatform.StartAsync(backend, settings);
         using var anonymous = platform.Client();
         (await anonymous.PostAsJsonAsync("/v2/auth/register", new RegisterRequest("root", RootPassword), PaasJson.Options)).EnsureSuccessStatusCode();
         return platform;
