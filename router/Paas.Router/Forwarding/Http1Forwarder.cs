@@ -203,7 +203,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         var hasLength = false;
         foreach (var (name, value) in headers)
         {
-            if (HopByHopHeaders.IsHopByHop(name) || IsRouterOwned(name) || HopByHopHeaders.Contains(named, name)
+            if (HopByHopHeaders.IsHopByHop(name) || ProxyHeaders.IsRouterOwned(name) || HopByHopHeaders.Contains(named, name)
                 || name.Equals(HeaderNames.Expect, StringComparison.OrdinalIgnoreCase))
             {
                 continue;
@@ -233,8 +233,7 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         head.WriteHeader("X-Forwarded-Host", proxy.Host);
         head.WriteHeader("X-Request-Id", proxy.RequestId);
         head.WriteHeader("X-Request-Start", proxy.RequestStart);
-        var via = headers.Via;
-        head.WriteHeader(HeaderNames.Via, via.Count == 0 ? proxy.Via : via.ToString() + ", " + proxy.Via);
+        head.WriteHeader(HeaderNames.Via, proxy.ViaAfter(headers.Via));
 
         BodyFraming framing;
         if (bodyReader is null)
@@ -265,18 +264,6 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         head.Write("\r\n"u8);
         return framing;
     }
-
-    /// <summary>Headers the router sets itself (see <see cref="ProxyHeaders"/>); a client's values are replaced or merged.</summary>
-    private static bool IsRouterOwned(string name) =>
-        name.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.Via, StringComparison.OrdinalIgnoreCase)
-        || (name.Length > 9 && name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)
-            && (name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Forwarded-Port", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Forwarded-Host", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Request-Id", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Request-Start", StringComparison.OrdinalIgnoreCase)));
 
     /// <summary>
     /// Step 1 (body): appends what the client already sent, when the whole body is here and small; true when the

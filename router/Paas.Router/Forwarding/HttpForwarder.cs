@@ -115,7 +115,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan default
         var named = headers.TryGetValue(HeaderNames.Connection, out var connection) ? HopByHopHeaders.NamedInConnection(connection) : null;
         foreach (var (name, value) in headers)
         {
-            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.Contains(named, name) || IsRouterOwned(name))
+            if (HopByHopHeaders.IsHopByHop(name) || HopByHopHeaders.Contains(named, name) || ProxyHeaders.IsRouterOwned(name))
             {
                 continue;
             }
@@ -130,18 +130,6 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan default
             message.VersionPolicy = HttpVersionPolicy.RequestVersionExact;
         }
     }
-
-    /// <summary>Headers the router sets itself (see <see cref="ProxyHeaders"/>); a client's values are replaced or merged.</summary>
-    private static bool IsRouterOwned(string name) =>
-        name.Equals(HeaderNames.Host, StringComparison.OrdinalIgnoreCase)
-        || name.Equals(HeaderNames.Via, StringComparison.OrdinalIgnoreCase)
-        || (name.Length > 9 && name.StartsWith("X-", StringComparison.OrdinalIgnoreCase)
-            && (name.Equals("X-Forwarded-For", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Forwarded-Proto", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Forwarded-Port", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Forwarded-Host", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Request-Id", StringComparison.OrdinalIgnoreCase)
-                || name.Equals("X-Request-Start", StringComparison.OrdinalIgnoreCase)));
 
     private static void AddHeader(HttpRequestMessage message, string name, StringValues value)
     {
@@ -172,8 +160,7 @@ internal sealed class HttpForwarder(HttpMessageInvoker invoker, TimeSpan default
         headers.TryAddWithoutValidation("X-Forwarded-Host", proxy.Host);
         headers.TryAddWithoutValidation("X-Request-Id", proxy.RequestId);
         headers.TryAddWithoutValidation("X-Request-Start", proxy.RequestStart);
-        var via = incoming.Via;
-        headers.TryAddWithoutValidation(HeaderNames.Via, via.Count == 0 ? proxy.Via : via.ToString() + ", " + proxy.Via);
+        headers.TryAddWithoutValidation(HeaderNames.Via, proxy.ViaAfter(incoming.Via));
     }
 
     private static ForwarderError ClassifySendFailure(Exception e, ForwardState state, HttpContext context)
