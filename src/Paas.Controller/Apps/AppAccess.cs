@@ -21,7 +21,7 @@ internal sealed class AppAccess(AppStore apps, PermissionStore permissions)
 
         if (role < needed)
         {
-            throw Problems.Forbidden($"your role on {name} is {role.Value.ToString().ToLowerInvariant()}; this needs {needed.ToString().ToLowerInvariant()}: ask {app.Owner} for it");
+            throw Problems.Forbidden($"your role on {name} is {ApiMapper.RoleName(role.Value)}; this needs {ApiMapper.RoleName(needed)}: ask {app.Owner} for it");
         }
 
         return app;

@@ -41,7 +41,7 @@ internal static class PermsApi
         var user = context.PaasUser();
         var found = await access.RequireAsync(app, user, AppRole.View, cancellationToken).ConfigureAwait(false);
         var role = await access.RoleOfAsync(found, user, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new PermissionInfo(user.Username, role!.Value.ToString().ToLowerInvariant()));
+        return TypedResults.Ok(new PermissionInfo(user.Username, ApiMapper.RoleName(role!.Value)));
     }
 
     private static async Task<Created<PermissionInfo>> GrantAsync(string app, PermissionCreateRequest request, HttpContext context, AppAccess access, UserStore users, TeamStore teams, DirectoryAccounts directory, PermissionStore permissions, CancellationToken cancellationToken)

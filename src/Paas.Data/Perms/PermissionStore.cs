@@ -15,18 +15,6 @@ public sealed class PermissionStore
         _database = database;
     }
 
-    /// <summary>The role a user was given on an app (owners and platform admins are not listed here).</summary>
-    /// <param name="appId">The app's id.</param>
-    /// <param name="userId">The user's id.</param>
-    /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The role, or null when the app is not shared with the user.</returns>
-    public async Task<AppRole?> FindRoleAsync(string appId, string userId, CancellationToken cancellationToken)
-    {
-        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var role = await connection.ExecuteScalarAsync<string?>(new CommandDefinition("SELECT role FROM app_permissions WHERE app_id = @appId AND user_id = @userId", new { appId, userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return role is null ? null : Enum.Parse<AppRole>(role, ignoreCase: true);
-    }
-
     /// <summary>
     /// A user's effective role on an app: platform admins and the app's owner are admins of it; anyone else has the
     /// highest of the role the app was shared with them in and the roles it was shared with their teams in, or none.
