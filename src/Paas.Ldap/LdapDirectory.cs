@@ -168,19 +168,16 @@ public sealed class LdapDirectory : IUserDirectory
 
     private List<DirectoryGroup> ReadGroups(LdapConnection connection, LdapOptions options, SearchResultEntry user)
     {
-        var byAttribute = !string.IsNullOrWhiteSpace(options.GroupMembershipAttribute);
-        if (!byAttribute && string.IsNullOrWhiteSpace(options.GroupBase))
+        if (string.IsNullOrWhiteSpace(options.GroupMembershipAttribute) && string.IsNullOrWhiteSpace(options.GroupBase))
         {
             return [];
         }
 
         var found = new Dictionary<string, DirectoryGroup>(StringComparer.OrdinalIgnoreCase);
-        var frontier = byAttribute
-            ? GroupsFromAttribute(connection, options, All(user, options.GroupMembershipAttribute!))
-            : GroupsWithMember(connection, options, user.DistinguishedName);
+        var frontier = GroupsOf(connection, options, user);
         for (var depth = 0; frontier.Count > 0; depth++)
         {
-            var fresh = frontier.Where(g => found.TryAdd(NormalizeDn(g.Dn), g)).ToList();
+            var fresh = frontier.Where(g => ToGroup(g, options) is { } group && found.TryAdd(NormalizeDn(group.Dn), group)).ToList();
             if (!options.EffectiveNestedGroups || depth >= MaxNestingDepth)
             {
                 if (fresh.Count > 0 && depth >= MaxNestingDepth)
@@ -191,47 +188,35 @@ public sealed class LdapDirectory : IUserDirectory
                 break;
             }
 
-            frontier = [.. fresh.SelectMany(g => byAttribute ? GroupsFromAttribute(connection, options, GroupsOfGroup(connection, options, g.Dn)) : GroupsWithMember(connection, options, g.Dn))];
+            frontier = [.. fresh.SelectMany(g => GroupsOf(connection, options, g))];
         }
 
         return [.. found.Values.OrderBy(g => g.Name, StringComparer.Ordinal)];
     }
 
-    private static List<DirectoryGroup> GroupsWithMember(LdapConnection connection, LdapOptions options, string memberDn) =>
-        [.. Search(connection, options, options.GroupBase!, LdapEscaping.Format(options.EffectiveGroupFilter, memberDn), SearchScope.Subtree, [options.GroupNameAttribute], "PAAS_LDAP_GROUP_BASE")
-            .Select(e => ToGroup(e, options))
-            .OfType<DirectoryGroup>()];
-
-    private static IReadOnlyList<string> GroupsOfGroup(LdapConnection connection, LdapOptions options, string groupDn)
+    /// <summary>
+    /// The group entries <paramref name="member"/> (a user or a group) directly belongs to: searched with the group
+    /// filter, or read from the DNs in its <see cref="LdapOptions.GroupMembershipAttribute"/> (each read once, with that
+    /// attribute too, so the next level needs no second read). Groups outside the group base are not teams.
+    /// </summary>
+    private static List<SearchResultEntry> GroupsOf(LdapConnection connection, LdapOptions options, SearchResultEntry member)
     {
-        try
+        if (string.IsNullOrWhiteSpace(options.GroupMembershipAttribute))
         {
-            var entry = Search(connection, options, groupDn, "(objectClass=*)", SearchScope.Base, [options.GroupMembershipAttribute!], null);
-            return entry.Count == 0 ? [] : All(entry[0], options.GroupMembershipAttribute!);
+            return Search(connection, options, options.GroupBase!, LdapEscaping.Format(options.EffectiveGroupFilter, member.DistinguishedName), SearchScope.Subtree, [options.GroupNameAttribute], "PAAS_LDAP_GROUP_BASE");
         }
-        catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.NoSuchObject)
-        {
-            return [];
-        }
-    }
 
-    private static List<DirectoryGroup> GroupsFromAttribute(LdapConnection connection, LdapOptions options, IReadOnlyList<string> dns)
-    {
-        var groups = new List<DirectoryGroup>();
-        foreach (var dn in dns)
+        var groups = new List<SearchResultEntry>();
+        foreach (var dn in All(member, options.GroupMembershipAttribute))
         {
             if (!string.IsNullOrWhiteSpace(options.GroupBase) && !NormalizeDn(dn).EndsWith(NormalizeDn(options.GroupBase), StringComparison.OrdinalIgnoreCase))
             {
-                continue; // a group outside the group base is not a team
+                continue;
             }
 
             try
             {
-                var entry = Search(connection, options, dn, "(objectClass=*)", SearchScope.Base, [options.GroupNameAttribute], null);
-                if (entry.Count == 1 && ToGroup(entry[0], options) is { } group)
-                {
-                    groups.Add(group);
-                }
+                groups.AddRange(Search(connection, options, dn, "(objectClass=*)", SearchScope.Base, [options.GroupNameAttribute, options.GroupMembershipAttribute], null));
             }
             catch (DirectoryOperationException e) when (e.Response?.ResultCode == ResultCode.NoSuchObject)
             {
@@ -330,7 +315,7 @@ public sealed class LdapDirectory : IUserDirectory
 
     private LdapConnection Connect(string server, LdapOptions options)
     {
-        if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || string.IsNullOrEmpty(uri.Host))
+        if (!LdapOptions.TryParseServer(server, out var uri))
         {
             throw new DirectoryUnavailableException($"'{server}' is not an LDAP URL: PAAS_LDAP_URL takes ldap://host[:port] or ldaps://host[:port]");
         }

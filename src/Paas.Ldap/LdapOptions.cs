@@ -138,5 +138,12 @@ public sealed class LdapOptions
     /// <summary>Whether nested groups are walked by the platform.</summary>
     public bool EffectiveNestedGroups => NestedGroups ?? !IsActiveDirectory;
 
+    /// <summary>Reads one entry of <see cref="Servers"/>: an absolute <c>ldap://</c> or <c>ldaps://</c> URL with a host.</summary>
+    /// <param name="server">The entry.</param>
+    /// <param name="uri">The URL, when valid.</param>
+    /// <returns>Whether it is one.</returns>
+    public static bool TryParseServer(string server, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Uri? uri) =>
+        Uri.TryCreate(server, UriKind.Absolute, out uri) && uri.Scheme is "ldap" or "ldaps" && !string.IsNullOrEmpty(uri.Host);
+
     private static string? NonEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }

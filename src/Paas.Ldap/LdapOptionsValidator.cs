@@ -17,7 +17,7 @@ public sealed class LdapOptionsValidator : IValidateOptions<LdapOptions>
         var errors = new List<string>();
         foreach (var server in options.Servers)
         {
-            if (!Uri.TryCreate(server, UriKind.Absolute, out var uri) || uri.Scheme is not ("ldap" or "ldaps") || string.IsNullOrEmpty(uri.Host))
+            if (!LdapOptions.TryParseServer(server, out var uri))
             {
                 errors.Add($"PAAS_LDAP_URL '{server}' is not an LDAP URL: use ldap://host[:389] or ldaps://host[:636]");
             }
