@@ -16,6 +16,12 @@ var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
 builder.Logging.SetMinimumLevel(LogLevel.Warning);
+if (Environment.GetEnvironmentVariable("ROUTERBENCH_LOG") == "1")
+{
+    // For debugging the bench set-up: the router's own diagnostics on the console.
+    builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
+}
+
 // Socket transport knobs for experiments: ROUTERBENCH_IOQUEUE=N, ROUTERBENCH_WAITFORDATA=0, ROUTERBENCH_INLINE=1.
 builder.WebHost.UseSockets(o =>
 {

@@ -28,6 +28,7 @@ internal sealed class BackendConnection : IDisposable
     private ForwarderError _deadlineError;
     private PipeReader? _clientReader;
     private PipeWriter? _clientWriter;
+    private Socket? _clientSocket;
     private CancellationToken _clientAborted;
     private bool _bound;
     private volatile int _expired;
@@ -103,6 +104,18 @@ internal sealed class BackendConnection : IDisposable
         }
     }
 
+    /// <summary>
+    /// The client socket a timeout must close (the plain-HTTP fast path, which has no pipes): set while the response
+    /// is relayed, when a client that stopped reading would otherwise hold the exchange forever; null to stop.
+    /// </summary>
+    public void InterruptClient(Socket? socket)
+    {
+        lock (_gate)
+        {
+            _clientSocket = socket;
+        }
+    }
+
     /// <summary>Unbinds the attempt; after this the heartbeat no longer touches it or the client pipes.</summary>
     public void Finish()
     {
@@ -111,6 +124,7 @@ internal sealed class BackendConnection : IDisposable
             _bound = false;
             _clientReader = null;
             _clientWriter = null;
+            _clientSocket = null;
             _clientAborted = default;
             _deadline = 0;
         }
@@ -157,6 +171,7 @@ internal sealed class BackendConnection : IDisposable
             Close();
             _clientReader?.CancelPendingRead();
             _clientWriter?.CancelPendingFlush();
+            _clientSocket?.Dispose();
         }
     }
 
@@ -214,6 +229,7 @@ internal sealed class BackendConnection : IDisposable
     /// Receives more bytes after <see cref="End"/> (moving the unread bytes to the front first when the buffer is
     /// full, and growing it up to <paramref name="maxBytes"/> if they fill it); returns the count, 0 at end of stream.
     /// </summary>
+    [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
     public async ValueTask<int> FillAsync(int maxBytes = BufferSize)
     {
         if (_hasReadAhead)

@@ -50,11 +50,8 @@ internal sealed class Http1Forwarder(BackendPool pool, IHttpForwarder upgrades) 
         return ForwardAsync(context, request);
     }
 
-    public void Dispose()
-    {
-        pool.Dispose();
-        (upgrades as IDisposable)?.Dispose();
-    }
+    /// <summary>Disposes the upgrade forwarder; the pool belongs to the container (the fast path shares it).</summary>
+    public void Dispose() => (upgrades as IDisposable)?.Dispose();
 
     private async ValueTask<ForwardResult> ForwardAsync(HttpContext context, ForwardRequest request)
     {

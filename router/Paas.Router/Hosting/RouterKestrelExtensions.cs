@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Paas.Router.Front;
 using Paas.Router.Tls;
 
 namespace Paas.Router.Hosting;
@@ -13,7 +14,8 @@ namespace Paas.Router.Hosting;
 public static class RouterKestrelExtensions
 {
     /// <summary>
-    /// Adds the router's two listeners to Kestrel: <see cref="RouterOptions.HttpPort"/> (HTTP/1.1) and
+    /// Adds the router's two listeners to Kestrel: <see cref="RouterOptions.HttpPort"/> (HTTP/1.1, served by the
+    /// router's fast path unless <see cref="RouterOptions.PlainHttpFastPath"/> is off) and
     /// <see cref="RouterOptions.HttpsPort"/> (HTTP/1.1 and HTTP/2 over TLS, certificate chosen per connection by
     /// SNI; the platform certificate is made in the data folder now if missing). Connections accepted there are
     /// marked as router connections; <see cref="RouterApplicationBuilderExtensions.UsePaasRouter"/> serves them.
@@ -30,11 +32,21 @@ public static class RouterKestrelExtensions
         var selector = services.GetRequiredService<TlsCertificateSelector>();
         _ = selector.Platform;
 
-        Listen(kestrel, options.ListenAddress, options.HttpPort, listen =>
+        Action<ListenOptions> plain = listen =>
         {
             listen.Protocols = HttpProtocols.Http1;
             listen.Use(MarkConnection);
-        });
+        };
+        if (options.PlainHttpFastPath)
+        {
+            // The fast path's own transport accepts the connections and hands the unusual ones to Kestrel.
+            var address = options.ListenAddress == "*" ? IPAddress.IPv6Any : IPAddress.Parse(options.ListenAddress);
+            kestrel.Listen(new RouterHttpEndPoint(new IPEndPoint(address, options.HttpPort)), plain);
+        }
+        else
+        {
+            Listen(kestrel, options.ListenAddress, options.HttpPort, plain);
+        }
 
         if (options.HttpsPort >= 0)
         {

@@ -54,6 +54,14 @@ public sealed class RouterOptions
     /// <summary>How long an idle pooled connection to a backend is kept (default 30 s).</summary>
     public TimeSpan BackendPoolIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// Whether plain HTTP/1.1 requests are served by the router's fast path, below Kestrel's HTTP layer (default true).
+    /// The fast path serves ordinary requests (a known host with a web process up, a body of known length up to
+    /// 16 KiB) and hands every other connection to Kestrel's HTTP/1.1 server, which serves it like HTTPS. Off: Kestrel
+    /// serves every plain-HTTP request. Only for comparison and as a way out should the fast path misbehave.
+    /// </summary>
+    public bool PlainHttpFastPath { get; set; } = true;
+
     /// <summary><c>max-age</c> of the <c>Strict-Transport-Security</c> header sent for <c>tls:enable</c> apps (default 365 days).</summary>
     public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
 }

@@ -1,9 +1,12 @@
 using System.Globalization;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Paas.Router.Forwarding;
+using Paas.Router.Front;
 using Paas.Router.Logging;
 using Paas.Router.Pipeline;
 using Paas.Router.Routing;
@@ -40,13 +43,19 @@ public static class RouterServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<RouteTableStore>();
         services.TryAddSingleton<IRouterLogSink, LoggerRouterLogSink>();
+        services.TryAddSingleton(sp => new BackendPool(sp.GetRequiredService<IOptions<RouterOptions>>().Value.BackendPoolIdleTimeout));
         services.TryAddSingleton<IHttpForwarder>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
             // Plain HTTP/1.1 exchanges on the router's own pooled sockets; upgrades (WebSockets) through SocketsHttpHandler.
             var upgrades = new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout), o.ConnectTimeout);
-            return new Http1Forwarder(new BackendPool(o.BackendPoolIdleTimeout), upgrades);
+            return new Http1Forwarder(sp.GetRequiredService<BackendPool>(), upgrades);
         });
+
+        // The plain-HTTP port's own transport (the fast path), next to Kestrel's socket transport for every other endpoint.
+        services.TryAddSingleton<FrontServices>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, SocketTransportFactory>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, FrontTransportFactory>());
         services.TryAddSingleton<RouterPipeline>();
         services.TryAddSingleton<TlsCertificateSelector>();
         return services;

@@ -217,11 +217,19 @@ internal sealed class RouterPipeline(
         var serviceMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds - connectMs;
         var status = failure == RouterFailure.None || context.Response.HasStarted ? context.Response.StatusCode : RouterFailures.Status(failure);
         var fwd = context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip) : IPAddress.None;
-        var protocol = request.IsHttps ? "https" : "http";
-        var dyno = endpoint?.Process ?? string.Empty;
-        var line = failure == RouterFailure.None
-            ? $"at=info method={request.Method} path=\"{request.Path}{request.QueryString}\" host={HostMap<AppState>.HostWithoutPort(request.Headers.Host.ToString())} request_id={requestId} fwd=\"{fwd}\" dyno={dyno} connect={connectMs}ms service={Math.Max(serviceMs, 0)}ms status={status} bytes={bytes} protocol={protocol}"
-            : $"at=error code={RouterFailures.Code(failure)} desc=\"{RouterFailures.Description(failure)}\" method={request.Method} path=\"{request.Path}{request.QueryString}\" host={HostMap<AppState>.HostWithoutPort(request.Headers.Host.ToString())} request_id={requestId} fwd=\"{fwd}\" dyno={dyno} connect={connectMs}ms service={Math.Max(serviceMs, 0)}ms status={status} bytes={bytes} protocol={protocol}";
+        var line = RouterLine.Format(
+            failure,
+            request.Method,
+            request.Path.ToString() + request.QueryString.ToString(),
+            HostMap<AppState>.HostWithoutPort(request.Headers.Host.ToString()),
+            requestId,
+            fwd.ToString(),
+            endpoint?.Process ?? string.Empty,
+            connectMs,
+            serviceMs,
+            status,
+            bytes,
+            request.IsHttps ? "https" : "http");
         sink.Write(app.Name, line);
     }
 
