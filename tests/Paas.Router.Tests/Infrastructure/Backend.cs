@@ -18,6 +18,7 @@ public sealed class Backend : IAsyncDisposable
 {
     private static readonly byte[] Chunk = CreateChunk();
     private readonly WebApplication _app;
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _connections = new();
     private int _requests;
 
     private Backend(WebApplication app, string name)
@@ -34,6 +35,9 @@ public sealed class Backend : IAsyncDisposable
 
     public int Requests => Volatile.Read(ref _requests);
 
+    /// <summary>How many distinct connections requests arrived on.</summary>
+    public int Connections => _connections.Count;
+
     public static async Task<Backend> StartAsync(string name)
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -49,6 +53,7 @@ public sealed class Backend : IAsyncDisposable
         app.Use((context, next) =>
         {
             Interlocked.Increment(ref backend._requests);
+            backend._connections.TryAdd(context.Connection.Id, 0);
             return next(context);
         });
         app.MapGet("/hello", () => "hello from " + name);

@@ -39,7 +39,7 @@ public sealed class RouterServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<RouterServer> StartAsync(RouteTable? table = null, Action<WebApplication>? configureOther = null)
+    public static async Task<RouterServer> StartAsync(RouteTable? table = null, Action<WebApplication>? configureOther = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var httpPort = LoopbackPort.Free();
         var httpsPort = LoopbackPort.Free();
@@ -54,6 +54,11 @@ public sealed class RouterServer : IAsyncDisposable
             ["Paas:Router:Domain"] = Domain,
             ["Paas:Router:DataDirectory"] = dataDirectory,
         });
+        if (settings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(settings);
+        }
+
         RecordingLogSink? sink = null;
         builder.Services.AddSingleton<IRouterLogSink>(_ => sink!);
         builder.Services.AddPaasRouter(builder.Configuration);
