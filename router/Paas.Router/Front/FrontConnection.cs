@@ -29,7 +29,8 @@ namespace Paas.Router.Front;
 ///    (connect timeout, a refused endpoint out of rotation and the next one tried, one retry of an idempotent
 ///    request on a stale connection, first-byte and idle timeouts through <see cref="BackendPool"/>'s heartbeat).
 /// 5. Relay the response: status line as HTTP/1.1, headers minus hop-by-hop, the body byte for byte by its framing
-///    (none, Content-Length, chunked passed through, or until close); a small response goes in one send.
+///    (none, Content-Length, chunked passed through, or until close); a response that came whole goes in one send,
+///    after step 6.
 /// 6. Log the router line; keep the connection for the next request unless either side asked to close.
 /// Failures before the response started are answered with the router's error pages, as by the pipeline.
 /// </summary>
@@ -274,19 +275,13 @@ internal sealed class FrontConnection : IDisposable
 
         var keep = !clientClose && outcome.KeepClient;
         var status = outcome.Status;
+        var page = false;
         if (failure != RouterFailure.None)
         {
             RouterLog.ForwardFailed(_services.Logger, app.Name, endpoint?.Process ?? "none", failure.ToString(), outcome.Exception);
-            if (!outcome.ResponseStarted && failure != RouterFailure.ClientAborted)
-            {
-                status = RouterFailures.Status(failure);
-                keep = !clientClose;
-                await WritePageAsync(failure, isHead, keep);
-            }
-            else
-            {
-                keep = false;
-            }
+            page = !outcome.ResponseStarted && failure != RouterFailure.ClientAborted;
+            status = page ? RouterFailures.Status(failure) : status;
+            keep = page && !clientClose;
         }
 
         if (logging)
@@ -305,6 +300,22 @@ internal sealed class FrontConnection : IDisposable
                 status == 0 ? RouterFailures.Status(failure) : status,
                 outcome.Bytes,
                 "http"));
+        }
+
+        if (page)
+        {
+            await WritePageAsync(failure, isHead, keep);
+        }
+        else if (outcome.ReplyPending)
+        {
+            try
+            {
+                await SendAsync(_reply.Written);
+            }
+            catch (ClientGoneException)
+            {
+                keep = false;
+            }
         }
 
         return keep;
@@ -348,7 +359,7 @@ internal sealed class FrontConnection : IDisposable
         else
         {
             Span<byte> text = stackalloc byte[36];
-            var guid = Guid.NewGuid();
+            var guid = RequestIds.NewId();
             guid.TryFormat(text, out _);
             request.Write(text);
             requestId = logging ? guid.ToString() : null;
@@ -512,9 +523,7 @@ internal sealed class FrontConnection : IDisposable
             switch (framing)
             {
                 case Framing.None:
-                    started = true;
-                    await SendAsync(_reply.Written);
-                    break;
+                    return Complete(0);
 
                 case Framing.Length:
                 case Framing.UntilClose:
@@ -527,6 +536,11 @@ internal sealed class FrontConnection : IDisposable
                             connection.Start += first;
                             remaining -= first;
                             bytes += first;
+                        }
+
+                        if (remaining == 0)
+                        {
+                            return Complete(bytes);
                         }
 
                         started = true;
@@ -561,6 +575,11 @@ internal sealed class FrontConnection : IDisposable
                         _reply.Write(connection.Unread[..first]);
                         connection.Start += first;
                         bytes = scanner.DataBytes;
+                        if (scanner.IsDone)
+                        {
+                            return Complete(bytes);
+                        }
+
                         started = true;
                         await SendAsync(_reply.Written);
                         while (!scanner.IsDone)
@@ -599,6 +618,11 @@ internal sealed class FrontConnection : IDisposable
         }
 
         return new Outcome(ForwarderError.None, Bytes: bytes, ResponseStarted: true, KeepClient: keepClient, KeepBackend: framing != Framing.UntilClose);
+
+        // The whole response is in _reply: it is sent after the router line is written, as Kestrel sends a buffered
+        // response after the pipeline returns, so whoever got the response finds its line in the logs.
+        Outcome Complete(long body) =>
+            new(ForwarderError.None, Bytes: body, ResponseStarted: true, KeepClient: keepClient, KeepBackend: true, ReplyPending: true);
     }
 
     /// <summary>The status line (as HTTP/1.1) and the backend's headers minus hop-by-hop ones, into <see cref="_reply"/>.</summary>
@@ -750,7 +774,8 @@ internal sealed class FrontConnection : IDisposable
         Exception? Exception = null,
         bool ResponseStarted = false,
         bool KeepClient = false,
-        bool KeepBackend = false);
+        bool KeepBackend = false,
+        bool ReplyPending = false);
 
     /// <summary>The client side failed while the response was relayed.</summary>
     private sealed class ClientGoneException(Exception inner) : Exception("The client connection failed.", inner);

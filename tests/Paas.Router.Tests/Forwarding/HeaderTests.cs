@@ -61,6 +61,10 @@ public sealed class HeaderTests
         Assert.True(Guid.TryParse(badChars, out _));
         Assert.False(RequestIds.IsValid(new string('a', 201)));
         Assert.True(RequestIds.IsValid(new string('a', 200)));
+        var ids = Enumerable.Range(0, 1000).Select(_ => RequestIds.NewId()).ToHashSet();
+        Assert.Equal(1000, ids.Count);
+        Assert.All(ids, id => Assert.Equal(4, id.Version));
+        Assert.All(ids, id => Assert.Equal(0b10, id.Variant >> 2));
     }
 
     [Fact]
