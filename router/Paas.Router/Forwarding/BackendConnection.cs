@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using System.Net.Sockets;
+using Paas.Router.Sockets;
 
 namespace Paas.Router.Forwarding;
 
@@ -20,15 +21,16 @@ internal sealed class BackendConnection : IDisposable
     /// <summary>Largest response head accepted (nginx's default is 4-8 KB; Kestrel accepts 32 KB of request headers).</summary>
     public const int MaxHeadBytes = 128 * 1024;
 
-    private readonly Socket _socket;
+    private readonly LoopSocket _socket;
     private readonly object _gate = new();
     private ValueTask<int> _readAhead;
     private bool _hasReadAhead;
+    private int _readEventsWhenIdle;
     private long _deadline;
     private ForwarderError _deadlineError;
     private PipeReader? _clientReader;
     private PipeWriter? _clientWriter;
-    private Socket? _clientSocket;
+    private IDisposable? _clientSocket;
     private CancellationToken _clientAborted;
     private bool _bound;
     private volatile int _expired;
@@ -39,7 +41,7 @@ internal sealed class BackendConnection : IDisposable
     private const int Idle = 1;
     private const int Closing = 2;
 
-    public BackendConnection(Socket socket, BackendDestination destination)
+    public BackendConnection(LoopSocket socket, BackendDestination destination)
     {
         _socket = socket;
         Destination = destination;
@@ -108,7 +110,7 @@ internal sealed class BackendConnection : IDisposable
     /// The client socket a timeout must close (the plain-HTTP fast path, which has no pipes): set while the response
     /// is relayed, when a client that stopped reading would otherwise hold the exchange forever; null to stop.
     /// </summary>
-    public void InterruptClient(Socket? socket)
+    public void InterruptClient(IDisposable? socket)
     {
         lock (_gate)
         {
@@ -180,10 +182,13 @@ internal sealed class BackendConnection : IDisposable
     /// it (or sent something unasked) while it was idle.
     /// </summary>
     public bool Rent() =>
-        Interlocked.CompareExchange(ref _state, Busy, Idle) == Idle && !(_hasReadAhead && _readAhead.IsCompleted);
+        Interlocked.CompareExchange(ref _state, Busy, Idle) == Idle
+        && !(_hasReadAhead && _readAhead.IsCompleted)
+        && !(_socket.OnLoop && _socket.ActiveSince(_readEventsWhenIdle));
 
     /// <summary>
-    /// Back into the pool: starts the read that detects a close and later serves as the next response's first read.
+    /// Back into the pool: starts the read that detects a close and later serves as the next response's first read
+    /// (on an event loop no read is needed: the loop's read events tell, see <see cref="LoopSocket.ActiveSince"/>).
     /// False when the connection cannot be kept.
     /// </summary>
     public bool Park(long now)
@@ -197,9 +202,15 @@ internal sealed class BackendConnection : IDisposable
             Buffer = new byte[BufferSize];
         }
 
+        if (_socket.OnLoop)
+        {
+            _readEventsWhenIdle = _socket.ReadEvents;
+            return Interlocked.CompareExchange(ref _state, Idle, Busy) == Busy;
+        }
+
         try
         {
-            _readAhead = _socket.ReceiveAsync(Buffer.AsMemory(), SocketFlags.None);
+            _readAhead = _socket.ReceiveAsync(Buffer.AsMemory());
             _hasReadAhead = true;
         }
         catch (Exception e) when (e is SocketException or ObjectDisposedException)
@@ -223,7 +234,7 @@ internal sealed class BackendConnection : IDisposable
     }
 
     /// <summary>Sends all of <paramref name="data"/>.</summary>
-    public ValueTask<int> SendAsync(ReadOnlyMemory<byte> data) => _socket.SendAsync(data, SocketFlags.None);
+    public ValueTask SendAsync(ReadOnlyMemory<byte> data) => _socket.SendAsync(data);
 
     /// <summary>
     /// Receives more bytes after <see cref="End"/> (moving the unread bytes to the front first when the buffer is
@@ -265,7 +276,7 @@ internal sealed class BackendConnection : IDisposable
             End = 0;
         }
 
-        var read = await _socket.ReceiveAsync(Buffer.AsMemory(End), SocketFlags.None);
+        var read = await _socket.ReceiveAsync(Buffer.AsMemory(End));
         End += read;
         return read;
     }
@@ -278,7 +289,7 @@ internal sealed class BackendConnection : IDisposable
             throw new InvalidOperationException("The read-ahead must be consumed with FillAsync first.");
         }
 
-        return _socket.ReceiveAsync(destination, SocketFlags.None);
+        return _socket.ReceiveAsync(destination);
     }
 
     /// <summary>Closes the socket; true the first time (the destination's count of open connections goes down once).</summary>

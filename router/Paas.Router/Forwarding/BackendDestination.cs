@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using Paas.Router.Sockets;
 
 namespace Paas.Router.Forwarding;
 
@@ -55,23 +56,7 @@ internal sealed class BackendDestination(string prefix, BackendPool pool)
     public async ValueTask<(BackendConnection Connection, long ConnectMilliseconds)> ConnectAsync(TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
-        var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        using var cancel = new CancellationTokenSource(timeout);
-        try
-        {
-            await socket.ConnectAsync(EndPoint, cancel.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            socket.Dispose();
-            throw new TimeoutException($"No connection to {Prefix} within {timeout.TotalMilliseconds} ms.");
-        }
-        catch
-        {
-            socket.Dispose();
-            throw;
-        }
-
+        var socket = await LoopSocket.ConnectAsync(EndPoint, pool.Loops?.Next(), timeout);
         var connection = new BackendConnection(socket, this);
         Interlocked.Increment(ref _count);
         pool.Track(connection);

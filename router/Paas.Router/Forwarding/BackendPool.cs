@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Paas.Router.Sockets;
 
 namespace Paas.Router.Forwarding;
 
@@ -21,11 +22,17 @@ internal sealed class BackendPool : IDisposable
     private bool _snapshotStale;
     private int _ticking;
 
-    public BackendPool(TimeSpan idleTimeout)
+    /// <param name="idleTimeout">How long an idle connection is kept.</param>
+    /// <param name="loops">The event loops new connections go on; null or empty: the .NET socket engine.</param>
+    public BackendPool(TimeSpan idleTimeout, EventLoopGroup? loops = null)
     {
         _idleTimeoutMs = (long)idleTimeout.TotalMilliseconds;
+        Loops = loops;
         _heartbeat = new Timer(static s => ((BackendPool)s!).Tick(), this, HeartbeatInterval, HeartbeatInterval);
     }
+
+    /// <summary>The event loops of new connections (null: none).</summary>
+    public EventLoopGroup? Loops { get; }
 
     public BackendDestination For(string prefix) =>
         _destinations.TryGetValue(prefix, out var destination) ? destination : _destinations.GetOrAdd(prefix, static (p, pool) => new BackendDestination(p, pool), this);

@@ -10,6 +10,7 @@ using Paas.Router.Forwarding;
 using Paas.Router.Logging;
 using Paas.Router.Pipeline;
 using Paas.Router.Routing;
+using Paas.Router.Sockets;
 
 namespace Paas.Router.Front;
 
@@ -44,7 +45,7 @@ internal sealed class FrontConnection : IDisposable
 
     private const string ViaValue = "1.1 paas-router";
 
-    private readonly Socket _socket;
+    private readonly LoopSocket _socket;
     private readonly FrontListener _listener;
     private readonly FrontServices _services;
     private readonly Http1RequestHead _head = new();
@@ -59,9 +60,10 @@ internal sealed class FrontConnection : IDisposable
     private long _deadline;
     private int _disposed;
 
-    public FrontConnection(Socket socket, FrontListener listener, FrontServices services)
+    public FrontConnection(LoopSocket loopSocket, FrontListener listener, FrontServices services)
     {
-        _socket = socket;
+        _socket = loopSocket;
+        var socket = loopSocket.Socket;
         _listener = listener;
         _services = services;
         _buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
@@ -116,7 +118,7 @@ internal sealed class FrontConnection : IDisposable
                 if (app is null)
                 {
                     handedOff = true;
-                    _listener.HandOff(_socket, _buffer.AsSpan(_start, _end - _start));
+                    _listener.HandOff(_socket.Detach(), _buffer.AsSpan(_start, _end - _start));
                     return;
                 }
 
@@ -201,7 +203,7 @@ internal sealed class FrontConnection : IDisposable
                 return null;
             }
 
-            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end, BufferSize - _end), SocketFlags.None);
+            var read = await _socket.ReceiveAsync(_buffer.AsMemory(_end, BufferSize - _end));
             Idle = false;
             if (read == 0)
             {
@@ -743,7 +745,7 @@ internal sealed class FrontConnection : IDisposable
     {
         try
         {
-            await _socket.SendAsync(data, SocketFlags.None);
+            await _socket.SendAsync(data);
         }
         catch (Exception e) when (IsSocketFailure(e))
         {

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 using Paas.Router.Logging;
+using Paas.Router.Sockets;
 
 namespace Paas.Router.Front;
 
@@ -161,7 +162,20 @@ internal sealed class FrontListener : IConnectionListener
             }
 
             client.NoDelay = true;
-            var connection = new FrontConnection(client, this, _services);
+            LoopSocket socket;
+            try
+            {
+                socket = new LoopSocket(client, _services.Loops.Next());
+            }
+            catch (Exception e) when (e is IOException or ObjectDisposedException)
+            {
+                // The loop refused it (out of memory for epoll, or stopping): close it; the client may retry.
+                RouterLog.AcceptFailed(_logger, e);
+                client.Dispose();
+                continue;
+            }
+
+            var connection = new FrontConnection(socket, this, _services);
             _connections.TryAdd(connection, 0);
             _ = connection.RunAsync();
         }

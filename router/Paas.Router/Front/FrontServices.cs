@@ -4,13 +4,15 @@ using Paas.Router.Forwarding;
 using Paas.Router.Hosting;
 using Paas.Router.Logging;
 using Paas.Router.Routing;
+using Paas.Router.Sockets;
 
 namespace Paas.Router.Front;
 
-/// <summary>What every fast-path connection shares: the route table, the backend connection pool, the log sink and the options.</summary>
+/// <summary>What every fast-path connection shares: the route table, the backend connection pool, the event loops, the log sink and the options.</summary>
 internal sealed class FrontServices(
     RouteTableStore routes,
     BackendPool pool,
+    EventLoopGroup loops,
     IRouterLogSink sink,
     IOptions<RouterOptions> options,
     ILogger<FrontConnection> logger)
@@ -24,6 +26,9 @@ internal sealed class FrontServices(
     public RouteTableStore Routes { get; } = routes;
 
     public BackendPool Pool { get; } = pool;
+
+    /// <summary>The event loops client connections go on (none: the .NET socket engine).</summary>
+    public EventLoopGroup Loops { get; } = loops;
 
     public IRouterLogSink Sink { get; } = sink;
 

@@ -62,6 +62,15 @@ public sealed class RouterOptions
     /// </summary>
     public bool PlainHttpFastPath { get; set; } = true;
 
+    /// <summary>
+    /// Threads of the router's own event loops (epoll, Linux only), which serve the fast path's client connections and
+    /// every pooled backend connection, resuming the waiting code on the loop thread as nginx's workers do instead of
+    /// handing each completion to the thread pool. Default (unset): one per CPU the process may use
+    /// (<see cref="Environment.ProcessorCount"/>). 0: none; the .NET socket engine serves those sockets (as elsewhere
+    /// than Linux).
+    /// </summary>
+    public int? EventLoopThreads { get; set; }
+
     /// <summary><c>max-age</c> of the <c>Strict-Transport-Security</c> header sent for <c>tls:enable</c> apps (default 365 days).</summary>
     public TimeSpan HstsMaxAge { get; set; } = TimeSpan.FromDays(365);
 }

@@ -49,6 +49,11 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         Positive(problems, nameof(options.IdleTimeout), options.IdleTimeout);
         Positive(problems, nameof(options.EndpointRetryDelay), options.EndpointRetryDelay);
         Positive(problems, nameof(options.BackendPoolIdleTimeout), options.BackendPoolIdleTimeout);
+        if (options.EventLoopThreads is < 0 or > 256)
+        {
+            problems.Add($"Paas:Router:EventLoopThreads must be between 0 (none) and 256, or unset for one per CPU (got {options.EventLoopThreads}).");
+        }
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
     }
 

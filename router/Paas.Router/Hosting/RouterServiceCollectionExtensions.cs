@@ -10,6 +10,7 @@ using Paas.Router.Front;
 using Paas.Router.Logging;
 using Paas.Router.Pipeline;
 using Paas.Router.Routing;
+using Paas.Router.Sockets;
 using Paas.Router.Tls;
 
 namespace Paas.Router.Hosting;
@@ -43,7 +44,8 @@ public static class RouterServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<RouteTableStore>();
         services.TryAddSingleton<IRouterLogSink, LoggerRouterLogSink>();
-        services.TryAddSingleton(sp => new BackendPool(sp.GetRequiredService<IOptions<RouterOptions>>().Value.BackendPoolIdleTimeout));
+        services.TryAddSingleton<EventLoopGroup>();
+        services.TryAddSingleton(sp => new BackendPool(sp.GetRequiredService<IOptions<RouterOptions>>().Value.BackendPoolIdleTimeout, sp.GetRequiredService<EventLoopGroup>()));
         services.TryAddSingleton<IHttpForwarder>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RouterOptions>>().Value;

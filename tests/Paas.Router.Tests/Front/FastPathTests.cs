@@ -9,6 +9,12 @@ namespace Paas.Router.Tests.Front;
 /// <summary>The plain-HTTP fast path and its hand-over to Kestrel on the same connection.</summary>
 public sealed class FastPathTests
 {
+    /// <summary>The router's event loops on (the default) and off (the .NET socket engine serves the same sockets).</summary>
+    public static TheoryData<string> EventLoopSettings => ["default", "0"];
+
+    private static IReadOnlyDictionary<string, string?>? Loops(string eventLoopThreads) =>
+        eventLoopThreads == "default" ? null : new Dictionary<string, string?> { ["Paas:Router:EventLoopThreads"] = eventLoopThreads };
+
     private static Task<RouterServer> RouterFor(string address, IReadOnlyDictionary<string, string?>? settings = null) =>
         RouterServer.StartAsync(new RouteTable([new AppRoute("alpha", [], [new RouteEndpoint(address, "web.1")])], []), settings: settings);
 
@@ -41,11 +47,12 @@ public sealed class FastPathTests
 
     private static Task WriteAsync(NetworkStream stream, string text) => stream.WriteAsync(Encoding.Latin1.GetBytes(text)).AsTask();
 
-    [Fact]
-    public async Task A_connection_handed_to_kestrel_midway_keeps_its_requests_in_order()
+    [Theory]
+    [MemberData(nameof(EventLoopSettings))]
+    public async Task A_connection_handed_to_kestrel_midway_keeps_its_requests_in_order(string eventLoopThreads)
     {
         await using var backend = await Backend.StartAsync("A");
-        await using var router = await RouterFor(backend.Address);
+        await using var router = await RouterFor(backend.Address, Loops(eventLoopThreads));
         await using var stream = await ConnectAsync(router);
 
         // 1. An ordinary request: the fast path.
@@ -82,11 +89,12 @@ public sealed class FastPathTests
         Assert.Equal(1, backend.Requests);
     }
 
-    [Fact]
-    public async Task Connection_close_from_the_client_is_answered_with_close_and_the_backend_connection_kept()
+    [Theory]
+    [MemberData(nameof(EventLoopSettings))]
+    public async Task Connection_close_from_the_client_is_answered_with_close_and_the_backend_connection_kept(string eventLoopThreads)
     {
         await using var backend = await Backend.StartAsync("A");
-        await using var router = await RouterFor(backend.Address);
+        await using var router = await RouterFor(backend.Address, Loops(eventLoopThreads));
         for (var i = 0; i < 3; i++)
         {
             await using var stream = await ConnectAsync(router);

@@ -16,11 +16,13 @@ public sealed class RouterOptionsTests
             ["Paas:Router:Domain"] = "not a domain",
             ["Paas:Router:ConnectTimeout"] = "00:00:00",
             ["Paas:Router:ListenAddress"] = "somewhere",
+            ["Paas:Router:EventLoopThreads"] = "-1",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RouterOptions>>().Value);
 
-        Assert.Equal(4, error.Failures.Count());
+        Assert.Equal(5, error.Failures.Count());
+        Assert.Contains(error.Failures, f => f.Contains("EventLoopThreads", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -40,6 +42,22 @@ public sealed class RouterOptionsTests
         Assert.Equal(8444, options.HttpsPort);
         Assert.Equal("paas.example.com", options.Domain);
         Assert.Equal(TimeSpan.FromSeconds(30), options.FirstByteTimeout);
+    }
+
+    [Fact]
+    public void Event_loops_default_to_one_per_cpu_and_zero_turns_them_off()
+    {
+        using (var services = Build([]))
+        {
+            Assert.Equal(Environment.ProcessorCount, services.GetRequiredService<Paas.Router.Sockets.EventLoopGroup>().Count);
+        }
+
+        using (var services = Build(new() { ["Paas:Router:EventLoopThreads"] = "0" }))
+        {
+            var loops = services.GetRequiredService<Paas.Router.Sockets.EventLoopGroup>();
+            Assert.Equal(0, loops.Count);
+            Assert.Null(loops.Next());
+        }
     }
 
     private static ServiceProvider Build(Dictionary<string, string?> settings)
