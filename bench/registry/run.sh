@@ -116,33 +116,50 @@ stop_registries() {
 }
 
 now() { date +%s.%N; }
+TICKS_PER_S="$(getconf CLK_TCK)"
+cpu_s() { awk -v hz="$TICKS_PER_S" '{ printf "%.3f", ($14 + $15) / hz }' "/proc/$1/stat"; }   # user+system CPU seconds of a server
 mibs() { awk -v m="$MIB" -v s="$1" 'BEGIN { printf "%.1f", m / s }'; }
 median() { sort -g | awk '{ v[NR] = $1 } END { if (NR % 2) print v[(NR + 1) / 2]; else printf "%.2f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'; }
 
-# 3. Rounds: fresh storage and a new repository each time, so nothing is deduplicated or mounted.
-#    Every figure is kept per round (MiB/s) in $WORK/figures: "<round> <what> <value>".
+# 3. Both registries start once and serve every round, as a platform's registry runs for days. Round 0 warms them up
+#    (a .NET server compiles its hot code in the first seconds of its life; Go's is compiled ahead): its figures are
+#    printed as "cold" and kept out of the medians. Each round pushes to a new repository and, after its
+#    measurements, deletes that repository's blobs (so the next round's cross-repository mount attempts fail and
+#    every round uploads all 256 MiB), on both registries alike.
+#    Every figure is kept per round in $WORK/figures: "<round> <what> <value>".
 : > "$WORK/figures"
-for round in $(seq 1 "$ROUNDS"); do
-  start_registries "$round"
+start_registries 1
+MANIFEST_DIGEST="$(sed 's/.*"digest":"\(sha256:[0-9a-f]*\)".*/\1/' "$IMAGE/index.json")"
+delete_blobs() { # $1 = port, $2 = repository, rest = curl auth: the manifest, then the config and layers
+  local port=$1 repo=$2 blob; shift 2
+  curl -sf -o /dev/null -X DELETE "$@" "http://127.0.0.1:$port/v2/$repo/manifests/$MANIFEST_DIGEST" \
+    || { echo "could not delete the manifest of $repo on port $port" >&2; exit 1; }
+  for blob in "$IMAGE"/blobs/sha256/*; do
+    [ "sha256:$(basename "$blob")" = "$MANIFEST_DIGEST" ] && continue
+    curl -sf -o /dev/null -X DELETE "$@" "http://127.0.0.1:$port/v2/$repo/blobs/sha256:$(basename "$blob")" \
+      || { echo "could not delete blob $(basename "$blob") of $repo on port $port" >&2; exit 1; }
+  done
+}
+for round in $(seq 0 "$ROUNDS"); do
   # Alternate who goes first; flush dirty pages before each measurement so one run's writeback
   # does not slow the next.
   order="paas dist"; [ $((round % 2)) -eq 0 ] && order="dist paas"
   for target in $order; do
     if [ "$target" = paas ]; then
-      port=$PAAS_PORT; repo="$PAAS_APP/image"
+      pid=$PAAS_PID; port=$PAAS_PORT; repo="$PAAS_APP/image-$round"
       creds=(--dest-creds "$PAAS_CREDS"); screds=(--src-creds "$PAAS_CREDS"); cauth=(-u "$PAAS_CREDS")
     else
-      port=$DIST_PORT; repo="bench-$round-$RANDOM/image"; creds=(); screds=(); cauth=()
+      pid=$DIST_PID; port=$DIST_PORT; repo="bench/image-$round"; creds=(); screds=(); cauth=()
     fi
     ref="docker://127.0.0.1:$port/$repo:v1"
     sync
-    t0=$(now)
+    c0=$(cpu_s "$pid"); t0=$(now)
     timeout 300 skopeo copy -q --dest-tls-verify=false "${creds[@]}" "oci:$IMAGE:v1" "$ref"
-    t1=$(now)
+    t1=$(now); c1=$(cpu_s "$pid")
     sync
-    t1b=$(now)
+    c1b=$(cpu_s "$pid"); t1b=$(now)
     timeout 300 skopeo copy -q --src-tls-verify=false "${screds[@]}" "$ref" "dir:$WORK/pull-$target-$round"
-    t2=$(now)
+    t2=$(now); c2=$(cpu_s "$pid")
     rm -rf "$WORK/pull-$target-$round"
     # Server side only (no skopeo): every blob of the image at once with curl, to /dev/null.
     sync
@@ -154,21 +171,27 @@ for round in $(seq 1 "$ROUNDS"); do
     done
     wait "${gets[@]}"  # not a bare wait: the registries are children too
     t4=$(now)
+    delete_blobs "$port" "$repo" "${cauth[@]}"
     push=$(mibs "$(awk -v a="$t0" -v b="$t1" 'BEGIN { print b - a }')")
     pull=$(mibs "$(awk -v a="$t1b" -v b="$t2" 'BEGIN { print b - a }')")
     get=$(mibs "$(awk -v a="$t3" -v b="$t4" 'BEGIN { print b - a }')")
+    pushcpu=$(awk -v a="$c0" -v b="$c1" 'BEGIN { printf "%.2f", b - a }')
+    pullcpu=$(awk -v a="$c1b" -v b="$c2" 'BEGIN { printf "%.2f", b - a }')
     printf '%d %s-push %s\n%d %s-pull %s\n%d %s-get %s\n' "$round" "$target" "$push" "$round" "$target" "$pull" "$round" "$target" "$get" >> "$WORK/figures"
-    printf 'round %2d %-5s push %7.1f MiB/s   pull %7.1f MiB/s   GET %7.1f MiB/s\n' "$round" "$target" "$push" "$pull" "$get"
+    printf '%d %s-pushcpu %s\n%d %s-pullcpu %s\n' "$round" "$target" "$pushcpu" "$round" "$target" "$pullcpu" >> "$WORK/figures"
+    label="round $(printf %2d "$round")"; [ "$round" -eq 0 ] && label="cold    "
+    printf '%s %-5s push %7.1f MiB/s   pull %7.1f MiB/s   GET %7.1f MiB/s   server CPU: push %5.2f s, pull %5.2f s\n' "$label" "$target" "$push" "$pull" "$get" "$pushcpu" "$pullcpu"
   done
   for what in push pull get; do
     awk -v r="$round" -v w="$what" '$1 == r && $2 == "paas-" w { p = $3 } $1 == r && $2 == "dist-" w { d = $3 } END { printf "%d ratio-%s %.3f\n", r, w, p / d }' "$WORK/figures" >> "$WORK/figures"
   done
-  stop_registries "$round"
 done
+stop_registries 1
 
 # 4. Summary: medians over the rounds (each ratio is the median of the per-round ratios, each round
 #    measuring both registries back to back).
-med() { awk -v w="$1" '$2 == w { print $3 }' "$WORK/figures" | median; }
+med() { awk -v w="$1" '$1 > 0 && $2 == w { print $3 }' "$WORK/figures" | median; }
+cold() { awk -v w="$1" '$1 == 0 && $2 == w { print $3 }' "$WORK/figures"; }
 echo
 echo "medians over $ROUNDS interleaved rounds of $MIB MiB (skopeo copy, loopback):"
 printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "paasd registry" "$(med paas-push)" "$(med paas-pull)"
@@ -176,5 +199,9 @@ printf '  %-28s push %7s MiB/s   pull %7s MiB/s\n' "distribution 2.8 (Debian)" "
 printf '  %-28s push %7sx        pull %7sx\n' "ratio paas/distribution" "$(med ratio-push)" "$(med ratio-pull)"
 echo "server only, all blobs in parallel with curl (no client-side hashing or disk writes):"
 printf '  GET  paas %7s MiB/s   distribution %7s MiB/s   ratio %sx\n' "$(med paas-get)" "$(med dist-get)" "$(med ratio-get)"
-echo "per-round pull ratios: $(awk '$2 == "ratio-pull" { printf "%s ", $3 }' "$WORK/figures")"
+echo "server CPU (user+system) per operation: paasd push $(med paas-pushcpu) s, pull $(med paas-pullcpu) s; distribution push $(med dist-pushcpu) s, pull $(med dist-pullcpu) s"
+echo "per-round push ratios: $(awk '$1 > 0 && $2 == "ratio-push" { printf "%s ", $3 }' "$WORK/figures")"
+echo "per-round pull ratios: $(awk '$1 > 0 && $2 == "ratio-pull" { printf "%s ", $3 }' "$WORK/figures")"
+echo "cold (round 0, the first push and pull after each server started; not in the medians): push $(cold ratio-push)x, pull $(cold ratio-pull)x;" \
+  "paasd CPU push $(cold paas-pushcpu) s, pull $(cold paas-pullcpu) s; distribution push $(cold dist-pushcpu) s, pull $(cold dist-pullcpu) s"
 echo "(this machine is shared: single rounds swing by +-50%; compare medians of many rounds)"
