@@ -56,7 +56,7 @@ internal sealed class BackendDestination(string prefix, BackendPool pool)
     public async ValueTask<(BackendConnection Connection, long ConnectMilliseconds)> ConnectAsync(TimeSpan timeout)
     {
         var started = Stopwatch.GetTimestamp();
-        var socket = await LoopSocket.ConnectAsync(EndPoint, pool.Loops?.Next(), timeout);
+        var socket = await LoopSocket.ConnectAsync(EndPoint, pool.Loops.Next(), timeout);
         var connection = new BackendConnection(socket, this);
         Interlocked.Increment(ref _count);
         pool.Track(connection);

@@ -23,16 +23,16 @@ internal sealed class BackendPool : IDisposable
     private int _ticking;
 
     /// <param name="idleTimeout">How long an idle connection is kept.</param>
-    /// <param name="loops">The event loops new connections go on; null or empty: the .NET socket engine.</param>
-    public BackendPool(TimeSpan idleTimeout, EventLoopGroup? loops = null)
+    /// <param name="loops">The event loops new connections go on; empty: the .NET socket engine.</param>
+    public BackendPool(TimeSpan idleTimeout, EventLoopGroup loops)
     {
         _idleTimeoutMs = (long)idleTimeout.TotalMilliseconds;
         Loops = loops;
         _heartbeat = new Timer(static s => ((BackendPool)s!).Tick(), this, HeartbeatInterval, HeartbeatInterval);
     }
 
-    /// <summary>The event loops of new connections (null: none).</summary>
-    public EventLoopGroup? Loops { get; }
+    /// <summary>The event loops of new connections (empty: none).</summary>
+    public EventLoopGroup Loops { get; }
 
     public BackendDestination For(string prefix) =>
         _destinations.TryGetValue(prefix, out var destination) ? destination : _destinations.GetOrAdd(prefix, static (p, pool) => new BackendDestination(p, pool), this);

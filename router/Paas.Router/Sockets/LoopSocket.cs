@@ -239,7 +239,7 @@ internal sealed class LoopSocket : IDisposable
     /// </summary>
     public void Dispose()
     {
-        Waiter? reader = null, writer = null;
+        Waiter? reader, writer;
         lock (_gate)
         {
             if (_disposed || _detached)
@@ -248,17 +248,8 @@ internal sealed class LoopSocket : IDisposable
             }
 
             _disposed = true;
-            if (_reader.Pending)
-            {
-                _reader.Pending = false;
-                reader = _reader;
-            }
-
-            if (_writer.Pending)
-            {
-                _writer.Pending = false;
-                writer = _writer;
-            }
+            reader = _reader.TakePending();
+            writer = _writer.TakePending();
         }
 
         _loop?.Unregister(Key, _fd);
@@ -282,21 +273,13 @@ internal sealed class LoopSocket : IDisposable
                 }
 
                 _readEvents++;
-                if (_reader.Pending)
-                {
-                    _reader.Pending = false;
-                    reader = _reader;
-                }
+                reader = _reader.TakePending();
             }
 
             if ((events & (Epoll.Out | Epoll.Hup | Epoll.Err)) != 0)
             {
                 _writeEvents++;
-                if (_writer.Pending)
-                {
-                    _writer.Pending = false;
-                    writer = _writer;
-                }
+                writer = _writer.TakePending();
             }
         }
 
@@ -407,13 +390,25 @@ internal sealed class LoopSocket : IDisposable
         private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = false };
 
         /// <summary>Armed and not yet completed (guarded by the socket's lock).</summary>
-        public bool Pending { get; set; }
+        private bool _pending;
 
         public ValueTask Arm()
         {
             _core.Reset();
-            Pending = true;
+            _pending = true;
             return new ValueTask(this, _core.Version);
+        }
+
+        /// <summary>This waiter, disarmed, if it was armed (the caller then completes or fails it); else null. Under the socket's lock.</summary>
+        public Waiter? TakePending()
+        {
+            if (!_pending)
+            {
+                return null;
+            }
+
+            _pending = false;
+            return this;
         }
 
         public void Complete() => _core.SetResult(true);
