@@ -6,7 +6,7 @@ namespace Paas.Server;
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
 /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
-/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
 public static class PaasEnvironment
@@ -23,6 +23,11 @@ public static class PaasEnvironment
         ["PAAS_DATABASE"] = "Paas:Database",
         ["PAAS_LISTEN_ADDRESS"] = "Paas:ListenAddress",
         ["PAAS_REGISTRATION_MODE"] = "Paas:RegistrationMode",
+        ["PAAS_SCHEDULER"] = "Paas:Scheduler",
+        ["PAAS_KUBECONFIG"] = "Paas:Kubernetes:Kubeconfig",
+        ["PAAS_KUBERNETES_NAMESPACE_PREFIX"] = "Paas:Kubernetes:NamespacePrefix",
+        ["PAAS_KUBERNETES_REGISTRY_HOST"] = "Paas:Kubernetes:RegistryHostForNodes",
+        ["PAAS_DEPLOY_TIMEOUT"] = "Paas:Kubernetes:DeployTimeout",
         ["PAAS_LDAP_URL"] = "Paas:Ldap:Url",
         ["PAAS_LDAP_FLAVOR"] = "Paas:Ldap:Flavor",
         ["PAAS_LDAP_START_TLS"] = "Paas:Ldap:StartTls",
@@ -51,7 +56,10 @@ public static class PaasEnvironment
             var value = environment is null ? Environment.GetEnvironmentVariable(variable) : environment.GetValueOrDefault(variable);
             if (value is not null)
             {
-                values[key] = value;
+                // Durations are given in seconds (PAAS_DEPLOY_TIMEOUT=300); configuration binds TimeSpan from "00:05:00".
+                values[key] = variable.EndsWith("_TIMEOUT", StringComparison.Ordinal) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                    ? TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture)
+                    : value;
             }
         }
 
@@ -75,6 +83,13 @@ public static class PaasEnvironment
                 errors.Add($"{variable} '{value}' is not a number (a TCP port, 0-65535)");
                 configuration[key] = null;
             }
+        }
+
+        var timeout = configuration[Variables["PAAS_DEPLOY_TIMEOUT"]];
+        if (timeout is not null && !TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out _))
+        {
+            errors.Add($"PAAS_DEPLOY_TIMEOUT '{timeout}' is not a number of seconds");
+            configuration[Variables["PAAS_DEPLOY_TIMEOUT"]] = null;
         }
 
         foreach (var variable in new[] { "PAAS_LDAP_START_TLS", "PAAS_LDAP_ALLOW_UNKNOWN_USERS" })

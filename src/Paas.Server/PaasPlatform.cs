@@ -5,6 +5,8 @@ using Microsoft.Extensions.Options;
 using Paas.Builder;
 using Paas.Controller;
 using Paas.Data;
+using Paas.Kubernetes;
+using Paas.Kubernetes.Images;
 using Paas.Registry;
 using Paas.Registry.Auth;
 using Paas.Router.Hosting;
@@ -77,6 +79,12 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSingleton(sp => new ServiceCredential(sp.GetRequiredService<IOptions<PaasOptions>>().Value.DataDir));
+        builder.Services.AddSingleton(sp => new AppPullCredentials(sp.GetRequiredService<ServiceCredential>()));
+        if (string.Equals(builder.Configuration["Paas:Scheduler"], "kubernetes", StringComparison.Ordinal))
+        {
+            AddKubernetes(builder);
+        }
+
         builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this
         builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((runtime, paas, service) =>
         {
@@ -111,7 +119,8 @@ public sealed class PaasPlatform : IAsyncDisposable
         });
 
         var controller = builder.Build();
-        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) || errors.Count > 0)
+        var kubernetesValid = controller.Services.GetService<IOptions<KubernetesOptions>>() is null || OptionsAreValid<KubernetesOptions>(controller.Services, errors);
+        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) | !kubernetesValid || errors.Count > 0)
         {
             return (new PaasPlatform(controller, null, null), errors);
         }
@@ -180,6 +189,22 @@ public sealed class PaasPlatform : IAsyncDisposable
     }
 
     /// <summary>
+    /// The Kubernetes scheduler (<c>PAAS_SCHEDULER=kubernetes</c>), settings from <c>Paas:Kubernetes</c>; it reads image configs
+    /// from the platform's registry as the service, and gives each app's pods a pull-only credential for its repository.
+    /// </summary>
+    private static void AddKubernetes(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Paas:Kubernetes");
+        builder.Services.AddKubernetesScheduler(options => section.Bind(options));
+        builder.Services.AddSingleton<IAppPullCredentials>(sp => sp.GetRequiredService<AppPullCredentials>());
+        builder.Services.AddSingleton<IImageInspector>(sp =>
+        {
+            var service = sp.GetRequiredService<ServiceCredential>();
+            return new RegistryImageInspector(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.LauncherPath, ServiceCredential.Username, () => service.Secret);
+        });
+    }
+
+    /// <summary>
     /// The integrated registry on its own port (it owns <c>/v2/</c> there), sharing the controller's users, apps and
     /// permissions for sign-in and access (see <see cref="PlatformRegistryCredentials"/>, <see cref="PlatformRegistryAccessPolicy"/>).
     /// </summary>
@@ -193,6 +218,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<PermissionStore>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<ServiceCredential>());
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<AppPullCredentials>());
         builder.Services.AddSingleton<IRegistryCredentialValidator, PlatformRegistryCredentials>();
         builder.Services.AddSingleton<IRegistryAccessPolicy, PlatformRegistryAccessPolicy>();
         builder.Services.AddPaasRegistry(builder.Configuration);

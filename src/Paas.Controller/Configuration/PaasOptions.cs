@@ -39,6 +39,12 @@ public sealed class PaasOptions
     /// </summary>
     public string RegistrationMode { get; set; } = "admin_only";
 
+    /// <summary>
+    /// What runs app processes (<c>PAAS_SCHEDULER</c>): <c>local</c> (default: processes on this machine) or <c>kubernetes</c>
+    /// (Deployments on the cluster of <c>PAAS_KUBECONFIG</c>, or of the pod paasd runs in; settings under <c>Paas:Kubernetes</c>).
+    /// </summary>
+    public string Scheduler { get; set; } = "local";
+
     /// <summary>The URL apps answer at: <c>http://APP.DOMAIN[:HTTP_PORT]</c>.</summary>
     /// <param name="app">The app's name.</param>
     /// <returns>The URL.</returns>

@@ -37,6 +37,11 @@ internal sealed class PaasOptionsValidator : IValidateOptions<PaasOptions>
             errors.Add($"PAAS_REGISTRATION_MODE '{options.RegistrationMode}' is not one of {string.Join(", ", Modes)}");
         }
 
+        if (options.Scheduler is not ("local" or "kubernetes"))
+        {
+            errors.Add($"PAAS_SCHEDULER '{options.Scheduler}' is not local or kubernetes");
+        }
+
         CheckDataDir(errors, options.DataDir);
         CheckDatabase(errors, options.Database);
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

@@ -9,7 +9,7 @@ namespace Paas.Controller;
 
 /// <summary>
 /// Turns expected failures into problem details: broken rules (<see cref="DomainException"/>) into 4xx, malformed
-/// request bodies into 400, failed deploys into 422, an unreachable database or directory into 503. Anything else stays a 500
+/// request bodies into 400, failed deploys into 422, an unreachable database, directory or scheduler back-end into 503 (a scheduler refusal that needs a setup change into 422). Anything else stays a 500
 /// (logged with its stack, answered without it).
 /// </summary>
 internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHandler> logger) : IExceptionHandler
@@ -34,6 +34,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             case Paas.Ldap.DirectoryUnavailableException directory:
                 await Problems.Write(httpContext, StatusCodes.Status503ServiceUnavailable, Problems.DirectoryDown(directory)).ConfigureAwait(false);
                 return true;
+            case Paas.Scheduling.SchedulerUnavailableException scheduler:
+                LogSchedulerUnavailable(logger, scheduler);
+                await Problems.Write(httpContext, scheduler.IsTransient ? StatusCodes.Status503ServiceUnavailable : StatusCodes.Status422UnprocessableEntity, scheduler.Message).ConfigureAwait(false);
+                return true;
             case DbException db:
                 LogDatabaseDown(logger, db);
                 await Problems.Write(httpContext, StatusCodes.Status503ServiceUnavailable, "the platform's database is not answering; try again shortly (admins: see paasd's log)").ConfigureAwait(false);
@@ -45,4 +49,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
 
     [LoggerMessage(EventId = 1001, Level = LogLevel.Error, Message = "Database error while serving a request")]
     private static partial void LogDatabaseDown(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 1002, Level = LogLevel.Warning, Message = "The scheduler refused a request")]
+    private static partial void LogSchedulerUnavailable(ILogger logger, Exception exception);
 }

@@ -7,7 +7,8 @@ namespace Paas.Server;
 /// <summary>
 /// Registry permissions from app permissions: repository <c>APP</c> or <c>APP/...</c> belongs to app APP; pulling needs
 /// the <c>view</c> role, pushing <c>deploy</c>, deleting <c>admin</c> (owners and platform admins are admins). The service
-/// credential may do everything. A repository of no existing app is refused.
+/// credential may do everything; an app's pull credential (<c>paas:pull:APP</c>) may pull APP's repositories and nothing
+/// else. A repository of no existing app is refused.
 /// </summary>
 internal sealed class PlatformRegistryAccessPolicy(UserStore users, AppStore apps, PermissionStore permissions) : IRegistryAccessPolicy
 {
@@ -16,6 +17,12 @@ internal sealed class PlatformRegistryAccessPolicy(UserStore users, AppStore app
         if (principal.Name == ServiceCredential.PrincipalName)
         {
             return true;
+        }
+
+        if (principal.Name.StartsWith(AppPullCredentials.PrincipalPrefix, StringComparison.Ordinal))
+        {
+            return action == RegistryAction.Pull && repository.Split('/', 2)[0] == principal.Name[AppPullCredentials.PrincipalPrefix.Length..]
+                && await apps.FindAsync(repository.Split('/', 2)[0], cancellationToken).ConfigureAwait(false) is not null;
         }
 
         var user = await users.FindAsync(principal.Name, cancellationToken).ConfigureAwait(false);

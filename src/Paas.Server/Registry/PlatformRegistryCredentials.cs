@@ -6,15 +6,22 @@ namespace Paas.Server;
 /// <summary>
 /// Registry sign-in with platform credentials: a username and that user's API token (as <c>docker login</c>,
 /// <c>podman login</c> and <c>skopeo --creds user:token</c> send them), or the platform's <see cref="ServiceCredential"/>.
-/// Directory users are refreshed through <see cref="TokenUsers"/> like on the API.
+/// Directory users are refreshed through <see cref="TokenUsers"/> like on the API. An app's pull-only credential
+/// (<see cref="AppPullCredentials"/>, in the image pull Secret of the app's Kubernetes namespace) signs in as
+/// <c>paas:pull:APP</c>.
 /// </summary>
-internal sealed class PlatformRegistryCredentials(TokenUsers users, ServiceCredential service) : IRegistryCredentialValidator
+internal sealed class PlatformRegistryCredentials(TokenUsers users, ServiceCredential service, AppPullCredentials pulls) : IRegistryCredentialValidator
 {
     public async ValueTask<RegistryPrincipal?> ValidateAsync(string username, string secret, CancellationToken cancellationToken = default)
     {
         if (username == ServiceCredential.Username)
         {
             return service.Matches(secret) ? new RegistryPrincipal(ServiceCredential.PrincipalName) : null;
+        }
+
+        if (username.StartsWith(AppPullCredentials.UsernamePrefix, StringComparison.Ordinal))
+        {
+            return pulls.Validate(username, secret) is { } app ? new RegistryPrincipal(AppPullCredentials.PrincipalPrefix + app) : null;
         }
 
         Domain.User? user;

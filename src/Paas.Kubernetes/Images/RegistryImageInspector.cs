@@ -1,0 +1,96 @@
+using System.Collections.Concurrent;
+using System.Net.Http.Headers;
+using System.Text;
+using Paas.Oci;
+
+namespace Paas.Kubernetes.Images;
+
+/// <summary>
+/// Reads an image's config from an OCI distribution registry (spec sections "Pulling manifests" and "Pulling blobs") with
+/// HTTP Basic auth, and remembers the answer per image reference (references are pinned by digest, so they never change).
+/// </summary>
+/// <param name="launcherPath">The launcher's path in the stack.</param>
+/// <param name="username">The registry user (the platform's service), or null for anonymous.</param>
+/// <param name="password">Its password, read at each call (it may be created after start-up).</param>
+/// <param name="useHttps">Whether the registry speaks HTTPS.</param>
+public sealed class RegistryImageInspector(string launcherPath, string? username, Func<string?> password, bool useHttps = false) : IImageInspector, IDisposable
+{
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
+    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+
+    /// <inheritdoc />
+    public async Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken)
+    {
+        if (_known.TryGetValue(image, out var known))
+        {
+            return known;
+        }
+
+        var at = image.IndexOf('@', StringComparison.Ordinal);
+        var slash = image.IndexOf('/', StringComparison.Ordinal);
+        if (slash < 0)
+        {
+            return false;
+        }
+
+        var host = image[..slash];
+        var rest = image[(slash + 1)..];
+        string repository, reference;
+        if (at > slash)
+        {
+            repository = image[(slash + 1)..at];
+            reference = image[(at + 1)..];
+        }
+        else
+        {
+            var colon = rest.LastIndexOf(':');
+            (repository, reference) = colon > 0 ? (rest[..colon], rest[(colon + 1)..]) : (rest, "latest");
+        }
+
+        try
+        {
+            var baseUrl = $"{(useHttps ? "https" : "http")}://{host}/v2/{repository}";
+            var manifestBytes = await GetAsync($"{baseUrl}/manifests/{reference}", [MediaTypes.OciManifest, MediaTypes.DockerManifest], cancellationToken).ConfigureAwait(false);
+            if (manifestBytes is null)
+            {
+                return false;
+            }
+
+            var manifest = OciJson.DeserializeManifest(manifestBytes);
+            var configBytes = await GetAsync($"{baseUrl}/blobs/{manifest.Config.Digest}", [], cancellationToken).ConfigureAwait(false);
+            if (configBytes is null)
+            {
+                return false;
+            }
+
+            var config = OciJson.DeserializeConfig(configBytes);
+            var uses = config.Config?.Entrypoint is [var first, ..] && first == launcherPath;
+            _known[image] = uses;
+            return uses;
+        }
+        catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or ManifestFormatException or TaskCanceledException)
+        {
+            return false;
+        }
+    }
+
+    /// <inheritdoc />
+    public void Dispose() => _http.Dispose();
+
+    private async Task<byte[]?> GetAsync(string url, string[] accept, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url);
+        foreach (var type in accept)
+        {
+            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
+        }
+
+        if (username is not null && password() is { } secret)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{secret}")));
+        }
+
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        return response.IsSuccessStatusCode ? await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false) : null;
+    }
+}

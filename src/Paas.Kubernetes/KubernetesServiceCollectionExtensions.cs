@@ -1,0 +1,52 @@
+using k8s;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Paas.Kubernetes.Images;
+using Paas.Scheduling;
+using Paas.Scheduling.Logs;
+
+namespace Paas.Kubernetes;
+
+/// <summary>Registers the Kubernetes scheduler.</summary>
+public static class KubernetesServiceCollectionExtensions
+{
+    /// <summary>
+    /// Registers <see cref="KubernetesScheduler"/> as the <see cref="IScheduler"/> and <see cref="IEndpointFeed"/>, with an
+    /// <see cref="IKubernetes"/> client made from <see cref="KubernetesOptions.Kubeconfig"/> (or the in-cluster service
+    /// account); each with TryAdd, so a host or a test can replace it. Needs an <see cref="IAppLogStore"/> and an
+    /// <see cref="IImageInspector"/>; an <see cref="IAppPullCredentials"/> is used when registered.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the options.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddKubernetesScheduler(this IServiceCollection services, Action<KubernetesOptions> configure)
+    {
+        services.AddOptions<KubernetesOptions>()
+            .Configure(configure)
+            .Validate(o => o.DeployTimeout > TimeSpan.Zero, "PAAS_DEPLOY_TIMEOUT must be positive (seconds)")
+            .Validate(o => KubernetesNames.Namespace(o.NamespacePrefix, new string('a', 30)).Length <= 63 && System.Text.RegularExpressions.Regex.IsMatch(o.NamespacePrefix, "^[a-z0-9]([-a-z0-9]*)?$"), "PAAS_KUBERNETES_NAMESPACE_PREFIX must be lower-case letters, digits and '-', start with a letter or digit, and be at most 33 characters")
+            .Validate(o => string.IsNullOrEmpty(o.Kubeconfig) || File.Exists(o.Kubeconfig), "PAAS_KUBECONFIG names a file that does not exist")
+            .Validate(o => !string.IsNullOrEmpty(o.Kubeconfig) || KubernetesClientConfiguration.IsInCluster(), "the Kubernetes scheduler needs PAAS_KUBECONFIG (a kubeconfig file) or to run in a pod with a service account")
+            .ValidateOnStart();
+        services.TryAddSingleton<IKubernetes>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
+            var config = string.IsNullOrEmpty(options.Kubeconfig)
+                ? KubernetesClientConfiguration.InClusterConfig()
+                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
+            return new k8s.Kubernetes(config);
+        });
+        services.TryAddSingleton(sp => new KubernetesScheduler(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<KubernetesOptions>>(),
+            sp.GetRequiredService<IAppLogStore>(),
+            sp.GetRequiredService<IImageInspector>(),
+            sp.GetService<IAppPullCredentials>(),
+            sp.GetRequiredService<ILogger<KubernetesScheduler>>()));
+        services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<KubernetesScheduler>());
+        services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<KubernetesScheduler>());
+        return services;
+    }
+}

@@ -1,0 +1,22 @@
+using k8s.Models;
+
+namespace Paas.Kubernetes.Objects;
+
+/// <summary>The desired objects of one release of an app, as <see cref="AppObjectsBuilder"/> makes them; applied in this order.</summary>
+/// <param name="Namespace">The app's namespace.</param>
+/// <param name="EnvSecret">The release's config vars.</param>
+/// <param name="PullSecret">The image pull credential, or null when the registry needs none.</param>
+/// <param name="Deployments">One per process type of the release, in type order.</param>
+/// <param name="Service">The web Service, or null when the release has no web type.</param>
+/// <param name="DisruptionBudgets">One per process type running more than one process.</param>
+/// <param name="Image">The image reference nodes pull.</param>
+/// <param name="Launcher">Whether the image's entrypoint is the launcher (commands are its argument).</param>
+public sealed record AppObjects(
+    V1Namespace Namespace,
+    V1Secret EnvSecret,
+    V1Secret? PullSecret,
+    IReadOnlyList<V1Deployment> Deployments,
+    V1Service? Service,
+    IReadOnlyList<V1PodDisruptionBudget> DisruptionBudgets,
+    string Image,
+    bool Launcher);

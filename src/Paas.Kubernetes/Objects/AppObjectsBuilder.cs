@@ -1,0 +1,236 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using k8s.Models;
+using Paas.Scheduling;
+using Paas.Scheduling.Local;
+
+namespace Paas.Kubernetes.Objects;
+
+/// <summary>
+/// Builds the desired Kubernetes objects of a release (pure: no I/O, golden-tested). Names and labels come from
+/// <see cref="KubernetesNames"/>. What each process gets, per type:
+/// <list type="bullet">
+/// <item>a Deployment with <c>replicas</c> = the formation's count, the release's image pinned by digest, a rolling update
+/// with <c>maxUnavailable: 0</c> and <c>maxSurge: 25%</c> (old processes serve until new ones are ready),
+/// <c>terminationGracePeriodSeconds</c> 30 (SIGTERM, then SIGKILL, as Heroku does), no service-account token, no service
+/// links;</item>
+/// <item>environment: the config vars from a per-release Secret (<c>envFrom</c>; a failed deploy rolled back keeps its own
+/// config), then <c>PORT</c>, <c>DYNO</c> (the pod's name: Deployments have no stable index), <c>PAAS_APP</c>,
+/// <c>PAAS_RELEASE</c> (<c>v7</c>) and <c>SOURCE_VERSION</c>, which win over config vars of the same name;</item>
+/// <item>web only: the container port <c>http</c> (<see cref="KubernetesOptions.WebPort"/>), a readiness probe (TCP on it, or
+/// HTTP GET of the config var <c>PAAS_HEALTHCHECK_PATH</c> when set, as the local runtime honours it) and the Service;</item>
+/// <item>a PodDisruptionBudget (<c>maxUnavailable: 1</c>) when the type runs more than one process.</item>
+/// </list>
+/// </summary>
+public static class AppObjectsBuilder
+{
+    /// <summary>Builds the objects of <paramref name="spec"/>.</summary>
+    /// <param name="spec">The release and formation.</param>
+    /// <param name="options">The scheduler's settings.</param>
+    /// <param name="image">The image reference nodes pull (the spec's, with the registry host nodes use).</param>
+    /// <param name="launcher">Whether the image's entrypoint is the platform's launcher (commands are then passed as its argument).</param>
+    /// <param name="pull">The registry credential for the app's repository, or null.</param>
+    /// <returns>The objects.</returns>
+    public static AppObjects Build(DeploymentSpec spec, KubernetesOptions options, string image, bool launcher, RegistryPullCredential? pull)
+    {
+        var ns = KubernetesNames.Namespace(options.NamespacePrefix, spec.App);
+        var deployments = new List<V1Deployment>();
+        var budgets = new List<V1PodDisruptionBudget>();
+        foreach (var (type, command) in spec.ProcessTypes.OrderBy(t => t.Key, StringComparer.Ordinal))
+        {
+            var replicas = spec.Formation.GetValueOrDefault(type);
+            deployments.Add(Deployment(spec, options, ns, type, command, image, launcher, replicas, pull is not null));
+            if (replicas > 1)
+            {
+                budgets.Add(DisruptionBudget(spec.App, ns, type));
+            }
+        }
+
+        return new AppObjects(
+            Namespace(spec.App, ns),
+            EnvSecret(spec, ns),
+            pull is null ? null : PullSecret(spec.App, ns, pull),
+            deployments,
+            spec.ProcessTypes.ContainsKey(WebType) ? Service(spec.App, ns) : null,
+            budgets,
+            image,
+            launcher);
+    }
+
+    /// <summary>The process type that receives HTTP traffic.</summary>
+    public const string WebType = "web";
+
+    /// <summary>The name of the config vars Secret of a release: <c>APP-env-v7</c>.</summary>
+    /// <param name="app">The app.</param>
+    /// <param name="release">The release version.</param>
+    /// <returns>The name.</returns>
+    public static string EnvSecretName(string app, int release) => $"{KubernetesNames.EnvSecret(app)}-{KubernetesNames.Release(release)}";
+
+    /// <summary>The container of a process (a Deployment's pods or a one-off run's pod).</summary>
+    /// <param name="spec">The release.</param>
+    /// <param name="options">The scheduler's settings.</param>
+    /// <param name="type">The process type (<see cref="KubernetesNames.RunType"/> for one-off runs).</param>
+    /// <param name="command">The command; empty: the image's own entrypoint and cmd.</param>
+    /// <param name="image">The image nodes pull.</param>
+    /// <param name="launcher">Whether the image's entrypoint is the launcher.</param>
+    /// <returns>The container.</returns>
+    public static V1Container Container(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, bool launcher)
+    {
+        var web = type == WebType;
+        var env = new List<V1EnvVar>
+        {
+            new() { Name = "PORT", Value = options.WebPort.ToString(CultureInfo.InvariantCulture) },
+            new() { Name = "DYNO", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+            new() { Name = "PAAS_APP", Value = spec.App },
+            new() { Name = "PAAS_RELEASE", Value = KubernetesNames.Release(spec.Release) },
+        };
+        if (spec.SourceVersion is { Length: > 0 } sha)
+        {
+            env.Add(new V1EnvVar { Name = "SOURCE_VERSION", Value = sha });
+        }
+
+        var container = new V1Container
+        {
+            Name = KubernetesNames.Type(type),
+            Image = image,
+            ImagePullPolicy = "IfNotPresent",
+            EnvFrom = [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = EnvSecretName(spec.App, spec.Release) } }],
+            Env = env,
+            Resources = new V1ResourceRequirements
+            {
+                Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new(options.DefaultMemory) },
+                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(options.DefaultCpuRequest), ["memory"] = new(options.DefaultMemory) },
+            },
+            SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false },
+        };
+        if (command.Length > 0)
+        {
+            if (launcher)
+            {
+                container.Args = [command];
+            }
+            else
+            {
+                container.Command = ["/bin/sh", "-c", command];
+            }
+        }
+
+        if (web)
+        {
+            container.Ports = [new V1ContainerPort { Name = KubernetesNames.HttpPortName, ContainerPort = options.WebPort, Protocol = "TCP" }];
+            container.ReadinessProbe = spec.Config.TryGetValue(LocalRuntimeOptions.HealthCheckPathConfigVar, out var path) && path.StartsWith('/')
+                ? new V1Probe { HttpGet = new V1HTTPGetAction { Path = path, Port = KubernetesNames.HttpPortName }, PeriodSeconds = 2, TimeoutSeconds = 2, FailureThreshold = 3 }
+                : new V1Probe { TcpSocket = new V1TCPSocketAction { Port = KubernetesNames.HttpPortName }, PeriodSeconds = 2, FailureThreshold = 3 };
+        }
+
+        return container;
+    }
+
+    private static V1Namespace Namespace(string app, string ns) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Namespace",
+        Metadata = new V1ObjectMeta { Name = ns, Labels = KubernetesNames.AppLabels(app) },
+    };
+
+    private static V1Secret EnvSecret(DeploymentSpec spec, string ns)
+    {
+        var labels = KubernetesNames.AppLabels(spec.App);
+        labels[KubernetesNames.ReleaseLabel] = KubernetesNames.Release(spec.Release);
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Metadata = new V1ObjectMeta { Name = EnvSecretName(spec.App, spec.Release), NamespaceProperty = ns, Labels = labels },
+            Type = "Opaque",
+            Data = spec.Config.OrderBy(c => c.Key, StringComparer.Ordinal).ToDictionary(c => c.Key, c => Encoding.UTF8.GetBytes(c.Value)),
+        };
+    }
+
+    private static V1Secret PullSecret(string app, string ns, RegistryPullCredential pull)
+    {
+        var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{pull.Username}:{pull.Password}"));
+        var config = JsonSerializer.Serialize(new Dictionary<string, object>
+        {
+            ["auths"] = new Dictionary<string, object> { [pull.Registry] = new Dictionary<string, string> { ["username"] = pull.Username, ["password"] = pull.Password, ["auth"] = auth } },
+        });
+        return new V1Secret
+        {
+            ApiVersion = "v1",
+            Kind = "Secret",
+            Metadata = new V1ObjectMeta { Name = KubernetesNames.PullSecret(app), NamespaceProperty = ns, Labels = KubernetesNames.AppLabels(app) },
+            Type = "kubernetes.io/dockerconfigjson",
+            Data = new Dictionary<string, byte[]> { [".dockerconfigjson"] = Encoding.UTF8.GetBytes(config) },
+        };
+    }
+
+    private static V1Deployment Deployment(DeploymentSpec spec, KubernetesOptions options, string ns, string type, string command, string image, bool launcher, int replicas, bool pullSecret)
+    {
+        var labels = KubernetesNames.TypeLabels(spec.App, type, spec.Release);
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = new V1ObjectMeta { Name = KubernetesNames.Deployment(spec.App, type), NamespaceProperty = ns, Labels = labels },
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = replicas,
+                RevisionHistoryLimit = 2,
+                ProgressDeadlineSeconds = (int)Math.Ceiling(options.DeployTimeout.TotalSeconds),
+                Selector = new V1LabelSelector { MatchLabels = KubernetesNames.Selector(spec.App, type) },
+                Strategy = new V1DeploymentStrategy
+                {
+                    Type = "RollingUpdate",
+                    RollingUpdate = new V1RollingUpdateDeployment { MaxSurge = "25%", MaxUnavailable = 0 },
+                },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels), Annotations = new Dictionary<string, string> { [KubernetesNames.CommandAnnotation] = command, [KubernetesNames.ProcessTypeAnnotation] = type } },
+                    Spec = PodSpec(spec, options, type, command, image, launcher, pullSecret, "Always"),
+                },
+            },
+        };
+    }
+
+    /// <summary>The pod spec of a process.</summary>
+    /// <param name="spec">The release.</param>
+    /// <param name="options">The scheduler's settings.</param>
+    /// <param name="type">The process type.</param>
+    /// <param name="command">The command.</param>
+    /// <param name="image">The image nodes pull.</param>
+    /// <param name="launcher">Whether the image's entrypoint is the launcher.</param>
+    /// <param name="pullSecret">Whether the app's pull Secret exists.</param>
+    /// <param name="restartPolicy"><c>Always</c> for Deployments, <c>Never</c> for one-off runs.</param>
+    /// <returns>The pod spec.</returns>
+    public static V1PodSpec PodSpec(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, bool launcher, bool pullSecret, string restartPolicy) => new()
+    {
+        Containers = [Container(spec, options, type, command, image, launcher)],
+        RestartPolicy = restartPolicy,
+        TerminationGracePeriodSeconds = (long)options.TerminationGracePeriod.TotalSeconds,
+        AutomountServiceAccountToken = false,
+        EnableServiceLinks = false,
+        ImagePullSecrets = pullSecret ? [new V1LocalObjectReference { Name = KubernetesNames.PullSecret(spec.App) }] : null,
+    };
+
+    private static V1Service Service(string app, string ns) => new()
+    {
+        ApiVersion = "v1",
+        Kind = "Service",
+        Metadata = new V1ObjectMeta { Name = KubernetesNames.Service(app), NamespaceProperty = ns, Labels = KubernetesNames.TypeLabels(app, WebType, null) },
+        Spec = new V1ServiceSpec
+        {
+            Type = "ClusterIP",
+            Selector = KubernetesNames.Selector(app, WebType),
+            Ports = [new V1ServicePort { Name = KubernetesNames.HttpPortName, Port = 80, Protocol = "TCP", TargetPort = KubernetesNames.HttpPortName }],
+        },
+    };
+
+    private static V1PodDisruptionBudget DisruptionBudget(string app, string ns, string type) => new()
+    {
+        ApiVersion = "policy/v1",
+        Kind = "PodDisruptionBudget",
+        Metadata = new V1ObjectMeta { Name = KubernetesNames.Deployment(app, type), NamespaceProperty = ns, Labels = KubernetesNames.TypeLabels(app, type, null) },
+        Spec = new V1PodDisruptionBudgetSpec { MaxUnavailable = 1, Selector = new V1LabelSelector { MatchLabels = KubernetesNames.Selector(app, type) } },
+    };
+}

@@ -1,0 +1,233 @@
+using System.Globalization;
+using System.Net;
+using System.Text;
+using k8s;
+using k8s.Autorest;
+using k8s.Models;
+using Paas.Kubernetes.Objects;
+using Paas.Kubernetes.Processes;
+using Paas.Scheduling;
+
+namespace Paas.Kubernetes;
+
+/// <summary>
+/// One <c>paas run</c> on Kubernetes:
+/// 1. applies the app's namespace and Secrets (the run may come before any deploy on this cluster);
+/// 2. creates a Pod <c>APP-run-N</c> with <c>restartPolicy: Never</c>, the release's image and config, and
+///    <c>activeDeadlineSeconds</c> = the time limit; with input, <c>stdin</c> and <c>stdinOnce</c>;
+/// 3. waits until its container runs or has ended (an image that cannot be pulled ends the run, not started);
+/// 4. forwards input through <c>pods/attach</c> (WebSocket, channel 0); reads output from <c>pods/log?follow=true</c>, which
+///    starts at the container's first line (an attach would miss what was printed before it connected);
+/// 5. reads the exit code from the pod's terminated state (<c>DeadlineExceeded</c> is a timeout, 137) and deletes the pod.
+/// A detached run writes its output to the app's log as <c>app[run.N]</c> instead of the caller.
+/// </summary>
+internal sealed class OneOffRun(
+    IKubernetes client,
+    KubernetesOptions options,
+    RunRequest request,
+    Func<string, CancellationToken, ValueTask> output,
+    Func<DeploymentSpec, CancellationToken, Task<AppObjects>> build,
+    string ns,
+    Paas.Scheduling.Logs.IAppLogStore logs)
+{
+    private readonly int _number = Random.Shared.Next(1000, 10000);
+
+    private string PodName => KubernetesNames.RunPod(request.Spec.App, _number);
+
+    private string ProcessName => $"{KubernetesNames.RunType}.{_number}";
+
+    public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
+    {
+        var spec = request.Spec;
+        try
+        {
+            var objects = await build(spec, cancellationToken).ConfigureAwait(false);
+            await client.CoreV1.PatchNamespaceAsync(Apply(objects.Namespace), ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            if (objects.PullSecret is { } pull)
+            {
+                await client.CoreV1.PatchNamespacedSecretAsync(Apply(pull), pull.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+
+            await client.CoreV1.PatchNamespacedSecretAsync(Apply(objects.EnvSecret), objects.EnvSecret.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var pod = Pod(objects);
+            await client.CoreV1.CreateNamespacedPodAsync(pod, ns, fieldManager: KubernetesNames.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (KubernetesErrors.Translate(e, client.BaseUri, $"starting {ProcessName} of {spec.App}") is { } translated)
+        {
+            return RunResult.NotStarted(ProcessName, translated.Message);
+        }
+
+        try
+        {
+            var started = await WaitStartedAsync(cancellationToken).ConfigureAwait(false);
+            if (started is not null)
+            {
+                return RunResult.NotStarted(ProcessName, started);
+            }
+
+            var input = request.Input is { } stream && !request.Detached ? ForwardInputAsync(stream, cancellationToken) : Task.CompletedTask;
+            await ReadOutputAsync(cancellationToken).ConfigureAwait(false);
+            var result = await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
+            if (request.Detached)
+            {
+                logs.Write(spec.App, $"paas[{ProcessName}]", result.TimedOut ? "Process ran past its time limit and was stopped" : $"Process exited with status {result.ExitCode}");
+            }
+
+            await input.WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception e) when (KubernetesErrors.Translate(e, client.BaseUri, $"running {ProcessName} of {spec.App}") is { } translated)
+        {
+            return RunResult.NotStarted(ProcessName, translated.Message);
+        }
+        finally
+        {
+            try
+            {
+                await client.CoreV1.DeleteNamespacedPodAsync(PodName, ns, gracePeriodSeconds: 0, cancellationToken: CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (HttpOperationException)
+            {
+            }
+        }
+    }
+
+    private V1Pod Pod(AppObjects objects)
+    {
+        var spec = request.Spec;
+        var limit = request.TimeLimit ?? options.RunTimeLimit;
+        var podSpec = AppObjectsBuilder.PodSpec(spec, options, KubernetesNames.RunType, request.Command, objects.Image, objects.Launcher, objects.PullSecret is not null, "Never");
+        podSpec.ActiveDeadlineSeconds = Math.Max(1, (long)Math.Ceiling(limit.TotalSeconds));
+        if (request.Input is not null && !request.Detached)
+        {
+            podSpec.Containers[0].Stdin = true;
+            podSpec.Containers[0].StdinOnce = true;
+        }
+
+        return new V1Pod
+        {
+            ApiVersion = "v1",
+            Kind = "Pod",
+            Metadata = new V1ObjectMeta
+            {
+                Name = PodName,
+                NamespaceProperty = ns,
+                Labels = KubernetesNames.TypeLabels(spec.App, KubernetesNames.RunType, spec.Release),
+                Annotations = new Dictionary<string, string> { [KubernetesNames.CommandAnnotation] = request.Command, [KubernetesNames.ProcessTypeAnnotation] = KubernetesNames.RunType },
+            },
+            Spec = podSpec,
+        };
+    }
+
+    private static V1Patch Apply(object body) => new(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch);
+
+    /// <summary>Waits until the container runs or has ended; returns why it never will, or null.</summary>
+    private async Task<string?> WaitStartedAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + options.DeployTimeout;
+        while (true)
+        {
+            var pod = await client.CoreV1.ReadNamespacedPodAsync(PodName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var container = pod.Status?.ContainerStatuses?.FirstOrDefault();
+            if (container?.State?.Running is not null || container?.State?.Terminated is not null || pod.Status?.Phase is "Succeeded" or "Failed")
+            {
+                return null;
+            }
+
+            if (PodProblems.Reason(pod) is { } problem)
+            {
+                return $"{ProcessName} could not start: {problem}";
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return $"{ProcessName} did not start within {options.DeployTimeout.TotalSeconds:0} s ({container?.State?.Waiting?.Reason ?? pod.Status?.Phase})";
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private async Task ReadOutputAsync(CancellationToken cancellationToken)
+    {
+        using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(PodName, ns, KubernetesNames.RunType, follow: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (request.RawOutput is { } raw && !request.Detached)
+        {
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await raw(new RunOutputChunk(RunOutputStream.StandardOutput, buffer.AsMemory(0, read).ToArray()), cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        using var reader = new StreamReader(stream, Encoding.UTF8);
+        while (await reader.ReadLineAsync(cancellationToken).ConfigureAwait(false) is { } line)
+        {
+            if (request.Detached)
+            {
+                logs.Write(request.Spec.App, $"app[{ProcessName}]", line);
+            }
+            else
+            {
+                await output(line, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task ForwardInputAsync(Stream input, CancellationToken cancellationToken)
+    {
+        using var socket = await client.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var demuxer = new StreamDemuxer(socket);
+        demuxer.Start();
+        var stdin = demuxer.GetStream(null, ChannelIndex.StdIn);
+        var buffer = new byte[16 * 1024];
+        int read;
+        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+        }
+
+        // v4.channel.k8s.io cannot close stdin alone; with stdinOnce, ending the attach closes the process's input.
+        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", cancellationToken).ConfigureAwait(false);
+    }
+
+    private async Task<RunResult> WaitEndedAsync(CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (true)
+        {
+            V1Pod pod;
+            try
+            {
+                pod = await client.CoreV1.ReadNamespacedPodAsync(PodName, ns, cancellationToken: cancellationToken).ConfigureAwait(false);
+            }
+            catch (HttpOperationException e) when (e.Response.StatusCode == HttpStatusCode.NotFound)
+            {
+                return RunResult.NotStarted(ProcessName, $"{ProcessName}'s pod was deleted by someone else");
+            }
+
+            if (pod.Status?.Reason == "DeadlineExceeded")
+            {
+                return new RunResult(ProcessName, 137, true, null);
+            }
+
+            if (pod.Status?.ContainerStatuses?.FirstOrDefault()?.State?.Terminated is { } terminated && pod.Status.Phase is "Succeeded" or "Failed")
+            {
+                return new RunResult(ProcessName, terminated.ExitCode, terminated.Reason == "DeadlineExceeded", null);
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return new RunResult(ProcessName, -1, false, $"{ProcessName}'s exit status was not reported within 60 s of its output ending");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(200), cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The run's name for messages (<c>run.4821</c>).</summary>
+    public override string ToString() => ProcessName.ToString(CultureInfo.InvariantCulture);
+}
