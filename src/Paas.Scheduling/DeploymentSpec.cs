@@ -15,4 +15,21 @@ public sealed record DeploymentSpec(
     IReadOnlyDictionary<string, string> Config,
     IReadOnlyDictionary<string, string> ProcessTypes,
     IReadOnlyDictionary<string, int> Formation,
-    string? SourceVersion);
+    string? SourceVersion)
+{
+    private static readonly IReadOnlyDictionary<string, Paas.Domain.ProcessLimits> NoLimits = new Dictionary<string, Paas.Domain.ProcessLimits>();
+    private static readonly IReadOnlyDictionary<string, Paas.Domain.HealthCheck> NoHealthChecks = new Dictionary<string, Paas.Domain.HealthCheck>();
+    private static readonly IReadOnlyDictionary<string, Paas.Domain.AutoscalePolicy> NoAutoscale = new Dictionary<string, Paas.Domain.AutoscalePolicy>();
+
+    /// <summary>The release's resource limits per process type (<c>paas limits:set</c>); types absent here get the scheduler's default.</summary>
+    public IReadOnlyDictionary<string, Paas.Domain.ProcessLimits> Limits { get; init; } = NoLimits;
+
+    /// <summary>The release's HTTP health checks per process type (<c>paas healthchecks:set</c>); types absent here are up once listening (web) or started.</summary>
+    public IReadOnlyDictionary<string, Paas.Domain.HealthCheck> HealthChecks { get; init; } = NoHealthChecks;
+
+    /// <summary>
+    /// The app's autoscaling policies per process type (<c>paas autoscale</c>; not part of the release, like the formation).
+    /// A scheduler that cannot autoscale (<see cref="IScheduler.SupportsAutoscaling"/> false) never gets any.
+    /// </summary>
+    public IReadOnlyDictionary<string, Paas.Domain.AutoscalePolicy> Autoscale { get; init; } = NoAutoscale;
+}

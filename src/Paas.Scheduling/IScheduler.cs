@@ -9,6 +9,12 @@ namespace Paas.Scheduling;
 public interface IScheduler
 {
     /// <summary>
+    /// Whether this scheduler honours <see cref="DeploymentSpec.Autoscale"/> (Kubernetes: HorizontalPodAutoscalers). The API
+    /// refuses <c>paas autoscale</c> with a sentence naming the scheduler that can when this is false (the default).
+    /// </summary>
+    bool SupportsAutoscaling => false;
+
+    /// <summary>
     /// Deploys a new release without downtime: starts its processes, waits until they are up, switches
     /// traffic to them, then stops the previous release's processes.
     /// </summary>

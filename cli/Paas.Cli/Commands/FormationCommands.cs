@@ -33,7 +33,10 @@ internal static class FormationCommands
         return command;
     }
 
-    /// <summary>Heroku's <c>ps</c> layout: a heading per process type, then <c>web.1: up 2026/11/21 08:40:12 (~ 1m ago)</c>.</summary>
+    /// <summary>
+    /// Heroku's <c>ps</c> layout: a heading per process type, then <c>web.1: up 2026/11/21 08:40:12 (~ 1m ago)</c>; a process
+    /// that was restarted says how often, one that is not up says why.
+    /// </summary>
     public static string Format(string app, IEnumerable<ProcessInfo> processes, DateTimeOffset now)
     {
         var list = processes.ToList();
@@ -58,6 +61,7 @@ internal static class FormationCommands
                 p.State,
                 ReleaseVersion.Format(p.Release),
                 p.StartedAt is { } started ? TimeText.Format(started, now) : "",
+                string.Join(' ', new[] { p.Restarts > 0 ? $"{p.Restarts} restart{(p.Restarts == 1 ? "" : "s")}" : null, p.Reason }.OfType<string>()),
             ]).ToList()));
         }
 

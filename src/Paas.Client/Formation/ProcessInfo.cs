@@ -7,4 +7,6 @@ namespace Paas.Client;
 /// <param name="Release">The version of the release it runs.</param>
 /// <param name="Command">The command it runs.</param>
 /// <param name="StartedAt">When it was last started, or null if it never was.</param>
-public sealed record ProcessInfo(string Name, string Type, string State, int Release, string Command, DateTimeOffset? StartedAt);
+/// <param name="Restarts">How often it was restarted after a crash (0 where the scheduler does not count them).</param>
+/// <param name="Reason">Why it is not up (<c>CrashLoopBackOff</c>, <c>ImagePullBackOff: ...</c>), or null.</param>
+public sealed record ProcessInfo(string Name, string Type, string State, int Release, string Command, DateTimeOffset? StartedAt, int Restarts = 0, string? Reason = null);

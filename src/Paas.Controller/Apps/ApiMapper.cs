@@ -42,5 +42,5 @@ internal static class ApiMapper
             withConfig ? release.Config : null);
 
     public static ProcessInfo ToInfo(this ProcessStatus process) =>
-        new(process.Name, process.Type, process.State.ToString().ToLowerInvariant(), process.Release, process.Command, process.StartedAt);
+        new(process.Name, process.Type, process.State.ToString().ToLowerInvariant(), process.Release, process.Command, process.StartedAt, process.Restarts, process.Reason);
 }

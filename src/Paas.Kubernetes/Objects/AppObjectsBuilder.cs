@@ -58,6 +58,9 @@ public static class AppObjectsBuilder
             launcher);
     }
 
+    /// <summary>Writes <c>.dockerconfigjson</c> as Docker does: no <c>\u002B</c> for the <c>+</c> of pull user names.</summary>
+    private static readonly JsonSerializerOptions DockerConfigJson = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     /// <summary>The process type that receives HTTP traffic.</summary>
     public const string WebType = "web";
 
@@ -151,10 +154,12 @@ public static class AppObjectsBuilder
     private static V1Secret PullSecret(string app, string ns, RegistryPullCredential pull)
     {
         var auth = Convert.ToBase64String(Encoding.UTF8.GetBytes($"{pull.Username}:{pull.Password}"));
-        var config = JsonSerializer.Serialize(new Dictionary<string, object>
-        {
-            ["auths"] = new Dictionary<string, object> { [pull.Registry] = new Dictionary<string, string> { ["username"] = pull.Username, ["password"] = pull.Password, ["auth"] = auth } },
-        });
+        var config = JsonSerializer.Serialize(
+            new Dictionary<string, object>
+            {
+                ["auths"] = new Dictionary<string, object> { [pull.Registry] = new Dictionary<string, string> { ["username"] = pull.Username, ["password"] = pull.Password, ["auth"] = auth } },
+            },
+            DockerConfigJson);
         return new V1Secret
         {
             ApiVersion = "v1",
