@@ -66,6 +66,9 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     public event EventHandler<string>? Changed;
 
     /// <inheritdoc />
+    public bool SupportsAutoscaling => true;
+
+    /// <inheritdoc />
     public long Version => _watch.Version;
 
     /// <inheritdoc />
@@ -83,7 +86,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
         try
         {
             var objects = await BuildAsync(spec, cancellationToken).ConfigureAwait(false);
-            Event(spec.App, $"Deploying v{spec.Release}: " + string.Join(", ", objects.Deployments.Select(d => $"{d.Metadata.Name} x{d.Spec.Replicas}")));
+            Event(spec.App, $"Deploying v{spec.Release}: " + string.Join(", ", objects.Deployments.Select(d => $"{d.Metadata.Name} x{d.Spec.Replicas?.ToString(CultureInfo.InvariantCulture) ?? "autoscaled"}")));
             var previous = await CurrentDeploymentsAsync(objects.Namespace.Metadata.Name, spec.App, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(objects, cancellationToken).ConfigureAwait(false);
             var failure = await WaitForRolloutsAsync(spec, objects, cancellationToken).ConfigureAwait(false);
@@ -115,7 +118,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             var before = (await CurrentDeploymentsAsync(objects.Namespace.Metadata.Name, spec.App, cancellationToken).ConfigureAwait(false))
                 .ToDictionary(d => d.Metadata.Name, d => d.Spec?.Replicas ?? 0, StringComparer.Ordinal);
             await ApplyAsync(objects, cancellationToken).ConfigureAwait(false);
-            foreach (var (type, _) in spec.ProcessTypes.OrderBy(t => t.Key, StringComparer.Ordinal))
+            foreach (var (type, _) in spec.ProcessTypes.Where(t => !spec.Autoscale.ContainsKey(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
             {
                 var count = spec.Formation.GetValueOrDefault(type);
                 if (before.GetValueOrDefault(KubernetesNames.Deployment(spec.App, type), -1) != count)
@@ -325,13 +328,25 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             await _client.CoreV1.PatchNamespacedServiceAsync(Apply(service), service.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
+        foreach (var autoscaler in objects.Autoscalers)
+        {
+            await _client.AutoscalingV2.PatchNamespacedHorizontalPodAutoscalerAsync(Apply(autoscaler), autoscaler.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+
+        var autoscaled = objects.Autoscalers.Select(a => a.Metadata.Name).ToHashSet(StringComparer.Ordinal);
+        var app = objects.Namespace.Metadata.Labels[KubernetesNames.AppLabel];
+        var hpas = await _client.AutoscalingV2.ListNamespacedHorizontalPodAutoscalerAsync(ns, labelSelector: $"{KubernetesNames.AppLabel}={app}", cancellationToken: cancellationToken).ConfigureAwait(false);
+        foreach (var stale in hpas.Items.Where(a => !autoscaled.Contains(a.Metadata.Name)))
+        {
+            await IgnoreMissingAsync(_client.AutoscalingV2.DeleteNamespacedHorizontalPodAutoscalerAsync(stale.Metadata.Name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         foreach (var budget in objects.DisruptionBudgets)
         {
             await _client.PolicyV1.PatchNamespacedPodDisruptionBudgetAsync(Apply(budget), budget.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
 
         var budgets = objects.DisruptionBudgets.Select(b => b.Metadata.Name).ToHashSet(StringComparer.Ordinal);
-        var app = objects.Namespace.Metadata.Labels[KubernetesNames.AppLabel];
         var existing = await _client.PolicyV1.ListNamespacedPodDisruptionBudgetAsync(ns, labelSelector: $"{KubernetesNames.AppLabel}={app}", cancellationToken: cancellationToken).ConfigureAwait(false);
         foreach (var stale in existing.Items.Where(b => !budgets.Contains(b.Metadata.Name)))
         {
@@ -478,7 +493,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             while (DateTime.UtcNow < deadline)
             {
                 var deployment = await _client.AppsV1.ReadNamespacedDeploymentAsync(desired.Metadata.Name, desired.Metadata.NamespaceProperty, cancellationToken: cancellationToken).ConfigureAwait(false);
-                if ((deployment.Status?.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0) && (deployment.Status?.Replicas ?? 0) <= desired.Spec.Replicas)
+                if (desired.Spec.Replicas is null || ((deployment.Status?.ObservedGeneration ?? 0) >= (deployment.Metadata.Generation ?? 0) && (deployment.Status?.Replicas ?? 0) <= desired.Spec.Replicas))
                 {
                     break;
                 }

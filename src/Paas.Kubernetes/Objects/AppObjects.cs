@@ -9,6 +9,7 @@ namespace Paas.Kubernetes.Objects;
 /// <param name="Deployments">One per process type of the release, in type order.</param>
 /// <param name="Service">The web Service, or null when the release has no web type.</param>
 /// <param name="DisruptionBudgets">One per process type running more than one process.</param>
+/// <param name="Autoscalers">One HorizontalPodAutoscaler per autoscaled process type.</param>
 /// <param name="Image">The image reference nodes pull.</param>
 /// <param name="Launcher">Whether the image's entrypoint is the launcher (commands are its argument).</param>
 public sealed record AppObjects(
@@ -18,5 +19,6 @@ public sealed record AppObjects(
     IReadOnlyList<V1Deployment> Deployments,
     V1Service? Service,
     IReadOnlyList<V1PodDisruptionBudget> DisruptionBudgets,
+    IReadOnlyList<V2HorizontalPodAutoscaler> Autoscalers,
     string Image,
     bool Launcher);

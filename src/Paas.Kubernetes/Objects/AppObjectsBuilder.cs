@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using k8s.Models;
+using Paas.Domain;
 using Paas.Scheduling;
 using Paas.Scheduling.Local;
 
@@ -11,15 +12,19 @@ namespace Paas.Kubernetes.Objects;
 /// Builds the desired Kubernetes objects of a release (pure: no I/O, golden-tested). Names and labels come from
 /// <see cref="KubernetesNames"/>. What each process gets, per type:
 /// <list type="bullet">
-/// <item>a Deployment with <c>replicas</c> = the formation's count, the release's image pinned by digest, a rolling update
+/// <item>a Deployment with <c>replicas</c> = the formation's count (left to the HorizontalPodAutoscaler for autoscaled types), the release's image pinned by digest, a rolling update
 /// with <c>maxUnavailable: 0</c> and <c>maxSurge: 25%</c> (old processes serve until new ones are ready),
 /// <c>terminationGracePeriodSeconds</c> 30 (SIGTERM, then SIGKILL, as Heroku does), no service-account token, no service
 /// links;</item>
 /// <item>environment: the config vars from a per-release Secret (<c>envFrom</c>; a failed deploy rolled back keeps its own
 /// config), then <c>PORT</c>, <c>DYNO</c> (the pod's name: Deployments have no stable index), <c>PAAS_APP</c>,
 /// <c>PAAS_RELEASE</c> (<c>v7</c>) and <c>SOURCE_VERSION</c>, which win over config vars of the same name;</item>
-/// <item>web only: the container port <c>http</c> (<see cref="KubernetesOptions.WebPort"/>), a readiness probe (TCP on it, or
-/// HTTP GET of the config var <c>PAAS_HEALTHCHECK_PATH</c> when set, as the local runtime honours it) and the Service;</item>
+/// <item>resources: the type's <c>limits:set</c> memory as request and limit (default <see cref="KubernetesOptions.DefaultMemory"/>),
+/// its CPU limit when set;</item>
+/// <item>a readiness probe: the type's <c>healthchecks:set</c> HTTP check; else, for web, TCP on its port (or HTTP GET of the
+/// config var <c>PAAS_HEALTHCHECK_PATH</c>, which the local runtime also honours);</item>
+/// <item>web only: the container port <c>http</c> (<see cref="KubernetesOptions.WebPort"/>) and the Service;</item>
+/// <item>an autoscaling/v2 HorizontalPodAutoscaler (CPU utilization) per autoscaled type;</item>
 /// <item>a PodDisruptionBudget (<c>maxUnavailable: 1</c>) when the type runs more than one process.</item>
 /// </list>
 /// </summary>
@@ -37,11 +42,18 @@ public static class AppObjectsBuilder
         var ns = KubernetesNames.Namespace(options.NamespacePrefix, spec.App);
         var deployments = new List<V1Deployment>();
         var budgets = new List<V1PodDisruptionBudget>();
+        var autoscalers = new List<V2HorizontalPodAutoscaler>();
         foreach (var (type, command) in spec.ProcessTypes.OrderBy(t => t.Key, StringComparer.Ordinal))
         {
+            var policy = spec.Autoscale.GetValueOrDefault(type);
             var replicas = spec.Formation.GetValueOrDefault(type);
-            deployments.Add(Deployment(spec, options, ns, type, command, image, launcher, replicas, pull is not null));
-            if (replicas > 1)
+            deployments.Add(Deployment(spec, options, ns, type, command, image, launcher, policy is null ? replicas : null, pull is not null));
+            if (policy is not null)
+            {
+                autoscalers.Add(Autoscaler(spec.App, ns, type, policy));
+            }
+
+            if ((policy?.Min ?? replicas) > 1)
             {
                 budgets.Add(DisruptionBudget(spec.App, ns, type));
             }
@@ -54,6 +66,7 @@ public static class AppObjectsBuilder
             deployments,
             spec.ProcessTypes.ContainsKey(WebType) ? Service(spec.App, ns) : null,
             budgets,
+            autoscalers,
             image,
             launcher);
     }
@@ -100,11 +113,7 @@ public static class AppObjectsBuilder
             ImagePullPolicy = "IfNotPresent",
             EnvFrom = [new V1EnvFromSource { SecretRef = new V1SecretEnvSource { Name = EnvSecretName(spec.App, spec.Release) } }],
             Env = env,
-            Resources = new V1ResourceRequirements
-            {
-                Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = new(options.DefaultMemory) },
-                Requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(options.DefaultCpuRequest), ["memory"] = new(options.DefaultMemory) },
-            },
+            Resources = Resources(spec.Limits.GetValueOrDefault(type), options),
             SecurityContext = new V1SecurityContext { AllowPrivilegeEscalation = false },
         };
         if (command.Length > 0)
@@ -119,16 +128,81 @@ public static class AppObjectsBuilder
             }
         }
 
+        var check = spec.HealthChecks.GetValueOrDefault(type);
+        if (check is null && web && spec.Config.TryGetValue(LocalRuntimeOptions.HealthCheckPathConfigVar, out var path) && path.StartsWith('/'))
+        {
+            check = new HealthCheck(path);
+        }
+
         if (web)
         {
             container.Ports = [new V1ContainerPort { Name = KubernetesNames.HttpPortName, ContainerPort = options.WebPort, Protocol = "TCP" }];
-            container.ReadinessProbe = spec.Config.TryGetValue(LocalRuntimeOptions.HealthCheckPathConfigVar, out var path) && path.StartsWith('/')
-                ? new V1Probe { HttpGet = new V1HTTPGetAction { Path = path, Port = KubernetesNames.HttpPortName }, PeriodSeconds = 2, TimeoutSeconds = 2, FailureThreshold = 3 }
-                : new V1Probe { TcpSocket = new V1TCPSocketAction { Port = KubernetesNames.HttpPortName }, PeriodSeconds = 2, FailureThreshold = 3 };
+        }
+
+        if (check is not null && type != KubernetesNames.RunType)
+        {
+            container.ReadinessProbe = new V1Probe
+            {
+                HttpGet = new V1HTTPGetAction { Path = check.Path, Port = web ? KubernetesNames.HttpPortName : options.WebPort },
+                PeriodSeconds = check.IntervalSeconds,
+                TimeoutSeconds = check.TimeoutSeconds,
+                FailureThreshold = check.FailureThreshold,
+            };
+        }
+        else if (web)
+        {
+            container.ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = KubernetesNames.HttpPortName }, PeriodSeconds = 2, FailureThreshold = 3 };
         }
 
         return container;
     }
+
+    /// <summary>
+    /// Requests and limits: memory limit = request (the process's size, Heroku-like, <see cref="KubernetesOptions.DefaultMemory"/>
+    /// unless <c>limits:set</c>), a CPU request of <see cref="KubernetesOptions.DefaultCpuRequest"/> (or the CPU limit when it is
+    /// lower), and a CPU limit only when one was set.
+    /// </summary>
+    private static V1ResourceRequirements Resources(ProcessLimits? limits, KubernetesOptions options)
+    {
+        var memory = limits?.MemoryBytes is { } bytes ? new ResourceQuantity(Quantity(bytes)) : new ResourceQuantity(options.DefaultMemory);
+        var requests = new Dictionary<string, ResourceQuantity> { ["cpu"] = new(options.DefaultCpuRequest), ["memory"] = memory };
+        var result = new V1ResourceRequirements { Limits = new Dictionary<string, ResourceQuantity> { ["memory"] = memory }, Requests = requests };
+        if (limits?.CpuMillicores is { } cpu)
+        {
+            result.Limits["cpu"] = new ResourceQuantity($"{cpu}m");
+            if (cpu < new ResourceQuantity(options.DefaultCpuRequest).ToDecimal() * 1000)
+            {
+                requests["cpu"] = new ResourceQuantity($"{cpu}m");
+            }
+        }
+
+        return result;
+    }
+
+    /// <summary>A byte count as a Kubernetes quantity, in the largest binary unit that divides it (<c>512Mi</c>).</summary>
+    private static string Quantity(long bytes) =>
+        bytes % (1L << 30) == 0 ? $"{bytes >> 30}Gi" : bytes % (1L << 20) == 0 ? $"{bytes >> 20}Mi" : bytes % 1024 == 0 ? $"{bytes >> 10}Ki" : bytes.ToString(CultureInfo.InvariantCulture);
+
+    private static V2HorizontalPodAutoscaler Autoscaler(string app, string ns, string type, AutoscalePolicy policy) => new()
+    {
+        ApiVersion = "autoscaling/v2",
+        Kind = "HorizontalPodAutoscaler",
+        Metadata = new V1ObjectMeta { Name = KubernetesNames.Deployment(app, type), NamespaceProperty = ns, Labels = KubernetesNames.TypeLabels(app, type, null) },
+        Spec = new V2HorizontalPodAutoscalerSpec
+        {
+            ScaleTargetRef = new V2CrossVersionObjectReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = KubernetesNames.Deployment(app, type) },
+            MinReplicas = policy.Min,
+            MaxReplicas = policy.Max,
+            Metrics =
+            [
+                new V2MetricSpec
+                {
+                    Type = "Resource",
+                    Resource = new V2ResourceMetricSource { Name = "cpu", Target = new V2MetricTarget { Type = "Utilization", AverageUtilization = policy.CpuPercent } },
+                },
+            ],
+        },
+    };
 
     private static V1Namespace Namespace(string app, string ns) => new()
     {
@@ -170,7 +244,7 @@ public static class AppObjectsBuilder
         };
     }
 
-    private static V1Deployment Deployment(DeploymentSpec spec, KubernetesOptions options, string ns, string type, string command, string image, bool launcher, int replicas, bool pullSecret)
+    private static V1Deployment Deployment(DeploymentSpec spec, KubernetesOptions options, string ns, string type, string command, string image, bool launcher, int? replicas, bool pullSecret)
     {
         var labels = KubernetesNames.TypeLabels(spec.App, type, spec.Release);
         return new V1Deployment

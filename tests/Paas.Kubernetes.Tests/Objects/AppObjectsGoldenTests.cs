@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
+using Paas.Domain;
 using Paas.Kubernetes.Objects;
 using Paas.Scheduling;
 using Paas.Testing;
@@ -18,7 +19,10 @@ public sealed class AppObjectsGoldenTests
 
     internal static readonly KubernetesOptions Options = new();
 
-    /// <summary>A buildpack app on the stack: web x2 with a health check path, worker x1, a type with '_' at 0, a pull credential.</summary>
+    /// <summary>
+    /// A buildpack app on the stack: web x2 with limits and a health check (which wins over the config var), an autoscaled
+    /// worker with a memory limit, a type with '_' at 0, a pull credential.
+    /// </summary>
     internal static AppObjects Buildpack() => AppObjectsBuilder.Build(
         new DeploymentSpec(
             "hello",
@@ -27,7 +31,12 @@ public sealed class AppObjectsGoldenTests
             new Dictionary<string, string> { ["GREETING"] = "hi", ["PAAS_HEALTHCHECK_PATH"] = "/health", ["DATABASE_URL"] = "postgres://u:p@db/hello" },
             new Dictionary<string, string> { ["web"] = "node server.js", ["worker"] = "node worker.js", ["clock_tick"] = "node clock.js" },
             new Dictionary<string, int> { ["web"] = 2, ["worker"] = 1, ["clock_tick"] = 0 },
-            "a61c3f1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b"),
+            "a61c3f1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b")
+        {
+            Limits = new Dictionary<string, ProcessLimits> { ["web"] = new(1L << 30, 500), ["worker"] = new(256L << 20, null) },
+            HealthChecks = new Dictionary<string, HealthCheck> { ["web"] = new("/ready", 3, 5, 2) },
+            Autoscale = new Dictionary<string, AutoscalePolicy> { ["worker"] = new(2, 5, 70) },
+        },
         Options,
         $"127.0.0.1:5000/hello@{Digest}",
         launcher: true,
@@ -54,7 +63,7 @@ public sealed class AppObjectsGoldenTests
 
     internal static IEnumerable<object> All(AppObjects objects) =>
         new object?[] { objects.Namespace, objects.PullSecret, objects.EnvSecret }
-            .Concat(objects.Deployments).Append(objects.Service).Concat(objects.DisruptionBudgets).OfType<object>();
+            .Concat(objects.Deployments).Append(objects.Service).Concat(objects.Autoscalers).Concat(objects.DisruptionBudgets).OfType<object>();
 
     [Theory]
     [MemberData(nameof(Cases))]
@@ -78,11 +87,25 @@ public sealed class AppObjectsGoldenTests
 
         Assert.Equal(0, web.Spec.Strategy.RollingUpdate.MaxUnavailable.ToInt());
         var container = web.Spec.Template.Spec.Containers.Single();
-        Assert.Equal("/health", container.ReadinessProbe.HttpGet.Path);
+        Assert.Equal("/ready", container.ReadinessProbe.HttpGet.Path);
+        Assert.Equal(2, container.ReadinessProbe.FailureThreshold);
+        Assert.Equal("1Gi", container.Resources.Limits["memory"].ToString());
+        Assert.Equal("500m", container.Resources.Limits["cpu"].ToString());
         Assert.Equal(["node server.js"], container.Args);
         Assert.Null(container.Command);
         Assert.Equal(30, web.Spec.Template.Spec.TerminationGracePeriodSeconds);
         Assert.False(web.Spec.Template.Spec.AutomountServiceAccountToken);
+    }
+
+    [Fact]
+    public void An_autoscaled_type_leaves_its_replicas_to_the_autoscaler()
+    {
+        var objects = Buildpack();
+
+        Assert.Null(objects.Deployments.Single(d => d.Metadata.Name == "hello-worker").Spec.Replicas);
+        var hpa = Assert.Single(objects.Autoscalers);
+        Assert.Equal(("hello-worker", 2, 5, 70), (hpa.Spec.ScaleTargetRef.Name, hpa.Spec.MinReplicas, hpa.Spec.MaxReplicas, hpa.Spec.Metrics[0].Resource.Target.AverageUtilization));
+        Assert.Equal(["hello-web", "hello-worker"], objects.DisruptionBudgets.Select(b => b.Metadata.Name));
     }
 
     [Fact]
