@@ -228,11 +228,11 @@ public sealed class Defaulter(string nodeName)
     /// <summary>Random lowercase alphanumerics as Kubernetes generates name suffixes (no vowels, no 0/1/3).</summary>
     public static string RandomSuffix(int length)
     {
-        const string alphabet = "bcdfghjklmnpqrstvwxz2456789";
+        const string Alphabet = "bcdfghjklmnpqrstvwxz2456789";
         var sb = new StringBuilder(length);
         for (var i = 0; i < length; i++)
         {
-            sb.Append(alphabet[RandomNumberGenerator.GetInt32(alphabet.Length)]);
+            sb.Append(Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)]);
         }
 
         return sb.ToString();
