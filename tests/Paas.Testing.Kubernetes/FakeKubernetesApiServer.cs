@@ -68,6 +68,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Exceptions the simulated controllers and kubelet calls threw (tests should assert it stays empty).</summary>
+    public IReadOnlyList<Exception> ControllerErrors => [.. Controllers.Errors, .. Bridge.Errors];
+
     /// <summary>Every request received so far, in order.</summary>
     public IReadOnlyList<RecordedRequest> Requests
     {
@@ -131,7 +134,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         var r = Resource(apiVersion, kind);
         lock (State.Store.Sync)
         {
-            return State.Get(r, ns, name);
+            return State.Get(r, ns, name) is { } o ? Reparse(o) : null;
         }
     }
 
@@ -146,7 +149,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         var selector = LabelSelector.Parse(labelSelector);
         lock (State.Store.Sync)
         {
-            return [.. State.Store.List(r, ns).Where(o => selector.Matches(KubeJson.Labels(o))).Select(KubeJson.CloneObject)];
+            return [.. State.Store.List(r, ns).Where(o => selector.Matches(KubeJson.Labels(o))).Select(Reparse)];
         }
     }
 
@@ -156,7 +159,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         var r = Resource(KubeJson.Str(obj, "apiVersion") ?? string.Empty, KubeJson.Str(obj, "kind") ?? string.Empty);
         lock (State.Store.Sync)
         {
-            return State.Create(r, KubeJson.Str(obj, "metadata", "namespace") ?? string.Empty, KubeJson.CloneObject(obj), manager);
+            return Reparse(State.Create(r, KubeJson.Str(obj, "metadata", "namespace") ?? string.Empty, KubeJson.CloneObject(obj), manager));
         }
     }
 
@@ -239,6 +242,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             _requests[index] = _requests[index] with { Status = status };
         }
     }
+
+    /// <summary>A copy whose values are parsed JSON (so <c>GetValue&lt;long&gt;()</c> works on any number).</summary>
+    private static JsonObject Reparse(JsonObject o) => JsonNode.Parse(KubeJson.Serialize(o))!.AsObject();
 
     private static ApiResource Resource(string apiVersion, string kind) =>
         ApiResources.ByKind(apiVersion, kind) ?? throw new ArgumentException($"the fake serves no {apiVersion} {kind}", nameof(kind));
