@@ -1,0 +1,401 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text;
+
+namespace Paas.Testing.Kubernetes.Kubelet.Podman;
+
+/// <summary>
+/// One pod on the podman kubelet: its pod IP, its lifecycle loop and its runs. The loop is the kubelet's sync for one
+/// container:
+/// 1. pull the image (ErrImagePull / ImagePullBackOff with back-off until it succeeds);
+/// 2. create and start a container, report Running, probe it;
+/// 3. on exit, report Terminated (Completed, Error, OOMKilled, DeadlineExceeded, StartError);
+/// 4. restart per restartPolicy after the crash back-off (CrashLoopBackOff), or stop.
+/// </summary>
+internal sealed class PodmanPod
+{
+    private const string Normal = "Normal";
+    private const string Warning = "Warning";
+    private readonly FakePodSpec _pod;
+    private readonly PodmanCli _cli;
+    private readonly string _instance;
+    private readonly PodStatusReporter _status;
+    private readonly CancellationTokenSource _lifetime = new();
+    private readonly Lock _gate = new();
+    private readonly Stopwatch _age = Stopwatch.StartNew();
+    private Task _loop = Task.CompletedTask;
+    private ContainerRun? _current;
+    private RunLog? _currentLog;
+    private RunLog? _previousLog;
+    private string? _killReason;
+    private bool _stopping;
+
+    public PodmanPod(FakePodSpec pod, IFakeKubeletHost host, PodmanCli cli, string instance)
+    {
+        _pod = pod;
+        _cli = cli;
+        _instance = instance;
+        _status = new PodStatusReporter(pod, host);
+        PodIp = PodAddressAllocator.Allocate();
+        Host = host;
+    }
+
+    public string PodIp { get; }
+
+    private IFakeKubeletHost Host { get; }
+
+    private PodmanFakeKubeletOptions Options => _cli.Options;
+
+    public void Start()
+    {
+        Host.ReportPodIp(_pod.Key, PodIp, "127.0.0.1");
+        _status.Waiting("ContainerCreating");
+        _loop = Task.Run(() => RunAsync(_lifetime.Token));
+        if (_pod.ActiveDeadlineSeconds is { } deadline)
+        {
+            _ = Task.Run(() => DeadlineAsync(TimeSpan.FromSeconds(deadline), _lifetime.Token));
+        }
+    }
+
+    public async Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        ContainerRun? run;
+        lock (_gate)
+        {
+            _stopping = true;
+            _killReason ??= "stop";
+            run = _current;
+        }
+
+        if (run is not null)
+        {
+            _status.Event(Normal, "Killing", $"Stopping container {_pod.Container}");
+            await KillAsync(run, gracePeriod, cancellationToken);
+        }
+        else
+        {
+            await _lifetime.CancelAsync();
+        }
+
+        await WaitForLoopAsync();
+        await _lifetime.CancelAsync();
+        PodAddressAllocator.Release(PodIp);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ContainerRun? run;
+        lock (_gate)
+        {
+            _stopping = true;
+            run = _current;
+        }
+
+        await _lifetime.CancelAsync();
+        run?.Abandon();
+        await WaitForLoopAsync();
+        PodAddressAllocator.Release(PodIp);
+    }
+
+    public Task WriteLogAsync(FakeLogOptions options, Stream output, CancellationToken cancellationToken)
+    {
+        RunLog log;
+        lock (_gate)
+        {
+            log = (options.Previous ? _previousLog : _currentLog) ?? throw new FakeKubeletException(options.Previous
+                ? $"previous terminated container \"{_pod.Container}\" in pod \"{_pod.Key.Name}\" not found"
+                : WaitingMessage());
+        }
+
+        return LogWriter.WriteAsync(log, options, output, cancellationToken);
+    }
+
+    public FakeAttachment Attach(FakeAttachOptions options)
+    {
+        lock (_gate)
+        {
+            var run = _current ?? throw new FakeKubeletException(_status.State is FakeContainerState.Waiting
+                ? WaitingMessage()
+                : $"unable to upgrade connection: container not found (\"{_pod.Container}\")");
+            return run.Attach(options, _pod.Stdin, _pod.StdinOnce, _pod.Tty || options.Tty);
+        }
+    }
+
+    private string WaitingMessage()
+    {
+        var reason = _status.State is FakeContainerState.Waiting waiting ? waiting.Reason : "ContainerCreating";
+        var why = reason is "ErrImagePull" or "ImagePullBackOff" ? "trying and failing to pull image" : reason;
+        return $"container \"{_pod.Container}\" in pod \"{_pod.Key.Name}\" is waiting to start: {why}";
+    }
+
+    private async Task WaitForLoopAsync()
+    {
+        try
+        {
+            await _loop;
+        }
+        catch (OperationCanceledException)
+        {
+            // Cancelled on purpose.
+        }
+    }
+
+    private async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await new PodImagePull(_pod, _cli, _status).RunAsync(cancellationToken);
+            var backOff = new CrashBackOff(Options);
+            while (!cancellationToken.IsCancellationRequested)
+            {
+                var terminated = await RunOnceAsync(cancellationToken);
+                if (terminated is null || !ShouldRestart(terminated))
+                {
+                    return;
+                }
+
+                if (backOff.Next(terminated) is { } delay)
+                {
+                    var pod = $"{_pod.Key.Name}_{_pod.Key.Namespace}({_pod.Uid})";
+                    _status.CrashLoopBackOff($"back-off {GoDuration.Format(delay)} restarting failed container={_pod.Container} pod={pod}");
+                    _status.Event(Warning, "BackOff", $"Back-off restarting failed container {_pod.Container} in pod {pod}");
+                    await Task.Delay(delay, cancellationToken);
+                }
+
+                _status.Restarting();
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Stopped or disposed.
+        }
+    }
+
+    private bool ShouldRestart(FakeContainerState.Terminated terminated)
+    {
+        lock (_gate)
+        {
+            if (_stopping || _killReason == "deadline")
+            {
+                return false;
+            }
+        }
+
+        return _pod.RestartPolicy switch
+        {
+            "Never" => false,
+            "OnFailure" => terminated.ExitCode != 0,
+            _ => true,
+        };
+    }
+
+    /// <summary>One run: create, start, wait, inspect, remove. Null when stopped before it started.</summary>
+    private async Task<FakeContainerState.Terminated?> RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var containerId = await CreateAsync(cancellationToken);
+        ContainerRun run;
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                _ = _cli.RunAsync(["rm", "--force", containerId], CancellationToken.None);
+                return null;
+            }
+
+            run = ContainerRun.Start(_cli, containerId, _pod.Stdin, Options.MaxLogBytesPerRun);
+            _current = run;
+            _previousLog = _currentLog ?? _previousLog;
+            _currentLog = run.Log;
+            if (_killReason == "liveness")
+            {
+                _killReason = null;
+            }
+        }
+
+        _status.Event(Normal, "Started", $"Started container {_pod.Container}");
+        using var probes = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var watchers = new List<Task>();
+        if (await WaitStartedAsync(run, cancellationToken) is { } startedAt)
+        {
+            _status.Running(startedAt, ready: _pod.Readiness is null);
+            watchers.AddRange(StartProbes(run, probes.Token));
+        }
+
+        var podmanExit = await run.Exited.WaitAsync(cancellationToken);
+        await probes.CancelAsync();
+        await Task.WhenAll(watchers);
+        var exit = await ContainerExit.InspectAsync(_cli, containerId, CancellationToken.None);
+        await _cli.RunAsync(["rm", "--force", "--time", "0", containerId], CancellationToken.None);
+        var terminated = ToTerminated(exit, podmanExit);
+        lock (_gate)
+        {
+            _current = null;
+        }
+
+        _status.Terminated(terminated);
+        return terminated;
+    }
+
+    private async Task<string> CreateAsync(CancellationToken cancellationToken)
+    {
+        var name = ContainerLabels.ContainerName(_pod, _instance, _status.RestartCount);
+        var (args, environment, envFileLines) = CreateCommand.Build(_pod, name, _instance, PodIp, Options.CreateArguments);
+        string? envFile = null;
+        try
+        {
+            if (envFileLines.Count > 0)
+            {
+                envFile = PrivateFile.Create("paas-kubelet-env", Encoding.UTF8.GetBytes(string.Join('\n', envFileLines) + "\n"));
+                args.InsertRange(1, ["--env-file", envFile]);
+            }
+
+            var result = await _cli.RunAsync(args, cancellationToken, environment);
+            if (result.ExitCode != 0)
+            {
+                _status.Event(Warning, "Failed", $"Error: {result.ErrorLine}");
+                _status.Waiting("CreateContainerError", result.ErrorLine);
+                throw new FakeKubeletException($"podman create failed for {_pod.Key}: {result.ErrorLine}");
+            }
+
+            var id = result.Stdout.Trim().Split('\n').Last().Trim();
+            _status.Created(id);
+            _status.Event(Normal, "Created", $"Created container {_pod.Container}");
+            return id;
+        }
+        finally
+        {
+            if (envFile is not null)
+            {
+                File.Delete(envFile);
+            }
+        }
+    }
+
+    /// <summary>Polls <c>podman inspect</c> until the container runs; null when it ended first (reported as terminated only, as in 06b).</summary>
+    private async Task<DateTimeOffset?> WaitStartedAsync(ContainerRun run, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 300 && !run.Exited.IsCompleted; i++)
+        {
+            var state = await ContainerExit.StatusAsync(_cli, run.ContainerId, cancellationToken);
+            if (state is { Status: "running", StartedAt: { } startedAt })
+            {
+                return startedAt;
+            }
+
+            if (state is { Status: "exited" or "stopped" })
+            {
+                return null;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return null;
+    }
+
+    private IEnumerable<Task> StartProbes(ContainerRun run, CancellationToken cancellationToken)
+    {
+        if (_pod.Readiness is { } readiness)
+        {
+            yield return ProbeLoop.ReadinessAsync(readiness, PodIp, _status, _status.Ready, cancellationToken);
+        }
+
+        if (_pod.Liveness is { } liveness)
+        {
+            yield return LivenessAsync(run, liveness, cancellationToken);
+        }
+    }
+
+    private async Task LivenessAsync(ContainerRun run, FakeProbe liveness, CancellationToken cancellationToken)
+    {
+        if (!await ProbeLoop.LivenessAsync(liveness, PodIp, _status, cancellationToken))
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _killReason = "liveness";
+        }
+
+        _status.Event(Normal, "Killing", $"Container {_pod.Container} failed liveness probe, will be restarted");
+        await KillAsync(run, TimeSpan.FromSeconds(_pod.TerminationGracePeriodSeconds), CancellationToken.None);
+    }
+
+    private async Task DeadlineAsync(TimeSpan deadline, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(deadline - _age.Elapsed, cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        ContainerRun? run;
+        lock (_gate)
+        {
+            if (_stopping)
+            {
+                return;
+            }
+
+            _killReason = "deadline";
+            run = _current;
+        }
+
+        _status.Event(Warning, "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
+        if (run is not null)
+        {
+            await KillAsync(run, TimeSpan.FromSeconds(_pod.TerminationGracePeriodSeconds), CancellationToken.None);
+            return;
+        }
+
+        await _lifetime.CancelAsync();
+        var now = DateTimeOffset.UtcNow;
+        _status.Terminated(new FakeContainerState.Terminated(137, "DeadlineExceeded", now, now, "Pod was active on the node longer than the specified deadline"));
+    }
+
+    /// <summary><c>podman stop -t N</c> (SIGTERM, SIGKILL after N s); cancelling kills at once.</summary>
+    private async Task KillAsync(ContainerRun run, TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        var seconds = ((long)Math.Ceiling(Math.Max(0, gracePeriod.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            await _cli.RunAsync(["stop", "--time", seconds, run.ContainerId], cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await _cli.RunAsync(["kill", run.ContainerId], CancellationToken.None);
+        }
+    }
+
+    private FakeContainerState.Terminated ToTerminated(ContainerExit? exit, int podmanExit)
+    {
+        var now = DateTimeOffset.UtcNow;
+        if (exit is null || exit.StartedAt is null)
+        {
+            var message = exit?.Error is { Length: > 0 } error ? error : $"podman start exited with {podmanExit}";
+            _status.Event(Warning, "Failed", $"Error: {message}");
+            return new FakeContainerState.Terminated(128, "StartError", DateTimeOffset.UnixEpoch, exit?.FinishedAt ?? now, message);
+        }
+
+        string? killReason;
+        lock (_gate)
+        {
+            killReason = _killReason;
+        }
+
+        var reason = killReason == "deadline" ? "DeadlineExceeded"
+            : exit.OomKilled || (exit.ExitCode == 137 && _pod.MemoryLimitBytes is not null && killReason is null) ? "OOMKilled"
+            : exit.ExitCode == 0 ? "Completed"
+            : "Error";
+        return new FakeContainerState.Terminated(exit.ExitCode, reason, exit.StartedAt.Value, exit.FinishedAt ?? now);
+    }
+}
