@@ -1,3 +1,5 @@
+using System.Text.RegularExpressions;
+
 namespace Paas.Testing.Kubernetes.Podman.Tests;
 
 public sealed class ImagePullTests
@@ -31,5 +33,60 @@ public sealed class ImagePullTests
         var error = await Assert.ThrowsAsync<FakeKubeletException>(() => Logs.ReadAsync(kubelet, pod.Key, new FakeLogOptions()));
         Assert.Equal($"container \"main\" in pod \"{pod.Key.Name}\" is waiting to start: trying and failing to pull image", error.Message);
         await kubelet.StopPodAsync(pod.Key, TimeSpan.FromSeconds(1), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task Image_from_a_registry_with_basic_auth_is_pulled_with_the_pull_secret_and_reported_by_digest()
+    {
+        await TestImage.RequireAsync();
+        await using var registry = await LocalRegistry.StartAsync();
+        var repository = $"kubelet/app-{Guid.NewGuid().ToString("N")[..8]}";
+        await registry.PushAsync(TestImage.Name, $"{repository}:1");
+        var image = $"{registry.Host}/{repository}:1";
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var pod = TestPods.Shell("pull", "echo pulled", "Never") with
+        {
+            Image = image,
+            PullAuth = new FakeRegistryAuth(registry.Host, LocalRegistry.User, LocalRegistry.Password),
+        };
+
+        try
+        {
+            await kubelet.StartPodAsync(pod, host, CancellationToken.None);
+            var done = await host.WaitForStatusAsync(pod.Key, s => TestPods.Terminated(s) is not null, TestPods.Wait, "terminated");
+
+            Assert.Equal("Completed", TestPods.Terminated(done)!.Reason);
+            Assert.Matches($@"^{Regex.Escape(registry.Host)}/{repository}@sha256:[0-9a-f]{{64}}$", done.ImageId);
+            var events = host.Events(pod.Key);
+            Assert.Equal(("Normal", "Pulling", $"Pulling image \"{image}\""), events[0]);
+            Assert.Matches($@"^Successfully pulled image ""{Regex.Escape(image)}"" in ([0-9.]+m?s) \(\1 including waiting\)$", events[1].Message);
+        }
+        finally
+        {
+            await ExternalTool.RunAsync("podman", TimeSpan.FromSeconds(30), "rmi", "--force", image);
+        }
+    }
+
+    [Fact]
+    public async Task Registry_answers_map_to_the_recorded_ErrImagePull_messages()
+    {
+        await TestImage.RequireAsync();
+        await using var registry = await LocalRegistry.StartAsync();
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var missing = $"{registry.Host}/kubelet/nope:1";
+        var withAuth = TestPods.Shell("notfound", "true") with { Image = missing, PullAuth = new FakeRegistryAuth(registry.Host, LocalRegistry.User, LocalRegistry.Password) };
+        var withoutAuth = TestPods.Shell("noauth", "true") with { Image = missing };
+
+        await kubelet.StartPodAsync(withAuth, host, CancellationToken.None);
+        await kubelet.StartPodAsync(withoutAuth, host, CancellationToken.None);
+        var notFound = await host.WaitForStatusAsync(withAuth.Key, s => TestPods.WaitingReason(s) == "ErrImagePull", TestPods.Wait, "ErrImagePull");
+        var unauthorized = await host.WaitForStatusAsync(withoutAuth.Key, s => TestPods.WaitingReason(s) == "ErrImagePull", TestPods.Wait, "ErrImagePull");
+
+        Assert.Equal(
+            $"rpc error: code = NotFound desc = failed to pull and unpack image \"{missing}\": failed to resolve reference \"{missing}\": {missing}: not found",
+            ((FakeContainerState.Waiting)notFound.State).Message);
+        Assert.EndsWith("401 Unauthorized", ((FakeContainerState.Waiting)unauthorized.State).Message, StringComparison.Ordinal);
     }
 }

@@ -148,7 +148,18 @@ internal sealed class PodmanPod
             var backOff = new CrashBackOff(Options);
             while (!cancellationToken.IsCancellationRequested)
             {
-                var terminated = await RunOnceAsync(cancellationToken);
+                FakeContainerState.Terminated? terminated;
+                try
+                {
+                    terminated = await RunOnceAsync(cancellationToken);
+                }
+                catch (FakeKubeletException)
+                {
+                    // podman create failed (reported as CreateContainerError): try again after the back-off, as the kubelet does.
+                    await Task.Delay(Options.CrashBackOffBase, cancellationToken);
+                    continue;
+                }
+
                 if (terminated is null || !ShouldRestart(terminated))
                 {
                     return;
@@ -168,6 +179,11 @@ internal sealed class PodmanPod
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Stopped or disposed.
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or IOException or TimeoutException or System.Text.Json.JsonException)
+        {
+            // podman misbehaved: say so where a test will see it, and leave the pod as it is.
+            _status.Event(Warning, "Failed", $"Error: the podman kubelet gave up on this pod: {ex.Message}");
         }
     }
 
@@ -226,7 +242,11 @@ internal sealed class PodmanPod
         await Task.WhenAll(watchers);
         var exit = await ContainerExit.InspectAsync(_cli, containerId, CancellationToken.None);
         await _cli.RunAsync(["rm", "--force", "--time", "0", containerId], CancellationToken.None);
-        var terminated = ToTerminated(exit, podmanExit);
+        var terminated = ToTerminated(exit, podmanExit, run.Log.LastLine());
+        if (terminated.Reason == "StartError")
+        {
+            run.Log.Clear();
+        }
         lock (_gate)
         {
             _current = null;
@@ -376,12 +396,15 @@ internal sealed class PodmanPod
         }
     }
 
-    private FakeContainerState.Terminated ToTerminated(ContainerExit? exit, int podmanExit)
+    private FakeContainerState.Terminated ToTerminated(ContainerExit? exit, int podmanExit, string? lastLine)
     {
         var now = DateTimeOffset.UtcNow;
         if (exit is null || exit.StartedAt is null)
         {
-            var message = exit?.Error is { Length: > 0 } error ? error : $"podman start exited with {podmanExit}";
+            // podman start printed why on its stderr, which is the last line read.
+            var message = exit?.Error is { Length: > 0 } error ? error
+                : lastLine is { } line && line.StartsWith("Error: ", StringComparison.Ordinal) ? line["Error: ".Length..]
+                : $"podman start exited with {podmanExit}";
             _status.Event(Warning, "Failed", $"Error: {message}");
             return new FakeContainerState.Terminated(128, "StartError", DateTimeOffset.UnixEpoch, exit?.FinishedAt ?? now, message);
         }

@@ -34,6 +34,26 @@ internal sealed class RunLog(long maxBytes)
         changed.TrySetResult();
     }
 
+    /// <summary>Forgets every line (a run that never started: what was read is podman's own error, not the process's log).</summary>
+    public void Clear()
+    {
+        lock (_gate)
+        {
+            _firstSequence += _lines.Count;
+            _lines.Clear();
+            _bytes = 0;
+        }
+    }
+
+    /// <summary>The last line as text, without its newline, or null.</summary>
+    public string? LastLine()
+    {
+        lock (_gate)
+        {
+            return _lines.Last is { } last ? System.Text.Encoding.UTF8.GetString(last.Value.Content).TrimEnd('\n', '\r') : null;
+        }
+    }
+
     /// <summary>No more lines will come (the run ended).</summary>
     public void End()
     {
