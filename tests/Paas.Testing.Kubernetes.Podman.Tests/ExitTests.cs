@@ -62,10 +62,7 @@ public sealed class ExitTests
     public async Task Memory_limit_exceeded_is_OOMKilled_with_exit_137()
     {
         await TestImage.RequireAsync();
-        if (!Directory.Exists("/sys/fs/cgroup/memory") && !File.ReadAllText("/sys/fs/cgroup/cgroup.controllers").Contains("memory", StringComparison.Ordinal))
-        {
-            ExternalTool.SkipOrFail("This machine's cgroups have no memory controller, so podman cannot enforce --memory.");
-        }
+        RequireMemoryController();
 
         var host = new RecordingHost();
         await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
@@ -77,6 +74,36 @@ public sealed class ExitTests
         var terminated = TestPods.Terminated(done)!;
         Assert.Equal((137, "OOMKilled"), (terminated.ExitCode, terminated.Reason));
         Assert.DoesNotContain("survived", await Logs.ReadAsync(kubelet, pod.Key, new FakeLogOptions()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task OOMKilled_pod_with_restartPolicy_Always_keeps_the_kill_in_lastState_and_backs_off()
+    {
+        await TestImage.RequireAsync();
+        RequireMemoryController();
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var pod = TestPods.Shell("oom-always", "x=$(head -c 64m /dev/zero | tr \"\\0\" a)") with { MemoryLimitBytes = 16 * 1024 * 1024 };
+
+        await kubelet.StartPodAsync(pod, host, CancellationToken.None);
+        var backOff = await host.WaitForStatusAsync(pod.Key, s => TestPods.WaitingReason(s) == "CrashLoopBackOff", TestPods.Wait, "CrashLoopBackOff");
+
+        Assert.Equal((137, "OOMKilled"), (backOff.LastState!.ExitCode, backOff.LastState.Reason));
+        Assert.Contains(host.Statuses(pod.Key), s => TestPods.Terminated(s) is { Reason: "OOMKilled" } && s.RestartCount == 0);
+    }
+
+    [Fact]
+    public async Task Sigkill_the_process_sends_itself_under_a_memory_limit_is_Error_not_OOMKilled()
+    {
+        await TestImage.RequireAsync();
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var pod = TestPods.Shell("kill9", "sh -c 'kill -9 $$'; exit $?", "Never") with { MemoryLimitBytes = 64 * 1024 * 1024 };
+
+        await kubelet.StartPodAsync(pod, host, CancellationToken.None);
+        var done = await host.WaitForStatusAsync(pod.Key, s => TestPods.Terminated(s) is not null, TestPods.Wait, "terminated");
+
+        Assert.Equal((137, "Error"), (TestPods.Terminated(done)!.ExitCode, TestPods.Terminated(done)!.Reason));
     }
 
     [Fact]
@@ -113,5 +140,14 @@ public sealed class ExitTests
         Assert.Equal((137, "Error"), (restarted.LastState!.ExitCode, restarted.LastState.Reason));
         Assert.Contains(host.Events(pod.Key), e => e == ("Warning", "Unhealthy", "Liveness probe failed: HTTP probe failed with statuscode: 404"));
         Assert.Contains(host.Events(pod.Key), e => e == ("Normal", "Killing", "Container main failed liveness probe, will be restarted"));
+    }
+
+    private static void RequireMemoryController()
+    {
+        var v2 = "/sys/fs/cgroup/cgroup.controllers";
+        if (!Directory.Exists("/sys/fs/cgroup/memory") && !(File.Exists(v2) && File.ReadAllText(v2).Contains("memory", StringComparison.Ordinal)))
+        {
+            ExternalTool.SkipOrFail("This machine's cgroups have no memory controller, so podman cannot enforce --memory.");
+        }
     }
 }

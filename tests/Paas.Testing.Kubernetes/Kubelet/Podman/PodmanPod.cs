@@ -242,7 +242,8 @@ internal sealed class PodmanPod
         await Task.WhenAll(watchers);
         var exit = await ContainerExit.InspectAsync(_cli, containerId, CancellationToken.None);
         await _cli.RunAsync(["rm", "--force", "--time", "0", containerId], CancellationToken.None);
-        var terminated = ToTerminated(exit, podmanExit, run.Log.LastLine());
+        var oomKilled = exit is { OomKilled: true } || (exit is { ExitCode: 137 } && NobodyKilled() && await OomEvidence.WasOomKilledAsync(containerId, _pod.MemoryLimitBytes is not null));
+        var terminated = ToTerminated(exit, podmanExit, oomKilled, run.Log.LastLine());
         if (terminated.Reason == "StartError")
         {
             run.Log.Clear();
@@ -396,7 +397,15 @@ internal sealed class PodmanPod
         }
     }
 
-    private FakeContainerState.Terminated ToTerminated(ContainerExit? exit, int podmanExit, string? lastLine)
+    private bool NobodyKilled()
+    {
+        lock (_gate)
+        {
+            return _killReason is null;
+        }
+    }
+
+    private FakeContainerState.Terminated ToTerminated(ContainerExit? exit, int podmanExit, bool oomKilled, string? lastLine)
     {
         var now = DateTimeOffset.UtcNow;
         if (exit is null || exit.StartedAt is null)
@@ -416,7 +425,7 @@ internal sealed class PodmanPod
         }
 
         var reason = killReason == "deadline" ? "DeadlineExceeded"
-            : exit.OomKilled || (exit.ExitCode == 137 && _pod.MemoryLimitBytes is not null && killReason is null) ? "OOMKilled"
+            : oomKilled ? "OOMKilled"
             : exit.ExitCode == 0 ? "Completed"
             : "Error";
         return new FakeContainerState.Terminated(exit.ExitCode, reason, exit.StartedAt.Value, exit.FinishedAt ?? now);
