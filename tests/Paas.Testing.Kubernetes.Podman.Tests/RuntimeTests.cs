@@ -20,6 +20,7 @@ public sealed class RuntimeTests
         Assert.Contains("executable file not found", terminated.Message, StringComparison.Ordinal);
         Assert.Equal(DateTimeOffset.UnixEpoch, terminated.StartedAt);
         Assert.Contains(host.Events(pod.Key), e => e.Type == "Warning" && e.Reason == "Failed");
+        Assert.DoesNotContain(host.Events(pod.Key), e => e.Reason == "Started");
         Assert.Equal("", await Logs.ReadAsync(kubelet, pod.Key, new FakeLogOptions()));
     }
 

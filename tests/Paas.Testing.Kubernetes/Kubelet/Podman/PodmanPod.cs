@@ -228,11 +228,13 @@ internal sealed class PodmanPod
             }
         }
 
-        _status.Event(Normal, "Started", $"Started container {_pod.Container}");
         using var probes = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watchers = new List<Task>();
+        var sawRunning = false;
         if (await WaitStartedAsync(run, cancellationToken) is { } startedAt)
         {
+            sawRunning = true;
+            _status.Event(Normal, "Started", $"Started container {_pod.Container}");
             _status.Running(startedAt, ready: _pod.Readiness is null);
             watchers.AddRange(StartProbes(run, probes.Token));
         }
@@ -247,6 +249,10 @@ internal sealed class PodmanPod
         if (terminated.Reason == "StartError")
         {
             run.Log.Clear();
+        }
+        else if (!sawRunning)
+        {
+            _status.Event(Normal, "Started", $"Started container {_pod.Container}");
         }
         lock (_gate)
         {
@@ -428,6 +434,8 @@ internal sealed class PodmanPod
             : oomKilled ? "OOMKilled"
             : exit.ExitCode == 0 ? "Completed"
             : "Error";
-        return new FakeContainerState.Terminated(exit.ExitCode, reason, exit.StartedAt.Value, exit.FinishedAt ?? now);
+        // podman stamps StartedAt after runc start returns, so a process that exits at once can "finish" before it started.
+        var finishedAt = exit.FinishedAt ?? now;
+        return new FakeContainerState.Terminated(exit.ExitCode, reason, exit.StartedAt.Value, finishedAt < exit.StartedAt.Value ? exit.StartedAt.Value : finishedAt);
     }
 }
