@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Paas.Testing.Kubernetes.Kubelet.Podman;
 
@@ -11,14 +12,16 @@ internal sealed class ContainerRun
 {
     private const int MaxLineBytes = 16 * 1024; // the CRI log splits longer lines into partial ones
     private readonly Process _process;
+    private readonly PodmanCli _cli;
     private readonly Lock _gate = new();
     private readonly List<AttachSubscriber> _subscribers = [];
     private readonly SemaphoreSlim _stdinLock = new(1, 1);
     private bool _exited;
     private bool _stdinClosed;
 
-    private ContainerRun(Process process, string containerId, RunLog log)
+    private ContainerRun(PodmanCli cli, Process process, string containerId, RunLog log)
     {
+        _cli = cli;
         _process = process;
         ContainerId = containerId;
         Log = log;
@@ -36,7 +39,7 @@ internal sealed class ContainerRun
     {
         string[] args = interactive ? ["start", "--attach", "--interactive", containerId] : ["start", "--attach", containerId];
         var process = Process.Start(cli.StartInfo(args)) ?? throw new InvalidOperationException("podman start did not start.");
-        var run = new ContainerRun(process, containerId, new RunLog(maxLogBytes));
+        var run = new ContainerRun(cli, process, containerId, new RunLog(maxLogBytes));
         if (!interactive)
         {
             run.CloseStdin();
@@ -111,6 +114,42 @@ internal sealed class ContainerRun
         finally
         {
             _stdinLock.Release();
+        }
+    }
+
+    /// <summary>Polls <c>podman inspect</c> until the container runs; null when it ended first (reported as terminated only, as in 06b).</summary>
+    public async Task<DateTimeOffset?> WaitStartedAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 300 && !Exited.IsCompleted; i++)
+        {
+            var state = await ContainerExit.StatusAsync(_cli, ContainerId, cancellationToken);
+            if (state is { Status: "running", StartedAt: { } startedAt })
+            {
+                return startedAt;
+            }
+
+            if (state is { Status: "exited" or "stopped" })
+            {
+                return null;
+            }
+
+            await Task.Delay(100, cancellationToken);
+        }
+
+        return null;
+    }
+
+    /// <summary><c>podman stop -t N</c> (SIGTERM, SIGKILL after N s, rounded up); cancelling kills at once.</summary>
+    public async Task StopAsync(TimeSpan gracePeriod, CancellationToken cancellationToken)
+    {
+        var seconds = ((long)Math.Ceiling(Math.Max(0, gracePeriod.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
+        try
+        {
+            await _cli.RunAsync(["stop", "--time", seconds, ContainerId], cancellationToken);
+        }
+        catch (OperationCanceledException)
+        {
+            await _cli.RunAsync(["kill", ContainerId], CancellationToken.None);
         }
     }
 

@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
-using System.Text;
 
 namespace Paas.Testing.Kubernetes.Kubelet.Podman;
 
@@ -70,7 +68,7 @@ internal sealed class PodmanPod
         if (run is not null)
         {
             _status.Event(Normal, "Killing", $"Stopping container {_pod.Container}");
-            await KillAsync(run, gracePeriod, cancellationToken);
+            await run.StopAsync(gracePeriod, cancellationToken);
         }
         else
         {
@@ -208,7 +206,8 @@ internal sealed class PodmanPod
     /// <summary>One run: create, start, wait, inspect, remove. Null when stopped before it started.</summary>
     private async Task<FakeContainerState.Terminated?> RunOnceAsync(CancellationToken cancellationToken)
     {
-        var containerId = await CreateAsync(cancellationToken);
+        var name = ContainerLabels.ContainerName(_pod, _instance, _status.RestartCount);
+        var containerId = await ContainerCreator.CreateAsync(_cli, _pod, name, _instance, PodIp, _status, cancellationToken);
         ContainerRun run;
         lock (_gate)
         {
@@ -231,7 +230,7 @@ internal sealed class PodmanPod
         using var probes = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var watchers = new List<Task>();
         var sawRunning = false;
-        if (await WaitStartedAsync(run, cancellationToken) is { } startedAt)
+        if (await run.WaitStartedAsync(cancellationToken) is { } startedAt)
         {
             sawRunning = true;
             _status.Event(Normal, "Started", $"Started container {_pod.Container}");
@@ -245,9 +244,16 @@ internal sealed class PodmanPod
         var exit = await ContainerExit.InspectAsync(_cli, containerId, CancellationToken.None);
         await _cli.RunAsync(["rm", "--force", "--time", "0", containerId], CancellationToken.None);
         var oomKilled = exit is { OomKilled: true } || (exit is { ExitCode: 137 } && NobodyKilled() && await OomEvidence.WasOomKilledAsync(containerId, _pod.MemoryLimitBytes is not null));
-        var terminated = ToTerminated(exit, podmanExit, oomKilled, run.Log.LastLine());
+        string? killReason;
+        lock (_gate)
+        {
+            killReason = _killReason;
+        }
+
+        var terminated = Termination.Classify(exit, podmanExit, killReason, oomKilled, run.Log.LastLine());
         if (terminated.Reason == "StartError")
         {
+            _status.Event(Warning, "Failed", $"Error: {terminated.Message}");
             run.Log.Clear();
         }
         else if (!sawRunning)
@@ -261,63 +267,6 @@ internal sealed class PodmanPod
 
         _status.Terminated(terminated);
         return terminated;
-    }
-
-    private async Task<string> CreateAsync(CancellationToken cancellationToken)
-    {
-        var name = ContainerLabels.ContainerName(_pod, _instance, _status.RestartCount);
-        var (args, environment, envFileLines) = CreateCommand.Build(_pod, name, _instance, PodIp, Options.CreateArguments);
-        string? envFile = null;
-        try
-        {
-            if (envFileLines.Count > 0)
-            {
-                envFile = PrivateFile.Create("paas-kubelet-env", Encoding.UTF8.GetBytes(string.Join('\n', envFileLines) + "\n"));
-                args.InsertRange(1, ["--env-file", envFile]);
-            }
-
-            var result = await _cli.RunAsync(args, cancellationToken, environment);
-            if (result.ExitCode != 0)
-            {
-                _status.Event(Warning, "Failed", $"Error: {result.ErrorLine}");
-                _status.Waiting("CreateContainerError", result.ErrorLine);
-                throw new FakeKubeletException($"podman create failed for {_pod.Key}: {result.ErrorLine}");
-            }
-
-            var id = result.Stdout.Trim().Split('\n').Last().Trim();
-            _status.Created(id);
-            _status.Event(Normal, "Created", $"Created container {_pod.Container}");
-            return id;
-        }
-        finally
-        {
-            if (envFile is not null)
-            {
-                File.Delete(envFile);
-            }
-        }
-    }
-
-    /// <summary>Polls <c>podman inspect</c> until the container runs; null when it ended first (reported as terminated only, as in 06b).</summary>
-    private async Task<DateTimeOffset?> WaitStartedAsync(ContainerRun run, CancellationToken cancellationToken)
-    {
-        for (var i = 0; i < 300 && !run.Exited.IsCompleted; i++)
-        {
-            var state = await ContainerExit.StatusAsync(_cli, run.ContainerId, cancellationToken);
-            if (state is { Status: "running", StartedAt: { } startedAt })
-            {
-                return startedAt;
-            }
-
-            if (state is { Status: "exited" or "stopped" })
-            {
-                return null;
-            }
-
-            await Task.Delay(100, cancellationToken);
-        }
-
-        return null;
     }
 
     private IEnumerable<Task> StartProbes(ContainerRun run, CancellationToken cancellationToken)
@@ -351,7 +300,7 @@ internal sealed class PodmanPod
         }
 
         _status.Event(Normal, "Killing", $"Container {_pod.Container} failed liveness probe, will be restarted");
-        await KillAsync(run, TimeSpan.FromSeconds(_pod.TerminationGracePeriodSeconds), CancellationToken.None);
+        await run.StopAsync(TimeSpan.FromSeconds(_pod.TerminationGracePeriodSeconds), CancellationToken.None);
     }
 
     private async Task DeadlineAsync(TimeSpan deadline, CancellationToken cancellationToken)
@@ -380,7 +329,7 @@ internal sealed class PodmanPod
         _status.Event(Warning, "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
         if (run is not null)
         {
-            await KillAsync(run, TimeSpan.FromSeconds(_pod.TerminationGracePeriodSeconds), CancellationToken.None);
+            await run.StopAsync(TimeSpan.FromSeconds(_pod.TerminationGracePeriodSeconds), CancellationToken.None);
             return;
         }
 
@@ -389,53 +338,11 @@ internal sealed class PodmanPod
         _status.Terminated(new FakeContainerState.Terminated(137, "DeadlineExceeded", now, now, "Pod was active on the node longer than the specified deadline"));
     }
 
-    /// <summary><c>podman stop -t N</c> (SIGTERM, SIGKILL after N s); cancelling kills at once.</summary>
-    private async Task KillAsync(ContainerRun run, TimeSpan gracePeriod, CancellationToken cancellationToken)
-    {
-        var seconds = ((long)Math.Ceiling(Math.Max(0, gracePeriod.TotalSeconds))).ToString(CultureInfo.InvariantCulture);
-        try
-        {
-            await _cli.RunAsync(["stop", "--time", seconds, run.ContainerId], cancellationToken);
-        }
-        catch (OperationCanceledException)
-        {
-            await _cli.RunAsync(["kill", run.ContainerId], CancellationToken.None);
-        }
-    }
-
     private bool NobodyKilled()
     {
         lock (_gate)
         {
             return _killReason is null;
         }
-    }
-
-    private FakeContainerState.Terminated ToTerminated(ContainerExit? exit, int podmanExit, bool oomKilled, string? lastLine)
-    {
-        var now = DateTimeOffset.UtcNow;
-        if (exit is null || exit.StartedAt is null)
-        {
-            // podman start printed why on its stderr, which is the last line read.
-            var message = exit?.Error is { Length: > 0 } error ? error
-                : lastLine is { } line && line.StartsWith("Error: ", StringComparison.Ordinal) ? line["Error: ".Length..]
-                : $"podman start exited with {podmanExit}";
-            _status.Event(Warning, "Failed", $"Error: {message}");
-            return new FakeContainerState.Terminated(128, "StartError", DateTimeOffset.UnixEpoch, exit?.FinishedAt ?? now, message);
-        }
-
-        string? killReason;
-        lock (_gate)
-        {
-            killReason = _killReason;
-        }
-
-        var reason = killReason == "deadline" ? "DeadlineExceeded"
-            : oomKilled ? "OOMKilled"
-            : exit.ExitCode == 0 ? "Completed"
-            : "Error";
-        // podman stamps StartedAt after runc start returns, so a process that exits at once can "finish" before it started.
-        var finishedAt = exit.FinishedAt ?? now;
-        return new FakeContainerState.Terminated(exit.ExitCode, reason, exit.StartedAt.Value, finishedAt < exit.StartedAt.Value ? exit.StartedAt.Value : finishedAt);
     }
 }
