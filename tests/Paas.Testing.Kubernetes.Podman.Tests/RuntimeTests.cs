@@ -25,6 +25,40 @@ public sealed class RuntimeTests
     }
 
     [Fact]
+    public async Task A_multi_line_value_for_a_name_podman_itself_reads_is_a_CreateContainerConfigError()
+    {
+        await TestImage.RequireAsync();
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var pod = TestPods.Shell("configerror", "true") with { Env = [new("HOME", "/a\n/b")] };
+
+        await kubelet.StartPodAsync(pod, host, CancellationToken.None);
+        var waiting = await host.WaitForStatusAsync(pod.Key, s => TestPods.WaitingReason(s) == "CreateContainerConfigError", TestPods.Wait, "CreateContainerConfigError");
+
+        Assert.Contains("HOME", ((FakeContainerState.Waiting)waiting.State).Message, StringComparison.Ordinal);
+        await kubelet.StopPodAsync(pod.Key, TimeSpan.FromSeconds(1), CancellationToken.None);
+    }
+
+    [Fact]
+    public async Task OnFailure_restarts_a_failed_run_but_not_a_completed_one()
+    {
+        await TestImage.RequireAsync();
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var failing = TestPods.Shell("onfailure-1", "exit 1", "OnFailure");
+        var completing = TestPods.Shell("onfailure-0", "exit 0", "OnFailure");
+
+        await kubelet.StartPodAsync(failing, host, CancellationToken.None);
+        await kubelet.StartPodAsync(completing, host, CancellationToken.None);
+        await host.WaitForStatusAsync(failing.Key, s => s.RestartCount >= 1, TestPods.Wait, "a restart");
+        var done = await host.WaitForStatusAsync(completing.Key, s => TestPods.Terminated(s) is not null, TestPods.Wait, "terminated");
+        await Task.Delay(TimeSpan.FromSeconds(2.5));
+
+        Assert.Equal("Completed", TestPods.Terminated(done)!.Reason);
+        Assert.Equal(done, host.Statuses(completing.Key)[^1]);
+    }
+
+    [Fact]
     public async Task Containers_left_by_a_dead_test_process_are_removed_when_a_kubelet_starts()
     {
         await TestImage.RequireAsync();

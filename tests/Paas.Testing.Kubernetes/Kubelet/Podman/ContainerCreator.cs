@@ -9,7 +9,20 @@ internal static class ContainerCreator
     /// <exception cref="FakeKubeletException">podman create failed.</exception>
     public static async Task<string> CreateAsync(PodmanCli cli, FakePodSpec pod, string name, string instance, string podIp, PodStatusReporter status, CancellationToken cancellationToken)
     {
-        var (args, environment, envFileLines) = CreateCommand.Build(pod, name, instance, podIp, cli.Options.CreateArguments);
+        List<string> args;
+        Dictionary<string, string> environment;
+        List<string> envFileLines;
+        try
+        {
+            (args, environment, envFileLines) = CreateCommand.Build(pod, name, instance, podIp, cli.Options.CreateArguments);
+        }
+        catch (FakeKubeletException ex)
+        {
+            status.Event("Warning", "Failed", $"Error: {ex.Message}");
+            status.Waiting("CreateContainerConfigError", ex.Message);
+            throw;
+        }
+
         string? envFile = null;
         try
         {

@@ -260,6 +260,7 @@ internal sealed class PodmanPod
         {
             _status.Event(Normal, "Started", $"Started container {_pod.Container}");
         }
+
         lock (_gate)
         {
             _current = null;
