@@ -8,19 +8,23 @@ internal sealed class AttachSubscriber
 {
     private static readonly PipeOptions Unbounded = new(pauseWriterThreshold: 0, resumeWriterThreshold: 0);
     private readonly Lock _gate = new();
-    private readonly Pipe? _stdout;
-    private readonly Pipe? _stderr;
+    private readonly Stream? _stdoutStream;
+    private readonly Stream? _stderrStream;
+    private Pipe? _stdout;
+    private Pipe? _stderr;
     private bool _completed;
 
     public AttachSubscriber(bool stdout, bool stderr)
     {
         _stdout = stdout ? new Pipe(Unbounded) : null;
         _stderr = stderr ? new Pipe(Unbounded) : null;
+        _stdoutStream = _stdout?.Reader.AsStream();
+        _stderrStream = _stderr?.Reader.AsStream();
     }
 
-    public Stream? Stdout => _stdout?.Reader.AsStream();
+    public Stream? Stdout => _stdoutStream;
 
-    public Stream? Stderr => _stderr?.Reader.AsStream();
+    public Stream? Stderr => _stderrStream;
 
     /// <summary>Copies what the process wrote (with a TTY, stderr is merged into stdout by the runtime).</summary>
     public void Deliver(bool isStderr, ReadOnlySpan<byte> bytes)
@@ -35,13 +39,22 @@ internal sealed class AttachSubscriber
 
             pipe.Writer.Write(bytes);
             var flush = pipe.Writer.FlushAsync();
-            if (flush.IsCompleted)
-            {
-                flush.GetAwaiter().GetResult();
-            }
-            else
+            if (!flush.IsCompleted)
             {
                 _ = flush.AsTask();
+            }
+            else if (flush.GetAwaiter().GetResult().IsCompleted)
+            {
+                // The client disposed this stream: stop buffering for it.
+                pipe.Writer.Complete();
+                if (isStderr)
+                {
+                    _stderr = null;
+                }
+                else
+                {
+                    _stdout = null;
+                }
             }
         }
     }
