@@ -3,12 +3,13 @@
 #   git                 the builder's smart HTTP server side and the client tests push with
 #   postgresql          production database; tests start throwaway clusters
 #   slapd, ldap-utils   LDAP/Active Directory sign-in tests
-#   skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests
+#   skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests and the podman fake kubelet
+#   busybox-static      the static /bin/busybox the podman kubelet tests build their image from (no image registry here)
 #   docker-registry, nginx, wrk, hey        peers and load generators for bench/
 #   jq, curl            scripts
 set -euo pipefail
 
-packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap docker-registry nginx wrk hey jq curl ca-certificates)
+packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap busybox-static docker-registry nginx wrk hey jq curl ca-certificates)
 
 missing=()
 for p in "${packages[@]}"; do
