@@ -6,7 +6,7 @@ namespace Paas.Server;
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
 /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
-/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
 public static class PaasEnvironment
@@ -23,6 +23,7 @@ public static class PaasEnvironment
         ["PAAS_DATABASE"] = "Paas:Database",
         ["PAAS_LISTEN_ADDRESS"] = "Paas:ListenAddress",
         ["PAAS_REGISTRATION_MODE"] = "Paas:RegistrationMode",
+        ["PAAS_STACK_IMAGE"] = "Builder:StackImage",
         ["PAAS_LDAP_URL"] = "Paas:Ldap:Url",
         ["PAAS_LDAP_FLAVOR"] = "Paas:Ldap:Flavor",
         ["PAAS_LDAP_START_TLS"] = "Paas:Ldap:StartTls",
