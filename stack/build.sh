@@ -12,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 name="paas-22"
 suite="bookworm"
-packages=(bash ca-certificates curl libssl3 libstdc++6 libgcc-s1 zlib1g libicu72 tzdata procps python3 less netbase)
+packages=(bash ca-certificates curl libssl3 libstdc++6 libgcc-s1 zlib1g libicu72 tzdata procps python3 less netbase tini)
 sources=/etc/apt/sources.list.d/debian.sources
 
 key="$( { cat "$here/build.sh" "$here/launcher/paas-launcher"; printf '%s\n' "${packages[@]}"; cat "$sources" 2>/dev/null || true; } | sha256sum | cut -c1-16)"

@@ -6,7 +6,8 @@ namespace Paas.Builder.Tests.Stack;
 /// <summary>
 /// A build's image runs anywhere: pushed with the real git client to a platform with the stack, pulled by podman from the
 /// platform's registry, run as <c>podman run -p 127.0.0.1:PORT:5000 IMAGE web</c>, it serves the app; <c>podman stop</c>
-/// ends it through SIGTERM well before the stop timeout (the launcher execs, no shell sits in between).
+/// ends it through SIGTERM well before the stop timeout (the launcher execs under tini, no shell sits in between), even
+/// for apps with no SIGTERM handler of their own (python's http.server, the static file server).
 /// </summary>
 public sealed class ImageRunTests(StackPlatform fixture) : IClassFixture<StackPlatform>
 {
@@ -36,8 +37,10 @@ public sealed class ImageRunTests(StackPlatform fixture) : IClassFixture<StackPl
             var body = await GetUntilAsync($"http://127.0.0.1:{port}/", expected, container);
             Assert.Contains(expected, body);
 
-            var (_, pid1, _) = await Tools.RunAsync("podman", Timeout, "exec", container, "cat", "/proc/1/comm");
-            Assert.DoesNotContain("bash", pid1);
+            // tini (PID 1) and the app: no shell left between them
+            var processes = await Tools.CheckAsync("podman", Timeout, "exec", container, "ps", "-eo", "pid=,comm=");
+            Assert.Matches(@"^\s*1 tini$", processes.Split('\n')[0]);
+            Assert.DoesNotContain("bash", processes);
 
             var stopping = Stopwatch.StartNew();
             await Tools.CheckAsync("podman", Timeout, "stop", "-t", "20", container);

@@ -53,9 +53,7 @@ public sealed class LauncherTests(PodmanStack stack) : IClassFixture<PodmanStack
     [Fact]
     public async Task Sigterm_reaches_the_app_which_stops_gracefully()
     {
-        var image = stack.Require();
-        Directory.CreateDirectory(Path.Combine(_app, ".paas"));
-        await File.WriteAllTextAsync(Path.Combine(_app, "app.py"), """
+        await StopAsync("""
             import signal, sys, time
             def stop(*_):
                 print("graceful stop", flush=True)
@@ -63,7 +61,24 @@ public sealed class LauncherTests(PodmanStack stack) : IClassFixture<PodmanStack
             signal.signal(signal.SIGTERM, stop)
             print("ready", flush=True)
             time.sleep(600)
-            """);
+            """, expectedExitCode: "0", expectedLog: "graceful stop");
+    }
+
+    [Fact]
+    public async Task Sigterm_stops_an_app_that_has_no_handler_although_the_launcher_started_as_pid_1()
+    {
+        await StopAsync("""
+            import time
+            print("ready", flush=True)
+            time.sleep(600)
+            """, expectedExitCode: "143", expectedLog: "ready");
+    }
+
+    private async Task StopAsync(string program, string expectedExitCode, string expectedLog)
+    {
+        var image = stack.Require();
+        Directory.CreateDirectory(Path.Combine(_app, ".paas"));
+        await File.WriteAllTextAsync(Path.Combine(_app, "app.py"), program);
         await File.WriteAllTextAsync(Path.Combine(_app, ".paas", "process-types"), "web: python3 app.py\n");
         var name = "paas-launcher-" + Guid.NewGuid().ToString("N")[..8];
         try
@@ -75,12 +90,13 @@ public sealed class LauncherTests(PodmanStack stack) : IClassFixture<PodmanStack
                 await Task.Delay(200);
             }
 
-            Assert.Contains("python3", (await Tools.CheckAsync("podman", Timeout, "exec", name, "cat", "/proc/1/comm")));
+            var processes = await Tools.CheckAsync("podman", Timeout, "exec", name, "ps", "-eo", "pid=,comm=");
+            Assert.Matches(@"^\s*1 tini\n\s*\d+ python3\n", processes);
             var stopping = Stopwatch.StartNew();
             await Tools.CheckAsync("podman", Timeout, "stop", "-t", "20", name);
             Assert.True(stopping.Elapsed < TimeSpan.FromSeconds(10), $"podman stop took {stopping.Elapsed}");
-            Assert.Contains("graceful stop", (await Tools.RunAsync("podman", Timeout, "logs", name)).Output);
-            Assert.Equal("0", (await Tools.CheckAsync("podman", Timeout, "inspect", "--format", "{{.State.ExitCode}}", name)).Trim());
+            Assert.Contains(expectedLog, (await Tools.RunAsync("podman", Timeout, "logs", name)).Output);
+            Assert.Equal(expectedExitCode, (await Tools.CheckAsync("podman", Timeout, "inspect", "--format", "{{.State.ExitCode}}", name)).Trim());
         }
         finally
         {
