@@ -15,6 +15,7 @@ public sealed class ImageRunTests(StackPlatform fixture) : IClassFixture<StackPl
 
     [Theory]
     [InlineData("node-web", "master", "hello from node v22.")]
+    [InlineData("node-app", "master", "hello from node v4.9.1 1m")]
     [InlineData("static-app", "main", "hello static")]
     [InlineData("dotnet-app", "master", "hello from .NET")]
     [InlineData("procfile-app", "master", "Directory listing for /")]
