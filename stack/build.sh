@@ -16,7 +16,7 @@ packages=(bash ca-certificates curl libssl3 libstdc++6 libgcc-s1 zlib1g libicu72
 sources=/etc/apt/sources.list.d/debian.sources
 
 key="$( { cat "$here/build.sh" "$here/launcher/paas-launcher"; printf '%s\n' "${packages[@]}"; cat "$sources" 2>/dev/null || true; } | sha256sum | cut -c1-16)"
-cache="${PAAS_STACK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/paas/stack}"
+cache="${PAAS_STACK_CACHE:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/paas/stack}"
 out="$cache/$key"
 if [ -f "$out/oci/index.json" ]; then
   echo "-----> Stack $name is cached ($key)" >&2
