@@ -3,13 +3,14 @@
 #   git                 the builder's smart HTTP server side and the client tests push with
 #   postgresql          production database; tests start throwaway clusters
 #   slapd, ldap-utils   LDAP/Active Directory sign-in tests
-#   skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests and the podman fake kubelet
+#   skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests and the podman fake kubelet; buildah also commits the stack
 #   busybox-static      the static /bin/busybox the podman kubelet tests build their image from (no image registry here)
+#   debootstrap         the stack's Debian root filesystem (stack/build.sh)
 #   docker-registry, nginx, wrk, hey        peers and load generators for bench/
 #   jq, curl            scripts
 set -euo pipefail
 
-packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap busybox-static docker-registry nginx wrk hey jq curl ca-certificates)
+packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap busybox-static debootstrap docker-registry nginx wrk hey jq curl ca-certificates)
 
 missing=()
 for p in "${packages[@]}"; do
@@ -20,9 +21,10 @@ if ((${#missing[@]})); then
   echo "-----> Installing ${missing[*]}"
   sudo=""
   [[ $(id -u) -eq 0 ]] || sudo="sudo"
-  $sudo apt-get update -qq
+  # another install may hold the dpkg lock: wait for it instead of failing
+  $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
   # slapd asks debconf questions; answer them with defaults.
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
 if ! command -v dotnet >/dev/null; then

@@ -8,6 +8,12 @@ cd "$(dirname "$0")/.."
 scripts/install-deps.sh || exit 1
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
+# The stack (Debian run image, stack/README.md): about 90 s the first time, then cached by a hash of its inputs. The image
+# tests (tests/Paas.Builder.Tests/Stack) find its OCI layout through PAAS_TEST_STACK_IMAGE; in CI they fail without it.
+echo "-----> Building the stack (stack/build.sh; cached when unchanged)"
+stack_layout="$(stack/build.sh)" || { echo "stack/build.sh failed" >&2; exit 1; }
+export PAAS_TEST_STACK_IMAGE="$stack_layout"
+
 echo "-----> Restoring"
 dotnet restore Platform.sln --nologo -v q || exit 1
 

@@ -22,4 +22,7 @@ internal static partial class BuilderLog
 
     [LoggerMessage(4005, LogLevel.Warning, "git {Service} for {App} exited with {ExitCode}: {Error}")]
     public static partial void GitFailed(ILogger logger, string service, string app, int exitCode, string error);
+
+    [LoggerMessage(4006, LogLevel.Information, "Stack {Reference} imported from {Layout} ({Bytes} bytes sent)")]
+    public static partial void StackImported(ILogger logger, string reference, string layout, long bytes);
 }

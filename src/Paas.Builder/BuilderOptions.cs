@@ -51,6 +51,15 @@ public sealed class BuilderOptions
     /// </summary>
     public int? BuildUserId { get; set; } = 65534;
 
-    /// <summary>The <c>STACK</c> buildpacks see.</summary>
+    /// <summary>The <c>STACK</c> buildpacks see; the name of the stack <c>stack/build.sh</c> makes.</summary>
     public string Stack { get; set; } = "paas-22";
+
+    /// <summary>
+    /// The stack as an OCI image layout directory (<c>Builder:StackImage</c>, env <c>PAAS_STACK_IMAGE</c>; the path
+    /// <c>stack/build.sh</c> prints). When set, paasd imports it into its registry as <c>paas/stack</c> at start and every
+    /// build's image is the stack's layers + the slug + the launcher's config, runnable by podman or Kubernetes. Null
+    /// (default): slug-only images, enough for the local process runtime. A path that is not a readable layout holding
+    /// one image stops paasd at start.
+    /// </summary>
+    public string? StackImage { get; set; }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace Paas.Builder;
@@ -24,6 +25,10 @@ public static class BuilderServiceCollectionExtensions
             .Validate(o => o.DataDir.Length > 0, "Builder:DataDir (the platform's data folder) is required")
             .Validate(o => o.BuildTimeout > TimeSpan.Zero, "Builder:BuildTimeout must be positive")
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuilderOptions>, BuilderOptionsValidator>());
+        services.TryAddSingleton<StackSource>();
+        services.TryAddSingleton(sp => new StackImporter(
+            sp.GetRequiredService<IOptions<BuilderOptions>>(), sp.GetRequiredService<StackSource>(), sp.GetRequiredService<ILogger<StackImporter>>()));
         services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<BuilderOptions>>().Value;

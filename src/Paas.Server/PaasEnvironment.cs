@@ -6,7 +6,7 @@ namespace Paas.Server;
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
 /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
-/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
 public static class PaasEnvironment
@@ -28,6 +28,7 @@ public static class PaasEnvironment
         ["PAAS_KUBERNETES_NAMESPACE_PREFIX"] = "Paas:Kubernetes:NamespacePrefix",
         ["PAAS_KUBERNETES_REGISTRY_HOST"] = "Paas:Kubernetes:RegistryHostForNodes",
         ["PAAS_DEPLOY_TIMEOUT"] = "Paas:Kubernetes:DeployTimeout",
+        ["PAAS_STACK_IMAGE"] = "Builder:StackImage",
         ["PAAS_LDAP_URL"] = "Paas:Ldap:Url",
         ["PAAS_LDAP_FLAVOR"] = "Paas:Ldap:Flavor",
         ["PAAS_LDAP_START_TLS"] = "Paas:Ldap:StartTls",

@@ -120,7 +120,8 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         var controller = builder.Build();
         var kubernetesValid = controller.Services.GetService<IOptions<KubernetesOptions>>() is null || OptionsAreValid<KubernetesOptions>(controller.Services, errors);
-        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) | !kubernetesValid || errors.Count > 0)
+        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) | !kubernetesValid
+            | !OptionsAreValid<BuilderOptions>(controller.Services, errors) || errors.Count > 0)
         {
             return (new PaasPlatform(controller, null, null), errors);
         }
@@ -133,7 +134,10 @@ public sealed class PaasPlatform : IAsyncDisposable
         return (new PaasPlatform(controller, registry, router), errors);
     }
 
-    /// <summary>Migrates the database and starts listening on every part's port.</summary>
+    /// <summary>
+    /// Migrates the database and starts listening on every part's port; then, when a stack is configured
+    /// (<c>PAAS_STACK_IMAGE</c>), imports it into the registry as <c>paas/stack</c> (blobs already there are skipped).
+    /// </summary>
     /// <param name="cancellationToken">Cancels start-up.</param>
     /// <returns>A task that completes once the platform serves requests.</returns>
     public async Task StartAsync(CancellationToken cancellationToken = default)
@@ -142,6 +146,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         if (_registry is not null)
         {
             await _registry.StartAsync(cancellationToken).ConfigureAwait(false);
+            await _controller.Services.GetRequiredService<StackImporter>().ImportAsync(cancellationToken).ConfigureAwait(false);
         }
 
         if (_router is not null)

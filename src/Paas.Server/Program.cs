@@ -30,6 +30,11 @@ await using (platform)
         Console.Error.WriteLine($"paasd: cannot listen: {e.Message}. Is another paasd running? Choose other ports with PAAS_API_PORT and friends.");
         return 71; // EX_OSERR
     }
+    catch (HttpRequestException e)
+    {
+        Console.Error.WriteLine($"paasd: could not import the stack (PAAS_STACK_IMAGE) into the registry: {e.Message}");
+        return 69; // EX_UNAVAILABLE
+    }
 
     Console.WriteLine($"paasd: controller API listening on {platform.ApiUrl}, registry on {platform.RegistryUrl}");
     await platform.WaitForShutdownAsync();

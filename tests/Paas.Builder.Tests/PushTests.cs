@@ -95,7 +95,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Contains("v4.9.1 installed in .heroku/node", output);
         Assert.Contains("Installing dependencies (npm install)", output);
         var build = (await fixture.Alice.ListBuildsAsync(app)).Results[0];
-        Assert.Equal("npm start", build.ProcessTypes["web"]);
+        Assert.Equal("node server.js", build.ProcessTypes["web"]); // its start script, run without npm (the slug has no npm)
 
         // the slug runs exactly that version
         var sha = await repo.HeadAsync();

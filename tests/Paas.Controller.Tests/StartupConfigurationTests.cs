@@ -39,4 +39,28 @@ public sealed class StartupConfigurationTests
             Assert.Contains(errors, e => e.Contains(fragment, StringComparison.Ordinal));
         }
     }
+
+    [Fact]
+    public async Task A_stack_that_is_not_an_oci_layout_stops_the_platform_at_start()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "paas-cfg-" + Guid.NewGuid().ToString("N")[..8]);
+        var notALayout = Directory.CreateDirectory(Path.Combine(dir, "not-a-layout")).FullName;
+        try
+        {
+            var (platform, errors) = PaasPlatform.Create([], new Dictionary<string, string?>
+            {
+                ["Paas:DataDir"] = dir,
+                ["Builder:StackImage"] = notALayout,
+            });
+            await platform.DisposeAsync();
+
+            var error = Assert.Single(errors);
+            Assert.Contains($"PAAS_STACK_IMAGE (Builder:StackImage) '{notALayout}' is not a usable stack", error, StringComparison.Ordinal);
+            Assert.Contains("no oci-layout or index.json", error, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Formats.Tar;
 using System.Globalization;
 using System.Net;
-using System.Text.Json;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -22,8 +21,10 @@ namespace Paas.Builder;
 /// <item>Choose buildpacks: <c>BUILDPACK_URL</c>, else <c>.buildpacks</c>, else the first built-in whose <c>bin/detect</c> succeeds.</item>
 /// <item>Compile: <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each buildpack, output streamed.</item>
 /// <item>Release: the last buildpack's <c>bin/release</c> default process types, overridden by the <c>Procfile</c>.</item>
-/// <item>Compress the slug into one deterministic tar+gzip layer.</item>
-/// <item>Push the image (layer, config with process types as labels, manifest tagged <c>git-SHA7</c>) to the registry.</item>
+/// <item>Compress the slug into one deterministic tar+gzip layer (owned by the stack's user on a stack, plus a small
+/// layer with the process types file the launcher reads).</item>
+/// <item>Push the image (layers, config with process types as labels, manifest tagged <c>git-SHA7</c>) to the registry; on a
+/// stack, its layers are mounted from <c>paas/stack</c> (never uploaded again) and the config runs the launcher.</item>
 /// <item>Record the build through <c>POST /v2/apps/{app}/builds</c>, which makes and deploys the release.</item>
 /// </list>
 /// Expected failures end the build with a <see cref="BuildError"/>; the whole run is bounded by <see cref="BuilderOptions.BuildTimeout"/>.
@@ -34,6 +35,7 @@ internal sealed class BuildPipeline(
     ControllerApi controller,
     AppLocks locks,
     IBuildEventSink events,
+    StackSource stacks,
     ILogger<BuildPipeline> logger)
 {
     private const string ZeroSha = "0000000000000000000000000000000000000000";
@@ -401,12 +403,21 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 8. the slug as one deterministic layer
-    private static async Task<BuildError?> CompressAsync(BuildRun run)
+    // 8. the slug as one deterministic layer (+ the process types layer on a stack)
+    private async Task<BuildError?> CompressAsync(BuildRun run)
     {
-        var (layer, diffId) = await SlugLayer.WriteAsync(run.AppDir, Path.Combine(run.Push.Directory, "slug.tar.gz"), run.Timeout).ConfigureAwait(false);
-        run.Layer = layer;
+        run.Stack = stacks.Stack;
+        var owner = run.Stack is null ? 0 : StackContract.UserId;
+        var (layer, diffId) = await SlugLayer.WriteAsync(run.AppDir, Path.Combine(run.Push.Directory, "slug.tar.gz"), owner, run.Timeout).ConfigureAwait(false);
+        run.Layer = layer with { Annotations = new Dictionary<string, string> { [StackContract.LayerAnnotation] = StackContract.SlugLayer } };
         run.DiffId = diffId;
+        if (run.Stack is not null)
+        {
+            var (types, typesDiffId) = await SlugLayer.WriteProcessTypesAsync(run.ProcessTypes, Path.Combine(run.Push.Directory, "process-types.tar.gz"), owner, run.Timeout).ConfigureAwait(false);
+            run.TypesLayer = types with { Annotations = new Dictionary<string, string> { [StackContract.LayerAnnotation] = StackContract.ProcessTypesLayer } };
+            run.TypesDiffId = typesDiffId;
+        }
+
         await run.Output.StepAsync($"Compressing... done, {layer.Size / 1024.0 / 1024.0:0.0} MB").ConfigureAwait(false);
         return null;
     }
@@ -421,31 +432,28 @@ internal sealed class BuildPipeline(
         }
 
         var registry = new Uri(settings.RegistryUrl());
-        var config = new ImageConfig
-        {
-            Architecture = "amd64",
-            Os = "linux",
-            Config = new ImageRunConfig
-            {
-                Env = ["PATH=/app/.heroku/node/bin:/app/bin:/app/node_modules/.bin:/usr/local/bin:/usr/bin:/bin", "HOME=/app", "STACK=" + settings.Stack],
-                WorkingDir = "/app",
-                Cmd = run.ProcessTypes.TryGetValue("web", out var web) && web.Length > 0 ? ["/bin/sh", "-c", web] : null,
-                Labels = new Dictionary<string, string>
-                {
-                    ["io.paas.process-types"] = JsonSerializer.Serialize(run.ProcessTypes),
-                    ["io.paas.source-sha"] = run.Sha,
-                    ["io.paas.buildpacks"] = string.Join(",", run.Buildpacks.Select(b => b.Name)),
-                },
-            },
-            RootFs = new ImageRootFs { DiffIds = [run.DiffId] },
-        };
+        var config = run.Stack is null ? ImageConfigs.SlugOnly(run, settings.Stack) : ImageConfigs.OnStack(run, run.Stack, settings.Stack);
         var configBytes = OciJson.Serialize(config);
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
-        var manifest = OciJson.Serialize(new ImageManifest { Config = configDescriptor, Layers = [run.Layer!] });
+        var layers = run.Stack is null ? [run.Layer!] : run.Stack.Manifest.Layers.Append(run.Layer!).Append(run.TypesLayer!).ToList();
+        var manifest = OciJson.Serialize(new ImageManifest { Config = configDescriptor, Layers = layers });
         var pusher = new RegistryPusher(RegistryHttp, registry, settings.RegistryUsername, settings.RegistryPassword());
         var repository = run.Push.App;
         try
         {
+            if (run.Stack is { } stack)
+            {
+                foreach (var layer in stack.Manifest.Layers)
+                {
+                    if (!await pusher.MountBlobAsync(repository, layer.Digest, StackContract.Repository, run.Timeout).ConfigureAwait(false))
+                    {
+                        await pusher.PushBlobAsync(repository, layer, () => File.OpenRead(stack.BlobPath(layer.Digest)), run.Timeout).ConfigureAwait(false);
+                    }
+                }
+
+                await pusher.PushBlobAsync(repository, run.TypesLayer!, () => File.OpenRead(Path.Combine(run.Push.Directory, "process-types.tar.gz")), run.Timeout).ConfigureAwait(false);
+            }
+
             await pusher.PushBlobAsync(repository, run.Layer!, () => File.OpenRead(Path.Combine(run.Push.Directory, "slug.tar.gz")), run.Timeout).ConfigureAwait(false);
             await pusher.PushBlobAsync(repository, configDescriptor, () => new MemoryStream(configBytes), run.Timeout).ConfigureAwait(false);
             await pusher.PushManifestAsync(repository, "git-" + run.Sha[..7], manifest, MediaTypes.OciManifest, run.Timeout).ConfigureAwait(false);

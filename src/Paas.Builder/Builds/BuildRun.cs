@@ -41,6 +41,15 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
     /// <summary>The slug layer's diff id.</summary>
     public Digest DiffId { get; set; }
 
+    /// <summary>The process types layer (images on a stack only; see <see cref="StackContract.ProcessTypesPath"/>).</summary>
+    public Descriptor? TypesLayer { get; set; }
+
+    /// <summary>The tar digest of <see cref="TypesLayer"/>.</summary>
+    public Digest TypesDiffId { get; set; }
+
+    /// <summary>The stack the image is built on, or null for a slug-only image.</summary>
+    public StackImage? Stack { get; set; }
+
     /// <summary>The pushed image, pinned by digest.</summary>
     public string Image { get; set; } = "";
 

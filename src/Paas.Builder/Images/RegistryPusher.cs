@@ -49,6 +49,35 @@ internal sealed class RegistryPusher(HttpClient http, Uri registry, string usern
         return true;
     }
 
+    /// <summary>
+    /// Links a blob of <paramref name="from"/> into <paramref name="repository"/> without sending it (OCI distribution spec
+    /// v1.1, "Mounting a blob from another repository": <c>POST /v2/NAME/blobs/uploads/?mount=DIGEST&amp;from=OTHER</c>
+    /// answers 201 when mounted). Checks first with <c>HEAD</c> whether the repository has it already.
+    /// </summary>
+    /// <returns>True when the blob is in <paramref name="repository"/> now; false when the registry started an ordinary
+    /// upload instead (202) and the caller must upload it.</returns>
+    public async Task<bool> MountBlobAsync(string repository, Digest digest, string from, CancellationToken cancellationToken)
+    {
+        using (var head = Request(HttpMethod.Head, $"/v2/{repository}/blobs/{digest}"))
+        using (var exists = await http.SendAsync(head, cancellationToken).ConfigureAwait(false))
+        {
+            if (exists.StatusCode == HttpStatusCode.OK)
+            {
+                return true;
+            }
+        }
+
+        using var post = Request(HttpMethod.Post, $"/v2/{repository}/blobs/uploads/?mount={Uri.EscapeDataString(digest.ToString())}&from={Uri.EscapeDataString(from)}");
+        using var mounted = await http.SendAsync(post, cancellationToken).ConfigureAwait(false);
+        if (mounted.StatusCode == HttpStatusCode.Created)
+        {
+            return true;
+        }
+
+        await EnsureAsync(mounted, "mount " + digest, cancellationToken).ConfigureAwait(false);
+        return false;
+    }
+
     /// <summary>Puts a manifest under <paramref name="reference"/> (a tag).</summary>
     public async Task PushManifestAsync(string repository, string reference, byte[] manifest, string mediaType, CancellationToken cancellationToken)
     {

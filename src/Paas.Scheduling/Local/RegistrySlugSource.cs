@@ -11,12 +11,18 @@ namespace Paas.Scheduling.Local;
 /// Pulls slugs from the platform's registry (OCI distribution spec, "Pulling manifests" and "Pulling blobs") with HTTP
 /// Basic auth as the platform service, and unpacks each image once per manifest digest into <see cref="LocalPaths.Slug"/>:
 /// 1. GET /v2/REPO/manifests/REFERENCE (Accept: OCI or Docker manifest);
-/// 2. for each layer, base first: GET /v2/REPO/blobs/DIGEST, verify its digest, untar (gunzip first when compressed) into
-///    a temporary folder;
-/// 3. rename the folder into place. The slug is the image's <c>app/</c> folder.
+/// 2. choose the layers: the one annotated <c>io.paas.layer: slug</c> when there is one (images the builder makes; on a
+///    stack the others are the Debian stack and the process types file, which the local runtime does not need), else
+///    every layer (images from elsewhere, <c>paas pull</c>);
+/// 3. for each chosen layer, base first: GET /v2/REPO/blobs/DIGEST, verify its digest, untar (gunzip first when
+///    compressed) into a temporary folder;
+/// 4. rename the folder into place. The slug is the image's <c>app/</c> folder.
 /// </summary>
 public sealed class RegistrySlugSource : ISlugSource, IDisposable
 {
+    /// <summary>The manifest layer annotation the builder puts on the slug layer (value <c>slug</c>).</summary>
+    public const string SlugLayerAnnotation = "io.paas.layer";
+
     private readonly LocalRuntimeOptions _options;
     private readonly LocalPaths _paths;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
@@ -85,7 +91,7 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
             Directory.CreateDirectory(temporary);
             try
             {
-                foreach (var layer in manifest.Blobs.Skip(1))
+                foreach (var layer in SlugLayers(manifest))
                 {
                     var failure = await UnpackAsync(baseUrl, layer, temporary, cancellationToken).ConfigureAwait(false);
                     if (failure is not null)
@@ -193,6 +199,14 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
 
         File.Delete(file);
         return null;
+    }
+
+    /// <summary>The layers to unpack: the slug layer alone when the builder annotated one, else all of them (step 2).</summary>
+    private static IEnumerable<Descriptor> SlugLayers(ParsedManifest manifest)
+    {
+        var layers = manifest.Blobs.Skip(1).ToList();
+        var slug = layers.Where(l => l.Annotations?.GetValueOrDefault(SlugLayerAnnotation) == "slug").ToList();
+        return slug.Count > 0 ? slug : layers;
     }
 
     private static string AppFolder(string slug)

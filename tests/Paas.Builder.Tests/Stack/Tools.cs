@@ -1,0 +1,94 @@
+using System.Diagnostics;
+using Xunit;
+
+namespace Paas.Builder.Tests.Stack;
+
+/// <summary>
+/// The real tools the stack tests use (podman, skopeo) and the stack itself. Outside CI a missing tool or stack skips the
+/// test with the reason; in CI (CI=true) it fails, as scripts/test.sh builds the stack and installs the tools.
+/// </summary>
+public static class Tools
+{
+    /// <summary>The variable scripts/test.sh sets to the OCI layout stack/build.sh printed.</summary>
+    public const string StackVariable = "PAAS_TEST_STACK_IMAGE";
+
+    /// <summary>podman's flags that work on these machines (shared/docs/environment.md).</summary>
+    public static readonly string[] RunFlags = ["--runtime", "runc", "run", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
+
+    public static string? Find(string name) =>
+        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(dir => Path.Combine(dir, name))
+            .FirstOrDefault(File.Exists);
+
+    public static void RequireOrSkip(string name)
+    {
+        if (Find(name) is null)
+        {
+            SkipOrFail($"'{name}' is not installed on this machine (scripts/install-deps.sh installs it)");
+        }
+    }
+
+    /// <summary>The stack's OCI layout, or skips (fails in CI) when it is not built.</summary>
+    public static string StackOrSkip()
+    {
+        var layout = Environment.GetEnvironmentVariable(StackVariable);
+        if (string.IsNullOrEmpty(layout) || !File.Exists(Path.Combine(layout, "index.json")))
+        {
+            SkipOrFail($"no stack: run 'export {StackVariable}=$(stack/build.sh)' (scripts/test.sh does) to run the image tests");
+        }
+
+        return layout!;
+    }
+
+    /// <summary>Runs a tool; returns its exit code, standard output and standard error.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunAsync(string tool, TimeSpan timeout, params string[] args)
+    {
+        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in args)
+        {
+            psi.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(psi)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish within {timeout}.");
+        }
+
+        return (process.ExitCode, await stdout, await stderr);
+    }
+
+    /// <summary>Runs a tool that must succeed; returns its standard output.</summary>
+    public static async Task<string> CheckAsync(string tool, TimeSpan timeout, params string[] args)
+    {
+        var (code, output, error) = await RunAsync(tool, timeout, args);
+        Assert.True(code == 0, $"{tool} {string.Join(' ', args)} exited with {code}:\n{output}\n{error}");
+        return output;
+    }
+
+    /// <summary>A free TCP port on 127.0.0.1.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static void SkipOrFail(string reason)
+    {
+        if (Environment.GetEnvironmentVariable("CI") == "true")
+        {
+            Assert.Fail(reason + "; it is required in CI");
+        }
+
+        Assert.Skip(reason);
+    }
+}
