@@ -87,9 +87,9 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
     {
         var type = process.Split('.', 2)[0];
         var index = int.TryParse(process.Split('.', 2)[1], NumberStyles.None, CultureInfo.InvariantCulture, out var n) ? n : -1;
-        return _pods.Values.Where(p => p.Metadata.Labels.Find(KubernetesNames.AppLabel) == app && PodProcesses.TypeOf(p) == type)
-            .Select(p => p.Metadata.Name)
-            .FirstOrDefault(name => _indexes.Find(app, type, name) == index);
+        return _pods.Values.Where(p => p.Metadata.Labels.Find(KubernetesNames.AppLabel) == app && PodProcesses.TypeOf(p) == type && p.Metadata.DeletionTimestamp is null)
+            .OrderByDescending(p => p.Metadata.CreationTimestamp)
+            .FirstOrDefault(p => _indexes.Find(app, PodProcesses.IndexKey(type, PodProcesses.GenerationOf(p)), p.Metadata.Name) == index)?.Metadata.Name;
     }
 
     public async ValueTask DisposeAsync()
@@ -249,7 +249,8 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
 
     private void Renumber(string app)
     {
-        foreach (var group in _pods.Values.Where(p => AppOf(p) == app && PodProcesses.TypeOf(p) is { } t && t != KubernetesNames.RunType).GroupBy(p => PodProcesses.TypeOf(p)!, StringComparer.Ordinal))
+        foreach (var group in _pods.Values.Where(p => AppOf(p) == app && PodProcesses.TypeOf(p) is { } t && t != KubernetesNames.RunType)
+            .GroupBy(p => PodProcesses.IndexKey(PodProcesses.TypeOf(p)!, PodProcesses.GenerationOf(p)), StringComparer.Ordinal))
         {
             _indexes.Assign(app, group.Key, [.. group.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTime.MaxValue).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).Select(p => p.Metadata.Name)]);
         }
@@ -277,7 +278,7 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
                 var podName = endpoint.TargetRef?.Name;
                 var pod = podName is null ? null : _pods.GetValueOrDefault($"{slice.Metadata.NamespaceProperty}/{podName}");
                 var type = pod is null ? AppObjectsBuilderWeb : PodProcesses.TypeOf(pod) ?? AppObjectsBuilderWeb;
-                var index = podName is null ? null : _indexes.Find(app, type, podName);
+                var index = podName is null || pod is null ? null : _indexes.Find(app, PodProcesses.IndexKey(type, PodProcesses.GenerationOf(pod)), podName);
                 endpoints.Add(new AppEndpoint(app, index is null ? $"{type}.?" : $"{type}.{index}", pod is null ? 0 : PodProcesses.ReleaseOf(pod), endpoint.Addresses[0], port.Value));
             }
         }
@@ -359,7 +360,7 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
 
                 since = at;
                 _lastLine[uid] = at;
-                var index = _indexes.Find(app, type, pod.Metadata.Name);
+                var index = _indexes.Find(app, PodProcesses.IndexKey(type, PodProcesses.GenerationOf(pod)), pod.Metadata.Name);
                 _logs.Write(app, $"app[{type}.{index?.ToString(CultureInfo.InvariantCulture) ?? "?"}]", line[(space + 1)..]);
             }
         }

@@ -180,8 +180,9 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     {
         try
         {
+            // Pods being deleted (scaled down, replaced by a rollout) are on their way out: ps shows the formation, as Heroku's does.
             var pods = await _client.CoreV1.ListNamespacedPodAsync(Namespace(app), labelSelector: $"{KubernetesNames.AppLabel}={app}", cancellationToken: cancellationToken).ConfigureAwait(false);
-            return PodProcesses.Map(app, pods.Items, _indexes);
+            return [.. PodProcesses.Map(app, pods.Items, _indexes).Where(p => p.State != ProcessState.Stopping)];
         }
         catch (Exception e) when (KubernetesErrors.Translate(e, _client.BaseUri, $"listing the processes of {app}") is { } translated)
         {
@@ -390,7 +391,8 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             {
                 if (PodProblems.Reason(pod) is { } problem)
                 {
-                    var name = $"{PodProcesses.TypeOf(pod)}.{_indexes.Find(spec.App, PodProcesses.TypeOf(pod)!, pod.Metadata.Name)?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
+                    var type = PodProcesses.TypeOf(pod)!;
+                    var name = $"{type}.{_indexes.Find(spec.App, PodProcesses.IndexKey(type, PodProcesses.GenerationOf(pod)), pod.Metadata.Name)?.ToString(CultureInfo.InvariantCulture) ?? "?"}";
                     return $"{name} ({pod.Metadata.Name}) {problem}" + await LastLinesAsync(pod, cancellationToken).ConfigureAwait(false);
                 }
             }
@@ -453,6 +455,22 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             else
             {
                 await IgnoreMissingAsync(_client.AppsV1.DeleteNamespacedDeploymentAsync(deployment.Metadata.Name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            }
+        }
+
+        // Wait (boundedly) until the restored Deployments have settled, so the failed release's pods are gone when this returns.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        foreach (var name in objects.Deployments.Select(d => d.Metadata.Name).Where(before.ContainsKey))
+        {
+            while (DateTime.UtcNow < deadline)
+            {
+                var state = RolloutState.Of(await _client.AppsV1.ReadNamespacedDeploymentAsync(name, ns, cancellationToken: cancellationToken).ConfigureAwait(false));
+                if (state.Complete || state.Failure is not null)
+                {
+                    break;
+                }
+
+                await Task.Delay(PollInterval / 5, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -19,6 +19,21 @@ public static class PodProcesses
     public static int ReleaseOf(V1Pod pod) =>
         pod.Metadata?.Labels?.Find(KubernetesNames.ReleaseLabel) is ['v', .. var digits] && int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out var version) ? version : 0;
 
+    /// <summary>
+    /// The generation of a pod: its ReplicaSet's <c>pod-template-hash</c>. Processes are numbered per generation, so a
+    /// rollout's new pods are <c>web.1</c>... <c>web.N</c> again while the old ones stop (as Heroku's restarted dynos keep
+    /// their names), and a pod keeps its number for its whole life.
+    /// </summary>
+    /// <param name="pod">The pod.</param>
+    /// <returns>The hash, or empty.</returns>
+    public static string GenerationOf(V1Pod pod) => pod.Metadata?.Labels.Find("pod-template-hash") ?? "";
+
+    /// <summary>The key <see cref="ProcessIndexes"/> numbers a type's pods of one generation under.</summary>
+    /// <param name="type">The process type.</param>
+    /// <param name="generation">The pod template hash.</param>
+    /// <returns>The key.</returns>
+    public static string IndexKey(string type, string generation) => type + "@" + generation;
+
     /// <summary>The process name of a one-off run's pod (<c>APP-run-4821</c> is <c>run.4821</c>).</summary>
     /// <param name="pod">The pod's name.</param>
     /// <returns>The process name.</returns>
@@ -45,12 +60,15 @@ public static class PodProcesses
                 continue;
             }
 
-            var ordered = group.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTime.MaxValue).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
-            var numbers = indexes.Assign(app, group.Key, [.. ordered.Select(p => p.Metadata.Name)]);
-            foreach (var pod in ordered)
+            foreach (var generation in group.GroupBy(GenerationOf, StringComparer.Ordinal))
             {
-                var index = numbers[pod.Metadata.Name];
-                result.Add((group.Key, index, Status(pod, $"{group.Key}.{index}", group.Key)));
+                var ordered = generation.OrderBy(p => p.Metadata.CreationTimestamp ?? DateTime.MaxValue).ThenBy(p => p.Metadata.Name, StringComparer.Ordinal).ToList();
+                var numbers = indexes.Assign(app, IndexKey(group.Key, generation.Key), [.. ordered.Select(p => p.Metadata.Name)]);
+                foreach (var pod in ordered)
+                {
+                    var index = numbers[pod.Metadata.Name];
+                    result.Add((group.Key, index, Status(pod, $"{group.Key}.{index}", group.Key)));
+                }
             }
         }
 

@@ -1,0 +1,80 @@
+using k8s;
+using Microsoft.Extensions.Logging.Abstractions;
+using Paas.Kubernetes;
+using Paas.Kubernetes.Images;
+using Paas.Kubernetes.Objects;
+using Paas.Scheduling.Logs;
+using Paas.Testing.Kubernetes;
+using Paas.Testing.Kubernetes.Kubelet;
+
+namespace Paas.Scheduling.Tests.Kubernetes;
+
+/// <summary>
+/// A <see cref="KubernetesScheduler"/> talking to a <see cref="FakeKubernetesApiServer"/> (the recorded behaviours of a real
+/// API server; no cluster runs here) whose node is the given kubelet, with the app logs in a temporary folder.
+/// </summary>
+internal sealed class FakeCluster : IAsyncDisposable
+{
+    private readonly string _dataDir = Directory.CreateTempSubdirectory("paas-k8s-").FullName;
+
+    private FakeCluster(FakeKubernetesApiServer server, KubernetesOptions options)
+    {
+        Server = server;
+        Options = options;
+        Logs = new FileLogStore(Path.Combine(_dataDir, "logs"));
+        Scheduler = NewScheduler();
+    }
+
+    public FakeKubernetesApiServer Server { get; }
+
+    public KubernetesOptions Options { get; }
+
+    public FileLogStore Logs { get; }
+
+    public KubernetesScheduler Scheduler { get; private set; }
+
+    public IKubernetes Client { get; private set; } = null!;
+
+    public static async Task<FakeCluster> StartAsync(IFakeKubelet kubelet, Action<KubernetesOptions>? configure = null)
+    {
+        var server = await FakeKubernetesApiServer.StartAsync(new FakeKubernetesOptions { Kubelet = kubelet, ProgressDeadlineScale = 1.0 });
+        var options = new KubernetesOptions { DeployTimeout = TimeSpan.FromSeconds(30), TerminationGracePeriod = TimeSpan.FromSeconds(3), DestroyWait = TimeSpan.FromSeconds(20) };
+        configure?.Invoke(options);
+        var cluster = new FakeCluster(server, options);
+        await cluster.Scheduler.WaitForWatchesAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        return cluster;
+    }
+
+    /// <summary>Abandons the scheduler (its watches stop) and makes a new one, as a paasd restart does.</summary>
+    public async Task RestartSchedulerAsync()
+    {
+        await Scheduler.DisposeAsync();
+        Scheduler = NewScheduler();
+        await Scheduler.WaitForWatchesAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Scheduler.DisposeAsync();
+        await Server.DisposeAsync();
+        Logs.Dispose();
+        Directory.Delete(_dataDir, recursive: true);
+    }
+
+    private KubernetesScheduler NewScheduler()
+    {
+        Client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token });
+        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance);
+    }
+
+    /// <summary>Every image here is taken to start with the launcher (the fake kubelet does not read images).</summary>
+    private sealed class LauncherImages : IImageInspector
+    {
+        public Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken) => Task.FromResult(true);
+    }
+
+    private sealed class TestPullCredentials : IAppPullCredentials
+    {
+        public RegistryPullCredential For(string app, string registry) => new(registry, "paas-pull+" + app, "test-pull-secret");
+    }
+}
