@@ -26,10 +26,10 @@ internal sealed class PlatformSession : IAsyncDisposable
 
     private static CancellationToken Cancel => TestContext.Current.CancellationToken;
 
-    public static async Task<PlatformSession> StartAsync()
+    public static async Task<PlatformSession> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         var home = Directory.CreateTempSubdirectory("paas-e2e-home-").FullName;
-        return new PlatformSession(await PaasdProcess.StartAsync(Cancel), home);
+        return new PlatformSession(await PaasdProcess.StartAsync(environment, Cancel), home);
     }
 
     public async ValueTask DisposeAsync()

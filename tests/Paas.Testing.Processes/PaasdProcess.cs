@@ -43,7 +43,10 @@ public sealed class PaasdProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<PaasdProcess> StartAsync(CancellationToken cancellationToken)
+    public static Task<PaasdProcess> StartAsync(CancellationToken cancellationToken) => StartAsync(null, cancellationToken);
+
+    /// <summary>Starts paasd with free loopback ports and a temporary data folder; <paramref name="environment"/> adds or overrides variables.</summary>
+    public static async Task<PaasdProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
         var data = Directory.CreateTempSubdirectory("paasd-data-").FullName;
         // CreateTempSubdirectory makes the folder 0700, like ~/.local/share/paas under /root: as root, paasd must still build
@@ -67,6 +70,10 @@ public sealed class PaasdProcess : IAsyncDisposable
         start.Environment["PAAS_HTTPS_PORT"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PAAS_DATABASE"] = "";
         start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
 
         var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri($"http://127.0.0.1:{apiPort}"), httpPort, httpsPort);
         paasd._process.OutputDataReceived += (_, e) => paasd.Append(e.Data);

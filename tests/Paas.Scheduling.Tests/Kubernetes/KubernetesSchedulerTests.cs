@@ -1,0 +1,154 @@
+using System.Diagnostics;
+using Paas.Testing.Kubernetes.Kubelet;
+
+namespace Paas.Scheduling.Tests.Kubernetes;
+
+/// <summary>What the Kubernetes scheduler does beyond the conformance suite, against the fake API server and a scripted node.</summary>
+public sealed class KubernetesSchedulerTests : IAsyncLifetime
+{
+    private const string Image = "127.0.0.1:5000/hello@sha256:1111111111111111111111111111111111111111111111111111111111111111";
+    private readonly ScriptedFakeKubelet _kubelet = new();
+    private readonly string _app = "k" + Guid.NewGuid().ToString("N")[..8];
+    private FakeCluster? _cluster;
+
+    private FakeCluster Cluster => _cluster!;
+
+    private string Ns => "paas-" + _app;
+
+    public async ValueTask InitializeAsync()
+    {
+        _kubelet.ScriptCommand("node server.js", new ContainerScript { LogLines = ["listening on 5000"], RunFor = TimeSpan.FromHours(1) });
+        _kubelet.ScriptCommand("exit 3", new ContainerScript { LogLines = ["hi"], ExitCode = 3 });
+        _kubelet.ScriptCommand("sleep 30", new ContainerScript { RunFor = TimeSpan.FromSeconds(30) });
+        _cluster = await FakeCluster.StartAsync(_kubelet);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_cluster is not null)
+        {
+            await _cluster.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Pod_output_reaches_the_app_log_under_the_process_name()
+    {
+        Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1, web: 2), CancellationToken.None)).Succeeded);
+
+        await WaitUntilAsync(() => Logs().Count(l => l.Contains("listening on 5000", StringComparison.Ordinal)) == 2, () => string.Join('\n', Logs()));
+        Assert.Contains(Logs(), l => l.Contains("app[web.1]: listening on 5000", StringComparison.Ordinal));
+        Assert.Contains(Logs(), l => l.Contains("app[web.2]: listening on 5000", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Run_returns_the_exit_code_and_output_and_deletes_its_pod()
+    {
+        var lines = new List<string>();
+
+        var result = await Cluster.Scheduler.RunAsync(new RunRequest(Spec(1), "echo hi; exit 3"), (line, _) => { lines.Add(line); return ValueTask.CompletedTask; }, CancellationToken.None);
+
+        Assert.Null(result.FailureReason);
+        Assert.Equal(3, result.ExitCode);
+        Assert.StartsWith("run.", result.Name, StringComparison.Ordinal);
+        Assert.Equal(["hi"], lines);
+        var pod = Cluster.Server.Requests.Single(r => r.Method == "POST" && r.Path.EndsWith("/pods", StringComparison.Ordinal));
+        Assert.Contains("\"restartPolicy\":\"Never\"", pod.Body, StringComparison.Ordinal);
+        Assert.Contains("\"activeDeadlineSeconds\":3600", pod.Body, StringComparison.Ordinal);
+        await WaitUntilAsync(() => !Cluster.Server.List("v1", "Pod", Ns).Any(p => p["metadata"]!["name"]!.GetValue<string>().Contains("-run-", StringComparison.Ordinal)), () => "the run's pod is still there");
+    }
+
+    [Fact]
+    public async Task Run_ends_at_its_time_limit()
+    {
+        var watch = Stopwatch.StartNew();
+
+        var result = await Cluster.Scheduler.RunAsync(new RunRequest(Spec(1), "sleep 30", TimeSpan.FromSeconds(1)), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+
+        Assert.True(result.TimedOut, result.ToString());
+        Assert.Equal(137, result.ExitCode);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(15));
+    }
+
+    [Fact]
+    public async Task A_missing_permission_fails_the_deploy_with_the_verb_and_resource()
+    {
+        Cluster.Server.Deny("patch", "apps", "deployments");
+
+        var result = await Cluster.Scheduler.DeployAsync(Spec(1), CancellationToken.None);
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("lacks a permission", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("\"deployments\"", result.FailureReason, StringComparison.Ordinal);
+        Assert.Contains("rbac.yaml", result.FailureReason, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_unreachable_api_server_is_a_sentence_not_a_stack_trace()
+    {
+        var port = Paas.Testing.LoopbackPort.Free(); // nothing listens there
+        var client = new k8s.Kubernetes(new k8s.KubernetesClientConfiguration { Host = $"http://127.0.0.1:{port}", AccessToken = "t" });
+        await using var scheduler = new Paas.Kubernetes.KubernetesScheduler(client, Microsoft.Extensions.Options.Options.Create(Cluster.Options), Cluster.Logs, new AnyImages(), null, Microsoft.Extensions.Logging.Abstractions.NullLogger<Paas.Kubernetes.KubernetesScheduler>.Instance);
+
+        var result = await scheduler.DeployAsync(Spec(1), CancellationToken.None);
+        var list = await Assert.ThrowsAsync<SchedulerUnavailableException>(() => scheduler.ListAsync(_app, CancellationToken.None));
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("cannot be reached", result.FailureReason, StringComparison.Ordinal);
+        Assert.True(list.IsTransient);
+    }
+
+    [Fact]
+    public async Task Destroy_deletes_the_namespace()
+    {
+        Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1), CancellationToken.None)).Succeeded);
+
+        await Cluster.Scheduler.DestroyAsync(_app, CancellationToken.None);
+
+        Assert.Null(Cluster.Server.Get("v1", "Namespace", "", Ns));
+    }
+
+    [Fact]
+    public async Task A_second_deploy_of_the_same_release_writes_nothing_new()
+    {
+        Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1, web: 2), CancellationToken.None)).Succeeded);
+        var version = Cluster.Server.Get("apps/v1", "Deployment", Ns, _app + "-web")!["metadata"]!["resourceVersion"]!.GetValue<string>();
+
+        await Cluster.Scheduler.ReconcileAsync([Spec(1, web: 2)], CancellationToken.None);
+
+        Assert.Equal(version, Cluster.Server.Get("apps/v1", "Deployment", Ns, _app + "-web")!["metadata"]!["resourceVersion"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Every_object_written_is_valid_by_the_recorded_openapi_documents()
+    {
+        Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1, web: 2) with { Autoscale = new Dictionary<string, Domain.AutoscalePolicy> { ["worker"] = new(1, 3, 60) } }, CancellationToken.None)).Succeeded);
+
+        var writes = Cluster.Server.Requests.Where(r => r.Method is "PATCH" or "POST" or "PUT").ToList();
+        Assert.NotEmpty(writes);
+        Assert.All(writes, w => Assert.True(w.Status < 400, $"{w.Method} {w.Path}: {w.Status}"));
+    }
+
+    private sealed class AnyImages : Paas.Kubernetes.Images.IImageInspector
+    {
+        public Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken) => Task.FromResult(false);
+    }
+
+    private DeploymentSpec Spec(int release, int web = 1) =>
+        new(_app, release, Image, new Dictionary<string, string> { ["GREETING"] = "hi" },
+            new Dictionary<string, string> { ["web"] = "node server.js", ["worker"] = "node worker.js" },
+            new Dictionary<string, int> { ["web"] = web, ["worker"] = 0 },
+            "abc1234");
+
+    private List<string> Logs() => [.. Cluster.Logs.Tail(_app, 1500).Select(l => l.ToString())];
+
+    private static async Task WaitUntilAsync(Func<bool> condition, Func<string> context)
+    {
+        var watch = Stopwatch.StartNew();
+        while (!condition())
+        {
+            Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), "timed out: " + context());
+            await Task.Delay(50);
+        }
+    }
+}
