@@ -155,12 +155,11 @@ public sealed partial class ApiHandler(FakeKubernetesApiServer server)
 
     private void CheckBodyType(ApiResource r, JsonObject obj)
     {
-        var apiVersion = KubeJson.Str(obj, "apiVersion");
-        var kind = KubeJson.Str(obj, "kind");
-        if (kind is null || apiVersion is null)
-        {
-            throw Statuses.BadRequest($"Object 'Kind' is missing in '{KubeJson.Serialize(obj)}'");
-        }
+        // Like the real decoder, a body without kind/apiVersion takes them from the URL.
+        var apiVersion = KubeJson.Str(obj, "apiVersion") ?? r.ApiVersion;
+        var kind = KubeJson.Str(obj, "kind") ?? r.Kind;
+        obj["apiVersion"] = apiVersion;
+        obj["kind"] = kind;
 
         if (apiVersion != r.ApiVersion || kind != r.Kind)
         {
