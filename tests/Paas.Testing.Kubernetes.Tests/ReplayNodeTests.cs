@@ -1,0 +1,46 @@
+using System.Text.Json.Nodes;
+using Paas.Testing.Kubernetes.Tests.Support;
+
+namespace Paas.Testing.Kubernetes.Tests;
+
+/// <summary>Replays the v1.28 recordings (a real node) and compares the shapes the controllers and the kubelet produce.</summary>
+public sealed class ReplayNodeTests
+{
+    private static readonly HashSet<string> Generated = ["name", "generateName", "podIP", "ip", "containerID", "imageID", "hostIP", "nodeName", "addresses", "pod-template-hash", "annotations", "message", "fieldsV1", "resourceVersion", "generation", "observedGeneration", "managedFields", "volumes", "volumeMounts", "ownerReferences", "matchLabels", "labels", "selector"];
+
+    [Fact]
+    public async Task Creating_the_app_answers_and_settles_as_recorded()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        using var client = new FakeClient(cluster.Server);
+        foreach (var file in new[] { "01a-apply-namespace", "01b-apply-secret-env", "01c-apply-secret-registry-dockerconfigjson", "01d-apply-deployment", "01e-apply-service" })
+        {
+            var exchange = Recordings.Exchange($"v1.28/{file}.json");
+            var (status, _, body) = await client.ReplayAsync(exchange);
+            Assert.True(status == 201, $"{file}: {status} {body?.ToJsonString()}");
+            Shapes.AssertSame(exchange["response"]!["body"], body);
+        }
+
+        var d = await cluster.Server.WaitForAsync("apps/v1", "Deployment", "demo-app", "demo-app-web",
+            x => x?["status"]?["conditions"]?.AsArray().Any(c => c?["reason"]?.GetValue<string>() == "NewReplicaSetAvailable") == true, TimeSpan.FromSeconds(20));
+        Shapes.AssertSame(Recordings.Exchange("v1.28/02b-get-deployment-available.json")["response"]!["body"], d, Generated);
+
+        var (_, _, rsList) = await client.ReplayAsync(Recordings.Exchange("v1.28/02c-list-replicasets.json"));
+        Shapes.AssertSame(Recordings.Exchange("v1.28/02c-list-replicasets.json")["response"]!["body"], rsList, Generated);
+
+        var pod = cluster.Server.List("v1", "Pod", "demo-app")[0];
+        pod.Remove("kind");
+        pod.Remove("apiVersion");
+        var recordedPod = Recordings.Exchange("v1.28/02e-get-pod-running.json")["response"]!["body"]!.AsObject();
+        recordedPod.Remove("kind");
+        recordedPod.Remove("apiVersion");
+        Shapes.AssertSame(recordedPod, pod, Generated);
+
+        var (_, _, slices) = await client.ReplayAsync(Recordings.Exchange("v1.28/04a-list-endpointslices.json"));
+        Shapes.AssertSame(Recordings.Exchange("v1.28/04a-list-endpointslices.json")["response"]!["body"], slices, Generated);
+        var (_, _, endpoints) = await client.ReplayAsync(Recordings.Exchange("v1.28/04j-get-endpoints-v1.json"));
+        Shapes.AssertSame(Recordings.Exchange("v1.28/04j-get-endpoints-v1.json")["response"]!["body"], endpoints, Generated);
+        Assert.Empty(cluster.Server.ControllerErrors);
+        _ = JsonNode.Parse("{}");
+    }
+}
