@@ -41,6 +41,32 @@ public sealed class ReplayNodeTests
         var (_, _, endpoints) = await client.ReplayAsync(Recordings.Exchange("v1.28/04j-get-endpoints-v1.json"));
         Shapes.AssertSame(Recordings.Exchange("v1.28/04j-get-endpoints-v1.json")["response"]!["body"], endpoints, Generated);
         Assert.Empty(cluster.Server.ControllerErrors);
-        _ = JsonNode.Parse("{}");
+    }
+
+    [Fact]
+    public async Task A_pod_watch_across_creation_sees_the_recorded_status_steps()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        using var client = new FakeClient(cluster.Server);
+        foreach (var file in new[] { "01a-apply-namespace", "01b-apply-secret-env", "01c-apply-secret-registry-dockerconfigjson" })
+        {
+            await client.ReplayAsync(Recordings.Exchange($"v1.28/{file}.json"));
+        }
+
+        using var http = new HttpClient { BaseAddress = cluster.Server.Url };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cluster.Server.Token);
+        var watch = http.GetStringAsync($"/api/v1/namespaces/demo-app/pods?watch=1&timeoutSeconds=3&resourceVersion={cluster.Server.ResourceVersion}");
+        await client.ReplayAsync(Recordings.Exchange("v1.28/01d-apply-deployment.json"));
+        var lines = (await watch).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
+        static List<string> Steps(IEnumerable<JsonNode> events, string name) => [.. events
+            .Where(e => e["object"]!["metadata"]!["name"]!.GetValue<string>() == name)
+            .Select(e => e["type"]!.GetValue<string>() + " " + string.Join(",", e["object"]!["status"]!.AsObject().Select(p => p.Key))
+                + " " + (e["object"]!["status"]!["containerStatuses"]?[0]?["state"]?.AsObject().Single().Key ?? "-")
+                + " " + (e["object"]!["status"]!["containerStatuses"]?[0]?["ready"]?.ToJsonString() ?? "-"))];
+        var recorded = Recordings.Exchange("v1.28/02g-watch-pods-create.json")["response"]!["body"]!.AsArray().Select(e => e!).ToList();
+        // The second pod shows every step (the first became ready within one status sync).
+        var recordedName = recorded[1]["object"]!["metadata"]!["name"]!.GetValue<string>();
+        var ours = lines[0]["object"]!["metadata"]!["name"]!.GetValue<string>();
+        Assert.Equal(Steps(recorded, recordedName), Steps(lines, ours));
     }
 }
