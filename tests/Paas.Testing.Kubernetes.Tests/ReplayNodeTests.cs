@@ -69,4 +69,65 @@ public sealed class ReplayNodeTests
         var ours = lines[0]["object"]!["metadata"]!["name"]!.GetValue<string>();
         Assert.Equal(Steps(recorded, recordedName), Steps(lines, ours));
     }
+
+    [Fact]
+    public async Task Deployment_status_goes_through_the_recorded_shapes_until_available()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        using var client = new FakeClient(cluster.Server);
+        foreach (var file in new[] { "01a-apply-namespace", "01b-apply-secret-env", "01c-apply-secret-registry-dockerconfigjson" })
+        {
+            await client.ReplayAsync(Recordings.Exchange($"v1.28/{file}.json"));
+        }
+
+        using var http = new HttpClient { BaseAddress = cluster.Server.Url };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cluster.Server.Token);
+        var watch = http.GetStringAsync($"/apis/apps/v1/namespaces/demo-app/deployments?watch=1&timeoutSeconds=6&resourceVersion={cluster.Server.ResourceVersion}");
+        await client.ReplayAsync(Recordings.Exchange("v1.28/01d-apply-deployment.json"));
+        var ours = (await watch).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Shape(JsonNode.Parse(l)!["object"]!["status"]!)).ToList();
+        var recorded = JsonNode.Parse(File.ReadAllText(Path.Combine(Schema.SharedRecordings.Directory(), "v1.28/02a-deployment-status-until-available.json")))!.AsArray()
+            .Select(x => Shape(x!["status"]!)).Distinct().ToList();
+        var at = 0;
+        foreach (var step in recorded)
+        {
+            var found = ours.FindIndex(at, x => x == step);
+            Assert.True(found >= 0, $"recorded step {step} not seen after {at} in:\n{string.Join("\n", ours)}");
+            at = found;
+        }
+    }
+
+    [Fact]
+    public async Task Deployment_status_goes_through_the_recorded_shapes_during_a_rollout()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        using var client = new FakeClient(cluster.Server);
+        foreach (var file in new[] { "01a-apply-namespace", "01b-apply-secret-env", "01c-apply-secret-registry-dockerconfigjson", "01d-apply-deployment" })
+        {
+            await client.ReplayAsync(Recordings.Exchange($"v1.28/{file}.json"));
+        }
+
+        await cluster.Server.WaitForAsync("apps/v1", "Deployment", "demo-app", "demo-app-web",
+            x => x?["status"]?["conditions"]?.AsArray().Any(c => c?["reason"]?.GetValue<string>() == "NewReplicaSetAvailable") == true, TimeSpan.FromSeconds(20));
+        using var http = new HttpClient { BaseAddress = cluster.Server.Url };
+        http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cluster.Server.Token);
+        var watch = http.GetStringAsync($"/apis/apps/v1/namespaces/demo-app/deployments?watch=1&timeoutSeconds=6&resourceVersion={cluster.Server.ResourceVersion}");
+        var (status, _, body) = await client.ReplayAsync(Recordings.Exchange("v1.28/03b-apply-deployment-new-env.json"));
+        Assert.Equal(200, status);
+        Assert.Equal(2, body!["metadata"]!["generation"]!.GetValue<int>());
+        var ours = (await watch).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => Shape(JsonNode.Parse(l)!["object"]!["status"]!)).ToList();
+        var recorded = JsonNode.Parse(File.ReadAllText(Path.Combine(Schema.SharedRecordings.Directory(), "v1.28/03c-deployment-status-rollout.json")))!.AsArray()
+            .Where(x => x!["status"] is not null).Select(x => Shape(x!["status"]!)).Distinct().ToList();
+        var at = 0;
+        foreach (var step in recorded)
+        {
+            var found = ours.FindIndex(at, x => x == step);
+            Assert.True(found >= 0, $"recorded step {step} not seen after {at} in:\n{string.Join("\n", ours)}\nrecorded:\n{string.Join("\n", recorded)}\n"
+                + cluster.Server.Get("apps/v1", "Deployment", "demo-app", "demo-app-web")!["status"]!.ToJsonString());
+            at = found;
+        }
+    }
+
+    private static string Shape(JsonNode status) =>
+        string.Join(",", status.AsObject().Select(p => p.Key)) + " | "
+        + string.Join(",", (status["conditions"] as JsonArray ?? []).Select(c => $"{c!["type"]}/{c["status"]}/{c["reason"]}"));
 }
