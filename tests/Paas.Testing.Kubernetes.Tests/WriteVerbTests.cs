@@ -1,0 +1,58 @@
+using System.Text.Json.Nodes;
+using Paas.Testing.Kubernetes.Kubelet;
+using Paas.Testing.Kubernetes.Tests.Support;
+
+namespace Paas.Testing.Kubernetes.Tests;
+
+/// <summary>PUT, merge and strategic merge patches, progress deadlines.</summary>
+public sealed class WriteVerbTests
+{
+    [Fact]
+    public async Task Put_needs_the_current_resource_version_and_patches_merge_lists_by_key()
+    {
+        await using var cluster = await Cluster.StartAsync(o => o.RunControllers = false);
+        await cluster.ApplyAsync(Manifests.Namespace());
+        await cluster.ApplyAsync(Manifests.Deployment());
+        using var client = new FakeClient(cluster.Server);
+        var live = cluster.Server.Get("apps/v1", "Deployment", Manifests.Ns, "demo-app-web")!;
+        live["spec"]!["replicas"] = 3;
+        var (status, _, put) = await client.SendAsync("PUT", "/apis/apps/v1/namespaces/demo-app/deployments/demo-app-web", live);
+        Assert.Equal(200, status);
+        Assert.Equal(2, put!["metadata"]!["generation"]!.GetValue<int>());
+        (status, _, _) = await client.SendAsync("PUT", "/apis/apps/v1/namespaces/demo-app/deployments/demo-app-web", live);
+        Assert.Equal(409, status);
+
+        var smp = JsonNode.Parse("{\"spec\":{\"template\":{\"spec\":{\"containers\":[{\"name\":\"web\",\"env\":[{\"name\":\"EXTRA\",\"value\":\"1\"}]}]}}}}");
+        (status, _, var patched) = await client.SendAsync("PATCH", "/apis/apps/v1/namespaces/demo-app/deployments/demo-app-web", smp, "application/strategic-merge-patch+json");
+        Assert.Equal(200, status);
+        var container = patched!["spec"]!["template"]!["spec"]!["containers"]![0]!;
+        Assert.Equal("127.0.0.1:5055/demo-app:1.0.0", container["image"]!.GetValue<string>());
+        Assert.Equal(["PORT", "RELEASE", "EXTRA"], container["env"]!.AsArray().Select(e => e!["name"]!.GetValue<string>()));
+
+        var merge = JsonNode.Parse("{\"metadata\":{\"labels\":{\"release\":null}}}");
+        (status, _, patched) = await client.SendAsync("PATCH", "/apis/apps/v1/namespaces/demo-app/deployments/demo-app-web", merge, "application/merge-patch+json");
+        Assert.Equal(200, status);
+        Assert.Null(patched!["metadata"]!["labels"]!["release"]);
+        Assert.Contains(patched["metadata"]!["managedFields"]!.AsArray(), m => m!["manager"]!.GetValue<string>() == "paas-scheduler" && m["operation"]!.GetValue<string>() == "Update");
+
+        (status, _, var unsupported) = await client.SendAsync("PATCH", "/apis/apps/v1/namespaces/demo-app/deployments/demo-app-web", JsonNode.Parse("[]"), "application/json-patch+json");
+        Assert.Equal(415, status);
+        Assert.Equal("UnsupportedMediaType", unsupported!["reason"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task A_rollout_that_never_becomes_ready_exceeds_its_progress_deadline()
+    {
+        await using var cluster = await Cluster.StartAsync(o => o.ProgressDeadlineScale = 0.002);
+        cluster.Kubelet.ScriptCommand("httpd", new ContainerScript { NeverReady = true });
+        await cluster.ApplyAsync(Manifests.Namespace());
+        await cluster.ApplyAsync(Manifests.Deployment());
+        var d = await cluster.Server.WaitForAsync("apps/v1", "Deployment", Manifests.Ns, "demo-app-web",
+            x => x?["status"]?["conditions"]?.AsArray().Any(c => c?["reason"]?.GetValue<string>() == "ProgressDeadlineExceeded") == true, TimeSpan.FromSeconds(20));
+        var progressing = d!["status"]!["conditions"]!.AsArray().Single(c => c!["type"]!.GetValue<string>() == "Progressing")!;
+        Assert.Equal("False", progressing["status"]!.GetValue<string>());
+        Assert.Matches("^ReplicaSet \"demo-app-web-[a-z0-9]+\" has timed out progressing.$", progressing["message"]!.GetValue<string>());
+        Assert.Equal(2, d["status"]!["unavailableReplicas"]!.GetValue<int>());
+        Assert.Empty(cluster.Server.ControllerErrors);
+    }
+}
