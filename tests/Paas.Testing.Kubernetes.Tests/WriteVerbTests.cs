@@ -55,4 +55,24 @@ public sealed class WriteVerbTests
         Assert.Equal(2, d["status"]!["unavailableReplicas"]!.GetValue<int>());
         Assert.Empty(cluster.Server.ControllerErrors);
     }
+
+    [Fact]
+    public async Task Pod_specs_and_selectors_are_immutable_as_on_a_real_server()
+    {
+        await using var cluster = await Cluster.StartAsync(o => o.RunControllers = false);
+        await cluster.ApplyAsync(Manifests.Namespace());
+        await cluster.ApplyAsync(Manifests.Pod("p", "sleep 1"));
+        await cluster.ApplyAsync(Manifests.Pod("p", "sleep 1", image: "127.0.0.1:5055/demo-app:2.0.0"));
+        var e = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => cluster.ApplyAsync(Manifests.Pod("p", "sleep 2")));
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, e.Response.StatusCode);
+        Assert.StartsWith("Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than", JsonNode.Parse(e.Response.Content)!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        await cluster.ApplyAsync(Manifests.Deployment());
+        var moved = Manifests.Deployment();
+        moved["spec"]!["selector"]!["matchLabels"]!["type"] = "worker";
+        moved["spec"]!["template"]!["metadata"]!["labels"]!["type"] = "worker";
+        e = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => cluster.ApplyAsync(moved));
+        Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, e.Response.StatusCode);
+        Assert.EndsWith(": field is immutable", JsonNode.Parse(e.Response.Content)!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
 }

@@ -254,6 +254,11 @@ public sealed partial class ClusterState
     {
         Defaulter.Apply(r, next, creating: false);
         ObjectValidator.Validate(r, next);
+        if (subresource is null && manager is not ("kube-controller-manager" or "kube-scheduler" or "kubelet"))
+        {
+            UpdateValidator.Validate(r, live, next);
+        }
+
         var meta = KubeJson.Obj(next, "metadata");
         var entries = (meta["managedFields"] as JsonArray)?.DeepClone() as JsonArray ?? [];
         var changedLeaves = ChangedLeaves(live, next, subresource == "status");
