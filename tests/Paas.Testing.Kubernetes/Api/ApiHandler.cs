@@ -77,6 +77,12 @@ public sealed partial class ApiHandler(FakeKubernetesApiServer server)
             throw Statuses.Forbidden(user, verb, p.Resource, p.Subresource, p.Namespace, p.Name);
         }
 
+        if (q.ContainsKey("dryRun") && method is "PUT" or "PATCH" or "DELETE")
+        {
+            // Stricter than a real server: rather than writing for real, say that the fake does not do it.
+            throw Statuses.BadRequest($"dryRun is not supported by the fake Kubernetes API server on {method} (only on POST)");
+        }
+
         if (p.Resource.Namespaced && p.Name is not null && p.Namespace is null)
         {
             throw Statuses.PathNotFound();
