@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using k8s;
 using Paas.Testing.Kubernetes.Kubelet;
 using Paas.Testing.Kubernetes.Tests.Support;
 
@@ -74,5 +75,26 @@ public sealed class WriteVerbTests
         e = await Assert.ThrowsAsync<k8s.Autorest.HttpOperationException>(() => cluster.ApplyAsync(moved));
         Assert.Equal(System.Net.HttpStatusCode.UnprocessableEntity, e.Response.StatusCode);
         Assert.EndsWith(": field is immutable", JsonNode.Parse(e.Response.Content)!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Typed_client_round_trips_pass_validation()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        await cluster.ApplyAsync(Manifests.Namespace());
+        await cluster.ApplyAsync(Manifests.Deployment());
+        await cluster.Server.WaitForAsync("apps/v1", "Deployment", Manifests.Ns, "demo-app-web", d => d?["status"]?["availableReplicas"]?.GetValue<int>() == 2, TimeSpan.FromSeconds(20));
+        var typed = await cluster.Client.AppsV1.ReadNamespacedDeploymentAsync("demo-app-web", Manifests.Ns);
+        typed.Spec.Replicas = 3;
+        var replaced = await cluster.Client.AppsV1.ReplaceNamespacedDeploymentAsync(typed, "demo-app-web", Manifests.Ns);
+        Assert.Equal(3, replaced.Spec.Replicas);
+        var pod = await cluster.Client.CoreV1.ReadNamespacedPodAsync(cluster.Server.List("v1", "Pod", Manifests.Ns)[0]["metadata"]!["name"]!.GetValue<string>(), Manifests.Ns);
+        pod.Metadata.Labels["extra"] = "1";
+        await cluster.Client.CoreV1.ReplaceNamespacedPodAsync(pod, pod.Metadata.Name, Manifests.Ns);
+        var created = await cluster.Client.CoreV1.CreateNamespacedSecretAsync(
+            new k8s.Models.V1Secret { Metadata = new k8s.Models.V1ObjectMeta { Name = "s" }, StringData = new Dictionary<string, string> { ["A"] = "b" } }, Manifests.Ns);
+        Assert.Equal("b", System.Text.Encoding.UTF8.GetString(created.Data["A"]));
+        Assert.Null(created.StringData);
+        Assert.Empty(cluster.Server.ControllerErrors);
     }
 }
