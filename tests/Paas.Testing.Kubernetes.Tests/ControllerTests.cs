@@ -95,6 +95,7 @@ public sealed class ControllerTests
     public async Task Deleting_a_namespace_terminates_it_forbids_creates_and_then_it_is_gone()
     {
         await using var cluster = await Cluster.StartAsync(o => o.NamespaceDeletionDelay = TimeSpan.FromMilliseconds(300));
+        cluster.Kubelet.ScriptCommand("httpd", new ContainerScript { IgnoreSigterm = true });
         await cluster.ApplyAsync(Manifests.Namespace());
         await cluster.ApplyAsync(Manifests.Deployment());
         await WaitAsync(() => cluster.Server.List("v1", "Pod", Manifests.Ns).Count == 2);
@@ -106,6 +107,11 @@ public sealed class ControllerTests
         (status, _, body) = await http.SendAsync("POST", "/api/v1/namespaces/demo-app/secrets", JsonNode.Parse("{\"apiVersion\":\"v1\",\"kind\":\"Secret\",\"metadata\":{\"name\":\"late-config\"}}"));
         Assert.Equal(403, status);
         Assert.Equal(late["response"]!["body"]!["message"]!.GetValue<string>().Replace("configmaps", "secrets", StringComparison.Ordinal), body!["message"]!.GetValue<string>());
+        var terminating = await cluster.Server.WaitForAsync("v1", "Namespace", string.Empty, Manifests.Ns, n => n?["status"]?["conditions"] is not null, Timeout);
+        var recordedStatus = JsonNode.Parse(File.ReadAllText(Path.Combine(Schema.SharedRecordings.Directory(), "v1.28/12c-namespace-get-sequence-until-404.json")))!.AsArray()
+            .First(x => x!["status"]?["conditions"] is not null)!["status"]!;
+        Shapes.AssertSame(recordedStatus, terminating!["status"], new HashSet<string> { "message" });
+        Assert.Equal("Some resources are remaining: pods. has 2 resource instances", terminating["status"]!["conditions"]![3]!["message"]!.GetValue<string>());
         await cluster.Server.WaitForAsync("v1", "Namespace", string.Empty, Manifests.Ns, n => n is null, Timeout);
         (status, _, body) = await http.SendAsync("GET", "/api/v1/namespaces/demo-app");
         Assert.Equal(404, status);

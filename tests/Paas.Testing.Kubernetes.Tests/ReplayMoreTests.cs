@@ -99,7 +99,7 @@ public sealed class ReplayMoreTests
         await cluster.Server.WaitForAsync("v1", "Pod", Manifests.Ns, "p", p => p?["status"]?["containerStatuses"]?[0]?["ready"]?.GetValue<bool>() == true, Timeout);
         using var http = new HttpClient { BaseAddress = cluster.Server.Url };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cluster.Server.Token);
-        var watch = http.GetStringAsync($"/api/v1/namespaces/demo-app/pods?watch=1&timeoutSeconds=3&resourceVersion={cluster.Server.ResourceVersion}");
+        var watch = http.GetStringAsync($"/api/v1/namespaces/demo-app/pods?watch=1&timeoutSeconds=5&resourceVersion={cluster.Server.ResourceVersion}");
         using var client = new FakeClient(cluster.Server);
         var (status, _, deleted) = await client.SendAsync("DELETE", "/api/v1/namespaces/demo-app/pods/p");
         Assert.Equal(200, status);

@@ -55,7 +55,7 @@ public sealed class ReplayNodeTests
 
         using var http = new HttpClient { BaseAddress = cluster.Server.Url };
         http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", cluster.Server.Token);
-        var watch = http.GetStringAsync($"/api/v1/namespaces/demo-app/pods?watch=1&timeoutSeconds=3&resourceVersion={cluster.Server.ResourceVersion}");
+        var watch = http.GetStringAsync($"/api/v1/namespaces/demo-app/pods?watch=1&timeoutSeconds=5&resourceVersion={cluster.Server.ResourceVersion}");
         await client.ReplayAsync(Recordings.Exchange("v1.28/01d-apply-deployment.json"));
         var lines = (await watch).Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!).ToList();
         static List<string> Steps(IEnumerable<JsonNode> events, string name) => [.. events
