@@ -222,8 +222,8 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
         }
 
+        // _stopping is not disposed: kubelet calls still finishing in the background read its token.
         await Kubelet.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     internal int Log(RecordedRequest r)
