@@ -50,6 +50,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <summary>The node's kubelet.</summary>
     public IFakeKubelet Kubelet { get; }
 
+    /// <summary>The kubelet as a <see cref="ScriptedFakeKubelet"/> (the default), or null when another kubelet was given.</summary>
+    public ScriptedFakeKubelet? ScriptedKubelet => Kubelet as ScriptedFakeKubelet;
+
     /// <summary>The options.</summary>
     public FakeKubernetesOptions Options { get; }
 
