@@ -72,6 +72,14 @@ public sealed class StreamTests
         var (status, _, body) = await http.SendAsync("GET", "/api/v1/namespaces/demo-app/pods/demo-app-badimage/log");
         Assert.Equal(400, status);
         Shapes.AssertSame(Recordings.Exchange("v1.28/07e-get-pod-log-waiting-container-400.json")["response"]!["body"], body);
+
+        var backOff = await cluster.Server.WaitForAsync("v1", "Pod", Manifests.Ns, "demo-app-badimage", p => p?["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.GetValue<string>() == "ImagePullBackOff", Timeout);
+        var recorded = Recordings.Exchange("v1.28/07c-get-pod-imagepullbackoff.json")["response"]!["body"]!["status"]!;
+        Shapes.AssertSame(recorded, backOff!["status"], new HashSet<string> { "podIP", "ip", "hostIP", "qosClass" });
+        var errImagePull = await cluster.Server.WaitForAsync("v1", "Pod", Manifests.Ns, "demo-app-badimage", p => p?["status"]?["containerStatuses"]?[0]?["state"]?["waiting"]?["reason"]?.GetValue<string>() == "ErrImagePull", Timeout);
+        Assert.Equal("rpc error: code = NotFound desc = failed to pull and unpack image \"127.0.0.1:5055/nope:1\": failed to resolve reference \"127.0.0.1:5055/nope:1\": 127.0.0.1:5055/nope:1: not found",
+            errImagePull!["status"]!["containerStatuses"]![0]!["state"]!["waiting"]!["message"]!.GetValue<string>());
+        Assert.Equal("Pending", errImagePull["status"]!["phase"]!.GetValue<string>());
     }
 
     [Fact]
