@@ -50,6 +50,9 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
     /// <summary>The node's kubelet.</summary>
     public IFakeKubelet Kubelet { get; }
 
+    /// <summary>The kubelet as a <see cref="ScriptedFakeKubelet"/> (the default), or null when another kubelet was given.</summary>
+    public ScriptedFakeKubelet? ScriptedKubelet => Kubelet as ScriptedFakeKubelet;
+
     /// <summary>The options.</summary>
     public FakeKubernetesOptions Options { get; }
 
@@ -222,8 +225,8 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
             await _app.DisposeAsync().ConfigureAwait(false);
         }
 
+        // _stopping is not disposed: kubelet calls still finishing in the background read its token.
         await Kubelet.DisposeAsync().ConfigureAwait(false);
-        _stopping.Dispose();
     }
 
     internal int Log(RecordedRequest r)

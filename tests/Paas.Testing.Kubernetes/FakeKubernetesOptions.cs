@@ -50,6 +50,12 @@ public sealed class FakeKubernetesOptions
     /// <summary>How much one second of <c>progressDeadlineSeconds</c> lasts (1 = real time; lower it to test ProgressDeadlineExceeded quickly).</summary>
     public double ProgressDeadlineScale { get; set; } = 1.0;
 
+    /// <summary>
+    /// Runs <c>pods/exec</c> commands; null: exec answers 400 (not simulated: the kubelet contract has no exec). The task's
+    /// result is the exit code (non-zero: the recorded NonZeroExitCode Status on channel 3).
+    /// </summary>
+    public Func<Streaming.FakeExec, CancellationToken, Task<int>>? Exec { get; set; }
+
     /// <summary>Whether controllers run (off: only the API machinery; tests then write status themselves).</summary>
     public bool RunControllers { get; set; } = true;
 }

@@ -77,6 +77,12 @@ public sealed partial class ApiHandler(FakeKubernetesApiServer server)
             throw Statuses.Forbidden(user, verb, p.Resource, p.Subresource, p.Namespace, p.Name);
         }
 
+        if (q.ContainsKey("dryRun") && method is "PUT" or "PATCH" or "DELETE")
+        {
+            // Stricter than a real server: rather than writing for real, say that the fake does not do it.
+            throw Statuses.BadRequest($"dryRun is not supported by the fake Kubernetes API server on {method} (only on POST)");
+        }
+
         if (p.Resource.Namespaced && p.Name is not null && p.Namespace is null)
         {
             throw Statuses.PathNotFound();
@@ -155,12 +161,11 @@ public sealed partial class ApiHandler(FakeKubernetesApiServer server)
 
     private void CheckBodyType(ApiResource r, JsonObject obj)
     {
-        var apiVersion = KubeJson.Str(obj, "apiVersion");
-        var kind = KubeJson.Str(obj, "kind");
-        if (kind is null || apiVersion is null)
-        {
-            throw Statuses.BadRequest($"Object 'Kind' is missing in '{KubeJson.Serialize(obj)}'");
-        }
+        // Like the real decoder, a body without kind/apiVersion takes them from the URL.
+        var apiVersion = KubeJson.Str(obj, "apiVersion") ?? r.ApiVersion;
+        var kind = KubeJson.Str(obj, "kind") ?? r.Kind;
+        obj["apiVersion"] = apiVersion;
+        obj["kind"] = kind;
 
         if (apiVersion != r.ApiVersion || kind != r.Kind)
         {

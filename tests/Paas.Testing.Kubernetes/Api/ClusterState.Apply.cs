@@ -29,7 +29,12 @@ public sealed partial class ClusterState
             var obj = NewObject(r, ns, name, applied);
             Defaulter.Apply(r, obj, creating: true);
             Validation.ObjectValidator.Validate(r, obj);
-            KubeJson.Obj(obj, "metadata")["managedFields"] = new JsonArray(ManagedEntry(manager, "Apply", r.ApiVersion, appliedTree, null));
+            if (appliedTree.Count > 0)
+            {
+                // The server keeps no entry for an empty field set (a Namespace applied with only its name).
+                KubeJson.Obj(obj, "metadata")["managedFields"] = new JsonArray(ManagedEntry(manager, "Apply", r.ApiVersion, appliedTree, null));
+            }
+
             return Commit(r, obj);
         }
 

@@ -113,8 +113,11 @@ public sealed partial class ClusterState
             }
         }
 
-        var entry = ManagedEntry(manager, "Update", r.ApiVersion, Tree.Build(treeSource, dots: true), null);
-        KubeJson.Obj(obj, "metadata")["managedFields"] = new JsonArray(entry);
+        var createTree = Tree.Build(treeSource, dots: true);
+        if (createTree.Count > 0)
+        {
+            KubeJson.Obj(obj, "metadata")["managedFields"] = new JsonArray(ManagedEntry(manager, "Update", r.ApiVersion, createTree, null));
+        }
         return dryRun ? Finish(obj) : Commit(r, obj);
     }
 
@@ -251,6 +254,11 @@ public sealed partial class ClusterState
     {
         Defaulter.Apply(r, next, creating: false);
         ObjectValidator.Validate(r, next);
+        if (subresource is null && manager is not ("kube-controller-manager" or "kube-scheduler" or "kubelet"))
+        {
+            UpdateValidator.Validate(r, live, next);
+        }
+
         var meta = KubeJson.Obj(next, "metadata");
         var entries = (meta["managedFields"] as JsonArray)?.DeepClone() as JsonArray ?? [];
         var changedLeaves = ChangedLeaves(live, next, subresource == "status");
@@ -297,7 +305,20 @@ public sealed partial class ClusterState
             return KubeJson.CloneObject(live);
         }
 
-        meta["managedFields"] = entries;
+        foreach (var empty in entries.OfType<JsonObject>().Where(e => e["fieldsV1"] is JsonObject { Count: 0 }).ToList())
+        {
+            entries.Remove(empty);
+        }
+
+        if (entries.Count > 0)
+        {
+            meta["managedFields"] = entries;
+        }
+        else
+        {
+            meta.Remove("managedFields");
+        }
+
         if (r.HasGeneration && SpecChanged(r, live, next))
         {
             meta["generation"] = (KubeJson.Long(live, "metadata", "generation") ?? 0) + 1;

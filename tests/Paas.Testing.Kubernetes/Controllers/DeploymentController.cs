@@ -101,6 +101,15 @@ public sealed class DeploymentController(ClusterState state, EventRecorder event
             {
                 events.Record(d, "Normal", "ScalingReplicaSet", $"Scaled up replica set {createdName} to {initial}", "deployment-controller");
             }
+
+            // As the real controller does when it creates the ReplicaSet: a status write that only sets the condition
+            // (counts and observedGeneration still the old ones, recorded in 03c).
+            var live = state.Store.Get(ApiResources.Deployments, ns, name)!;
+            var conditionOnly = (live["status"] as JsonObject)?.DeepClone() as JsonObject ?? [];
+            var conditions = conditionOnly["conditions"] as JsonArray ?? [];
+            SetCondition(conditions, "Progressing", "True", "NewReplicaSetCreated", $"Created new replica set \"{createdName}\"", KubeJson.Time(KubeClock.Now), keepSame: false);
+            conditionOnly["conditions"] = conditions;
+            state.WriteStatus(ApiResources.Deployments, live, conditionOnly);
         }
         else if (recreate)
         {
@@ -267,11 +276,6 @@ public sealed class DeploymentController(ClusterState state, EventRecorder event
         ReplicaSetController.AddNonZero(status, "unavailableReplicas", unavailable);
         var conditions = (old["conditions"] as JsonArray)?.DeepClone() as JsonArray ?? [];
         var now = KubeJson.Time(KubeClock.Now);
-        if (createdName is not null)
-        {
-            SetCondition(conditions, "Progressing", "True", "NewReplicaSetCreated", $"Created new replica set \"{createdName}\"", now, keepSame: false);
-        }
-
         if (available >= desired - maxUnavailable)
         {
             SetCondition(conditions, "Available", "True", "MinimumReplicasAvailable", "Deployment has minimum availability.", now, keepSame: true);

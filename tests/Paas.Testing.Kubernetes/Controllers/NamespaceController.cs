@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json.Nodes;
 using Paas.Testing.Kubernetes.Api;
 using Paas.Testing.Kubernetes.Json;
 
@@ -49,10 +50,41 @@ public sealed class NamespaceController(ClusterState state, FakeKubernetesOption
                 }
             }
 
-            if (state.Store.InNamespace(name).Count == 0)
+            var remaining = state.Store.InNamespace(name);
+            if (remaining.Count == 0)
             {
                 state.RemoveNow(ApiResources.Namespaces, ns);
+                continue;
             }
+
+            WriteConditions(ns, remaining);
         }
+    }
+
+    private void WriteConditions(JsonObject ns, List<(ApiResource Resource, JsonObject Object)> remaining)
+    {
+        var now = KubeJson.Time(KubeClock.Now);
+        var old = (ns["status"]?["conditions"] as JsonArray ?? []).OfType<JsonObject>().ToList();
+        JsonObject Condition(string type, string status, string reason, string message) => new()
+        {
+            ["type"] = type,
+            ["status"] = status,
+            ["lastTransitionTime"] = old.FirstOrDefault(c => KubeJson.Str(c, "type") == type && KubeJson.Str(c, "status") == status) is { } c ? KubeJson.Str(c, "lastTransitionTime") : now,
+            ["reason"] = reason,
+            ["message"] = message,
+        };
+        var groups = remaining.GroupBy(x => x.Resource).OrderBy(g => g.Key.Plural, StringComparer.Ordinal)
+            .Select(g => $"{g.Key.Plural}.{g.Key.Group} has {g.Count()} resource instances");
+        var status = new JsonObject
+        {
+            ["phase"] = "Terminating",
+            ["conditions"] = new JsonArray(
+                Condition("NamespaceDeletionDiscoveryFailure", "False", "ResourcesDiscovered", "All resources successfully discovered"),
+                Condition("NamespaceDeletionGroupVersionParsingFailure", "False", "ParsedGroupVersions", "All legacy kube types successfully parsed"),
+                Condition("NamespaceDeletionContentFailure", "False", "ContentDeleted", "All content successfully deleted, may be waiting on finalization"),
+                Condition("NamespaceContentRemaining", "True", "SomeResourcesRemain", "Some resources are remaining: " + string.Join(", ", groups)),
+                Condition("NamespaceFinalizersRemaining", "False", "ContentHasNoFinalizers", "All content-preserving finalizers finished")),
+        };
+        state.WriteStatus(ApiResources.Namespaces, ns, status);
     }
 }

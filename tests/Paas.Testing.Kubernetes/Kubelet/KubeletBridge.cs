@@ -62,7 +62,12 @@ public sealed class KubeletBridge : IFakeKubeletHost
         {
             r.PodIp = podIp;
             r.HostIp = hostIp;
-            Write(pod, r);
+
+            // As recorded, the address shows up with the next container report (ContainerCreating is written without it).
+            if (r.Container is not null && r.Container.State is not FakeContainerState.Waiting { Reason: "ContainerCreating" })
+            {
+                Write(pod, r);
+            }
         }
     }
 
