@@ -106,7 +106,8 @@ public sealed class LimitsApiTests
         await (await alice.Post("/v2/apps/hello/builds", new BuildCreateRequest("hello:1", Types))).Read<BuildInfo>(HttpStatusCode.Created);
 
         using var put = await alice.PutAsJsonAsync("/v2/apps/hello/autoscale/web", new AutoscalePolicyInfo(2, 10, 70), PaasJson.Options);
-        await put.Problem(HttpStatusCode.UnprocessableEntity, "autoscaling needs the Kubernetes scheduler (PAAS_SCHEDULER=kubernetes); this platform runs apps with the local scheduler");
+        var refused = await put.Problem(HttpStatusCode.UnprocessableEntity, "autoscaling needs the Kubernetes scheduler (PAAS_SCHEDULER=kubernetes); this platform runs apps with the local scheduler");
+        Assert.Equal("Unprocessable Content", refused.Title);
         var info = await alice.Get<AutoscaleInfo>("/v2/apps/hello/autoscale");
         Assert.False(info.Supported);
         Assert.Empty(info.Policies);
