@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Paas.Client;
 using Paas.Testing;
 using Xunit;
@@ -163,5 +165,31 @@ public sealed class LimitsApiTests
         Assert.Equal(1, platform.Scheduler.Running("hello")!.Formation["web"]);
         await (await alice.DeleteAsync("/v2/apps/hello/autoscale/web")).Problem(HttpStatusCode.NotFound, "is not autoscaled");
         Assert.Equal(HttpStatusCode.NoContent, (await alice.Post("/v2/apps/hello/scale", new Dictionary<string, int> { ["web"] = 4 })).StatusCode);
+    }
+
+    [Fact]
+    public async Task The_start_up_reconciliation_hands_over_limits_health_checks_and_policies()
+    {
+        await using var platform = await TestPlatform.StartAsync();
+        platform.Scheduler.SupportsAutoscaling = true;
+        var (alice, _) = await platform.UserAsync("alice");
+        await (await alice.Post("/v2/apps", new AppCreateRequest("hello"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await alice.Post("/v2/apps/hello/builds", new BuildCreateRequest("hello:1", Types))).Read<BuildInfo>(HttpStatusCode.Created);
+        await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(new Dictionary<string, string?> { ["worker"] = "256M" }))).Read<LimitsInfo>(HttpStatusCode.Created);
+        await (await alice.Post("/v2/apps/hello/healthchecks", new HealthCheckSetRequest("web", "/up"))).Read<HealthChecksInfo>(HttpStatusCode.Created);
+        using (var put = await alice.PutAsJsonAsync("/v2/apps/hello/autoscale/worker", new AutoscalePolicyInfo(1, 3, 80), PaasJson.Options))
+        {
+            await put.Read<AutoscaleInfo>();
+        }
+
+        var reconciliation = platform.Services.GetServices<IHostedService>().Single(s => s.GetType().Name == "ReconciliationService");
+        await reconciliation.StartAsync(CancellationToken.None);
+
+        Assert.Equal("reconcile hello@v4", platform.Scheduler.Calls[^1]);
+        var spec = platform.Scheduler.Running("hello")!;
+        Assert.Equal(256L << 20, spec.Limits["worker"].MemoryBytes);
+        Assert.Equal("/up", spec.HealthChecks["web"].Path);
+        Assert.Equal(new Paas.Domain.AutoscalePolicy(1, 3, 80), spec.Autoscale["worker"]);
+        Assert.Equal(1, spec.Formation["worker"]); // 0 kept inside the policy's range
     }
 }
