@@ -52,6 +52,7 @@ public static class ControllerExtensions
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<AppAccess>();
         services.TryAddSingleton<AppLocks>();
+        services.TryAddSingleton<DeploymentSpecs>();
         services.TryAddSingleton<ReleaseService>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)
@@ -101,6 +102,9 @@ public static class ControllerExtensions
         endpoints.MapBuildsApi();
         endpoints.MapReleasesApi();
         endpoints.MapFormationApi();
+        endpoints.MapLimitsApi();
+        endpoints.MapHealthChecksApi();
+        endpoints.MapAutoscaleApi();
         endpoints.MapPermsApi();
         endpoints.MapUsersApi();
         endpoints.MapTeamsApi();

@@ -22,6 +22,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<PermissionStore>();
         services.TryAddSingleton<TeamStore>();
         services.TryAddSingleton<FormationStore>();
+        services.TryAddSingleton<AutoscaleStore>();
         services.TryAddSingleton<LedgerStore>();
         services.TryAddSingleton<RoutingStore>();
         return services;

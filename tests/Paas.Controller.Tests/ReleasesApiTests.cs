@@ -100,6 +100,7 @@ public sealed class ReleasesApiTests
 
         platform.Scheduler.FailNextDeploy("web.1 did not listen on PORT within 60 s");
         var problem = await (await alice.Post("/v2/apps/hello/config", Set(("BROKEN", "yes")))).Problem((HttpStatusCode)422, "v3 was recorded but failed to deploy: web.1 did not listen");
+        Assert.Equal("Deploy Failed", problem.Title);
 
         var releases = await alice.Get<PagedList<ReleaseInfo>>("/v2/apps/hello/releases");
         Assert.Equal(ReleaseStatus.Failed, releases.Results[0].Status);

@@ -134,4 +134,52 @@ public sealed class DataStoreTests
             Assert.Equal(0, (await ledger.ListAsync(app.Id, 10, 0, CancellationToken.None)).Count);
         }
     }
+
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task Limits_and_health_checks_travel_with_the_config_and_autoscale_policies_per_type(string backend)
+    {
+        var (database, _) = await OpenAsync(backend);
+        using (database)
+        {
+            var alice = (await new UserStore(database).CreateAsync("alice", null, "hash", false, true, CancellationToken.None))!;
+            var app = (await new AppStore(database).CreateAsync("hello", alice, CancellationToken.None))!;
+            var ledger = new LedgerStore(database);
+
+            // v1 (made with the app, as rows made before migration 0004) has none.
+            var v1 = (await ledger.FindAsync(app.Id, 1, CancellationToken.None))!;
+            Assert.Empty(v1.Limits);
+            Assert.Empty(v1.HealthChecks);
+
+            var limits = new Dictionary<string, ProcessLimits> { ["web"] = new(512L << 20, 500), ["worker"] = new(1L << 30, null) };
+            var checks = new Dictionary<string, HealthCheck> { ["web"] = new("/health", 3, 10, 2) };
+            var v2 = await ledger.AppendAsync(app.Id, s => new LedgerEntry(null, false, null, s.Base!.Config, "alice changed limits web=512M", "alice", ReleaseState.Succeeded) { Limits = limits, HealthChecks = checks }, CancellationToken.None);
+            Assert.Equal(limits, v2.Limits);
+            var build = new Build(Ids.New(), app.Id, "hello:1", "abc1234", new Dictionary<string, string> { ["web"] = "npm start" }, "alice", DateTimeOffset.UtcNow);
+            var v3 = await ledger.AppendAsync(app.Id, s => LedgerEntry.KeepingConfigOf(s.Base!, build, true, "alice deployed abc1234", "alice", ReleaseState.Succeeded), CancellationToken.None);
+            Assert.Equal(v2.ConfigId, v3.ConfigId);
+
+            var stored = (await ledger.FindAsync(app.Id, 3, CancellationToken.None))!;
+            Assert.Equal(limits, stored.Limits);
+            Assert.Equal(new HealthCheck("/health", 3, 10, 2), stored.HealthChecks["web"]);
+            Assert.Equal(limits, (await ledger.CurrentAsync(app.Id, CancellationToken.None))!.Limits);
+            Assert.Empty((await ledger.FindAsync(app.Id, 1, CancellationToken.None))!.Limits);
+
+            var autoscale = new AutoscaleStore(database);
+            Assert.Empty(await autoscale.GetAsync(app.Id, CancellationToken.None));
+            await autoscale.SetAsync(app.Id, "web", new AutoscalePolicy(2, 10, 70), CancellationToken.None);
+            await autoscale.SetAsync(app.Id, "web", new AutoscalePolicy(3, 12, 60), CancellationToken.None);
+            await autoscale.SetAsync(app.Id, "worker", new AutoscalePolicy(1, 2, 50), CancellationToken.None);
+            var policies = await autoscale.GetAsync(app.Id, CancellationToken.None);
+            Assert.Equal(["web", "worker"], policies.Keys);
+            Assert.Equal(new AutoscalePolicy(3, 12, 60), policies["web"]);
+            Assert.True(await autoscale.RemoveAsync(app.Id, "worker", CancellationToken.None));
+            Assert.False(await autoscale.RemoveAsync(app.Id, "worker", CancellationToken.None));
+            Assert.Equal(["web"], (await autoscale.GetAsync(app.Id, CancellationToken.None)).Keys);
+
+            await new AppStore(database).DeleteAsync(app.Id, CancellationToken.None);
+            Assert.Empty(await autoscale.GetAsync(app.Id, CancellationToken.None));
+        }
+    }
 }

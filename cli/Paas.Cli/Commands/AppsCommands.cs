@@ -118,16 +118,18 @@ internal static class AppsCommands
 
             var now = context.Clock.GetUtcNow();
             context.Out.Write(KeyValueList.Heading(app.Name));
-            context.Out.Write(KeyValueList.Format(new Dictionary<string, string>
+            var fields = new List<KeyValuePair<string, string>>
             {
-                ["Owner"] = app.Owner,
-                ["Web URL"] = app.Url,
-                ["Git URL"] = PaasRemote.For(client.BaseUrl, app.Name).GitUrl,
-                ["Release"] = app.Release == 0 ? "none" : "v" + app.Release,
-                ["Processes"] = app.Structure.Count == 0 ? "none" : string.Join(", ", app.Structure.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}")),
-                ["Created"] = TimeText.Format(app.CreatedAt, now),
-                ["Updated"] = TimeText.Format(app.UpdatedAt, now),
-            }));
+                new("Owner", app.Owner),
+                new("Web URL", app.Url),
+                new("Git URL", PaasRemote.For(client.BaseUrl, app.Name).GitUrl),
+                new("Release", app.Release == 0 ? "none" : "v" + app.Release),
+                new("Processes", app.Structure.Count == 0 ? "none" : string.Join(", ", app.Structure.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"))),
+            };
+            fields.AddRange(ProcessSettingsText.Fields(app.Limits, app.Healthchecks, app.Autoscale));
+            fields.Add(new("Created", TimeText.Format(app.CreatedAt, now)));
+            fields.Add(new("Updated", TimeText.Format(app.UpdatedAt, now)));
+            context.Out.Write(KeyValueList.Format(fields));
             return ExitCodes.Ok;
         });
         return command;

@@ -66,6 +66,7 @@ internal static class ReleasesCommands
 
             fields.Add(new("Image", release.Image ?? "none"));
             fields.Add(new("Build", release.BuildId ?? "none"));
+            fields.AddRange(ProcessSettingsText.Fields(release.Limits, release.Healthchecks, null));
             context.Out.Write(KeyValueList.Heading("Release " + ReleaseVersion.Format(release.Version)));
             context.Out.Write(KeyValueList.Format(fields));
             context.Out.WriteLine();

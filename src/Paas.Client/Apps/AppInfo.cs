@@ -8,6 +8,9 @@ namespace Paas.Client;
 /// <param name="Structure">The formation: process type to count (e.g. <c>{"web": 4}</c>).</param>
 /// <param name="CreatedAt">When the app was created.</param>
 /// <param name="UpdatedAt">When its last release was made.</param>
+/// <param name="Limits">The current release's limits per process type (omitted when none).</param>
+/// <param name="Healthchecks">The current release's health checks per process type (omitted when none).</param>
+/// <param name="Autoscale">The autoscaling policies per process type (omitted when none).</param>
 public sealed record AppInfo(
     string Name,
     string Owner,
@@ -15,4 +18,7 @@ public sealed record AppInfo(
     int Release,
     IReadOnlyDictionary<string, int> Structure,
     DateTimeOffset CreatedAt,
-    DateTimeOffset UpdatedAt);
+    DateTimeOffset UpdatedAt,
+    IReadOnlyDictionary<string, ProcessLimitsInfo>? Limits = null,
+    IReadOnlyDictionary<string, HealthCheckInfo>? Healthchecks = null,
+    IReadOnlyDictionary<string, AutoscalePolicyInfo>? Autoscale = null);

@@ -1,6 +1,6 @@
 namespace Paas.Client;
 
-/// <summary>A release: an immutable, numbered pair of a build and a config.</summary>
+/// <summary>A release: an immutable, numbered pair of a build and a config (with its limits and health checks).</summary>
 /// <param name="App">The app's name.</param>
 /// <param name="Version">The release number, 1-based and gapless per app (<c>v1</c>, <c>v2</c>, ...).</param>
 /// <param name="BuildId">The build's id, or null for a release made before the first build.</param>
@@ -12,6 +12,8 @@ namespace Paas.Client;
 /// <param name="Current">Whether it is the app's current release (the latest that succeeded).</param>
 /// <param name="CreatedAt">When it was made.</param>
 /// <param name="Config">Its config vars: given by <c>GET .../releases/v{N}</c>, omitted from lists.</param>
+/// <param name="Limits">Its limits per process type: given by <c>GET .../releases/v{N}</c>, omitted from lists.</param>
+/// <param name="Healthchecks">Its health checks per process type: given by <c>GET .../releases/v{N}</c>, omitted from lists.</param>
 public sealed record ReleaseInfo(
     string App,
     int Version,
@@ -23,4 +25,6 @@ public sealed record ReleaseInfo(
     string? FailureReason,
     bool Current,
     DateTimeOffset CreatedAt,
-    IReadOnlyDictionary<string, string>? Config = null);
+    IReadOnlyDictionary<string, string>? Config = null,
+    IReadOnlyDictionary<string, ProcessLimitsInfo>? Limits = null,
+    IReadOnlyDictionary<string, HealthCheckInfo>? Healthchecks = null);

@@ -19,7 +19,7 @@ internal static class AppsApi
         var group = endpoints.MapGroup("/v2/apps").WithTags("Apps").RequireAuthorization();
         group.MapGet("/", ListAsync).WithSummary("Lists the apps the user owns or that are shared with the user (all apps for admins).");
         group.MapPost("/", CreateAsync).WithSummary("Creates an app (with release v1); a readable random name when none is given.");
-        group.MapGet("/{app}", InfoAsync).WithSummary("An app's details.");
+        group.MapGet("/{app}", InfoAsync).WithSummary("An app's details, with its current release's limits and health checks and its autoscaling policies when it has any.");
         group.MapDelete("/{app}", DestroyAsync).WithSummary("Destroys an app: stops its processes and deletes its releases, builds and config.");
         group.MapPost("/{app}/transfer", TransferAsync).WithSummary("Gives the app to another user.");
         group.MapPost("/{app}", TransferAsync).WithSummary("Deis Workflow's form of transfer: {\"owner\": \"bob\"}.").ExcludeFromDescription();
@@ -31,7 +31,11 @@ internal static class AppsApi
         var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
         var formation = await formations.GetAsync(app.Id, cancellationToken).ConfigureAwait(false);
         var structure = current?.Build is { } build ? Formation.ForBuild(formation, build.ProcessTypes) : formation;
-        return app.ToInfo(options, current?.Version ?? 0, structure);
+        return app.ToInfo(options, current?.Version ?? 0, structure) with
+        {
+            Limits = current is { Limits.Count: > 0 } ? current.Limits.ToInfo() : null,
+            Healthchecks = current is { HealthChecks.Count: > 0 } ? current.HealthChecks.ToInfo() : null,
+        };
     }
 
     private static async Task<Ok<PagedList<AppInfo>>> ListAsync(HttpContext context, AppStore apps, LedgerStore ledger, FormationStore formations, IOptions<PaasOptions> options, CancellationToken cancellationToken)
@@ -76,10 +80,12 @@ internal static class AppsApi
         return TypedResults.Created($"/v2/apps/{app.Name}", info);
     }
 
-    private static async Task<Ok<AppInfo>> InfoAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, IOptions<PaasOptions> options, CancellationToken cancellationToken)
+    private static async Task<Ok<AppInfo>> InfoAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, AutoscaleStore autoscale, IOptions<PaasOptions> options, CancellationToken cancellationToken)
     {
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(await InfoOfAsync(found, ledger, formations, options.Value, cancellationToken).ConfigureAwait(false));
+        var info = await InfoOfAsync(found, ledger, formations, options.Value, cancellationToken).ConfigureAwait(false);
+        var policies = await autoscale.GetAsync(found.Id, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(policies.Count == 0 ? info : info with { Autoscale = policies.ToInfo() });
     }
 
     private static async Task<NoContent> DestroyAsync(string app, HttpContext context, AppAccess access, AppStore apps, ReleaseService releases, CancellationToken cancellationToken)

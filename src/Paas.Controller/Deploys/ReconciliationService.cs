@@ -16,6 +16,7 @@ internal sealed partial class ReconciliationService(
     AppStore apps,
     LedgerStore ledger,
     FormationStore formations,
+    DeploymentSpecs specs,
     IScheduler scheduler,
     ILogger<ReconciliationService> logger) : IHostedService
 {
@@ -39,7 +40,7 @@ internal sealed partial class ReconciliationService(
                 }
 
                 var formation = Formation.ForBuild(await formations.GetAsync(app.Id, cancellationToken).ConfigureAwait(false), build.ProcessTypes);
-                desired.Add(new DeploymentSpec(app.Name, current.Version, build.Image, current.Config, build.ProcessTypes, formation, build.Sha));
+                desired.Add(await specs.ForAsync(app, current, formation, cancellationToken).ConfigureAwait(false));
             }
 
             await scheduler.ReconcileAsync(desired, cancellationToken).ConfigureAwait(false);

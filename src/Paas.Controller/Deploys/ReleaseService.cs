@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using Paas.Data;
 using Paas.Domain;
 using Paas.Scheduling;
@@ -15,8 +16,11 @@ namespace Paas.Controller;
 internal sealed partial class ReleaseService(
     LedgerStore ledger,
     FormationStore formations,
+    AutoscaleStore autoscale,
+    DeploymentSpecs specs,
     IScheduler scheduler,
     AppLocks locks,
+    IOptions<PaasOptions> options,
     ILogger<ReleaseService> logger,
     IAppLogStore? logs = null)
 {
@@ -30,14 +34,70 @@ internal sealed partial class ReleaseService(
                 throw Problems.Conflict($"nothing changed: {app.Name}'s config already has these values");
             }
 
-            return new LedgerEntry(@base.Build, false, null, change.Values, ReleaseSummary.ConfigChanged(user.Username, change), user.Username, @base.Build is null ? ReleaseState.Succeeded : ReleaseState.Pending);
+            return new LedgerEntry(@base.Build, false, null, change.Values, ReleaseSummary.ConfigChanged(user.Username, change), user.Username, StateAfterChange(@base))
+            {
+                Limits = @base.Limits,
+                HealthChecks = @base.HealthChecks,
+            };
+        }, cancellationToken);
+
+    public Task<Release> ChangeLimitsAsync(App app, User user, IReadOnlyDictionary<string, string?>? memory, IReadOnlyDictionary<string, string?>? cpu, CancellationToken cancellationToken) =>
+        AppendAndDeployAsync(app, snapshot =>
+        {
+            var @base = snapshot.Base!;
+            var change = LimitsChange.Apply(app.Name, @base.Limits, memory, cpu, @base.Build?.ProcessTypes);
+            if (change.IsEmpty)
+            {
+                throw Problems.Conflict($"nothing changed: {app.Name} already has these limits");
+            }
+
+            return new LedgerEntry(@base.Build, false, null, @base.Config, ReleaseSummary.LimitsChanged(user.Username, change), user.Username, StateAfterChange(@base))
+            {
+                Limits = change.Values,
+                HealthChecks = @base.HealthChecks,
+            };
+        }, cancellationToken);
+
+    public Task<Release> SetHealthCheckAsync(App app, User user, string type, HealthCheck check, CancellationToken cancellationToken) =>
+        AppendAndDeployAsync(app, snapshot =>
+        {
+            var @base = snapshot.Base!;
+            HealthCheckRules.EnsureValid(app.Name, type, check, @base.Build?.ProcessTypes);
+            if (@base.HealthChecks.GetValueOrDefault(type) == check)
+            {
+                throw Problems.Conflict($"nothing changed: {type} of {app.Name} already has this health check");
+            }
+
+            var checks = new SortedDictionary<string, HealthCheck>(@base.HealthChecks.ToDictionary(), StringComparer.Ordinal) { [type] = check };
+            return new LedgerEntry(@base.Build, false, null, @base.Config, ReleaseSummary.HealthCheckSet(user.Username, type), user.Username, StateAfterChange(@base))
+            {
+                Limits = @base.Limits,
+                HealthChecks = checks,
+            };
+        }, cancellationToken);
+
+    public Task<Release> RemoveHealthCheckAsync(App app, User user, string type, CancellationToken cancellationToken) =>
+        AppendAndDeployAsync(app, snapshot =>
+        {
+            var @base = snapshot.Base!;
+            if (!@base.HealthChecks.ContainsKey(type))
+            {
+                throw Problems.NotFound($"{type} of {app.Name} has no health check: `paas healthchecks -a {app.Name}` lists them");
+            }
+
+            var checks = @base.HealthChecks.Where(h => h.Key != type).ToDictionary(StringComparer.Ordinal);
+            return new LedgerEntry(@base.Build, false, null, @base.Config, ReleaseSummary.HealthCheckRemoved(user.Username, type), user.Username, StateAfterChange(@base))
+            {
+                Limits = @base.Limits,
+                HealthChecks = checks,
+            };
         }, cancellationToken);
 
     public Task<Release> DeployBuildAsync(App app, User user, Build build, CancellationToken cancellationToken) =>
         AppendAndDeployAsync(app, snapshot =>
         {
             var @base = snapshot.Base!;
-            return new LedgerEntry(build, true, @base.ConfigId, @base.Config, ReleaseSummary.Deployed(user.Username, build.Sha, build.Image), user.Username, ReleaseState.Pending);
+            return LedgerEntry.KeepingConfigOf(@base, build, true, ReleaseSummary.Deployed(user.Username, build.Sha, build.Image), user.Username, ReleaseState.Pending);
         }, cancellationToken);
 
     public Task<Release> RollbackAsync(App app, User user, int? version, CancellationToken cancellationToken) =>
@@ -45,7 +105,7 @@ internal sealed partial class ReleaseService(
         {
             var current = snapshot.Current ?? throw Problems.Invalid($"{app.Name} has no release to roll back from");
             var target = ReleaseLedger.ChooseRollbackTarget(app.Name, current, version, snapshot.Find, snapshot.PreviousSucceeded);
-            return new LedgerEntry(target.Build, false, target.ConfigId, target.Config, ReleaseSummary.RolledBack(user.Username, target.Version), user.Username, ReleaseState.Pending);
+            return LedgerEntry.KeepingConfigOf(target, target.Build, false, ReleaseSummary.RolledBack(user.Username, target.Version), user.Username, ReleaseState.Pending);
         }, cancellationToken);
 
     public async Task<IReadOnlyDictionary<string, int>> ScaleAsync(App app, IReadOnlyDictionary<string, int> request, CancellationToken cancellationToken)
@@ -53,13 +113,59 @@ internal sealed partial class ReleaseService(
         using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
         var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
         Formation.EnsureValidScale(app.Name, request, current?.Build?.ProcessTypes);
+        var policies = await autoscale.GetAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        if (request.Keys.Order(StringComparer.Ordinal).FirstOrDefault(policies.ContainsKey) is { } autoscaled)
+        {
+            var policy = policies[autoscaled];
+            throw Problems.Conflict($"{autoscaled} is autoscaled between {policy.Min} and {policy.Max} processes; run `paas autoscale:off {autoscaled} -a {app.Name}` first");
+        }
+
         var formation = await formations.SetAsync(app.Id, request, cancellationToken).ConfigureAwait(false);
-        await scheduler.ScaleAsync(Spec(app, current!, formation), cancellationToken).ConfigureAwait(false);
+        await scheduler.ScaleAsync(DeploymentSpecs.Build(app, current!, formation, policies, scheduler.SupportsAutoscaling), cancellationToken).ConfigureAwait(false);
         var counts = string.Join(' ', request.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}"));
         LogScaled(logger, app.Name, counts);
         logs?.Write(app.Name, "paas[api]", $"Scaled to {counts}");
         return formation;
     }
+
+    /// <summary>Sets the autoscaling policy of a type and applies it at once (422 when the scheduler cannot autoscale).</summary>
+    public async Task<IReadOnlyDictionary<string, AutoscalePolicy>> SetAutoscaleAsync(App app, string type, AutoscalePolicy policy, CancellationToken cancellationToken)
+    {
+        if (!scheduler.SupportsAutoscaling)
+        {
+            throw new SchedulerUnavailableException(AutoscaleUnsupported(options.Value), isTransient: false);
+        }
+
+        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        AutoscaleRules.EnsureValid(app.Name, type, policy, current?.Build?.ProcessTypes);
+        await autoscale.SetAsync(app.Id, type, policy, cancellationToken).ConfigureAwait(false);
+        await ApplyFormationAsync(app, current!, cancellationToken).ConfigureAwait(false);
+        LogAutoscaled(logger, app.Name, type, policy.Min, policy.Max, policy.CpuPercent);
+        logs?.Write(app.Name, "paas[api]", $"Autoscaling {type} between {policy.Min} and {policy.Max} processes at {policy.CpuPercent}% CPU");
+        return await autoscale.GetAsync(app.Id, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes the autoscaling policy of a type; its formation count applies again at once.</summary>
+    public async Task RemoveAutoscaleAsync(App app, string type, CancellationToken cancellationToken)
+    {
+        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        if (!await autoscale.RemoveAsync(app.Id, type, cancellationToken).ConfigureAwait(false))
+        {
+            throw Problems.NotFound($"{type} of {app.Name} is not autoscaled: `paas autoscale -a {app.Name}` lists the policies");
+        }
+
+        if (await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false) is { Build: not null } current)
+        {
+            await ApplyFormationAsync(app, current, cancellationToken).ConfigureAwait(false);
+        }
+
+        logs?.Write(app.Name, "paas[api]", $"Autoscaling of {type} turned off");
+    }
+
+    /// <summary>The sentence of the 422 answered when the scheduler cannot autoscale.</summary>
+    public static string AutoscaleUnsupported(PaasOptions options) =>
+        $"autoscaling needs the Kubernetes scheduler (PAAS_SCHEDULER=kubernetes); this platform runs apps with the {options.Scheduler} scheduler";
 
     public async Task RestartAsync(App app, string? target, CancellationToken cancellationToken)
     {
@@ -86,18 +192,14 @@ internal sealed partial class ReleaseService(
             return release;
         }
 
-        var formation = await formations.GetAsync(app.Id, cancellationToken).ConfigureAwait(false);
-        var effective = Formation.ForBuild(formation, release.Build.ProcessTypes);
-        if (effective.Any(kv => !formation.ContainsKey(kv.Key)))
-        {
-            await formations.SetAsync(app.Id, effective, cancellationToken).ConfigureAwait(false);
-        }
+        var effective = await EffectiveFormationAsync(app, release.Build, cancellationToken).ConfigureAwait(false);
+        var spec = await specs.ForAsync(app, release, effective, cancellationToken).ConfigureAwait(false);
 
         DeployResult result;
         try
         {
             // The deploy must finish (or fail) even if the client goes away: the ledger records its outcome.
-            result = await scheduler.DeployAsync(Spec(app, release, effective), CancellationToken.None).ConfigureAwait(false);
+            result = await scheduler.DeployAsync(spec, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -117,8 +219,28 @@ internal sealed partial class ReleaseService(
         return release with { State = state };
     }
 
-    private static DeploymentSpec Spec(App app, Release release, IReadOnlyDictionary<string, int> formation) =>
-        new(app.Name, release.Version, release.Build!.Image, release.Config, release.Build.ProcessTypes, formation, release.Build.Sha);
+    /// <summary>A change of config, limits or health checks deploys when there is a build; before the first build there is nothing to run.</summary>
+    private static ReleaseState StateAfterChange(Release @base) => @base.Build is null ? ReleaseState.Succeeded : ReleaseState.Pending;
+
+    /// <summary>The formation for <paramref name="build"/>: stored counts, one web for new types (stored, so scale shows them).</summary>
+    private async Task<IReadOnlyDictionary<string, int>> EffectiveFormationAsync(App app, Build build, CancellationToken cancellationToken)
+    {
+        var formation = await formations.GetAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        var effective = Formation.ForBuild(formation, build.ProcessTypes);
+        if (effective.Any(kv => !formation.ContainsKey(kv.Key)))
+        {
+            await formations.SetAsync(app.Id, effective, cancellationToken).ConfigureAwait(false);
+        }
+
+        return effective;
+    }
+
+    /// <summary>Hands the current release with the app's formation and policies to the scheduler (under the app's lock).</summary>
+    private async Task ApplyFormationAsync(App app, Release current, CancellationToken cancellationToken)
+    {
+        var effective = await EffectiveFormationAsync(app, current.Build!, cancellationToken).ConfigureAwait(false);
+        await scheduler.ScaleAsync(await specs.ForAsync(app, current, effective, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+    }
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Release v{Version} of {App} created: {Summary}")]
     private static partial void LogReleased(ILogger logger, string app, int version, string summary);
@@ -131,4 +253,7 @@ internal sealed partial class ReleaseService(
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Scaled {App}: {Formation}")]
     private static partial void LogScaled(ILogger logger, string app, string formation);
+
+    [LoggerMessage(EventId = 2005, Level = LogLevel.Information, Message = "Autoscaling {Type} of {App} between {Min} and {Max} processes at {CpuPercent}% CPU")]
+    private static partial void LogAutoscaled(ILogger logger, string app, string type, int min, int max, int cpuPercent);
 }

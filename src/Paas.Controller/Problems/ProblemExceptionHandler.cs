@@ -25,7 +25,7 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
                 await Problems.Write(httpContext, StatusCodes.Status401Unauthorized, login.Message).ConfigureAwait(false);
                 return true;
             case DeployFailedException failed:
-                await Problems.Write(httpContext, StatusCodes.Status422UnprocessableEntity, failed.Message, new Dictionary<string, object?> { ["release"] = failed.Version }).ConfigureAwait(false);
+                await Problems.Write(httpContext, StatusCodes.Status422UnprocessableEntity, failed.Message, new Dictionary<string, object?> { ["release"] = failed.Version }, "Deploy Failed").ConfigureAwait(false);
                 return true;
             case BadHttpRequestException bad:
                 var inner = bad.InnerException is JsonException json ? json.Message : bad.Message;

@@ -7,10 +7,10 @@ namespace Paas.Controller;
 /// <summary>Writes RFC 7807 problem details (<c>application/problem+json</c>) with a detail a person can act on.</summary>
 internal static class Problems
 {
-    public static Task Write(HttpContext context, int status, string detail, IDictionary<string, object?>? extensions = null)
+    public static Task Write(HttpContext context, int status, string detail, IDictionary<string, object?>? extensions = null, string? title = null)
     {
         var problems = context.RequestServices.GetService(typeof(IProblemDetailsService)) as IProblemDetailsService;
-        var problem = new ProblemDetails { Status = status, Detail = detail, Title = TitleOf(status), Type = TypeOf(status) };
+        var problem = new ProblemDetails { Status = status, Detail = detail, Title = title ?? TitleOf(status), Type = TypeOf(status) };
         foreach (var (key, value) in extensions ?? new Dictionary<string, object?>())
         {
             problem.Extensions[key] = value;
@@ -48,7 +48,7 @@ internal static class Problems
         403 => "Forbidden",
         404 => "Not Found",
         409 => "Conflict",
-        422 => "Deploy Failed",
+        422 => "Unprocessable Content",
         503 => "Service Unavailable",
         _ => "Error",
     };

@@ -46,7 +46,7 @@ internal static class RunApi
     internal static RunRequest ToRunRequest(DeploymentSpec spec, RunCreateRequest request) =>
         new(spec, request.Command, request.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Detached);
 
-    private static async Task RunAsync(string app, RunCreateRequest request, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, IScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task RunAsync(string app, RunCreateRequest request, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, IScheduler scheduler, CancellationToken cancellationToken)
     {
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
         if (Validate(request) is { } invalid)
@@ -54,7 +54,7 @@ internal static class RunApi
             throw Problems.Invalid(invalid);
         }
 
-        var spec = await CurrentSpecAsync(found, ledger, formations, cancellationToken).ConfigureAwait(false);
+        var spec = await CurrentSpecAsync(found, ledger, formations, specs, cancellationToken).ConfigureAwait(false);
         var runRequest = ToRunRequest(spec, request);
         if (request.Detached)
         {
@@ -81,7 +81,7 @@ internal static class RunApi
     /// The WebSocket form. Everything that can be refused without the request (unknown app, role, not a WebSocket, no
     /// build) is refused as a problem before the upgrade; the request itself comes as the first message.
     /// </summary>
-    private static async Task AttachAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, IScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task AttachAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, IScheduler scheduler, CancellationToken cancellationToken)
     {
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
         if (!context.WebSockets.IsWebSocketRequest)
@@ -89,20 +89,20 @@ internal static class RunApi
             throw Problems.Invalid($"GET /v2/apps/{app}/{RunSocketProtocol.Path} is a WebSocket (send Upgrade: websocket); for a run without input use POST /v2/apps/{app}/run");
         }
 
-        var spec = await CurrentSpecAsync(found, ledger, formations, cancellationToken).ConfigureAwait(false);
+        var spec = await CurrentSpecAsync(found, ledger, formations, specs, cancellationToken).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = RunSocketProtocol.KeepAliveInterval }).ConfigureAwait(false);
         await AttachedRun.RunAsync(socket, spec, scheduler, cancellationToken).ConfigureAwait(false);
     }
 
-    private static async Task<DeploymentSpec> CurrentSpecAsync(App found, LedgerStore ledger, FormationStore formations, CancellationToken cancellationToken)
+    private static async Task<DeploymentSpec> CurrentSpecAsync(App found, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, CancellationToken cancellationToken)
     {
         var current = await ledger.CurrentAsync(found.Id, cancellationToken).ConfigureAwait(false);
-        if (current?.Build is not { } build)
+        if (current?.Build is null)
         {
             throw Problems.Invalid($"{found.Name} has no build yet, so there is nothing to run: deploy first with git push paas master");
         }
 
         var formation = await formations.GetAsync(found.Id, cancellationToken).ConfigureAwait(false);
-        return new DeploymentSpec(found.Name, current.Version, build.Image, current.Config, build.ProcessTypes, formation, build.Sha);
+        return await specs.ForAsync(found, current, formation, cancellationToken).ConfigureAwait(false);
     }
 }

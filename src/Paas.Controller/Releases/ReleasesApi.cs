@@ -15,8 +15,8 @@ internal static class ReleasesApi
     {
         var group = endpoints.MapGroup("/v2/apps/{app}/releases").WithTags("Releases").RequireAuthorization();
         group.MapGet("/", ListAsync).WithSummary("The app's releases, newest first (?limit=&offset=).");
-        group.MapGet("/{version}", GetAsync).WithSummary("One release, with its config vars; the version is written v3 (or 3).");
-        group.MapPost("/rollback", RollbackAsync).WithSummary("Makes a new release with the build and config of an earlier one (default: the one before the current).");
+        group.MapGet("/{version}", GetAsync).WithSummary("One release, with its config vars, limits and health checks; the version is written v3 (or 3).");
+        group.MapPost("/rollback", RollbackAsync).WithSummary("Makes a new release with the build and config (with limits and health checks) of an earlier one (default: the one before the current).");
         return endpoints;
     }
 
@@ -44,7 +44,7 @@ internal static class ReleasesApi
         var current = await ledger.CurrentAsync(found.Id, cancellationToken).ConfigureAwait(false);
         // Config vars may hold secrets: only those who may change them (deploy and up) see them, as with GET config.
         var seesConfig = await access.RoleOfAsync(found, user, cancellationToken).ConfigureAwait(false) >= AppRole.Deploy;
-        return TypedResults.Ok(release.ToInfo(found.Name, current?.Version ?? 0, withConfig: seesConfig));
+        return TypedResults.Ok(release.ToInfo(found.Name, current?.Version ?? 0, withConfig: seesConfig) with { Limits = release.Limits.ToInfo(), Healthchecks = release.HealthChecks.ToInfo() });
     }
 
     private static async Task<Created<ReleaseInfo>> RollbackAsync(string app, RollbackRequest? request, HttpContext context, AppAccess access, ReleaseService releases, CancellationToken cancellationToken)

@@ -13,7 +13,7 @@ public sealed class LedgerStore
 {
     private const string SelectRelease =
         "SELECT r.id, r.app_id, r.version, r.build_id, r.config_id, r.summary, r.created_by, r.state, r.failure_reason, r.created_at, " +
-        "c.vars AS config_vars, b.image AS build_image, b.sha AS build_sha, b.process_types AS build_process_types, " +
+        "c.vars AS config_vars, c.limits AS config_limits, c.healthchecks AS config_healthchecks, b.image AS build_image, b.sha AS build_sha, b.process_types AS build_process_types, " +
         "b.created_by AS build_created_by, b.created_at AS build_created_at " +
         "FROM releases r JOIN configs c ON c.id = r.config_id LEFT JOIN builds b ON b.id = r.build_id";
 
@@ -62,10 +62,14 @@ public sealed class LedgerStore
         if (configId is null)
         {
             configId = Ids.New();
-            await Execute(connection, transaction, "INSERT INTO configs (id, app_id, vars, created_by, created_at) VALUES (@configId, @appId, @vars, @user, @now)", new { configId, appId, vars = JsonColumn.Write(entry.Config), user = entry.CreatedBy, now }, cancellationToken).ConfigureAwait(false);
+            await Execute(connection, transaction, "INSERT INTO configs (id, app_id, vars, limits, healthchecks, created_by, created_at) VALUES (@configId, @appId, @vars, @limits, @healthChecks, @user, @now)", new { configId, appId, vars = JsonColumn.Write(entry.Config), limits = JsonColumn.WriteOrNull(entry.Limits), healthChecks = JsonColumn.WriteOrNull(entry.HealthChecks), user = entry.CreatedBy, now }, cancellationToken).ConfigureAwait(false);
         }
 
-        var release = new Release(Ids.New(), appId, latest + 1, entry.Build, configId, entry.Config, entry.Summary, entry.CreatedBy, entry.State, null, now);
+        var release = new Release(Ids.New(), appId, latest + 1, entry.Build, configId, entry.Config, entry.Summary, entry.CreatedBy, entry.State, null, now)
+        {
+            Limits = entry.Limits,
+            HealthChecks = entry.HealthChecks,
+        };
         await Execute(
             connection,
             transaction,
@@ -214,6 +218,10 @@ public sealed class LedgerStore
 
         public string ConfigVars { get; set; } = "{}";
 
+        public string? ConfigLimits { get; set; }
+
+        public string? ConfigHealthchecks { get; set; }
+
         public string? BuildImage { get; set; }
 
         public string? BuildSha { get; set; }
@@ -235,7 +243,11 @@ public sealed class LedgerStore
                 "succeeded" => ReleaseState.Succeeded,
                 _ => ReleaseState.Failed,
             };
-            return new Release(Id, AppId, (int)Version, build, ConfigId, JsonColumn.Read<string>(ConfigVars), Summary, CreatedBy, state, FailureReason, CreatedAt);
+            return new Release(Id, AppId, (int)Version, build, ConfigId, JsonColumn.Read<string>(ConfigVars), Summary, CreatedBy, state, FailureReason, CreatedAt)
+            {
+                Limits = JsonColumn.Read<ProcessLimits>(ConfigLimits),
+                HealthChecks = JsonColumn.Read<HealthCheck>(ConfigHealthchecks),
+            };
         }
     }
 }

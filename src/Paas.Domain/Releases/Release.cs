@@ -1,7 +1,8 @@
 namespace Paas.Domain;
 
 /// <summary>
-/// A release: an immutable, numbered pair of a build and a config (the ledger's entry). Only its
+/// A release: an immutable, numbered pair of a build and a config (the ledger's entry); the config also holds the process
+/// types' <see cref="Limits"/> and <see cref="HealthChecks"/>, as in Deis Workflow. Only its
 /// <see cref="State"/> and <see cref="FailureReason"/> change, once, when its deploy ends.
 /// </summary>
 /// <param name="Id">The release's id (a UUID string).</param>
@@ -26,4 +27,14 @@ public sealed record Release(
     string CreatedBy,
     ReleaseState State,
     string? FailureReason,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt)
+{
+    private static readonly IReadOnlyDictionary<string, ProcessLimits> NoLimits = new Dictionary<string, ProcessLimits>();
+    private static readonly IReadOnlyDictionary<string, HealthCheck> NoHealthChecks = new Dictionary<string, HealthCheck>();
+
+    /// <summary>Its resource limits per process type (<c>paas limits:set</c>), part of its config; empty for none.</summary>
+    public IReadOnlyDictionary<string, ProcessLimits> Limits { get; init; } = NoLimits;
+
+    /// <summary>Its HTTP health checks per process type (<c>paas healthchecks:set</c>), part of its config; empty for none.</summary>
+    public IReadOnlyDictionary<string, HealthCheck> HealthChecks { get; init; } = NoHealthChecks;
+}

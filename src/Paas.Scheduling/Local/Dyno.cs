@@ -241,7 +241,9 @@ internal sealed class Dyno
         }
 
         var timeout = _context.BootTimeout;
+        var check = _context.HealthCheckFor(Type);
         var deadline = Stopwatch.StartNew();
+        var nextCheck = TimeSpan.Zero;
         while (!_stopping.IsCancellationRequested)
         {
             if (process.HasExited)
@@ -256,9 +258,18 @@ internal sealed class Dyno
                 try
                 {
                     await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port!.Value), attempt.Token).ConfigureAwait(false);
-                    if (_context.HealthCheckPath is not { } path || await HealthyAsync(path).ConfigureAwait(false))
+                    if (check is null)
                     {
                         return null;
+                    }
+
+                    if (deadline.Elapsed >= nextCheck)
+                    {
+                        nextCheck = deadline.Elapsed + check.Interval;
+                        if (await HealthyAsync(check).ConfigureAwait(false))
+                        {
+                            return null;
+                        }
                     }
                 }
                 catch (Exception e) when (e is SocketException or OperationCanceledException)
@@ -269,8 +280,8 @@ internal sealed class Dyno
 
             if (deadline.Elapsed >= timeout)
             {
-                return _context.HealthCheckPath is { } check
-                    ? $"{Name} did not answer its health check {check} on PORT {Port} within {timeout.TotalSeconds:0.#} s"
+                return check is not null
+                    ? $"{Name} did not answer its health check {check.Path} on PORT {Port} within {timeout.TotalSeconds:0.#} s"
                     : $"{Name} did not listen on PORT {Port} within {timeout.TotalSeconds:0.#} s";
             }
 
@@ -287,13 +298,13 @@ internal sealed class Dyno
         return $"{Name} was stopped before it came up";
     }
 
-    private async Task<bool> HealthyAsync(string path)
+    private async Task<bool> HealthyAsync(HttpCheck check)
     {
         using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        attempt.CancelAfter(TimeSpan.FromSeconds(2));
+        attempt.CancelAfter(check.Timeout);
         try
         {
-            using var response = await HealthClient.GetAsync($"http://127.0.0.1:{Port}{path}", attempt.Token).ConfigureAwait(false);
+            using var response = await HealthClient.GetAsync($"http://127.0.0.1:{Port}{check.Path}", attempt.Token).ConfigureAwait(false);
             return (int)response.StatusCode < 400;
         }
         catch (Exception e) when (e is HttpRequestException or OperationCanceledException)

@@ -15,7 +15,8 @@ public sealed class LocalRuntimeOptions
 
     /// <summary>
     /// The config var naming an HTTP path (<c>/health</c>) a web process must answer with a status below 400, after it
-    /// accepts connections, before it counts as up. Unset: accepting connections is enough.
+    /// accepts connections, before it counts as up. Unset: accepting connections is enough. Kept for compatibility: a
+    /// release's health check of <c>web</c> (<see cref="DeploymentSpec.HealthChecks"/>, <c>paas healthchecks:set</c>) takes precedence.
     /// </summary>
     public const string HealthCheckPathConfigVar = "PAAS_HEALTHCHECK_PATH";
 

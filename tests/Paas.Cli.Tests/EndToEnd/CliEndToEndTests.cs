@@ -109,6 +109,63 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Limits_health_checks_and_autoscale_on_the_local_scheduler()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        await GitOk("init", "-q", "-b", "master");
+        await PaasOk(_repo, "create", "hello");
+        Assert.Contains("has no build yet", (await Paas(_repo, "limits:set", "web=512M")).Error);
+        await File.WriteAllTextAsync(Path.Combine(_repo, "Procfile"), "web: python3 -m http.server $PORT --bind 127.0.0.1\n", Cancel);
+        await GitOk("add", "-A");
+        await GitOk("-c", "user.name=alice", "-c", "user.email=alice@example.test", "commit", "-q", "-m", "init");
+        var push = await Git("push", "paas", "master");
+        Assert.True(push.ExitCode == 0, push.Error);
+
+        var set = await PaasOk(_repo, "limits:set", "web=512M", "--cpu", "web=500m");
+        Assert.Contains("Applying limits to hello... done, v3", set);
+        Assert.Contains("--- Memory\nweb  512M\n", set);
+        Assert.Contains("--- CPU\nweb  500m\n", set);
+        Assert.Contains("Note: the local scheduler records these limits but does not enforce them (the Kubernetes and podman schedulers do)", set);
+        var bad = await Paas(_repo, "limits:set", "web=2T");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("'2T' is not a memory limit", bad.Error);
+        Assert.Equal(2, (await Paas(_repo, "limits:set", "web")).ExitCode);
+        using (var json = JsonDocument.Parse(await PaasOk(_repo, "limits", "--json")))
+        {
+            Assert.Equal("512M", json.RootElement.GetProperty("limits").GetProperty("web").GetProperty("memory").GetString());
+            Assert.False(json.RootElement.GetProperty("enforced").GetBoolean());
+        }
+
+        // The local runtime boots web with the release's health check (python's http.server answers / with 200).
+        Assert.Contains("Setting a health check on web of hello... done, v4", await PaasOk(_repo, "healthchecks:set", "web", "--path", "/", "--timeout", "3", "--interval", "1"));
+        Assert.Equal("=== hello Healthchecks\nweb  GET /  timeout 3s  interval 1s  threshold 3\n", await PaasOk(_repo, "healthchecks"));
+        Assert.Contains("does not start with '/'", (await Paas(_repo, "healthchecks:set", "web", "--path", "health")).Error);
+        var info = await PaasOk(_repo, "apps:info");
+        Assert.Contains("Limits:        web=512M/500m cpu\n", info);
+        Assert.Contains("Health checks: web GET /\n", info);
+
+        var releases = await PaasOk(_repo, "releases");
+        Assert.Contains("alice set a health check on web", releases);
+        Assert.Contains("alice changed limits web=512M, cpu web=500m", releases);
+        Assert.Contains("Removing limits of web from hello... done, v5", await PaasOk(_repo, "limits:unset", "web", "--cpu"));
+        Assert.Contains("--- CPU\nUnlimited\n", await PaasOk(_repo, "limits"));
+        Assert.Contains("Rolling back hello to v4... done, v6", await PaasOk(_repo, "rollback", "v4"));
+        Assert.Contains("--- CPU\nweb  500m\n", await PaasOk(_repo, "limits"));
+        Assert.Contains("Limits:        web=512M/500m cpu", await PaasOk(_repo, "releases:info", "v6"));
+        Assert.Contains("Removing the health check of web from hello... done, v7", await PaasOk(_repo, "healthchecks:unset", "web"));
+
+        var autoscale = await Paas(_repo, "autoscale", "web", "--min", "2", "--max", "10", "--cpu", "70");
+        Assert.Equal(1, autoscale.ExitCode);
+        Assert.Contains("autoscaling needs the Kubernetes scheduler (PAAS_SCHEDULER=kubernetes); this platform runs apps with the local scheduler", autoscale.Error);
+        var shown = await PaasOk(_repo, "autoscale");
+        Assert.StartsWith("=== hello Autoscale\nNo process type is autoscaled", shown);
+        Assert.Contains("Note: autoscaling needs the Kubernetes scheduler", shown);
+        Assert.Contains("\"supported\": false", await PaasOk(_repo, "autoscale", "--json"));
+        Assert.Equal(2, (await Paas(_repo, "autoscale", "web", "--min", "2")).ExitCode);
+        Assert.Contains("is not autoscaled", (await Paas(_repo, "autoscale:off", "web")).Error);
+    }
+
+    [Fact]
     public async Task Domains_certificates_maintenance_and_tls()
     {
         await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");

@@ -213,6 +213,32 @@ public sealed class LocalProcessSchedulerTests
     }
 
     [Fact]
+    public async Task A_release_health_check_takes_its_path_and_interval_before_the_config_var()
+    {
+        await using var h = new LocalHarness();
+        var healthy = """
+            const http = require('http'); const start = Date.now();
+            http.createServer((req, res) => { res.statusCode = req.url === '/ready' && !process.env.NEVER && Date.now() - start > 700 ? 200 : 503; res.end('x'); })
+              .listen(process.env.PORT, '127.0.0.1');
+            """;
+        File.WriteAllText(Path.Combine((await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory!, "ready.js"), healthy);
+        // The config var names a path that never answers 200: the release's check of web must win over it.
+        var config = new Dictionary<string, string> { [LocalRuntimeOptions.HealthCheckPathConfigVar] = "/health", [LocalRuntimeOptions.BootTimeoutConfigVar] = "2.5" };
+        var web = new Dictionary<string, int> { ["web"] = 1 };
+        var checks = new Dictionary<string, Paas.Domain.HealthCheck> { ["web"] = new("/ready", TimeoutSeconds: 1, IntervalSeconds: 1) };
+        var watch = Stopwatch.StartNew();
+
+        var ok = await h.Scheduler.DeployAsync(h.Spec("ready", 1, new Dictionary<string, string> { ["web"] = "node ready.js" }, web, config) with { HealthChecks = checks }, CancellationToken.None);
+
+        Assert.True(ok.Succeeded, ok.FailureReason);
+        // Checked when it first listens (503), then once a second: up at the second check, not at 700 ms.
+        Assert.True(watch.Elapsed >= TimeSpan.FromMilliseconds(950), $"checked before its interval passed ({watch.Elapsed})");
+        var bad = await h.Scheduler.DeployAsync(h.Spec("ready", 2, new Dictionary<string, string> { ["web"] = "NEVER=1 node ready.js" }, web, config) with { HealthChecks = checks }, CancellationToken.None);
+        Assert.False(bad.Succeeded);
+        Assert.Matches(@"^web\.1 did not answer its health check /ready on PORT \d+ within 2\.5 s$", bad.FailureReason);
+    }
+
+    [Fact]
     public async Task A_redeploy_never_leaves_the_app_without_an_answering_endpoint()
     {
         await using var h = new LocalHarness(o => (o.StopGracePeriod, o.EndpointDrainDelay) = (TimeSpan.FromSeconds(2), TimeSpan.FromMilliseconds(300)));
