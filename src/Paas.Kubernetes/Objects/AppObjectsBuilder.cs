@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using k8s.Models;
 using Paas.Domain;
+using ResourceQuantity = k8s.Models.ResourceQuantity;
 using Paas.Scheduling;
 using Paas.Scheduling.Local;
 
