@@ -331,6 +331,21 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
             {
                 _followers.TryRemove(key, out _);
             }
+
+            // The stream ended while the same run of the container still runs (the connection dropped): follow on from the
+            // last line written, after a pause.
+            if (!_stop.IsCancellationRequested && _pods.TryGetValue(Key(pod.Metadata), out var now) && now.Metadata.Uid == pod.Metadata.Uid
+                && now.Status?.ContainerStatuses?.FirstOrDefault() is { State.Running: not null } current && current.RestartCount == container.RestartCount)
+            {
+                try
+                {
+                    await Task.Delay(TimeSpan.FromSeconds(1), _stop.Token).ConfigureAwait(false);
+                    Follow(now);
+                }
+                catch (OperationCanceledException)
+                {
+                }
+            }
         });
     }
 

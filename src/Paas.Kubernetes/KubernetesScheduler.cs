@@ -35,6 +35,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     private const string Scheduler = "paas[scheduler]";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private readonly IKubernetes _client;
+    private readonly IKubernetes _streams;
     private readonly KubernetesOptions _options;
     private readonly IAppLogStore _logs;
     private readonly IImageInspector _images;
@@ -50,7 +51,8 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     /// <param name="images">Tells whether an image starts with the launcher.</param>
     /// <param name="pullCredentials">Makes each app's pull-only registry credential, or null when nodes pull anonymously.</param>
     /// <param name="logger">The platform's log.</param>
-    public KubernetesScheduler(IKubernetes client, IOptions<KubernetesOptions> options, IAppLogStore logs, IImageInspector images, IAppPullCredentials? pullCredentials, ILogger<KubernetesScheduler> logger)
+    /// <param name="streams">The client for watches and followed logs (no request timeout); null: <paramref name="client"/>.</param>
+    public KubernetesScheduler(IKubernetes client, IOptions<KubernetesOptions> options, IAppLogStore logs, IImageInspector images, IAppPullCredentials? pullCredentials, ILogger<KubernetesScheduler> logger, KubernetesStreams? streams = null)
     {
         _client = client;
         _options = options.Value;
@@ -58,7 +60,8 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
         _images = images;
         _pullCredentials = pullCredentials;
         _logger = logger;
-        _watch = new ClusterWatch(client, _indexes, logs, logger);
+        _streams = streams?.Client ?? client;
+        _watch = new ClusterWatch(_streams, _indexes, logs, logger);
         _watch.Changed += (_, app) => Changed?.Invoke(this, app);
     }
 
@@ -117,6 +120,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             var objects = await BuildAsync(spec, cancellationToken).ConfigureAwait(false);
             var before = (await CurrentDeploymentsAsync(objects.Namespace.Metadata.Name, spec.App, cancellationToken).ConfigureAwait(false))
                 .ToDictionary(d => d.Metadata.Name, d => d.Spec?.Replicas ?? 0, StringComparer.Ordinal);
+            await MarkHighestForDeletionAsync(spec, objects, before, cancellationToken).ConfigureAwait(false);
             await ApplyAsync(objects, cancellationToken).ConfigureAwait(false);
             foreach (var (type, _) in spec.ProcessTypes.Where(t => !spec.Autoscale.ContainsKey(t.Key)).OrderBy(t => t.Key, StringComparer.Ordinal))
             {
@@ -237,7 +241,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
 
     /// <inheritdoc />
     public Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken) =>
-        new OneOffRun(_client, _options, request, output, BuildAsync, Namespace(request.Spec.App), _logs).RunAsync(cancellationToken);
+        new OneOffRun(_client, _streams, _options, request, output, BuildAsync, Namespace(request.Spec.App), _logs).RunAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken)
@@ -501,6 +505,36 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             await IgnoreMissingAsync(_client.CoreV1.DeleteNamespacedSecretAsync(stale.Metadata.Name, ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }
     }
+
+    /// <summary>
+    /// Before a scale-down, gives each pod of the type a <c>controller.kubernetes.io/pod-deletion-cost</c> of minus its index, so
+    /// the ReplicaSet removes the highest-numbered processes and <c>web.1</c> stays (Kubernetes documentation, "ReplicaSet:
+    /// Pod deletion cost"; without it, pods created in the same second go in no defined order).
+    /// </summary>
+    private async Task MarkHighestForDeletionAsync(DeploymentSpec spec, AppObjects objects, IReadOnlyDictionary<string, int> before, CancellationToken cancellationToken)
+    {
+        var shrinking = objects.Deployments.Where(d => d.Spec.Replicas is { } replicas && before.GetValueOrDefault(d.Metadata.Name) > replicas).ToList();
+        if (shrinking.Count == 0)
+        {
+            return;
+        }
+
+        var ns = objects.Namespace.Metadata.Name;
+        foreach (var process in await ListAsync(spec.App, cancellationToken).ConfigureAwait(false))
+        {
+            var pod = _watch.PodOf(spec.App, process.Name);
+            if (pod is null || !shrinking.Any(d => d.Metadata.Name == KubernetesNames.Deployment(spec.App, process.Type)))
+            {
+                continue;
+            }
+
+            var cost = "-" + process.Name[(process.Name.IndexOf('.', StringComparison.Ordinal) + 1)..];
+            var annotations = new Dictionary<string, string> { [PodDeletionCost] = cost };
+            await IgnoreMissingAsync(_client.CoreV1.PatchNamespacedPodAsync(new V1Patch(new { metadata = new { annotations } }, V1Patch.PatchType.MergePatch), pod, ns, fieldManager: KubernetesNames.FieldManager, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+    }
+
+    private const string PodDeletionCost = "controller.kubernetes.io/pod-deletion-cost";
 
     /// <summary>After a scale-down, waits (briefly) until the Deployments report the new counts, so <c>ps</c> right after agrees.</summary>
     private async Task WaitForScaleDownAsync(AppObjects objects, CancellationToken cancellationToken)

@@ -30,13 +30,12 @@ public static class KubernetesServiceCollectionExtensions
             .Validate(o => string.IsNullOrEmpty(o.Kubeconfig) || File.Exists(o.Kubeconfig), "PAAS_KUBECONFIG names a file that does not exist")
             .Validate(o => !string.IsNullOrEmpty(o.Kubeconfig) || KubernetesClientConfiguration.IsInCluster(), "the Kubernetes scheduler needs PAAS_KUBECONFIG (a kubeconfig file) or to run in a pod with a service account")
             .ValidateOnStart();
-        services.TryAddSingleton<IKubernetes>(sp =>
+        services.TryAddSingleton<IKubernetes>(sp => new k8s.Kubernetes(Configuration(sp)));
+        services.TryAddSingleton(sp =>
         {
-            var options = sp.GetRequiredService<IOptions<KubernetesOptions>>().Value;
-            var config = string.IsNullOrEmpty(options.Kubeconfig)
-                ? KubernetesClientConfiguration.InClusterConfig()
-                : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
-            return new k8s.Kubernetes(config);
+            var config = Configuration(sp);
+            config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
+            return new KubernetesStreams(new k8s.Kubernetes(config));
         });
         services.TryAddSingleton(sp => new KubernetesScheduler(
             sp.GetRequiredService<IKubernetes>(),
@@ -44,9 +43,18 @@ public static class KubernetesServiceCollectionExtensions
             sp.GetRequiredService<IAppLogStore>(),
             sp.GetRequiredService<IImageInspector>(),
             sp.GetService<IAppPullCredentials>(),
-            sp.GetRequiredService<ILogger<KubernetesScheduler>>()));
+            sp.GetRequiredService<ILogger<KubernetesScheduler>>(),
+            sp.GetRequiredService<KubernetesStreams>()));
         services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<KubernetesScheduler>());
         services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<KubernetesScheduler>());
         return services;
+    }
+
+    private static KubernetesClientConfiguration Configuration(IServiceProvider services)
+    {
+        var options = services.GetRequiredService<IOptions<KubernetesOptions>>().Value;
+        return string.IsNullOrEmpty(options.Kubeconfig)
+            ? KubernetesClientConfiguration.InClusterConfig()
+            : KubernetesClientConfiguration.BuildConfigFromConfigFile(options.Kubeconfig, options.Context);
     }
 }

@@ -23,6 +23,7 @@ namespace Paas.Kubernetes;
 /// </summary>
 internal sealed class OneOffRun(
     IKubernetes client,
+    IKubernetes streams,
     KubernetesOptions options,
     RunRequest request,
     Func<string, CancellationToken, ValueTask> output,
@@ -150,7 +151,7 @@ internal sealed class OneOffRun(
 
     private async Task ReadOutputAsync(CancellationToken cancellationToken)
     {
-        using var stream = await client.CoreV1.ReadNamespacedPodLogAsync(PodName, ns, KubernetesNames.RunType, follow: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var stream = await streams.CoreV1.ReadNamespacedPodLogAsync(PodName, ns, KubernetesNames.RunType, follow: true, cancellationToken: cancellationToken).ConfigureAwait(false);
         if (request.RawOutput is { } raw && !request.Detached)
         {
             var buffer = new byte[16 * 1024];
@@ -179,7 +180,7 @@ internal sealed class OneOffRun(
 
     private async Task ForwardInputAsync(Stream input, CancellationToken cancellationToken)
     {
-        using var socket = await client.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
         using var demuxer = new StreamDemuxer(socket);
         demuxer.Start();
         var stdin = demuxer.GetStream(null, ChannelIndex.StdIn);

@@ -64,7 +64,8 @@ internal sealed class FakeCluster : IAsyncDisposable
     private KubernetesScheduler NewScheduler()
     {
         Client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token });
-        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance);
+        var streams = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token, HttpClientTimeout = Timeout.InfiniteTimeSpan });
+        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance, new KubernetesStreams(streams));
     }
 
     /// <summary>Every image here is taken to start with the launcher (the fake kubelet does not read images).</summary>

@@ -64,7 +64,10 @@ public sealed class ReplicaSetController(ClusterState state, EventRecorder event
         }
         else if (pods.Count > desired)
         {
-            foreach (var pod in pods.OrderBy(Rank).ThenByDescending(p => KubeJson.Str(p, "metadata", "creationTimestamp"), StringComparer.Ordinal).Take(pods.Count - desired).ToList())
+            // As the real controller ranks them (ActivePodsWithRanks): unscheduled, pending, not ready first; then the lower
+            // controller.kubernetes.io/pod-deletion-cost; then the newer. Equal creation seconds stay in store order, where a
+            // real cluster breaks ties by other means: nothing may rely on which of them goes.
+            foreach (var pod in pods.OrderBy(Rank).ThenBy(DeletionCost).ThenByDescending(p => KubeJson.Str(p, "metadata", "creationTimestamp"), StringComparer.Ordinal).Take(pods.Count - desired).ToList())
             {
                 var podName = KubeJson.Str(pod, "metadata", "name")!;
                 state.Delete(ApiResources.Pods, ns, podName, null, null);
@@ -82,6 +85,9 @@ public sealed class ReplicaSetController(ClusterState state, EventRecorder event
         status["observedGeneration"] = KubeJson.Long(live, "metadata", "generation") ?? 1;
         state.WriteStatus(ApiResources.ReplicaSets, live, status);
     }
+
+    private static int DeletionCost(JsonObject pod) =>
+        int.TryParse(KubeJson.Str(pod, "metadata", "annotations", "controller.kubernetes.io/pod-deletion-cost"), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var cost) ? cost : 0;
 
     private static int Rank(JsonObject pod) =>
         (KubeJson.Str(pod, "spec", "nodeName") is null ? 0 : 10) + (KubeJson.Str(pod, "status", "phase") == "Pending" ? 0 : 5) + (DisruptionMath.IsReady(pod) ? 2 : 0);

@@ -108,9 +108,26 @@ internal sealed class ScriptedPod(FakePodSpec spec, ContainerScript script, IFak
 
         var exitTimer = script.ExitCode is not null || script.OomKilled ? Task.Delay(script.RunFor, ct) : Task.Delay(Timeout.Infinite, ct);
         var readyTimer = script.NeverReady ? Task.Delay(Timeout.Infinite, ct) : Task.Delay(_o.ReadyDelay, ct);
+        // activeDeadlineSeconds counts from the pod's start, in real seconds (the kubelet kills the container, 137).
+        var deadline = spec.ActiveDeadlineSeconds is { } seconds ? Task.Delay(TimeSpan.FromSeconds(seconds), ct) : Task.Delay(Timeout.Infinite, ct);
         while (true)
         {
-            var done = await Task.WhenAny(exitTimer, readyTimer, _processExit.Task).ConfigureAwait(false);
+            var done = await Task.WhenAny(exitTimer, readyTimer, _processExit.Task, deadline).ConfigureAwait(false);
+            if (done == deadline && !ct.IsCancellationRequested)
+            {
+                Event("Warning", "DeadlineExceeded", "Pod was active on the node longer than the specified deadline");
+                var killed = new FakeContainerState.Terminated(137, "DeadlineExceeded", _startedAt, DateTimeOffset.UtcNow, "Pod was active on the node longer than the specified deadline");
+                lock (Sync)
+                {
+                    IsRunning = false;
+                    _ready = false;
+                }
+
+                CurrentLog.End();
+                Report(killed);
+                return killed;
+            }
+
             ct.ThrowIfCancellationRequested();
             if (done == readyTimer)
             {
