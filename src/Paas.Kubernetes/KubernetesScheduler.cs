@@ -431,7 +431,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             using var stream = await _client.CoreV1.ReadNamespacedPodLogAsync(pod.Metadata.Name, pod.Metadata.NamespaceProperty, container.Name, previous: previous, tailLines: 5, cancellationToken: cancellationToken).ConfigureAwait(false);
             using var reader = new StreamReader(stream, Encoding.UTF8);
             var text = (await reader.ReadToEndAsync(cancellationToken).ConfigureAwait(false)).TrimEnd();
-            return text.Length == 0 ? "" : "; last log lines:\n" + text;
+            return text.Length == 0 ? "" : "; its last output: " + string.Join(" | ", text.Split('\n').Select(l => l.TrimEnd('\r')));
         }
         catch (HttpOperationException)
         {

@@ -217,8 +217,8 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         fixture.Platform.Scheduler.FailNextDeploy("web.1 exited with code 1");
         var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
         Assert.NotEqual(0, code);
-        Assert.Contains("remote:  !     the release was recorded but failed to deploy: ", output);
-        Assert.Contains("web.1 exited with code 1", output);
+        Assert.Contains("remote:  !     v2 was recorded but failed to deploy: web.1 exited with code 1", output);
+        Assert.Contains("Push rejected, the build of " + app + " failed to deploy", output);
         var releases = (await fixture.Alice.ListReleasesAsync(app)).Results;
         Assert.Equal(ReleaseStatus.Failed, releases.First(r => r.Version == 2).Status);
         Assert.Equal(1, (await fixture.Alice.GetAppAsync(app)).Release);

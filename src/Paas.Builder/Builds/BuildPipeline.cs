@@ -95,7 +95,7 @@ internal sealed class BuildPipeline(
             BuilderLog.BuildFailed(logger, push.App, error.Failure, error.Message);
             events.Write(push.App, "Build failed: " + error.Message);
             await output.ErrorAsync(error.Message).ConfigureAwait(false);
-            await output.ErrorAsync("Push rejected, failed to build " + push.App).ConfigureAwait(false);
+            await output.ErrorAsync(error.Failure == BuildFailure.DeployFailed ? "Push rejected, the build of " + push.App + " failed to deploy" : "Push rejected, failed to build " + push.App).ConfigureAwait(false);
             return null;
         }
 
@@ -480,7 +480,8 @@ internal sealed class BuildPipeline(
         }
         catch (PaasApiException e) when (e.StatusCode == HttpStatusCode.UnprocessableEntity)
         {
-            return new BuildError(BuildFailure.DeployFailed, "the release was recorded but failed to deploy: " + e.Message);
+            // The controller's sentence already says so: "v5 was recorded but failed to deploy: <reason>; APP keeps running its previous release".
+            return new BuildError(BuildFailure.DeployFailed, e.Message);
         }
         catch (Exception e) when (e is PaasApiException or PaasConnectionException)
         {
