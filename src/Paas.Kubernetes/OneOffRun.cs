@@ -66,7 +66,7 @@ internal sealed class OneOffRun(
                 return RunResult.NotStarted(ProcessName, started);
             }
 
-            var input = request.Input is { } stream && !request.Detached ? ForwardInputAsync(stream, cancellationToken) : Task.CompletedTask;
+            var input = request.Input is { } stream && !request.Detached ? ForwardInputSafelyAsync(stream, cancellationToken) : Task.CompletedTask;
             await ReadOutputAsync(cancellationToken).ConfigureAwait(false);
             var result = await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
             if (request.Detached)
@@ -175,6 +175,19 @@ internal sealed class OneOffRun(
             {
                 await output(line, cancellationToken).ConfigureAwait(false);
             }
+        }
+    }
+
+    /// <summary>Forwards the input; a failure is written to the app's log (the run goes on without input) instead of being lost.</summary>
+    private async Task ForwardInputSafelyAsync(Stream input, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await ForwardInputAsync(input, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logs.Write(request.Spec.App, $"paas[{ProcessName}]", $"Standard input could not be forwarded (pods/attach): {e.Message}");
         }
     }
 

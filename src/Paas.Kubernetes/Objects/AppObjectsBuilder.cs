@@ -3,9 +3,9 @@ using System.Text;
 using System.Text.Json;
 using k8s.Models;
 using Paas.Domain;
-using ResourceQuantity = k8s.Models.ResourceQuantity;
 using Paas.Scheduling;
 using Paas.Scheduling.Local;
+using ResourceQuantity = k8s.Models.ResourceQuantity;
 
 namespace Paas.Kubernetes.Objects;
 

@@ -156,10 +156,10 @@ public sealed class ScriptedFakeKubelet : IFakeKubelet
             options.Stdin ? stdin.Writer.AsStream() : null,
             options.Stdout ? stdout.Reader.AsStream() : null,
             options.Stderr && !options.Tty ? stderr.Reader.AsStream() : null,
-            async () =>
+            () =>
             {
-                await cts.CancelAsync().ConfigureAwait(false);
-                cts.Dispose();
+                // Detaching leaves the process (the script) running, as on a node: it ends with the pod or by itself.
+                return ValueTask.CompletedTask;
             }));
     }
 

@@ -38,7 +38,16 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
         var body = new LazyResponseStream(ctx);
         try
         {
-            await server.Kubelet.WriteLogAsync(key, options, body, ctx.RequestAborted).ConfigureAwait(false);
+            // The kubelet refuses at once (400) or starts streaming; a real API server then sends 200 and its headers at once,
+            // before the container prints anything (a silent container's `logs -f` connects and waits).
+            var writing = server.Kubelet.WriteLogAsync(key, options, body, ctx.RequestAborted);
+            if (await Task.WhenAny(writing, Task.Delay(TimeSpan.FromMilliseconds(200), ctx.RequestAborted)).ConfigureAwait(false) != writing)
+            {
+                await body.StartAsync().ConfigureAwait(false);
+                await ctx.Response.Body.FlushAsync(ctx.RequestAborted).ConfigureAwait(false);
+            }
+
+            await writing.ConfigureAwait(false);
         }
         catch (FakeKubeletException e)
         {
@@ -73,7 +82,7 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
             return;
         }
 
-        bool Flag(string name) => q[name].ToString() is "true" or "1";
+        bool Flag(string name) => q[name].ToString() is "true" or "1" or "t" or "T" or "TRUE" or "True"; // Go's strconv.ParseBool
         if (p.Subresource == "exec")
         {
             await ExecAsync(ctx, key, container, protocol, [.. q["command"].Select(c => c ?? string.Empty)], Flag("stdin")).ConfigureAwait(false);
@@ -98,7 +107,8 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
         var output = Task.WhenAll(
             attachment.Stdout is null ? Task.CompletedTask : channels.PumpAsync(attachment.Stdout, 1, cts.Token),
             attachment.Stderr is null ? Task.CompletedTask : channels.PumpAsync(attachment.Stderr, 2, cts.Token));
-        var first = await Task.WhenAny(receive, output).ConfigureAwait(false);
+        // An attach for standard input alone (stdout=0, stderr=0) lasts until the client closes it, as on a real server.
+        var first = attachment.Stdout is null && attachment.Stderr is null ? await Task.WhenAny(receive).ConfigureAwait(false) : await Task.WhenAny(receive, output).ConfigureAwait(false);
         if (first == output && (attachment.Stdout is not null || attachment.Stderr is not null))
         {
             var exit = await ExitCodeAsync(key, cts.Token).ConfigureAwait(false);
