@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Paas.Testing;
 using Xunit;
 
 namespace Paas.Builder.Tests.Stack;
@@ -15,18 +15,9 @@ public static class Tools
     /// <summary>podman's flags that work on these machines (shared/docs/environment.md).</summary>
     public static readonly string[] RunFlags = ["--runtime", "runc", "run", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
 
-    public static string? Find(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Select(dir => Path.Combine(dir, name))
-            .FirstOrDefault(File.Exists);
+    public static string? Find(string name) => ExternalTool.Find(name);
 
-    public static void RequireOrSkip(string name)
-    {
-        if (Find(name) is null)
-        {
-            SkipOrFail($"'{name}' is not installed on this machine (scripts/install-deps.sh installs it)");
-        }
-    }
+    public static void RequireOrSkip(string name) => ExternalTool.RequireOrSkip(name);
 
     /// <summary>The stack's OCI layout, or skips (fails in CI) when it is not built.</summary>
     public static string StackOrSkip()
@@ -41,30 +32,7 @@ public static class Tools
     }
 
     /// <summary>Runs a tool; returns its exit code, standard output and standard error.</summary>
-    public static async Task<(int Code, string Output, string Error)> RunAsync(string tool, TimeSpan timeout, params string[] args)
-    {
-        var psi = new ProcessStartInfo(tool) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in args)
-        {
-            psi.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(psi)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{tool} {string.Join(' ', args)} did not finish within {timeout}.");
-        }
-
-        return (process.ExitCode, await stdout, await stderr);
-    }
+    public static Task<(int Code, string Output, string Error)> RunAsync(string tool, TimeSpan timeout, params string[] args) => ExternalTool.RunRawAsync(tool, timeout, args);
 
     /// <summary>Runs a tool that must succeed; returns its standard output.</summary>
     public static async Task<string> CheckAsync(string tool, TimeSpan timeout, params string[] args)
@@ -82,13 +50,5 @@ public static class Tools
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void SkipOrFail(string reason)
-    {
-        if (Environment.GetEnvironmentVariable("CI") == "true")
-        {
-            Assert.Fail(reason + "; it is required in CI");
-        }
-
-        Assert.Skip(reason);
-    }
+    private static void SkipOrFail(string reason) => ExternalTool.SkipOrFail(reason);
 }

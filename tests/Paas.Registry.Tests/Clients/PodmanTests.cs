@@ -1,4 +1,5 @@
 using Paas.Registry.Tests.Infrastructure;
+using Paas.Testing;
 
 namespace Paas.Registry.Tests.Clients;
 

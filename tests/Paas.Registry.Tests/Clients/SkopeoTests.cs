@@ -1,5 +1,6 @@
 using Paas.Oci;
 using Paas.Registry.Tests.Infrastructure;
+using Paas.Testing;
 
 namespace Paas.Registry.Tests.Clients;
 
