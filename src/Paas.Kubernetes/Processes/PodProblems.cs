@@ -14,6 +14,12 @@ public static class PodProblems
         "CrashLoopBackOff", "ImagePullBackOff", "ErrImagePull", "InvalidImageName", "CreateContainerConfigError", "CreateContainerError", "ErrImageNeverPull", "RunContainerError",
     };
 
+    /// <summary>
+    /// Restarts before a crash loop counts: the second crash (on a real node about 16 s after the first start, recording 06b),
+    /// so that a start the container runtime failed once does not fail a deploy.
+    /// </summary>
+    public const int MinimumRestarts = 2;
+
     /// <summary>Why <paramref name="pod"/> will not come up, in words, or null while it may still.</summary>
     /// <param name="pod">The pod.</param>
     /// <param name="imagePullIsFatal">Whether a first <c>ErrImagePull</c> already counts (during a deploy: the image was just pushed, so it exists or never will).</param>
@@ -30,9 +36,14 @@ public static class PodProblems
             if (container.State?.Waiting is { Reason: { } reason } waiting && Hopeless.Contains(reason) && (imagePullIsFatal || reason != "ErrImagePull"))
             {
                 var last = container.LastState?.Terminated;
+                if (reason == "CrashLoopBackOff" && container.RestartCount < MinimumRestarts)
+                {
+                    continue; // one failed start may be the node's (a runtime hiccup): the kubelet retries, and so do we
+                }
+
                 return reason switch
                 {
-                    "CrashLoopBackOff" when last is not null => $"crashed: exited with status {last.ExitCode} ({last.Reason}), {container.RestartCount} restarts (CrashLoopBackOff)",
+                    "CrashLoopBackOff" when last is not null => $"crashed: exited with status {last.ExitCode} ({last.Reason}{(string.IsNullOrEmpty(last.Message) ? "" : ": " + last.Message.Trim())}), {container.RestartCount} restarts (CrashLoopBackOff)",
                     "CrashLoopBackOff" => "crashed repeatedly (CrashLoopBackOff)",
                     _ => $"{reason}: {waiting.Message}",
                 };

@@ -15,6 +15,15 @@ public sealed class PodProblemsTests
     }
 
     [Fact]
+    public void A_first_crash_is_given_a_second_chance()
+    {
+        var pod = Recordings.Body<V1Pod>("v1.28/06c-get-pod-crashloopbackoff.json");
+        pod.Status.ContainerStatuses[0].RestartCount = 1;
+
+        Assert.Null(PodProblems.Reason(pod));
+    }
+
+    [Fact]
     public void Image_pull_back_off_keeps_the_kubelet_message()
     {
         var reason = PodProblems.Reason(Recordings.Body<V1Pod>("v1.28/07c-get-pod-imagepullbackoff.json"));

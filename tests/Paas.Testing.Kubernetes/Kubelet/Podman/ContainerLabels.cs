@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Paas.Testing.Kubernetes.Kubelet.Podman;
 
 /// <summary>
@@ -36,14 +34,20 @@ internal static class ContainerLabels
         return dash > 0 && int.TryParse(owner[..dash], out var pid) && OwnerOf(pid) == owner;
     }
 
+    /// <summary>
+    /// <c>PID-STARTTIME</c>, the start time being field 22 of <c>/proc/PID/stat</c> (clock ticks since boot): exact and the
+    /// same read from any process. (Process.StartTime is derived from the current uptime and differs by milliseconds
+    /// between readers, which made one test process take another's live containers for leftovers.)
+    /// </summary>
     private static string? OwnerOf(int pid)
     {
         try
         {
-            using var process = Process.GetProcessById(pid);
-            return $"{pid}-{process.StartTime.ToUniversalTime().Ticks}";
+            var stat = File.ReadAllText($"/proc/{pid}/stat");
+            var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+            return fields.Length > 19 ? $"{pid}-{fields[19]}" : null; // fields after "(comm)" start at field 3: 22 - 3 = 19
         }
-        catch (Exception ex) when (ex is ArgumentException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             return null;
         }
