@@ -289,15 +289,15 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     /// <summary>The image reference as nodes pull it: the recorded host replaced by <see cref="KubernetesOptions.RegistryHostForNodes"/>.</summary>
     private string NodeImage(string image, out string? registry)
     {
-        var slash = image.IndexOf('/', StringComparison.Ordinal);
-        registry = slash > 0 && (image[..slash].Contains('.', StringComparison.Ordinal) || image[..slash].Contains(':', StringComparison.Ordinal) || image[..slash] == "localhost") ? image[..slash] : null;
+        Paas.Domain.ImageReference.TrySplit(image, out registry, out _, out _);
         if (registry is null || _options.RegistryHostForNodes is not { Length: > 0 } host)
         {
             return image;
         }
 
+        var recorded = registry;
         registry = host;
-        return host + image[slash..];
+        return host + image[recorded.Length..];
     }
 
     private async Task<IReadOnlyList<V1Deployment>> CurrentDeploymentsAsync(string ns, string app, CancellationToken cancellationToken)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Text;
 using k8s;
@@ -243,5 +242,5 @@ internal sealed class OneOffRun(
     }
 
     /// <summary>The run's name for messages (<c>run.4821</c>).</summary>
-    public override string ToString() => ProcessName.ToString(CultureInfo.InvariantCulture);
+    public override string ToString() => ProcessName;
 }

@@ -30,6 +30,41 @@ public static partial class ImageReference
         return null;
     }
 
+    /// <summary>
+    /// Splits <paramref name="reference"/> into its registry host, repository and tag or digest. The first path component is
+    /// the host when it contains <c>.</c> or <c>:</c> or is <c>localhost</c> (the distribution reference package's rule);
+    /// otherwise there is no host. A reference without tag or digest means the tag <c>latest</c>.
+    /// </summary>
+    /// <param name="reference">The reference (<c>127.0.0.1:5000/hello@sha256:...</c>, <c>registry.example.com/team/app:1</c>).</param>
+    /// <param name="host">The registry host (<c>127.0.0.1:5000</c>), or null.</param>
+    /// <param name="repository">The repository (<c>hello</c>, <c>team/app</c>).</param>
+    /// <param name="tagOrDigest">The tag or the digest (<c>sha256:...</c>).</param>
+    /// <returns>False when the reference has no repository.</returns>
+    public static bool TrySplit(string reference, out string? host, out string repository, out string tagOrDigest)
+    {
+        host = null;
+        var rest = reference;
+        var slash = reference.IndexOf('/', StringComparison.Ordinal);
+        if (slash > 0 && reference[..slash] is var first && (first.Contains('.', StringComparison.Ordinal) || first.Contains(':', StringComparison.Ordinal) || first == "localhost"))
+        {
+            host = first;
+            rest = reference[(slash + 1)..];
+        }
+
+        var at = rest.IndexOf('@', StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            (repository, tagOrDigest) = (rest[..at], rest[(at + 1)..]);
+        }
+        else
+        {
+            var colon = rest.LastIndexOf(':');
+            (repository, tagOrDigest) = colon > 0 && !rest[colon..].Contains('/', StringComparison.Ordinal) ? (rest[..colon], rest[(colon + 1)..]) : (rest, "latest");
+        }
+
+        return repository.Length > 0 && tagOrDigest.Length > 0;
+    }
+
     [GeneratedRegex(
         @"^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha(?:256:[a-f0-9]{64}|512:[a-f0-9]{128}))?$",
         RegexOptions.CultureInvariant)]

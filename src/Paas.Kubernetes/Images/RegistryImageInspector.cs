@@ -26,25 +26,9 @@ public sealed class RegistryImageInspector(string launcherPath, string? username
             return known;
         }
 
-        var at = image.IndexOf('@', StringComparison.Ordinal);
-        var slash = image.IndexOf('/', StringComparison.Ordinal);
-        if (slash < 0)
+        if (!Paas.Domain.ImageReference.TrySplit(image, out var host, out var repository, out var reference) || host is null)
         {
             return false;
-        }
-
-        var host = image[..slash];
-        var rest = image[(slash + 1)..];
-        string repository, reference;
-        if (at > slash)
-        {
-            repository = image[(slash + 1)..at];
-            reference = image[(at + 1)..];
-        }
-        else
-        {
-            var colon = rest.LastIndexOf(':');
-            (repository, reference) = colon > 0 ? (rest[..colon], rest[(colon + 1)..]) : (rest, "latest");
         }
 
         try

@@ -10,9 +10,9 @@ public sealed class ProcessIndexes
     private readonly Dictionary<(string App, string Type), Dictionary<string, int>> _byType = [];
     private readonly Lock _lock = new();
 
-    /// <summary>Assigns indexes to the live pods of one type and forgets the others.</summary>
+    /// <summary>Assigns indexes to the live pods of one type's generation and forgets the others.</summary>
     /// <param name="app">The app.</param>
-    /// <param name="type">The process type.</param>
+    /// <param name="type">The numbering key: the process type and pod template hash (<see cref="PodProcesses.IndexKey"/>).</param>
     /// <param name="pods">The live pods' names, oldest first (new pods are numbered in this order).</param>
     /// <returns>Pod name to index.</returns>
     public IReadOnlyDictionary<string, int> Assign(string app, string type, IReadOnlyList<string> pods)
@@ -49,7 +49,7 @@ public sealed class ProcessIndexes
 
     /// <summary>The index of a pod, when known.</summary>
     /// <param name="app">The app.</param>
-    /// <param name="type">The process type.</param>
+    /// <param name="type">The numbering key (<see cref="PodProcesses.IndexKey"/>).</param>
     /// <param name="pod">The pod's name.</param>
     /// <returns>The index, or null.</returns>
     public int? Find(string app, string type, string pod)

@@ -215,28 +215,11 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
         return Directory.Exists(app) ? app : slug;
     }
 
+    /// <summary>A reference the local runtime can pull: one that names its registry host (see <see cref="Paas.Domain.ImageReference.TrySplit"/>).</summary>
     private static bool TrySplit(string image, out string host, out string repository, out string reference)
     {
-        host = repository = reference = "";
-        var slash = image.IndexOf('/', StringComparison.Ordinal);
-        if (slash <= 0)
-        {
-            return false;
-        }
-
-        host = image[..slash];
-        var rest = image[(slash + 1)..];
-        var at = rest.IndexOf('@', StringComparison.Ordinal);
-        if (at > 0)
-        {
-            (repository, reference) = (rest[..at], rest[(at + 1)..]);
-        }
-        else
-        {
-            var colon = rest.LastIndexOf(':');
-            (repository, reference) = colon > 0 ? (rest[..colon], rest[(colon + 1)..]) : (rest, "latest");
-        }
-
-        return repository.Length > 0 && reference.Length > 0;
+        var split = Paas.Domain.ImageReference.TrySplit(image, out var found, out repository, out reference);
+        host = found ?? "";
+        return split && found is not null;
     }
 }

@@ -145,6 +145,27 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Nodes_pull_from_the_registry_host_they_can_reach_with_the_apps_pull_credential()
+    {
+        Cluster.Options.RegistryHostForNodes = "127.0.0.1:5555";
+        try
+        {
+            Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1), CancellationToken.None)).Succeeded);
+        }
+        finally
+        {
+            Cluster.Options.RegistryHostForNodes = null;
+        }
+
+        var web = Cluster.Server.Get("apps/v1", "Deployment", Ns, _app + "-web")!;
+        Assert.Equal("127.0.0.1:5555/hello@sha256:1111111111111111111111111111111111111111111111111111111111111111", web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        var secret = Cluster.Server.Get("v1", "Secret", Ns, _app + "-registry")!;
+        var config = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(secret["data"]![".dockerconfigjson"]!.GetValue<string>()));
+        Assert.Contains("\"127.0.0.1:5555\"", config, StringComparison.Ordinal);
+        Assert.Contains("paas-pull+" + _app, config, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Destroy_deletes_the_namespace()
     {
         Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1), CancellationToken.None)).Succeeded);
