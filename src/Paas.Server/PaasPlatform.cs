@@ -83,6 +83,10 @@ public sealed class PaasPlatform : IAsyncDisposable
         if (string.Equals(builder.Configuration["Paas:Scheduler"], "kubernetes", StringComparison.Ordinal))
         {
             AddKubernetes(builder);
+            if (string.IsNullOrWhiteSpace(builder.Configuration["Builder:StackImage"]))
+            {
+                errors.Add("PAAS_SCHEDULER=kubernetes needs PAAS_STACK_IMAGE: a build must be an image a cluster can run (the stack's layers, the slug and the launcher); build the stack with `export PAAS_STACK_IMAGE=$(stack/build.sh)`");
+            }
         }
 
         builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this

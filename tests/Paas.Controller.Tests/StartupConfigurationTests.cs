@@ -63,4 +63,30 @@ public sealed class StartupConfigurationTests
             Directory.Delete(dir, recursive: true);
         }
     }
+
+    [Fact]
+    public async Task The_kubernetes_scheduler_without_a_stack_or_kubeconfig_stops_the_platform_with_what_to_set()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "paas-cfg-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var (platform, errors) = PaasPlatform.Create([], new Dictionary<string, string?>
+            {
+                ["Paas:DataDir"] = dir,
+                ["Paas:Scheduler"] = "kubernetes",
+                ["Paas:Kubernetes:Kubeconfig"] = Path.Combine(dir, "missing-kubeconfig"),
+            });
+            await platform.DisposeAsync();
+
+            Assert.Contains(errors, e => e.StartsWith("PAAS_SCHEDULER=kubernetes needs PAAS_STACK_IMAGE", StringComparison.Ordinal));
+            Assert.Contains(errors, e => e.Contains("PAAS_KUBECONFIG names a file that does not exist", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
 }
