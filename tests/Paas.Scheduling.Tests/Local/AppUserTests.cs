@@ -26,7 +26,7 @@ public sealed class AppUserTests
         var result = await h.Scheduler.DeployAsync(spec, CancellationToken.None);
 
         Assert.True(result.Succeeded, result.FailureReason);
-        await h.WaitForLogAsync(app, "tmpok");
+        await h.WaitForLogAsync(app, "app[worker.1]: tmpok"); // not "tmpok" alone: the "Starting process with command" line holds it too
         var lines = h.Lines(app, "worker").Where(l => l.Contains("app[", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("]: ", StringComparison.Ordinal) + 3)..]).ToList();
         Assert.Contains($"who {AppUsers.UserName(app)} /app /app", lines);
         Assert.Contains("wrote", lines);
