@@ -190,17 +190,18 @@ internal sealed class OneOffRun(
         }
     }
 
+    /// <summary>
+    /// Sends the input as channel 0 frames of the attach WebSocket (<c>channel.k8s.io</c>: a binary message whose first byte is
+    /// the channel), each send awaited, then closes the socket's output: so no frame can be overtaken by the close.
+    /// </summary>
     private async Task ForwardInputAsync(Stream input, CancellationToken cancellationToken)
     {
         using var socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        using var demuxer = new StreamDemuxer(socket);
-        demuxer.Start();
-        var stdin = demuxer.GetStream(null, ChannelIndex.StdIn);
-        var buffer = new byte[16 * 1024];
+        var frame = new byte[(16 * 1024) + 1]; // frame[0] = 0: standard input
         int read;
-        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await input.ReadAsync(frame.AsMemory(1), cancellationToken).ConfigureAwait(false)) > 0)
         {
-            await stdin.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            await socket.SendAsync(frame.AsMemory(0, read + 1), System.Net.WebSockets.WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
         }
 
         // v4.channel.k8s.io cannot close stdin alone; with stdinOnce, ending the attach closes the process's input.
