@@ -9,7 +9,7 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
     private const string Image = "127.0.0.1:5000/hello@sha256:1111111111111111111111111111111111111111111111111111111111111111";
     private readonly ScriptedFakeKubelet _kubelet = new();
     private readonly string _app = "k" + Guid.NewGuid().ToString("N")[..8];
-    private readonly FakeCluster? _cluster;
+    private FakeCluster? _cluster;
 
     private FakeCluster Cluster => _cluster!;
 
@@ -20,6 +20,7 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         _kubelet.ScriptCommand("node server.js", new ContainerScript { LogLines = ["listening on 5000"], RunFor = TimeSpan.FromHours(1) });
         _kubelet.ScriptCommand("exit 3", new ContainerScript { LogLines = ["hi"], ExitCode = 3 });
         _kubelet.ScriptCommand("sleep 30", new ContainerScript { RunFor = TimeSpan.FromSeconds(30) });
+        _cluster = await FakeCluster.StartAsync(_kubelet);
     }
 
     public async ValueTask DisposeAsync()
