@@ -14,4 +14,30 @@ public static class LoopbackPort
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
+
+    /// <summary>
+    /// <paramref name="count"/> distinct ports nothing listens on right now, found by holding each listener until all are
+    /// found (ports found one after the other can repeat: the kernel may hand out a port again once it is released).
+    /// </summary>
+    /// <param name="count">How many.</param>
+    /// <returns>The port numbers.</returns>
+    public static int[] FreeDistinct(int count)
+    {
+        var listeners = new List<TcpListener>();
+        try
+        {
+            for (var i = 0; i < count; i++)
+            {
+                var listener = new TcpListener(IPAddress.Loopback, 0);
+                listener.Start();
+                listeners.Add(listener);
+            }
+
+            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(l => l.Stop());
+        }
+    }
 }

@@ -52,9 +52,8 @@ public sealed class PaasdProcess : IAsyncDisposable
         // CreateTempSubdirectory makes the folder 0700, like ~/.local/share/paas under /root: as root, paasd must still build
         // (its buildpacks run as an unprivileged user in a work folder that user can enter).
 
-        var apiPort = LoopbackPort.Free();
-        var httpPort = LoopbackPort.Free();
-        var httpsPort = LoopbackPort.Free();
+        var ports = LoopbackPort.FreeDistinct(4);
+        var (apiPort, httpPort, httpsPort, registryPort) = (ports[0], ports[1], ports[2], ports[3]);
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -65,7 +64,7 @@ public sealed class PaasdProcess : IAsyncDisposable
         start.ArgumentList.Add(RepoPaths.PaasdDll);
         start.Environment["PAAS_DATA_DIR"] = data;
         start.Environment["PAAS_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_REGISTRY_PORT"] = LoopbackPort.Free().ToString(System.Globalization.CultureInfo.InvariantCulture);
+        start.Environment["PAAS_REGISTRY_PORT"] = registryPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PAAS_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PAAS_HTTPS_PORT"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
         start.Environment["PAAS_DATABASE"] = "";

@@ -41,8 +41,8 @@ public sealed class RouterServer : IAsyncDisposable
 
     public static async Task<RouterServer> StartAsync(RouteTable? table = null, Action<WebApplication>? configureOther = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var httpPort = LoopbackPort.Free();
-        var httpsPort = LoopbackPort.Free();
+        var ports = LoopbackPort.FreeDistinct(2);
+        var (httpPort, httpsPort) = (ports[0], ports[1]);
         var dataDirectory = Path.Combine(Path.GetTempPath(), "paas-router-tests", Guid.NewGuid().ToString("N"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();

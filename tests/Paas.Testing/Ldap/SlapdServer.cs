@@ -271,8 +271,9 @@ public sealed class SlapdServer : IAsyncDisposable
         string? failure = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            _port = LoopbackPort.Free();
-            _ldapsPort = tls ? LoopbackPort.Free() : null;
+            var ports = LoopbackPort.FreeDistinct(2);
+            _port = ports[0];
+            _ldapsPort = tls ? ports[1] : null;
             failure = await LaunchAsync();
             if (failure is null)
             {
