@@ -241,7 +241,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
 
     /// <inheritdoc />
     public Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken) =>
-        new OneOffRun(_client, _streams, _options, request, output, BuildAsync, Namespace(request.Spec.App), _logs).RunAsync(cancellationToken);
+        new OneOffRun(_client, _streams, _options, request, output, PrepareRunAsync, Namespace(request.Spec.App), _logs).RunAsync(cancellationToken);
 
     /// <inheritdoc />
     public async Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken)
@@ -313,7 +313,8 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
         }
     }
 
-    private async Task ApplyAsync(AppObjects objects, CancellationToken cancellationToken)
+    /// <summary>The namespace and Secrets a release's processes need, one-off runs included.</summary>
+    private async Task ApplyNamespaceAndSecretsAsync(AppObjects objects, CancellationToken cancellationToken)
     {
         var ns = objects.Namespace.Metadata.Name;
         await _client.CoreV1.PatchNamespaceAsync(Apply(objects.Namespace), ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
@@ -323,6 +324,20 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
         }
 
         await _client.CoreV1.PatchNamespacedSecretAsync(Apply(objects.EnvSecret), objects.EnvSecret.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Builds a release's objects and applies what a one-off run of it needs (namespace and Secrets).</summary>
+    private async Task<AppObjects> PrepareRunAsync(DeploymentSpec spec, CancellationToken cancellationToken)
+    {
+        var objects = await BuildAsync(spec, cancellationToken).ConfigureAwait(false);
+        await ApplyNamespaceAndSecretsAsync(objects, cancellationToken).ConfigureAwait(false);
+        return objects;
+    }
+
+    private async Task ApplyAsync(AppObjects objects, CancellationToken cancellationToken)
+    {
+        var ns = objects.Namespace.Metadata.Name;
+        await ApplyNamespaceAndSecretsAsync(objects, cancellationToken).ConfigureAwait(false);
         foreach (var deployment in objects.Deployments)
         {
             await _client.AppsV1.PatchNamespacedDeploymentAsync(Apply(deployment), deployment.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);

@@ -11,7 +11,7 @@ namespace Paas.Kubernetes;
 
 /// <summary>
 /// One <c>paas run</c> on Kubernetes:
-/// 1. applies the app's namespace and Secrets (the run may come before any deploy on this cluster);
+/// 1. has the scheduler apply the app's namespace and Secrets (the run may come before any deploy on this cluster);
 /// 2. creates a Pod <c>APP-run-N</c> with <c>restartPolicy: Never</c>, the release's image and config, and
 ///    <c>activeDeadlineSeconds</c> = the time limit; with input, <c>stdin</c> and <c>stdinOnce</c>;
 /// 3. waits until its container runs or has ended (an image that cannot be pulled ends the run, not started);
@@ -26,7 +26,7 @@ internal sealed class OneOffRun(
     KubernetesOptions options,
     RunRequest request,
     Func<string, CancellationToken, ValueTask> output,
-    Func<DeploymentSpec, CancellationToken, Task<AppObjects>> build,
+    Func<DeploymentSpec, CancellationToken, Task<AppObjects>> prepare,
     string ns,
     Paas.Scheduling.Logs.IAppLogStore logs)
 {
@@ -41,14 +41,7 @@ internal sealed class OneOffRun(
         var spec = request.Spec;
         try
         {
-            var objects = await build(spec, cancellationToken).ConfigureAwait(false);
-            await client.CoreV1.PatchNamespaceAsync(Apply(objects.Namespace), ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            if (objects.PullSecret is { } pull)
-            {
-                await client.CoreV1.PatchNamespacedSecretAsync(Apply(pull), pull.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
-            }
-
-            await client.CoreV1.PatchNamespacedSecretAsync(Apply(objects.EnvSecret), objects.EnvSecret.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+            var objects = await prepare(spec, cancellationToken).ConfigureAwait(false);
             var pod = Pod(objects);
             await client.CoreV1.CreateNamespacedPodAsync(pod, ns, fieldManager: KubernetesNames.FieldManager, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
@@ -118,8 +111,6 @@ internal sealed class OneOffRun(
             Spec = podSpec,
         };
     }
-
-    private static V1Patch Apply(object body) => new(KubernetesJson.Serialize(body), V1Patch.PatchType.ApplyPatch);
 
     /// <summary>Waits until the container runs or has ended; returns why it never will, or null.</summary>
     private async Task<string?> WaitStartedAsync(CancellationToken cancellationToken)
