@@ -60,4 +60,24 @@ public sealed class RegistryAuthTests
         using var asService = Registry(platform, ServiceCredential.Username, service.Secret);
         Assert.Equal(HttpStatusCode.Accepted, (await asService.PostAsync("/v2/hello/blobs/uploads/", null)).StatusCode);
     }
+
+    [Fact]
+    public async Task An_apps_pull_credential_pulls_that_app_only_and_pushes_nothing()
+    {
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        var (admin, _) = await platform.UserAsync("admin");
+        await (await admin.Post("/v2/apps", new AppCreateRequest("hello"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await admin.Post("/v2/apps", new AppCreateRequest("other"))).Read<AppInfo>(HttpStatusCode.Created);
+        var pulls = new AppPullCredentials(new ServiceCredential(platform.DataDir));
+        var hello = pulls.For("hello", "registry");
+
+        using var asHello = Registry(platform, hello.Username, hello.Password);
+        Assert.Equal(HttpStatusCode.NotFound, (await asHello.GetAsync("/v2/hello/manifests/latest")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await asHello.GetAsync("/v2/other/manifests/latest")).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await asHello.PostAsync("/v2/hello/blobs/uploads/", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await asHello.GetAsync("/v2/paas/stack/manifests/paas-22")).StatusCode);
+
+        using var forged = Registry(platform, "paas-pull+other", hello.Password);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync("/v2/other/manifests/latest")).StatusCode);
+    }
 }
