@@ -74,7 +74,8 @@ public static class ControllerExtensions
 
     /// <summary>
     /// Adds the controller's middleware and routes to <paramref name="app"/>: problem details for errors and unknown routes,
-    /// authentication, <c>GET /healthz</c>, <c>/openapi/v1.json</c> and every <c>/v2</c> route.
+    /// authentication, <c>/openapi/v1.json</c> and every <c>/v2</c> route. The host maps <c>/healthz</c> and <c>/readyz</c>
+    /// (the controller's readiness is its health checks: the database answers).
     /// </summary>
     /// <param name="app">The web application serving the controller's port.</param>
     /// <returns><paramref name="app"/>.</returns>
@@ -85,7 +86,6 @@ public static class ControllerExtensions
         app.UseStatusCodePages();
         app.UseAuthentication();
         app.UseAuthorization();
-        app.MapHealthChecks("/healthz");
         app.MapOpenApi("/openapi/{documentName}.json");
         app.MapPaasControllerApi();
         return app;

@@ -25,6 +25,8 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<AutoscaleStore>();
         services.TryAddSingleton<LedgerStore>();
         services.TryAddSingleton<RoutingStore>();
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LeaseStore>();
         return services;
     }
 }

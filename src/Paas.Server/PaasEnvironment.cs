@@ -6,7 +6,7 @@ namespace Paas.Server;
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
 /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
-/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_REGISTRATION_MODE</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), <c>PAAS_BUILD_TIMEOUT</c> (seconds), the roles' <c>PAAS_ROLE</c>, <c>PAAS_*_URL</c>, <c>PAAS_*_PORT</c> and <c>PAAS_SERVICE_TOKEN_FILE</c> (see <see cref="RoleOptions"/>), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
 public static class PaasEnvironment
@@ -29,6 +29,17 @@ public static class PaasEnvironment
         ["PAAS_KUBERNETES_REGISTRY_HOST"] = "Paas:Kubernetes:RegistryHostForNodes",
         ["PAAS_DEPLOY_TIMEOUT"] = "Paas:Kubernetes:DeployTimeout",
         ["PAAS_STACK_IMAGE"] = "Builder:StackImage",
+        ["PAAS_BUILD_TIMEOUT"] = "Builder:BuildTimeout",
+        ["PAAS_ROLE"] = "Paas:Roles:Role",
+        ["PAAS_CONTROLLER_URL"] = "Paas:Roles:ControllerUrl",
+        ["PAAS_CONTROLLER_INTERNAL_URL"] = "Paas:Roles:ControllerInternalUrl",
+        ["PAAS_BUILDER_URL"] = "Paas:Roles:BuilderUrl",
+        ["PAAS_REGISTRY_URL"] = "Paas:Roles:RegistryUrl",
+        ["PAAS_INTERNAL_PORT"] = "Paas:Roles:InternalPort",
+        ["PAAS_BUILDER_PORT"] = "Paas:Roles:BuilderPort",
+        ["PAAS_REGISTRY_PROXY_PORT"] = "Paas:Roles:RegistryProxyPort",
+        ["PAAS_HEALTH_PORT"] = "Paas:Roles:HealthPort",
+        ["PAAS_SERVICE_TOKEN_FILE"] = "Paas:Roles:ServiceTokenFile",
         ["PAAS_LDAP_URL"] = "Paas:Ldap:Url",
         ["PAAS_LDAP_FLAVOR"] = "Paas:Ldap:Flavor",
         ["PAAS_LDAP_START_TLS"] = "Paas:Ldap:StartTls",
@@ -86,11 +97,14 @@ public static class PaasEnvironment
             }
         }
 
-        var timeout = configuration[Variables["PAAS_DEPLOY_TIMEOUT"]];
-        if (timeout is not null && !TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out _))
+        foreach (var variable in new[] { "PAAS_DEPLOY_TIMEOUT", "PAAS_BUILD_TIMEOUT" })
         {
-            errors.Add($"PAAS_DEPLOY_TIMEOUT '{timeout}' is not a number of seconds");
-            configuration[Variables["PAAS_DEPLOY_TIMEOUT"]] = null;
+            var timeout = configuration[Variables[variable]];
+            if (timeout is not null && !TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out _))
+            {
+                errors.Add($"{variable} '{timeout}' is not a number of seconds");
+                configuration[Variables[variable]] = null;
+            }
         }
 
         foreach (var variable in new[] { "PAAS_LDAP_START_TLS", "PAAS_LDAP_ALLOW_UNKNOWN_USERS" })

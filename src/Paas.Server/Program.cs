@@ -1,7 +1,7 @@
 using Paas.Registry.Gc;
 using Paas.Server;
 
-// paasd: the platform executable. Every server part runs in this one process (see README "Architecture").
+// paasd: the platform executable. By default every server part runs in this one process; --role (PAAS_ROLE) picks some (see README "Architecture").
 var (platform, errors) = PaasPlatform.Create(args);
 await using (platform)
 {
@@ -18,6 +18,12 @@ await using (platform)
 
     if (args is ["registry", "gc", ..])
     {
+        if (platform.RegistryServices is null)
+        {
+            Console.Error.WriteLine("paasd registry gc: this process's roles include no registry (PAAS_ROLE)");
+            return 64; // EX_USAGE
+        }
+
         return await CollectGarbageAsync(platform, delete: args.Contains("--delete"));
     }
 
@@ -36,7 +42,12 @@ await using (platform)
         return 69; // EX_UNAVAILABLE
     }
 
-    Console.WriteLine($"paasd: controller API listening on {platform.ApiUrl}, registry on {platform.RegistryUrl}");
+    Console.WriteLine($"paasd: running {PlatformRoleNames.Format(platform.Roles)}");
+    foreach (var line in platform.Describe())
+    {
+        Console.WriteLine($"paasd: {line}");
+    }
+
     await platform.WaitForShutdownAsync();
     return 0;
 }

@@ -11,14 +11,25 @@ internal sealed class PlatformSession : IAsyncDisposable
 {
     private readonly List<string> _folders = [];
 
+    private readonly List<PaasdProcess> _others = [];
+
     private PlatformSession(PaasdProcess paasd, string home)
     {
         Paasd = paasd;
         Home = home;
+        HttpPort = paasd.HttpPort;
+        HttpsPort = paasd.HttpsPort;
         _folders.Add(home);
     }
 
+    /// <summary>The paasd that serves the API (the only one, unless the platform is split by roles).</summary>
     public PaasdProcess Paasd { get; }
+
+    /// <summary>The router's HTTP port.</summary>
+    public int HttpPort { get; private init; }
+
+    /// <summary>The router's HTTPS port.</summary>
+    public int HttpsPort { get; private init; }
 
     public string Home { get; }
 
@@ -32,8 +43,25 @@ internal sealed class PlatformSession : IAsyncDisposable
         return new PlatformSession(await PaasdProcess.StartAsync(environment, Cancel), home);
     }
 
+    /// <summary>
+    /// A platform split by roles: <paramref name="controller"/> serves the API; <paramref name="others"/> (builder, registry,
+    /// router...) are disposed with it; the router answers on <paramref name="httpPort"/> and <paramref name="httpsPort"/>.
+    /// </summary>
+    public static PlatformSession Split(PaasdProcess controller, IEnumerable<PaasdProcess> others, int httpPort, int httpsPort)
+    {
+        var home = Directory.CreateTempSubdirectory("paas-e2e-home-").FullName;
+        var session = new PlatformSession(controller, home) { HttpPort = httpPort, HttpsPort = httpsPort };
+        session._others.AddRange(others);
+        return session;
+    }
+
     public async ValueTask DisposeAsync()
     {
+        foreach (var other in _others)
+        {
+            await other.DisposeAsync();
+        }
+
         await Paasd.DisposeAsync();
         foreach (var folder in _folders)
         {
@@ -123,7 +151,7 @@ internal sealed class PlatformSession : IAsyncDisposable
     public async Task<(HttpStatusCode Status, string Body)> GetAsync(string host, string path = "/", bool https = false)
     {
         using var client = RouterClient(TimeSpan.FromSeconds(30));
-        var uri = https ? new Uri($"https://{host}:{Paasd.HttpsPort}{path}") : new Uri($"http://{host}:{Paasd.HttpPort}{path}");
+        var uri = https ? new Uri($"https://{host}:{HttpsPort}{path}") : new Uri($"http://{host}:{HttpPort}{path}");
         using var response = await client.GetAsync(uri, Cancel);
         return (response.StatusCode, await response.Content.ReadAsStringAsync(Cancel));
     }
@@ -152,7 +180,7 @@ internal sealed class PlatformSession : IAsyncDisposable
 
             if (DateTime.UtcNow > deadline)
             {
-                Assert.Fail($"GET http://{host}:{Paasd.HttpPort}/ did not answer {what} (last answer: {last})\npaasd log (tail):\n{Tail(Paasd.Log)}");
+                Assert.Fail($"GET http://{host}:{HttpPort}/ did not answer {what} (last answer: {last})\npaasd log (tail):\n{Tail(Paasd.Log)}");
             }
 
             await Task.Delay(250, Cancel);

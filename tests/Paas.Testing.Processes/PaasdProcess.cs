@@ -6,12 +6,14 @@ namespace Paas.Testing;
 
 /// <summary>
 /// The real platform executable (<c>paasd.dll</c>) as a child process on free loopback ports with its own
-/// data folder, ready once <c>GET /healthz</c> answers 200. Disposing kills it and deletes the folder.
+/// data folder, ready once <c>GET /readyz</c> answers 200. Disposing kills it and deletes the folder.
 /// </summary>
 public sealed class PaasdProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _log = new();
+    private readonly List<int> _orphans = [];
+    private int _disposed;
 
     private PaasdProcess(Process process, string dataDirectory, Uri url, int httpPort, int httpsPort)
     {
@@ -83,8 +85,64 @@ public sealed class PaasdProcess : IAsyncDisposable
         return paasd;
     }
 
+    /// <summary>
+    /// Starts paasd with exactly <paramref name="environment"/> added to a temporary data folder (<c>PAAS_DATA_DIR</c>):
+    /// for one role of a split platform (<c>PAAS_ROLE</c>, its ports and its peers' URLs are the caller's), ready once
+    /// <paramref name="readyUrl"/> (a <c>/readyz</c>) answers 200. <see cref="Url"/> is <paramref name="readyUrl"/>'s base.
+    /// </summary>
+    public static async Task<PaasdProcess> StartRoleAsync(IReadOnlyDictionary<string, string> environment, Uri readyUrl, CancellationToken cancellationToken)
+    {
+        var data = Directory.CreateTempSubdirectory("paasd-role-").FullName;
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = data,
+        };
+        start.ArgumentList.Add(RepoPaths.PaasdDll);
+        start.Environment["PAAS_DATA_DIR"] = data;
+        start.Environment["PAAS_DATABASE"] = "";
+        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
+
+        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri(readyUrl.GetLeftPart(UriPartial.Authority)), 0, 0);
+        paasd._process.OutputDataReceived += (_, e) => paasd.Append(e.Data);
+        paasd._process.ErrorDataReceived += (_, e) => paasd.Append(e.Data);
+        paasd._process.BeginOutputReadLine();
+        paasd._process.BeginErrorReadLine();
+        await paasd.WaitUntilHealthyAsync(cancellationToken);
+        return paasd;
+    }
+
+    /// <summary>
+    /// Kills the process (as a crash would), keeping its data folder; <see cref="DisposeAsync"/> still cleans up. Without
+    /// <paramref name="entireProcessTree"/>, what it started in sessions of their own (apps of the local runtime) lives on.
+    /// </summary>
+    public async Task KillAsync(bool entireProcessTree = true)
+    {
+        if (!_process.HasExited)
+        {
+            if (!entireProcessTree)
+            {
+                _orphans.AddRange(Descendants(_process.Id)); // killed at dispose, so nothing outlives the test
+            }
+
+            _process.Kill(entireProcessTree);
+            await _process.WaitForExitAsync();
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
@@ -92,6 +150,19 @@ public sealed class PaasdProcess : IAsyncDisposable
         }
 
         _process.Dispose();
+        foreach (var pid in _orphans)
+        {
+            try
+            {
+                using var orphan = Process.GetProcessById(pid);
+                orphan.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // already gone
+            }
+        }
+
         try
         {
             Directory.Delete(DataDirectory, recursive: true);
@@ -116,7 +187,7 @@ public sealed class PaasdProcess : IAsyncDisposable
 
             try
             {
-                using var response = await http.GetAsync(new Uri(Url, "/healthz"), cancellationToken);
+                using var response = await http.GetAsync(new Uri(Url, "/readyz"), cancellationToken);
                 if (response.StatusCode == HttpStatusCode.OK)
                 {
                     return;
@@ -136,7 +207,44 @@ public sealed class PaasdProcess : IAsyncDisposable
             await Task.Delay(200, cancellationToken);
         }
 
-        throw new TimeoutException($"paasd at {Url} did not answer GET /healthz with 200 within 60 s (last: {last}):\n{Log}");
+        throw new TimeoutException($"paasd at {Url} did not answer GET /readyz with 200 within 60 s (last: {last}):\n{Log}");
+    }
+
+    /// <summary>Every process below <paramref name="root"/> (from <c>/proc/PID/stat</c>'s parent field).</summary>
+    private static List<int> Descendants(int root)
+    {
+        var parents = new Dictionary<int, int>();
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid))
+            {
+                continue;
+            }
+
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(dir, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                parents[pid] = int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture);
+            }
+            catch (IOException)
+            {
+                // exited meanwhile
+            }
+        }
+
+        var found = new List<int>();
+        var queue = new Queue<int>([root]);
+        while (queue.TryDequeue(out var parent))
+        {
+            foreach (var child in parents.Where(p => p.Value == parent).Select(p => p.Key))
+            {
+                found.Add(child);
+                queue.Enqueue(child);
+            }
+        }
+
+        return found;
     }
 
     private void Append(string? line)

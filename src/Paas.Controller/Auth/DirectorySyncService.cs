@@ -11,9 +11,15 @@ namespace Paas.Controller;
 /// Reads every active directory user's account and groups again once per <see cref="LdapOptions.RefreshInterval"/>
 /// (default 5 minutes), so that someone removed from a group, disabled or deleted in the directory loses that access even
 /// without using a token; token use also refreshes (see <see cref="DirectoryAccounts"/>). Idle when no directory is configured.
+/// With several controller replicas only the holder of the <see cref="LeaseName"/> lease refreshes (<see cref="LeaseStore"/>).
 /// </summary>
-internal sealed partial class DirectorySyncService(DirectoryAccounts accounts, UserStore users, IOptionsMonitor<LdapOptions> options, ILogger<DirectorySyncService> logger) : BackgroundService
+internal sealed partial class DirectorySyncService(DirectoryAccounts accounts, UserStore users, LeaseStore leases, IOptionsMonitor<LdapOptions> options, ILogger<DirectorySyncService> logger) : BackgroundService
 {
+    /// <summary>The lease that makes one controller replica at a time run the refresh.</summary>
+    public const string LeaseName = "directory-sync";
+
+    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -35,6 +41,12 @@ internal sealed partial class DirectorySyncService(DirectoryAccounts accounts, U
 
             try
             {
+                // Held for two intervals: renewed at every refresh while this replica lives, taken over after it dies.
+                if (!await leases.TryAcquireAsync(LeaseName, _holder, interval * 2, stoppingToken).ConfigureAwait(false))
+                {
+                    continue;
+                }
+
                 foreach (var user in await users.ListAsync(stoppingToken).ConfigureAwait(false))
                 {
                     if (user is { Source: UserSource.Directory, IsActive: true })

@@ -1,33 +1,133 @@
 using System.Collections.Concurrent;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Text;
+using Dapper;
+using Paas.Data;
 
 namespace Paas.Controller;
 
 /// <summary>
 /// One lock per app, held while a release is appended and deployed, or while the app is scaled, restarted or
-/// destroyed, so the scheduler sees an app's changes one at a time and in version order.
+/// destroyed, so the scheduler sees an app's changes one at a time and in version order, also with several controller
+/// replicas: on PostgreSQL the lock is a session-level advisory lock (<c>pg_advisory_lock</c>, PostgreSQL manual 9.27.10
+/// "Advisory Lock Functions") on a connection held for as long as the lock, so a replica that dies releases it with its
+/// connection. On SQLite (one process by design) an in-process semaphore is the whole lock. Either way callers of one
+/// process queue on the semaphore first, so one process holds at most one database connection per app for this.
 /// </summary>
-/// <remarks>
-/// In-process only: with several controller pods, two pods could deploy the same app at once (the ledger itself
-/// stays consistent through its database lock). A PostgreSQL advisory lock per app would extend this across pods.
-/// </remarks>
-internal sealed class AppLocks
+internal sealed class AppLocks(PaasDatabase database)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
-    public async Task<IDisposable> AcquireAsync(string appId, CancellationToken cancellationToken)
+    /// <summary>Waits for the app's lock.</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="cancellationToken">Cancels the wait (the PostgreSQL wait too).</param>
+    /// <returns>The held lock; dispose it to release.</returns>
+    /// <exception cref="DbException">The database cannot be reached.</exception>
+    public async Task<IAsyncDisposable> AcquireAsync(string appId, CancellationToken cancellationToken)
     {
         var semaphore = _locks.GetOrAdd(appId, _ => new SemaphoreSlim(1, 1));
         await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return new Releaser(semaphore);
+        if (database.Dialect != SqlDialect.PostgreSql)
+        {
+            return new Held(semaphore, null, 0);
+        }
+
+        DbConnection? connection = null;
+        try
+        {
+            connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var key = Key(appId);
+            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+            return new Held(semaphore, connection, key);
+        }
+        catch
+        {
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            semaphore.Release();
+            throw;
+        }
     }
 
-    private sealed class Releaser(SemaphoreSlim semaphore) : IDisposable
+    /// <summary>Takes the app's lock only if nobody holds it (in this process or, on PostgreSQL, any replica).</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The held lock, or null when someone holds it (an app being deployed right now).</returns>
+    /// <exception cref="DbException">The database cannot be reached.</exception>
+    public async Task<IAsyncDisposable?> TryAcquireAsync(string appId, CancellationToken cancellationToken)
+    {
+        var semaphore = _locks.GetOrAdd(appId, _ => new SemaphoreSlim(1, 1));
+        if (!await semaphore.WaitAsync(0, cancellationToken).ConfigureAwait(false))
+        {
+            return null;
+        }
+
+        if (database.Dialect != SqlDialect.PostgreSql)
+        {
+            return new Held(semaphore, null, 0);
+        }
+
+        DbConnection? connection = null;
+        try
+        {
+            connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
+            var key = Key(appId);
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            {
+                return new Held(semaphore, connection, key);
+            }
+        }
+        catch
+        {
+            semaphore.Release();
+            if (connection is not null)
+            {
+                await connection.DisposeAsync().ConfigureAwait(false);
+            }
+
+            throw;
+        }
+
+        await connection.DisposeAsync().ConfigureAwait(false);
+        semaphore.Release();
+        return null;
+    }
+
+    /// <summary>The advisory lock key of an app: the first 8 bytes of SHA-256("paas.deploy:" + id), the same in every replica.</summary>
+    internal static long Key(string appId) => BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("paas.deploy:" + appId)), 0);
+
+    private sealed class Held(SemaphoreSlim semaphore, DbConnection? connection, long key) : IAsyncDisposable
     {
         private int _released;
 
-        public void Dispose()
+        public async ValueTask DisposeAsync()
         {
-            if (Interlocked.Exchange(ref _released, 1) == 0)
+            if (Interlocked.Exchange(ref _released, 1) != 0)
+            {
+                return;
+            }
+
+            try
+            {
+                if (connection is not null)
+                {
+                    try
+                    {
+                        await connection.ExecuteAsync("SELECT pg_advisory_unlock(@key)", new { key }).ConfigureAwait(false);
+                    }
+                    catch (DbException)
+                    {
+                        // The connection broke: PostgreSQL released the session's locks with it.
+                    }
+
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+            }
+            finally
             {
                 semaphore.Release();
             }

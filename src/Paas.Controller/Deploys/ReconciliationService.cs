@@ -7,7 +7,8 @@ using Paas.Scheduling;
 namespace Paas.Controller;
 
 /// <summary>
-/// At start-up, after the migrations: releases left pending by a stop mid-deploy are marked failed, then what the
+/// At start-up, after the migrations: releases left pending by a stop mid-deploy are marked failed (unless another
+/// controller replica holds the app's lock, <see cref="AppLocks"/>: that one is deploying it now), then what the
 /// database says should run, runs. Each app's current release (when it has
 /// a build) and formation is handed to <see cref="IScheduler.ReconcileAsync"/>, which starts what is missing and stops
 /// what no app wants. Failures are logged and do not stop the platform: the API still serves, and the next deploy retries.
@@ -18,20 +19,35 @@ internal sealed partial class ReconciliationService(
     FormationStore formations,
     DeploymentSpecs specs,
     IScheduler scheduler,
+    AppLocks locks,
     ILogger<ReconciliationService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         try
         {
-            var interrupted = await ledger.FailPendingAsync("the platform stopped while this release was deploying; deploy again", cancellationToken).ConfigureAwait(false);
+            var all = await apps.ListAllAsync(cancellationToken).ConfigureAwait(false);
+            var interrupted = 0;
+            foreach (var app in all)
+            {
+                // A release is interrupted only if no replica is deploying it: whoever deploys holds the app's lock.
+                var held = await locks.TryAcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+                if (held is not null)
+                {
+                    await using (held.ConfigureAwait(false))
+                    {
+                        interrupted += await ledger.FailPendingAsync(app.Id, "the platform stopped while this release was deploying; deploy again", cancellationToken).ConfigureAwait(false);
+                    }
+                }
+            }
+
             if (interrupted > 0)
             {
                 LogInterrupted(logger, interrupted);
             }
 
             var desired = new List<DeploymentSpec>();
-            foreach (var app in await apps.ListAllAsync(cancellationToken).ConfigureAwait(false))
+            foreach (var app in all)
             {
                 var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
                 if (current?.Build is not { } build)

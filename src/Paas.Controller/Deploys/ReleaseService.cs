@@ -110,7 +110,7 @@ internal sealed partial class ReleaseService(
 
     public async Task<IReadOnlyDictionary<string, int>> ScaleAsync(App app, IReadOnlyDictionary<string, int> request, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
         Formation.EnsureValidScale(app.Name, request, current?.Build?.ProcessTypes);
         var policies = await autoscale.GetAsync(app.Id, cancellationToken).ConfigureAwait(false);
@@ -136,7 +136,7 @@ internal sealed partial class ReleaseService(
             throw new SchedulerUnavailableException(AutoscaleUnsupported(options.Value), isTransient: false);
         }
 
-        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var current = await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false);
         AutoscaleRules.EnsureValid(app.Name, type, policy, current?.Build?.ProcessTypes);
         await autoscale.SetAsync(app.Id, type, policy, cancellationToken).ConfigureAwait(false);
@@ -149,7 +149,7 @@ internal sealed partial class ReleaseService(
     /// <summary>Removes the autoscaling policy of a type; its formation count applies again at once.</summary>
     public async Task RemoveAutoscaleAsync(App app, string type, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         if (!await autoscale.RemoveAsync(app.Id, type, cancellationToken).ConfigureAwait(false))
         {
             throw Problems.NotFound($"{type} of {app.Name} is not autoscaled: `paas autoscale -a {app.Name}` lists the policies");
@@ -169,13 +169,13 @@ internal sealed partial class ReleaseService(
 
     public async Task RestartAsync(App app, string? target, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         await scheduler.RestartAsync(app.Name, target, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DestroyAsync(App app, AppStore apps, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         await scheduler.DestroyAsync(app.Name, cancellationToken).ConfigureAwait(false);
         await apps.DeleteAsync(app.Id, cancellationToken).ConfigureAwait(false);
         logs?.Delete(app.Name);
@@ -183,7 +183,7 @@ internal sealed partial class ReleaseService(
 
     private async Task<Release> AppendAndDeployAsync(App app, Func<LedgerSnapshot, LedgerEntry> decide, CancellationToken cancellationToken)
     {
-        using var held = await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false);
+        await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
         var release = await ledger.AppendAsync(app.Id, decide, cancellationToken).ConfigureAwait(false);
         LogReleased(logger, app.Name, release.Version, release.Summary);
         logs?.Write(app.Name, "paas[api]", $"Release v{release.Version} created by {release.CreatedBy}: {release.Summary}");

@@ -96,6 +96,20 @@ public sealed class LedgerStore
             cancellationToken: cancellationToken)).ConfigureAwait(false) == 1;
     }
 
+    /// <summary>Marks the app's releases still pending as failed (see <see cref="FailPendingAsync(string, CancellationToken)"/>).</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="reason">The failure reason to record.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>How many releases were marked.</returns>
+    public async Task<int> FailPendingAsync(string appId, string reason, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition(
+            "UPDATE releases SET state = 'failed', failure_reason = @reason WHERE state = 'pending' AND app_id = @appId",
+            new { appId, reason },
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+    }
+
     /// <summary>
     /// Marks every release still pending as failed: at start-up, a pending release is one whose deploy the platform was
     /// running when it stopped, so its outcome is unknown and the release before it is what the scheduler brings back.

@@ -40,6 +40,15 @@ internal sealed partial class RegistryApiHandler(
                 await ErrorAsync(context, StatusCodes.Status400BadRequest, RegistryErrorCodes.BlobUploadInvalid, "The request body could not be read.").ConfigureAwait(false);
             }
         }
+        catch (Auth.RegistryAuthUnavailableException ex)
+        {
+            RegistryLog.RequestFailed(logger, ex, request.Method, path);
+            if (!context.Response.HasStarted)
+            {
+                context.Response.Headers.RetryAfter = "5";
+                await ErrorAsync(context, StatusCodes.Status503ServiceUnavailable, RegistryErrorCodes.Unavailable, ex.Message).ConfigureAwait(false);
+            }
+        }
         catch (Exception ex)
         {
             RegistryLog.RequestFailed(logger, ex, request.Method, path);

@@ -19,4 +19,7 @@ internal static class RegistryErrorCodes
     public const string PaginationNumberInvalid = "PAGINATION_NUMBER_INVALID";
     public const string RangeInvalid = "RANGE_INVALID";
     public const string Unknown = "UNKNOWN";
+
+    /// <summary>Docker distribution's code for a registry that cannot serve now (its auth authority is down): 503.</summary>
+    public const string Unavailable = "UNAVAILABLE";
 }

@@ -4,7 +4,9 @@ namespace Paas.Server;
 
 /// <summary>
 /// The platform's own credential for the registry (the builder pushes with it, schedulers pull with it): username
-/// <see cref="Username"/> and a random secret kept in <c>DATA_DIR/service-token</c> (mode 0600), made at first start.
+/// <see cref="Username"/> and a random secret kept in <c>DATA_DIR/service-token</c> (mode 0600), made at first start, or
+/// shared by every process of a split platform through <c>PAAS_SERVICE_TOKEN_FILE</c>. The internal contracts between the
+/// parts (<c>/internal/v1</c>) authenticate with it too.
 /// Its principal name contains a ':' so no user can ever be mistaken for it (usernames cannot contain one).
 /// </summary>
 public sealed class ServiceCredential
@@ -15,10 +17,42 @@ public sealed class ServiceCredential
     /// <summary>The registry principal name of the service.</summary>
     public const string PrincipalName = "paas:service";
 
-    /// <summary>Loads the secret from <paramref name="dataDir"/>, creating it when missing.</summary>
+    /// <summary>Loads the secret from <c>DATA_DIR/service-token</c>, creating it when missing.</summary>
     /// <param name="dataDir">The platform's data folder.</param>
     public ServiceCredential(string dataDir)
+        : this(dataDir, null)
     {
+    }
+
+    /// <summary>
+    /// Loads the secret from <paramref name="tokenFile"/> when given (<c>PAAS_SERVICE_TOKEN_FILE</c>: the platform's parts in
+    /// several processes or pods share it, e.g. from a Kubernetes Secret; it is never created), else from
+    /// <c>DATA_DIR/service-token</c>, created when missing.
+    /// </summary>
+    /// <param name="dataDir">The platform's data folder.</param>
+    /// <param name="tokenFile">A file holding the shared secret, or null.</param>
+    /// <exception cref="InvalidOperationException"><paramref name="tokenFile"/> cannot be read or holds fewer than 32 characters.</exception>
+    public ServiceCredential(string dataDir, string? tokenFile)
+    {
+        if (!string.IsNullOrWhiteSpace(tokenFile))
+        {
+            try
+            {
+                Secret = File.ReadAllText(tokenFile).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new InvalidOperationException($"PAAS_SERVICE_TOKEN_FILE '{tokenFile}' cannot be read ({e.Message}): every part of the platform needs the same service secret", e);
+            }
+
+            if (Secret.Length < 32)
+            {
+                throw new InvalidOperationException($"PAAS_SERVICE_TOKEN_FILE '{tokenFile}' holds {Secret.Length} characters; the service secret needs at least 32 random ones (e.g. openssl rand -hex 32)");
+            }
+
+            return;
+        }
+
         var path = Path.Combine(dataDir, "service-token");
         if (!File.Exists(path))
         {

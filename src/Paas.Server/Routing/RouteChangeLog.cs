@@ -1,0 +1,204 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using Paas.Data;
+using Paas.Router.Feed;
+using Paas.Router.Routing;
+
+namespace Paas.Server;
+
+/// <summary>
+/// The controller's side of the route stream (<see cref="IRouteChangeSource"/>). Every <see cref="Interval"/> it reads
+/// apps, custom domains, certificates and router settings from the controller's stores and the up web processes from
+/// the <see cref="IRouteEndpointSource"/>; when anything differs from the last table it records one change (the apps
+/// added, changed or removed, and the certificates when they changed) under the next version, keeps the last
+/// <see cref="Kept"/> changes for routers that resume, and wakes every watcher. Routers never read the database: in one
+/// process the router's <see cref="RouteWatcher"/> reads this object, across processes the same events over
+/// <c>GET /internal/v1/routes</c>.
+/// </summary>
+internal sealed partial class RouteChangeLog(
+    AppStore apps,
+    RoutingStore routing,
+    IRouteEndpointSource endpoints,
+    ILogger<RouteChangeLog> logger) : BackgroundService, IRouteChangeSource
+{
+    /// <summary>How often the stores are read: 500 ms.</summary>
+    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>How many changes are kept for routers that resume: 256.</summary>
+    public const int Kept = 256;
+
+    /// <summary>How long a watch stays silent before a bookmark: 30 s.</summary>
+    public static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
+
+    private readonly Lock _gate = new();
+
+    /// <summary>This log's <see cref="RouteChange.Origin"/>: random per controller process.</summary>
+    public string Origin { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
+
+    private readonly LinkedList<RouteChange> _changes = new();
+    private Dictionary<string, (AppRoute Route, string Fingerprint)> _apps = new(StringComparer.Ordinal);
+    private List<RouteCertificate> _certificates = [];
+    private string _certificatesFingerprint = "";
+    private long _version;
+    private bool _loaded;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>The current version; 0 before the first read of the stores.</summary>
+    public long Version
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _version;
+            }
+        }
+    }
+
+    /// <summary>Reads the stores now and records a change when anything differs; returns whether it did.</summary>
+    /// <param name="cancellationToken">Cancels the reads.</param>
+    /// <returns>Whether a change was recorded.</returns>
+    public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        var all = await apps.ListAllAsync(cancellationToken).ConfigureAwait(false);
+        var domains = (await routing.ListDomainsAsync(null, cancellationToken).ConfigureAwait(false)).ToLookup(d => d.App);
+        var settings = await routing.ListSettingsAsync(cancellationToken).ConfigureAwait(false);
+        var certificates = (await routing.ListCertificatesAsync(cancellationToken).ConfigureAwait(false))
+            .Where(c => c.Domains.Count > 0).Select(c => new RouteCertificate(c.Name, c.CertificatePem, c.KeyPem, c.Domains)).ToList();
+
+        var current = new Dictionary<string, (AppRoute, string)>(StringComparer.Ordinal);
+        foreach (var app in all)
+        {
+            var s = settings.GetValueOrDefault(app.Name) ?? new AppSettings(false, false);
+            var route = new AppRoute(app.Name, [.. domains[app.Name].Select(d => d.Domain)], endpoints.EndpointsOf(app.Name))
+            {
+                Maintenance = s.Maintenance,
+                ForceHttps = s.HttpsEnforced,
+            };
+            current[app.Name] = (route, Fingerprint(route));
+        }
+
+        var certificatesFingerprint = Fingerprint(certificates);
+        TaskCompletionSource wake;
+        lock (_gate)
+        {
+            var changed = current.Where(c => !_apps.TryGetValue(c.Key, out var previous) || previous.Fingerprint != c.Value.Item2).Select(c => c.Value.Item1).ToList();
+            var removed = _apps.Keys.Where(name => !current.ContainsKey(name)).ToList();
+            var certificatesChanged = certificatesFingerprint != _certificatesFingerprint;
+            if (_loaded && changed.Count == 0 && removed.Count == 0 && !certificatesChanged)
+            {
+                return false;
+            }
+
+            _loaded = true;
+            _apps = current;
+            _certificates = certificates;
+            _certificatesFingerprint = certificatesFingerprint;
+            _version++;
+            _changes.AddLast(new RouteChange(RouteChangeType.Update, _version, Origin)
+            {
+                Apps = changed,
+                Removed = removed,
+                Certificates = certificatesChanged ? certificates : null,
+            });
+            while (_changes.Count > Kept)
+            {
+                _changes.RemoveFirst();
+            }
+
+            wake = _changed;
+            _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            LogChanged(logger, _version, changed.Count, removed.Count, certificatesChanged);
+        }
+
+        wake.TrySetResult();
+        return true;
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<RouteChange> WatchAsync(string origin, long fromVersion, [EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        var sent = fromVersion;
+        var started = false;
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            List<RouteChange> pending = [];
+            Task changed;
+            lock (_gate)
+            {
+                changed = _changed.Task;
+                if (_loaded && !started)
+                {
+                    started = true;
+                    var resumable = origin == Origin && fromVersion > 0 && fromVersion <= _version && _changes.First is { } oldest && fromVersion >= oldest.Value.Version - 1;
+                    if (!resumable)
+                    {
+                        pending.Add(new RouteChange(RouteChangeType.Snapshot, _version, Origin) { Apps = [.. _apps.Values.Select(a => a.Route)], Certificates = _certificates });
+                        sent = _version;
+                    }
+                }
+
+                if (started)
+                {
+                    pending.AddRange(_changes.Where(c => c.Version > sent));
+                }
+            }
+
+            foreach (var change in pending)
+            {
+                sent = change.Version;
+                yield return change;
+            }
+
+            using var bookmarkDue = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var bookmark = Task.Delay(BookmarkInterval, bookmarkDue.Token);
+            var woken = await Task.WhenAny(changed, bookmark).ConfigureAwait(false);
+            await bookmarkDue.CancelAsync().ConfigureAwait(false);
+            cancellationToken.ThrowIfCancellationRequested();
+            if (woken == bookmark && started)
+            {
+                yield return new RouteChange(RouteChangeType.Bookmark, sent, Origin);
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(Interval);
+        do
+        {
+            try
+            {
+                await RefreshAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+            {
+                LogFailed(logger, e); // keep the last table: routers go on serving it
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+    }
+
+    private static string Fingerprint(AppRoute r) =>
+        new StringBuilder().Append(r.App).Append('|').AppendJoin(',', r.Hosts).Append('|').AppendJoin(',', r.Endpoints.Select(e => e.Address + "=" + e.Process))
+            .Append('|').Append(r.Maintenance).Append(r.ForceHttps).ToString();
+
+    private static string Fingerprint(List<RouteCertificate> certificates)
+    {
+        var b = new StringBuilder();
+        foreach (var c in certificates)
+        {
+            b.Append(c.Name).Append('|').Append(Convert.ToHexString(System.Security.Cryptography.SHA256.HashData(Encoding.UTF8.GetBytes(c.CertificatePem + c.KeyPem))))
+                .Append('|').AppendJoin(',', c.Domains).Append('\n');
+        }
+
+        return b.ToString();
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Debug, Message = "Routes at version {Version}: {Changed} apps changed, {Removed} removed, certificates changed: {Certificates}")]
+    private static partial void LogChanged(ILogger logger, long version, int changed, int removed, bool certificates);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Could not read the routes from the stores; routers keep the previous table")]
+    private static partial void LogFailed(ILogger logger, Exception exception);
+}
