@@ -51,7 +51,6 @@ public static class ControllerExtensions
         services.TryAddSingleton<IScheduler, RecordingScheduler>();
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<AppAccess>();
-        services.TryAddSingleton<AppLocks>();
         services.TryAddSingleton<DeploymentSpecs>();
         services.TryAddSingleton<ReleaseService>();
 

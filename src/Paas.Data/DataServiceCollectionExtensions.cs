@@ -27,6 +27,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<RoutingStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LeaseStore>();
+        services.TryAddSingleton<AppDeployLocks>();
         return services;
     }
 }

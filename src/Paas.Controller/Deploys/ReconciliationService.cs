@@ -8,7 +8,7 @@ namespace Paas.Controller;
 
 /// <summary>
 /// At start-up, after the migrations: releases left pending by a stop mid-deploy are marked failed (unless another
-/// controller replica holds the app's lock, <see cref="AppLocks"/>: that one is deploying it now), then what the
+/// controller replica holds the app's lock, <see cref="AppDeployLocks"/>: that one is deploying it now), then what the
 /// database says should run, runs. Each app's current release (when it has
 /// a build) and formation is handed to <see cref="IScheduler.ReconcileAsync"/>, which starts what is missing and stops
 /// what no app wants. Failures are logged and do not stop the platform: the API still serves, and the next deploy retries.
@@ -19,7 +19,7 @@ internal sealed partial class ReconciliationService(
     FormationStore formations,
     DeploymentSpecs specs,
     IScheduler scheduler,
-    AppLocks locks,
+    AppDeployLocks locks,
     ILogger<ReconciliationService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)

@@ -19,7 +19,7 @@ internal sealed partial class ReleaseService(
     AutoscaleStore autoscale,
     DeploymentSpecs specs,
     IScheduler scheduler,
-    AppLocks locks,
+    AppDeployLocks locks,
     IOptions<PaasOptions> options,
     ILogger<ReleaseService> logger,
     IAppLogStore? logs = null)

@@ -3,9 +3,8 @@ using System.Data.Common;
 using System.Security.Cryptography;
 using System.Text;
 using Dapper;
-using Paas.Data;
 
-namespace Paas.Controller;
+namespace Paas.Data;
 
 /// <summary>
 /// One lock per app, held while a release is appended and deployed, or while the app is scaled, restarted or
@@ -15,7 +14,7 @@ namespace Paas.Controller;
 /// connection. On SQLite (one process by design) an in-process semaphore is the whole lock. Either way callers of one
 /// process queue on the semaphore first, so one process holds at most one database connection per app for this.
 /// </summary>
-internal sealed class AppLocks(PaasDatabase database)
+public sealed class AppDeployLocks(PaasDatabase database)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
