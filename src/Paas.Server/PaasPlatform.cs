@@ -123,9 +123,10 @@ public sealed class PaasPlatform : IAsyncDisposable
             return (new PaasPlatform(PlatformRoles.None, roleOptions, null), errors);
         }
 
-        errors.AddRange(MissingUrls(roles, roleOptions));
-        if (errors.Count > 0)
+        var missing = MissingUrls(roles, roleOptions).ToList();
+        if (missing.Count > 0)
         {
+            errors.AddRange(missing);
             return (new PaasPlatform(roles, roleOptions, null), errors);
         }
 
@@ -520,7 +521,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         else
         {
             var url = new Uri(roleOptions.ControllerInternalUrl!);
-            builder.Services.AddSingleton<IRouteChangeSource>(_ => new HttpRouteChangeSource(StreamingHttp, url, InternalApi.Authorization(service.Value)));
+            builder.Services.AddSingleton<IRouteChangeSource>(_ => new HttpRouteChangeSource(StreamingHttp, url, service.Value.BasicAuthorization()));
             builder.Services.AddSingleton(sp => new ControllerLogSink(Http, url, service.Value, "paas[router]", sp.GetRequiredService<ILogger<ControllerLogSink>>()));
             builder.Services.AddSingleton<Paas.Router.Logging.IRouterLogSink>(sp => sp.GetRequiredService<ControllerLogSink>());
             builder.Services.AddHostedService(sp => sp.GetRequiredService<ControllerLogSink>());

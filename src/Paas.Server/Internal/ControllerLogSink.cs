@@ -54,7 +54,7 @@ internal sealed partial class ControllerLogSink : BackgroundService, IRouterLogS
             try
             {
                 using var request = new HttpRequestMessage(HttpMethod.Post, _url) { Content = JsonContent.Create(new AppLogBatch(batch), InternalJsonContext.Default.AppLogBatch) };
-                request.Headers.Authorization = InternalApi.Authorization(_service);
+                request.Headers.Authorization = _service.BasicAuthorization();
                 using var response = await _http.SendAsync(request, stoppingToken).ConfigureAwait(false);
                 response.EnsureSuccessStatusCode();
                 failing = false;

@@ -43,7 +43,7 @@ internal sealed class ControllerRegistryAuthority(HttpClient http, Uri controlle
         {
             Content = JsonContent.Create(body, requestType),
         };
-        request.Headers.Authorization = InternalApi.Authorization(service);
+        request.Headers.Authorization = service.BasicAuthorization();
         HttpResponseMessage response;
         try
         {

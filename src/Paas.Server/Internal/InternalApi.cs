@@ -42,12 +42,6 @@ internal static class InternalApi
         return endpoints;
     }
 
-    /// <summary>The <c>Authorization</c> header the internal contracts require.</summary>
-    /// <param name="service">The service credential.</param>
-    /// <returns><c>Basic base64(paas-service:SECRET)</c>.</returns>
-    public static AuthenticationHeaderValue Authorization(ServiceCredential service) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{ServiceCredential.Username}:{service.Secret}")));
-
     private static bool IsService(string header, ServiceCredential service)
     {
         if (!AuthenticationHeaderValue.TryParse(header, out var value) || !value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || value.Parameter is null)

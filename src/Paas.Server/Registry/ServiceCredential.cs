@@ -71,6 +71,11 @@ public sealed class ServiceCredential
     /// <summary>The secret (256 random bits, hex).</summary>
     public string Secret { get; }
 
+    /// <summary>The <c>Authorization</c> header the internal contracts between the parts require: <c>Basic base64(paas-service:SECRET)</c>.</summary>
+    /// <returns>The header value.</returns>
+    public System.Net.Http.Headers.AuthenticationHeaderValue BasicAuthorization() =>
+        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Secret}")));
+
     /// <summary>Compares a presented secret in constant time.</summary>
     /// <param name="secret">The presented secret.</param>
     /// <returns>Whether it is the service's.</returns>
