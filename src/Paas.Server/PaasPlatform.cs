@@ -272,9 +272,9 @@ public sealed class PaasPlatform : IAsyncDisposable
             yield return "the controller without the builder needs PAAS_BUILDER_URL (where git pushes are forwarded, e.g. http://paas-builder:7100)";
         }
 
-        if ((roles.HasFlag(PlatformRoles.Builder) || roles.HasFlag(PlatformRoles.RegistryProxy)) && !roles.HasFlag(PlatformRoles.Registry) && string.IsNullOrWhiteSpace(options.RegistryUrl))
+        if ((roles.HasFlag(PlatformRoles.Builder) || roles.HasFlag(PlatformRoles.RegistryProxy) || controller) && !roles.HasFlag(PlatformRoles.Registry) && string.IsNullOrWhiteSpace(options.RegistryUrl))
         {
-            yield return "the builder or registry proxy without the registry needs PAAS_REGISTRY_URL (e.g. http://paas-registry:5000)";
+            yield return "the controller, builder or registry proxy without the registry needs PAAS_REGISTRY_URL (e.g. http://paas-registry:5000)";
         }
 
         foreach (var (variable, url) in new[] { ("PAAS_CONTROLLER_URL", options.ControllerUrl), ("PAAS_CONTROLLER_INTERNAL_URL", options.ControllerInternalUrl), ("PAAS_BUILDER_URL", options.BuilderUrl), ("PAAS_REGISTRY_URL", options.RegistryUrl) })
@@ -308,12 +308,16 @@ public sealed class PaasPlatform : IAsyncDisposable
             }
         }
 
+        var platformRegistry = new PlatformRegistry(() => roles.HasFlag(PlatformRoles.Registry) || !string.IsNullOrWhiteSpace(roleOptions.RegistryUrl) ? registryUrl() : null,
+            configuration["Paas:Kubernetes:RegistryHostForNodes"] is { Length: > 0 } forNodes ? [forNodes] : []);
+        builder.Services.AddSingleton(platformRegistry);
         builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this
         builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((runtime, paas, credential) =>
         {
             runtime.DataDirectory = paas.Value.DataDir;
             runtime.RegistryUsername = ServiceCredential.Username;
             runtime.RegistryPassword = credential.Secret;
+            runtime.RegistryAuthority = () => platformRegistry.Authority;
         });
         builder.Services.AddPaasController(builder.Configuration);
         builder.Services.AddSingleton(sp => new RouteChangeLog(
@@ -666,7 +670,8 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton<IImageInspector>(sp =>
         {
             var service = sp.GetRequiredService<ServiceCredential>();
-            return new RegistryImageInspector(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.LauncherPath, ServiceCredential.Username, () => service.Secret);
+            var registry = sp.GetRequiredService<PlatformRegistry>();
+            return new RegistryImageInspector(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.LauncherPath, ServiceCredential.Username, () => service.Secret, () => registry.Authority);
         });
     }
 

@@ -27,6 +27,8 @@ internal sealed class AppAccess(AppStore apps, PermissionStore permissions)
         return app;
     }
 
+    public Task<App?> FindAsync(string name, CancellationToken cancellationToken) => apps.FindAsync(name, cancellationToken);
+
     public Task<AppRole?> RoleOfAsync(App app, User user, CancellationToken cancellationToken) =>
         permissions.RoleOfAsync(app, user, cancellationToken);
 }

@@ -27,7 +27,7 @@ internal static class BuildsApi
         return TypedResults.Ok(paging.Page(context.Request, count, [.. page.Select(b => b.ToInfo(found.Name))]));
     }
 
-    private static async Task<Created<BuildInfo>> CreateAsync(string app, BuildCreateRequest request, HttpContext context, AppAccess access, ReleaseService releases, CancellationToken cancellationToken)
+    private static async Task<Created<BuildInfo>> CreateAsync(string app, BuildCreateRequest request, HttpContext context, AppAccess access, ReleaseService releases, PlatformRegistry registry, CancellationToken cancellationToken)
     {
         var user = context.PaasUser();
         var found = await access.RequireAsync(app, user, AppRole.Deploy, cancellationToken).ConfigureAwait(false);
@@ -48,6 +48,8 @@ internal static class BuildsApi
             throw Problems.Invalid(string.Join("; ", errors));
         }
 
+        image = await AuthorizeImageAsync(image!, user, access, registry, cancellationToken).ConfigureAwait(false);
+
         IReadOnlyDictionary<string, string> types = request.ProcessTypes is { Count: > 0 } given
             ? new SortedDictionary<string, string>(given.ToDictionary(), StringComparer.Ordinal)
             : new Dictionary<string, string> { [ProcessTypes.Web] = "" };
@@ -59,5 +61,26 @@ internal static class BuildsApi
         var build = new Build(Ids.New(), found.Id, image!, string.IsNullOrEmpty(request.Sha) ? null : request.Sha.ToLowerInvariant(), types, user.Username, DateTimeOffset.UtcNow);
         var release = await releases.DeployBuildAsync(found, user, build, cancellationToken).ConfigureAwait(false);
         return TypedResults.Created($"/v2/apps/{found.Name}/builds/{build.Id}", build.ToInfo(found.Name) with { Release = release.Version });
+    }
+
+    /// <summary>
+    /// Applies <see cref="PlatformRegistry"/>'s rule: an image in the platform's registry, under whatever alias of its host,
+    /// may be deployed only by a user who may pull its repository; it is then recorded under the registry's own address.
+    /// The refusal is the same whether the repository's app exists or not, and names no one.
+    /// </summary>
+    private static async Task<string> AuthorizeImageAsync(string image, User user, AppAccess access, PlatformRegistry registry, CancellationToken cancellationToken)
+    {
+        if (!ImageReference.TrySplit(image, out var host, out var repository, out var reference) || !registry.Names(host))
+        {
+            return image;
+        }
+
+        var app = await access.FindAsync(RepositoryAccess.AppOf(repository), cancellationToken).ConfigureAwait(false);
+        if (app is null || await access.RoleOfAsync(app, user, cancellationToken).ConfigureAwait(false) is not { } role || role < RepositoryAccess.Pull)
+        {
+            throw Problems.NotFound($"{image}: the platform's registry has no repository '{repository}' that you may pull; push the image to your app's own repository ({registry.Authority}/APP) or ask for access to its app");
+        }
+
+        return $"{registry.Authority}/{repository}{(reference.StartsWith("sha", StringComparison.Ordinal) && reference.Contains(':', StringComparison.Ordinal) ? "@" : ":")}{reference}";
     }
 }

@@ -12,8 +12,9 @@ namespace Paas.Kubernetes.Images;
 /// <param name="launcherPath">The launcher's path in the stack.</param>
 /// <param name="username">The registry user (the platform's service), or null for anonymous.</param>
 /// <param name="password">Its password, read at each call (it may be created after start-up).</param>
+/// <param name="registryAuthority">The platform registry's <c>host:port</c>: the credential is sent there and to no other host.</param>
 /// <param name="useHttps">Whether the registry speaks HTTPS.</param>
-public sealed class RegistryImageInspector(string launcherPath, string? username, Func<string?> password, bool useHttps = false) : IImageInspector, IDisposable
+public sealed class RegistryImageInspector(string launcherPath, string? username, Func<string?> password, Func<string?> registryAuthority, bool useHttps = false) : IImageInspector, IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
     private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
@@ -69,7 +70,7 @@ public sealed class RegistryImageInspector(string launcherPath, string? username
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(type));
         }
 
-        if (username is not null && password() is { } secret)
+        if (username is not null && password() is { } secret && string.Equals(new Uri(url).Authority, registryAuthority(), StringComparison.OrdinalIgnoreCase))
         {
             request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{secret}")));
         }

@@ -54,6 +54,12 @@ public sealed class LocalRuntimeOptions
     /// <summary>The registry secret (the content of <c>DATA_DIR/service-token</c>), or null to pull anonymously.</summary>
     public string? RegistryPassword { get; set; }
 
+    /// <summary>
+    /// The platform registry's <c>host:port</c> (e.g. <c>127.0.0.1:5000</c>), read at each pull: the credential above is sent
+    /// to that host alone, never to a registry an image reference names elsewhere. Null (default): it is never sent.
+    /// </summary>
+    public Func<string?>? RegistryAuthority { get; set; }
+
     /// <summary>Whether to pull with HTTPS instead of plain HTTP. Default false (the integrated registry on loopback).</summary>
     public bool RegistryUseHttps { get; set; }
 

@@ -34,11 +34,6 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
     {
         _options = options.Value;
         _paths = new LocalPaths(_options.DataDirectory);
-        if (_options.RegistryPassword is { } secret)
-        {
-            _http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue(
-                "Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.RegistryUsername}:{secret}")));
-        }
     }
 
     /// <inheritdoc />
@@ -52,13 +47,10 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            // The manifest is always fetched, also for a digest already unpacked: the pull proves the registry lets the
+            // platform read this repository (an unpacked slug is never handed to a reference that merely names its digest).
             var baseUrl = $"{(_options.RegistryUseHttps ? "https" : "http")}://{host}/v2/{repository}";
-            if (Digest.TryParse(reference, out var pinned) && Directory.Exists(_paths.Slug(pinned.ToString())))
-            {
-                return SlugResult.Ready(AppFolder(_paths.Slug(pinned.ToString())));
-            }
-
-            using var request = new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/manifests/{reference}");
+            using var request = Authorized(new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/manifests/{reference}"), host);
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciManifest));
             request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.DockerManifest));
             using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
@@ -151,6 +143,20 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
         }
     }
 
+    /// <summary>
+    /// Adds the platform's credential to a request for the platform's own registry (<see cref="LocalRuntimeOptions.RegistryAuthority"/>)
+    /// and to no other host: a reference to another registry must never receive the service secret.
+    /// </summary>
+    private HttpRequestMessage Authorized(HttpRequestMessage request, string? host)
+    {
+        if (_options.RegistryPassword is { } secret && host is not null && _options.RegistryAuthority?.Invoke() is { } own && string.Equals(host, own, StringComparison.OrdinalIgnoreCase))
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.RegistryUsername}:{secret}")));
+        }
+
+        return request;
+    }
+
     /// <inheritdoc />
     public void Dispose()
     {
@@ -160,7 +166,8 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
 
     private async Task<string?> UnpackAsync(string baseUrl, Descriptor layer, string folder, CancellationToken cancellationToken)
     {
-        using var response = await _http.GetAsync($"{baseUrl}/blobs/{layer.Digest}", HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
+        using var request = Authorized(new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/blobs/{layer.Digest}"), new Uri(baseUrl).Authority);
+        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {
             return $"the registry answered {(int)response.StatusCode} for layer {layer.Digest}";

@@ -5,8 +5,7 @@ using Paas.Registry.Auth;
 namespace Paas.Server;
 
 /// <summary>
-/// Registry permissions from app permissions: repository <c>APP</c> or <c>APP/...</c> belongs to app APP; pulling needs
-/// the <c>view</c> role, pushing <c>deploy</c>, deleting <c>admin</c> (owners and platform admins are admins). The service
+/// Registry permissions from app permissions, by <see cref="RepositoryAccess"/>'s rule (owners and platform admins are admins). The service
 /// credential may do everything; an app's pull credential (<c>paas:pull:APP</c>) may pull APP's repositories and nothing
 /// else. A repository of no existing app is refused.
 /// </summary>
@@ -21,12 +20,12 @@ internal sealed class PlatformRegistryAccessPolicy(UserStore users, AppStore app
 
         if (principal.Name.StartsWith(AppPullCredentials.PrincipalPrefix, StringComparison.Ordinal))
         {
-            return action == RegistryAction.Pull && repository.Split('/', 2)[0] == principal.Name[AppPullCredentials.PrincipalPrefix.Length..]
-                && await apps.FindAsync(repository.Split('/', 2)[0], cancellationToken).ConfigureAwait(false) is not null;
+            return action == RegistryAction.Pull && RepositoryAccess.AppOf(repository) == principal.Name[AppPullCredentials.PrincipalPrefix.Length..]
+                && await apps.FindAsync(RepositoryAccess.AppOf(repository), cancellationToken).ConfigureAwait(false) is not null;
         }
 
         var user = await users.FindAsync(principal.Name, cancellationToken).ConfigureAwait(false);
-        var app = await apps.FindAsync(repository.Split('/', 2)[0], cancellationToken).ConfigureAwait(false);
+        var app = await apps.FindAsync(RepositoryAccess.AppOf(repository), cancellationToken).ConfigureAwait(false);
         if (user is not { IsActive: true } || app is null)
         {
             return false;
@@ -35,9 +34,9 @@ internal sealed class PlatformRegistryAccessPolicy(UserStore users, AppStore app
         var role = await permissions.RoleOfAsync(app, user, cancellationToken).ConfigureAwait(false);
         var needed = action switch
         {
-            RegistryAction.Pull => AppRole.View,
-            RegistryAction.Push => AppRole.Deploy,
-            _ => AppRole.Admin,
+            RegistryAction.Pull => RepositoryAccess.Pull,
+            RegistryAction.Push => RepositoryAccess.Push,
+            _ => RepositoryAccess.Delete,
         };
         return role >= needed;
     }

@@ -95,6 +95,7 @@ public sealed class ImageConfigTests(StackPlatform fixture) : IClassFixture<Stac
                 DataDirectory = data,
                 RegistryUsername = "alice",
                 RegistryPassword = fixture.AliceToken,
+                RegistryAuthority = () => new Uri(platform.RegistryUrl).Authority,
             }));
             var image = $"{new Uri(platform.RegistryUrl).Authority}/{app}@{Digest.Compute(manifestBytes)}";
             var result = await source.PrepareAsync(image, CancellationToken.None);

@@ -1,3 +1,7 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Paas.Scheduling.Local;
 using Paas.Scheduling.Logs;
@@ -24,6 +28,7 @@ public sealed class RegistrySlugSourceTests
             DataDirectory = dataDir,
             RegistryUsername = TestRegistry.Username,
             RegistryPassword = TestRegistry.Secret,
+            RegistryAuthority = () => registry.Host,
             StopGracePeriod = TimeSpan.FromSeconds(3),
         });
         using var slugs = new RegistrySlugSource(options);
@@ -65,16 +70,63 @@ public sealed class RegistrySlugSourceTests
         var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
         try
         {
-            using var wrong = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = "nope" }));
+            using var wrong = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = "nope", RegistryAuthority = () => registry.Host }));
             var denied = await wrong.PrepareAsync(image, CancellationToken.None);
             Assert.Null(denied.AppDirectory);
             Assert.Contains("401", denied.FailureReason, StringComparison.Ordinal);
 
-            using var right = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = TestRegistry.Secret }));
+            using var right = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = TestRegistry.Secret, RegistryAuthority = () => registry.Host }));
             var missing = await right.PrepareAsync($"{registry.Host}/hello@sha256:{new string('0', 64)}", CancellationToken.None);
             Assert.Contains("404", missing.FailureReason, StringComparison.Ordinal);
             var ok = await right.PrepareAsync(image, CancellationToken.None);
             Assert.Equal("b", await File.ReadAllTextAsync(Path.Combine(ok.AppDirectory!, "a")));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task The_service_credential_goes_to_the_platforms_registry_alone_and_an_unpacked_digest_is_never_handed_out_unpulled()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var image = await registry.PushSlugAsync("victim", new Dictionary<string, string> { ["secret.txt"] = "victim's code" });
+        var digest = image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..];
+
+        // Another registry, as an attacker would run one: it records what it is sent and serves that digest's "manifest".
+        var seen = new List<string>();
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.Logging.ClearProviders();
+        await using var evil = builder.Build();
+        evil.Map("/{**path}", (HttpContext context) =>
+        {
+            lock (seen)
+            {
+                seen.Add(context.Request.Headers.Authorization.ToString());
+            }
+
+            return Results.StatusCode(401);
+        });
+        await evil.StartAsync(TestContext.Current.CancellationToken);
+        var evilHost = new Uri(evil.Urls.First()).Authority;
+
+        var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
+        try
+        {
+            using var slugs = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions
+            {
+                DataDirectory = dataDir,
+                RegistryPassword = TestRegistry.Secret,
+                RegistryAuthority = () => registry.Host,
+            }));
+            Assert.NotNull((await slugs.PrepareAsync(image, TestContext.Current.CancellationToken)).AppDirectory); // unpacked for the victim
+
+            var stolen = await slugs.PrepareAsync($"{evilHost}/anything@{digest}", TestContext.Current.CancellationToken);
+            Assert.Null(stolen.AppDirectory); // the same digest from elsewhere is not the unpacked slug
+            Assert.NotEmpty(seen);
+            Assert.All(seen, header => Assert.Equal("", header)); // and the other registry never saw the service secret
         }
         finally
         {
