@@ -7,8 +7,8 @@ namespace Paas.Scheduling.Local;
 
 /// <summary>
 /// One system user per app (<c>paas-APP</c>, its own group, no login shell), made with <c>useradd</c> the first time the app
-/// runs and removed with <c>userdel</c> when it is destroyed. The app's unpacked slug is given to that user (it is the
-/// app's only writable folder); see <see cref="ProcessLauncher"/> for how a process is confined.
+/// runs and removed with <c>userdel</c> when it is destroyed. The app gets its own copy of each release's unpacked slug,
+/// owned by that user (the app's only writable folder); see <see cref="ProcessLauncher"/> for how a process is confined.
 /// </summary>
 internal sealed class AppUsers
 {
@@ -21,8 +21,13 @@ internal sealed class AppUsers
         return name.Length <= 32 ? name : $"paas-{app[..18]}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(app)))[..8]}";
     }
 
-    /// <summary>Makes sure the app's user exists and owns <paramref name="slugDirectory"/>; returns it, or why not.</summary>
-    public async Task<(AppUser? User, string? Failure)> PrepareAsync(string app, string slugDirectory, CancellationToken cancellationToken)
+    /// <summary>
+    /// Makes sure the app's user exists and has its own copy of the release's files at <paramref name="appCopy"/> (made from
+    /// <paramref name="slugDirectory"/>, the unpacked slug every app running that image shares, which stays the platform's:
+    /// handing the shared folder to one app's user would lock the others out and let that app write their code).
+    /// </summary>
+    /// <returns>The user, or why not.</returns>
+    public async Task<(AppUser? User, string? Failure)> PrepareAsync(string app, string slugDirectory, string appCopy, CancellationToken cancellationToken)
     {
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -50,15 +55,20 @@ internal sealed class AppUsers
                 _known[app] = user;
             }
 
-            var owner = await RunAsync("stat", ["-c", "%u", slugDirectory]).ConfigureAwait(false);
-            if (owner.Output.Trim() != user.Uid.ToString(CultureInfo.InvariantCulture))
+            if (!Directory.Exists(appCopy))
             {
-                var chown = await RunAsync("chown", ["-R", $"{user.Uid}:{user.Gid}", slugDirectory]).ConfigureAwait(false);
-                var chmod = await RunAsync("chmod", ["-R", "go-rwx", slugDirectory]).ConfigureAwait(false);
-                if (chown.Code != 0 || chmod.Code != 0)
+                Directory.CreateDirectory(Path.GetDirectoryName(appCopy)!);
+                var staging = $"{appCopy}.tmp-{Guid.NewGuid():N}";
+                var copy = await RunAsync("cp", ["-a", "--reflink=auto", slugDirectory, staging]).ConfigureAwait(false);
+                var chown = copy.Code == 0 ? await RunAsync("chown", ["-R", $"{user.Uid}:{user.Gid}", staging]).ConfigureAwait(false) : copy;
+                var chmod = chown.Code == 0 ? await RunAsync("chmod", ["-R", "go-rwx", staging]).ConfigureAwait(false) : chown;
+                if (chmod.Code != 0)
                 {
-                    return (null, $"could not give the slug to {user.Name}: {chown.Output.Trim()} {chmod.Output.Trim()}");
+                    Directory.Delete(staging, recursive: true);
+                    return (null, $"could not give {user.Name} its copy of the slug: {chmod.Output.Trim()}");
                 }
+
+                Directory.Move(staging, appCopy);
             }
 
             return (user, null);

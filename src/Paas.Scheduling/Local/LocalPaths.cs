@@ -26,6 +26,19 @@ public sealed class LocalPaths(string dataDirectory)
     /// <summary>The folder of the log store.</summary>
     public string Logs => Path.Combine(Root, "logs");
 
+    /// <summary>
+    /// Each app's own copies of its releases' slugs when apps run as their own users (<c>DATA_DIR/app-slugs/APP/DIGEST</c>):
+    /// the shared unpacked slug stays the platform's, so two apps running one image never share writable files.
+    /// </summary>
+    public string AppSlugs => Path.Combine(Root, "app-slugs");
+
+    /// <summary>The app's copy of the unpacked slug whose app folder is <paramref name="sharedAppDirectory"/> (<c>slugs/DIGEST/app</c>).</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="sharedAppDirectory">The shared slug's app folder.</param>
+    /// <returns><c>DATA_DIR/app-slugs/APP/DIGEST</c>.</returns>
+    public string AppSlug(string app, string sharedAppDirectory) =>
+        Path.Combine(AppSlugs, app, Path.GetFileName(Path.GetDirectoryName(Path.TrimEndingDirectorySeparator(sharedAppDirectory))!));
+
     /// <summary>The folder of running process records.</summary>
     public string Processes => Path.Combine(Root, "processes");
 

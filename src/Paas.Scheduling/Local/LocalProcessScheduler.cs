@@ -26,6 +26,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     private readonly ConcurrentDictionary<string, int> _imagesInFlight = new(StringComparer.Ordinal);
     private readonly Task _reaped;
     private readonly AppUsers? _users;
+    private readonly LocalPaths _paths;
     private long _version;
 
     /// <summary>Creates the runtime and, in the background, stops the processes a previous platform process left behind.</summary>
@@ -39,7 +40,8 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         _slugs = slugs;
         _logs = logs;
         _logger = logger;
-        _records = new ProcessRecords(new LocalPaths(_options.DataDirectory).Processes);
+        _paths = new LocalPaths(_options.DataDirectory);
+        _records = new ProcessRecords(_paths.Processes);
         if (_options.RunAsAppUsers ?? Environment.IsPrivilegedProcess)
         {
             _users = new AppUsers();
@@ -227,6 +229,11 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         if (_users is not null)
         {
             await _users.RemoveAsync(app).ConfigureAwait(false);
+            var copies = Path.Combine(_paths.AppSlugs, app);
+            if (Directory.Exists(copies))
+            {
+                Directory.Delete(copies, recursive: true);
+            }
         }
 
         await PruneAsync().ConfigureAwait(false);
@@ -496,11 +503,14 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         AppUser? user = null;
         if (_users is not null)
         {
-            (user, var failure) = await _users.PrepareAsync(spec.App, appDirectory, cancellationToken).ConfigureAwait(false);
+            var copy = _paths.AppSlug(spec.App, appDirectory);
+            (user, var failure) = await _users.PrepareAsync(spec.App, appDirectory, copy, cancellationToken).ConfigureAwait(false);
             if (user is null)
             {
                 return (null, failure);
             }
+
+            appDirectory = copy;
         }
 
         return (new ReleaseContext(spec, appDirectory, _options, _logs, _records, OnEndpointsChanged, user), null);
@@ -520,10 +530,32 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         try
         {
             await _slugs.PruneAsync(inUse, CancellationToken.None).ConfigureAwait(false);
+            PruneAppCopies();
         }
         catch (IOException e)
         {
             LogPruneFailed(_logger, e);
+        }
+    }
+
+    /// <summary>Removes apps' copies of slugs that no app's current release runs and that are no longer unpacked (no kept release uses them; the rule of the shared slugs).</summary>
+    private void PruneAppCopies()
+    {
+        if (!Directory.Exists(_paths.AppSlugs))
+        {
+            return;
+        }
+
+        var current = _apps.Values.Select(a => a.Current?.AppDirectory).OfType<string>().ToHashSet(StringComparer.Ordinal);
+        foreach (var app in Directory.EnumerateDirectories(_paths.AppSlugs))
+        {
+            foreach (var copy in Directory.EnumerateDirectories(app))
+            {
+                if (!current.Contains(copy) && !Directory.Exists(Path.Combine(_paths.Slugs, Path.GetFileName(copy))))
+                {
+                    Directory.Delete(copy, recursive: true);
+                }
+            }
         }
     }
 

@@ -42,4 +42,77 @@ public sealed class AppUserTests
 
         Assert.DoesNotContain(File.ReadAllLines("/etc/passwd"), l => l.StartsWith(AppUsers.UserName(app) + ":", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task Two_apps_of_one_image_each_get_their_own_files_and_neither_writes_the_others()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Skip("needs root (the platform confines apps only when it runs as root)");
+        }
+
+        var first = "one" + Guid.NewGuid().ToString("N")[..6];
+        var second = "two" + Guid.NewGuid().ToString("N")[..6];
+        await using var h = new LocalHarness(o => o.RunAsAppUsers = true);
+        Dictionary<string, string> types(string other) => new()
+        {
+            ["web"] = "node server.js",
+            ["worker"] = $"echo mine > /app/mine && echo wrote-own; ls {h.DataDir}/app-slugs/{other} >/dev/null 2>&1 && echo sees-other || echo other-hidden; exec sleep 600",
+        };
+        var formation = new Dictionary<string, int> { ["web"] = 1, ["worker"] = 1 };
+        Assert.True((await h.Scheduler.DeployAsync(h.Spec(first, 1, types(second), formation), CancellationToken.None)).Succeeded);
+        Assert.True((await h.Scheduler.DeployAsync(h.Spec(second, 1, types(first), formation), CancellationToken.None)).Succeeded);
+
+        // The second app's start did not take the first app's files: the first restarts and still serves.
+        await h.Scheduler.RestartAsync(first, null, CancellationToken.None);
+        using var http = new HttpClient();
+        foreach (var app in new[] { first, second })
+        {
+            await h.WaitForLogAsync(app, "app[worker.1]: wrote-own");
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+            string? answer = null;
+            while (answer is null && DateTime.UtcNow < deadline)
+            {
+                try
+                {
+                    answer = await http.GetStringAsync($"http://127.0.0.1:{h.Scheduler.GetEndpoints(app)[0].Port}/");
+                }
+                catch (Exception e) when (e is HttpRequestException or ArgumentOutOfRangeException)
+                {
+                    await Task.Delay(200);
+                }
+            }
+
+            Assert.StartsWith("v1 web.1", answer ?? "no answer", StringComparison.Ordinal);
+            Assert.DoesNotContain(h.Lines(app, "worker"), l => l.Contains("app[worker.1]: sees-other", StringComparison.Ordinal));
+        }
+
+        // Each copy is its own user's; the shared unpacked slug is neither's.
+        var paths = new LocalPaths(h.DataDir);
+        var firstCopy = Directory.GetDirectories(Path.Combine(paths.AppSlugs, first)).Single();
+        var secondCopy = Directory.GetDirectories(Path.Combine(paths.AppSlugs, second)).Single();
+        Assert.True(File.Exists(Path.Combine(firstCopy, "mine")) && File.Exists(Path.Combine(secondCopy, "mine")));
+        var shared = (await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory!;
+        Assert.False(File.Exists(Path.Combine(shared, "mine")), "no app wrote into the shared slug");
+        Assert.Equal("0", (await RunAsync("stat", "-c", "%u", shared)).Trim());
+        Assert.NotEqual((await RunAsync("stat", "-c", "%u", firstCopy)).Trim(), (await RunAsync("stat", "-c", "%u", secondCopy)).Trim());
+
+        await h.Scheduler.DestroyAsync(first, CancellationToken.None);
+        await h.Scheduler.DestroyAsync(second, CancellationToken.None);
+        Assert.False(Directory.Exists(Path.Combine(paths.AppSlugs, first)));
+    }
+
+    private static async Task<string> RunAsync(string program, params string[] args)
+    {
+        var start = new System.Diagnostics.ProcessStartInfo(program) { RedirectStandardOutput = true };
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start)!;
+        var output = await process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        return output;
+    }
 }
