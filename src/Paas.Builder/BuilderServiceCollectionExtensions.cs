@@ -24,6 +24,7 @@ public static class BuilderServiceCollectionExtensions
             .Bind(configuration.GetSection(BuilderOptions.Section))
             .Validate(o => o.DataDir.Length > 0, "Builder:DataDir (the platform's data folder) is required")
             .Validate(o => o.BuildTimeout > TimeSpan.Zero, "Builder:BuildTimeout must be positive")
+            .Validate(o => o.Pods.InPods.Trim().ToLowerInvariant() is "auto" or "true" or "false", "PAAS_BUILD_IN_PODS must be auto, true or false")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuilderOptions>, BuilderOptionsValidator>());
         services.TryAddSingleton<StackSource>();
