@@ -32,7 +32,7 @@ nl='
 
 mkdir -p "$W/cache" "$W/home" "$W/tmp" "$W/buildpacks" || fail 14 "the build pod could not make its folders in $W"
 out=$(curl -fsS --retry 3 --retry-connrefused --max-time 900 -o "$W/source.tar.gz" "$PAAS_SOURCE_URL" 2>&1) \
-  || fail 14 "the build pod could not download the source from the builder: $out"
+  || fail 14 "the build pod could not download the source from the builder: $(printf '%s\n' "$out" | tail -n 1)"
 tar -xzf "$W/source.tar.gz" -C "$W" || fail 14 "the build pod's source download is not a gzip tar"
 rm -f "$W/source.tar.gz"
 
@@ -98,4 +98,4 @@ else
 fi
 
 out=$(tar -czf - -C "$W" app release.yml | curl -fsS --max-time 900 -H 'Content-Type: application/gzip' -T - "$PAAS_SLUG_URL" 2>&1) \
-  || fail 15 "the build pod could not upload the slug to the builder: $out"
+  || fail 15 "the build pod could not upload the slug to the builder: $(printf '%s\n' "$out" | tail -n 1)"
