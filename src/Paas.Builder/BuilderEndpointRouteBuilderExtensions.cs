@@ -7,7 +7,8 @@ public static class BuilderEndpointRouteBuilderExtensions
 {
     /// <summary>
     /// Maps git smart HTTP at <c>/{app}.git/info/refs</c>, <c>/{app}.git/git-upload-pack</c> and
-    /// <c>/{app}.git/git-receive-pack</c>, and the pre-receive hook's callback <c>POST /v2/builder/pushes/{id}</c>.
+    /// <c>/{app}.git/git-receive-pack</c>, the pre-receive hook's callback <c>POST /v2/builder/pushes/{id}</c>, and the build
+    /// pods' one-time transfers <c>GET|PUT /v2/builder/transfers/{token}</c>.
     /// </summary>
     /// <param name="endpoints">The host's endpoints (paasd: the controller's, on PAAS_API_PORT).</param>
     /// <returns>The endpoints.</returns>
@@ -15,6 +16,7 @@ public static class BuilderEndpointRouteBuilderExtensions
     {
         endpoints.MapGitHttpApi();
         endpoints.MapBuildCallbackApi();
+        endpoints.MapBuildTransferApi();
         return endpoints;
     }
 }

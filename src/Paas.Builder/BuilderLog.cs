@@ -25,4 +25,10 @@ internal static partial class BuilderLog
 
     [LoggerMessage(4006, LogLevel.Information, "Stack {Reference} imported from {Layout} ({Bytes} bytes sent)")]
     public static partial void StackImported(ILogger logger, string reference, string layout, long bytes);
+
+    [LoggerMessage(4007, LogLevel.Information, "Build of {App} runs in pod {Namespace}/{Pod} from image {Image}")]
+    public static partial void BuildPodStarting(ILogger logger, string app, string @namespace, string pod, string image);
+
+    [LoggerMessage(4008, LogLevel.Information, "Build pod {Pod} of {App} ended: {End} (exit code {ExitCode}) {Message}")]
+    public static partial void BuildPodEnded(ILogger logger, string app, string pod, BuildPodEnd end, int? exitCode, string? message);
 }

@@ -62,4 +62,7 @@ public sealed class BuilderOptions
     /// one image stops paasd at start.
     /// </summary>
     public string? StackImage { get; set; }
+
+    /// <summary>Builds in Kubernetes build Pods (<c>Builder:Pods</c>, see <see cref="BuildPodOptions"/>).</summary>
+    public BuildPodOptions Pods { get; set; } = new();
 }

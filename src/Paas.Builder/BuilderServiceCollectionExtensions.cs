@@ -24,6 +24,7 @@ public static class BuilderServiceCollectionExtensions
             .Bind(configuration.GetSection(BuilderOptions.Section))
             .Validate(o => o.DataDir.Length > 0, "Builder:DataDir (the platform's data folder) is required")
             .Validate(o => o.BuildTimeout > TimeSpan.Zero, "Builder:BuildTimeout must be positive")
+            .Validate(o => o.Pods.InPods.Trim().ToLowerInvariant() is "auto" or "true" or "false", "PAAS_BUILD_IN_PODS must be auto, true or false")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuilderOptions>, BuilderOptionsValidator>());
         services.TryAddSingleton<StackSource>();
@@ -40,8 +41,29 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<ControllerApi>();
         services.TryAddSingleton<GitAuthenticator>();
         services.TryAddSingleton<IBuildEventSink, NoBuildEvents>();
+        services.TryAddSingleton<ICompiler, LocalCompiler>();
+        services.TryAddSingleton<BuildTransfers>();
         services.TryAddSingleton<BuildPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StaleBuildCleaner>());
+        return services;
+    }
+
+    /// <summary>
+    /// Makes builds compile in Kubernetes build Pods (<see cref="BuildPodOptions"/>) instead of the builder's own processes;
+    /// call after <see cref="AddPaasBuilder"/>. Needs an <see cref="IBuildPods"/> (<c>AddKubernetesBuildPods()</c> of
+    /// Paas.Kubernetes). Checks at start that <c>PAAS_BUILD_IMAGE</c>, a namespace and a callback URL are set.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPaasBuildPods(this IServiceCollection services)
+    {
+        services.Replace(ServiceDescriptor.Singleton<ICompiler, PodCompiler>());
+        services.AddOptions<BuilderOptions>()
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Pods.Image), "builds in pods need PAAS_BUILD_IMAGE (the build image: the stack, the buildpacks and the build tools)")
+            .Validate(o => !string.IsNullOrWhiteSpace(o.Pods.Namespace), "builds in pods need PAAS_BUILD_NAMESPACE outside a pod (inside one, the pod's own namespace is used)")
+            .Validate(o => o.Pods.BuilderUrl is null || Uri.TryCreate(o.Pods.BuilderUrl, UriKind.Absolute, out _), "PAAS_BUILD_CALLBACK_URL must be an absolute http:// URL")
+            .Validate(o => o.Pods.RunAsUser > 0, "build pods may not run as root (Builder:Pods:RunAsUser must be above 0)")
+            .Validate(o => o.Pods.MaxSlugBytes > 0, "Builder:Pods:MaxSlugBytes must be positive");
         return services;
     }
 }

@@ -23,6 +23,45 @@ public static class KubernetesServiceCollectionExtensions
     /// <returns>The services.</returns>
     public static IServiceCollection AddKubernetesScheduler(this IServiceCollection services, Action<KubernetesOptions> configure)
     {
+        AddKubernetesClient(services, configure);
+        services.TryAddSingleton(sp => new KubernetesScheduler(
+            sp.GetRequiredService<IKubernetes>(),
+            sp.GetRequiredService<IOptions<KubernetesOptions>>(),
+            sp.GetRequiredService<IAppLogStore>(),
+            sp.GetRequiredService<IImageInspector>(),
+            sp.GetService<IAppPullCredentials>(),
+            sp.GetRequiredService<ILogger<KubernetesScheduler>>(),
+            sp.GetRequiredService<KubernetesStreams>()));
+        services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<KubernetesScheduler>());
+        services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<KubernetesScheduler>());
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="KubernetesBuildPods"/> as the builder's <see cref="Paas.Builder.IBuildPods"/>, with the same
+    /// client as the scheduler (<see cref="KubernetesOptions.Kubeconfig"/>, or the in-cluster service account); TryAdd, so
+    /// the scheduler and build pods in one process share one client, and a test can replace it.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <param name="configure">Sets the client's options (only <see cref="KubernetesOptions.Kubeconfig"/> and <see cref="KubernetesOptions.Context"/> matter here).</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddKubernetesBuildPods(this IServiceCollection services, Action<KubernetesOptions> configure)
+    {
+        AddKubernetesClient(services, configure);
+        services.TryAddSingleton<Paas.Builder.IBuildPods>(sp => new KubernetesBuildPods(
+            sp.GetRequiredService<IKubernetes>(), sp.GetRequiredService<KubernetesStreams>(), sp.GetRequiredService<ILogger<KubernetesBuildPods>>()));
+        return services;
+    }
+
+    /// <summary>The options (validated at start) and the two clients, once per service collection.</summary>
+    private static void AddKubernetesClient(IServiceCollection services, Action<KubernetesOptions> configure)
+    {
+        if (services.Any(d => d.ServiceType == typeof(KubernetesClientMarker)))
+        {
+            return;
+        }
+
+        services.AddSingleton<KubernetesClientMarker>();
         services.AddOptions<KubernetesOptions>()
             .Configure(configure)
             .Validate(o => o.DeployTimeout > TimeSpan.Zero, "PAAS_DEPLOY_TIMEOUT must be positive (seconds)")
@@ -37,18 +76,9 @@ public static class KubernetesServiceCollectionExtensions
             config.HttpClientTimeout = Timeout.InfiniteTimeSpan;
             return new KubernetesStreams(new k8s.Kubernetes(config));
         });
-        services.TryAddSingleton(sp => new KubernetesScheduler(
-            sp.GetRequiredService<IKubernetes>(),
-            sp.GetRequiredService<IOptions<KubernetesOptions>>(),
-            sp.GetRequiredService<IAppLogStore>(),
-            sp.GetRequiredService<IImageInspector>(),
-            sp.GetService<IAppPullCredentials>(),
-            sp.GetRequiredService<ILogger<KubernetesScheduler>>(),
-            sp.GetRequiredService<KubernetesStreams>()));
-        services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<KubernetesScheduler>());
-        services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<KubernetesScheduler>());
-        return services;
     }
+
+    private sealed class KubernetesClientMarker;
 
     private static KubernetesClientConfiguration Configuration(IServiceProvider services)
     {

@@ -422,6 +422,34 @@ public sealed class PaasPlatform : IAsyncDisposable
             builderOptions.RegistryPassword = () => service.Value.Secret;
             builderOptions.ControllerUrl ??= controllerUrl;
         });
+        AddBuildPods(builder);
+    }
+
+    /// <summary>
+    /// Builds in Kubernetes build Pods when <c>PAAS_BUILD_IN_PODS</c> says so: <c>true</c>, or <c>auto</c> (default) in a pod with
+    /// a service account (the chart's builder); a builder outside the cluster, even with <c>PAAS_SCHEDULER=kubernetes</c>,
+    /// keeps building locally. The pods run in <c>PAAS_BUILD_NAMESPACE</c>, else the builder's own namespace, and reach the
+    /// builder at <c>PAAS_BUILD_CALLBACK_URL</c>, else <c>PAAS_BUILDER_URL</c>. The Kubernetes client is the scheduler's
+    /// (<c>PAAS_KUBECONFIG</c> or the service account).
+    /// </summary>
+    private static void AddBuildPods(WebApplicationBuilder builder)
+    {
+        var configuration = builder.Configuration;
+        var inCluster = k8s.KubernetesClientConfiguration.IsInCluster();
+        var mode = configuration["Builder:Pods:InPods"]?.Trim().ToLowerInvariant() ?? "auto";
+        if (!(mode == "true" || (mode == "auto" && inCluster)))
+        {
+            return; // "false", or "auto" outside a cluster; a value that is neither is reported by the builder's validation
+        }
+
+        builder.Services.AddPaasBuildPods();
+        builder.Services.AddKubernetesBuildPods(options => configuration.GetSection("Paas:Kubernetes").Bind(options));
+        builder.Services.AddOptions<BuilderOptions>().Configure(options =>
+        {
+            const string ServiceAccountNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
+            options.Pods.Namespace ??= inCluster && File.Exists(ServiceAccountNamespace) ? File.ReadAllText(ServiceAccountNamespace).Trim() : null;
+            options.Pods.BuilderUrl ??= configuration["Paas:Roles:BuilderUrl"];
+        });
     }
 
     /// <summary>The builder alone (<c>--role builder</c>) on <c>PAAS_BUILDER_PORT</c>: git smart HTTP and builds, calling the controller's API.</summary>

@@ -32,7 +32,7 @@ internal static class BuildCallbackApi
         context.Features.Get<IHttpResponseBodyFeature>()?.DisableBuffering();
         context.Response.ContentType = "text/plain; charset=utf-8";
         var output = new BuildOutput(context.Response.Body);
-        var version = await pipeline.RunAsync(push, output).ConfigureAwait(false);
+        var version = await pipeline.RunAsync(push, output, context.RequestAborted).ConfigureAwait(false); // the hook (and so the push) went away: stop
         await output.LineAsync(PreReceiveHook.ExitPrefix + (version is null ? "1" : "0")).ConfigureAwait(false);
     }
 }

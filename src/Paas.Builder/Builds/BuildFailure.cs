@@ -30,6 +30,12 @@ internal enum BuildFailure
     /// <summary>The build ran longer than <see cref="BuilderOptions.BuildTimeout"/>.</summary>
     Timeout,
 
+    /// <summary>The push was cancelled (the pushing client went away) while it built.</summary>
+    Cancelled,
+
+    /// <summary>The build pod could not run: its image could not be pulled, it ran out of memory, the Kubernetes API server refused or could not be reached, or it could not exchange the source and slug with the builder.</summary>
+    BuildPodFailed,
+
     /// <summary>The image could not be pushed to the registry.</summary>
     RegistryFailed,
 

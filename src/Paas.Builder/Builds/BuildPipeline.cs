@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Formats.Tar;
-using System.Globalization;
 using System.Net;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.Logging;
@@ -18,8 +17,9 @@ namespace Paas.Builder;
 /// <item>Claim the app: one build per app at a time (<see cref="BuildFailure.Busy"/>).</item>
 /// <item>Fetch the app's config vars through the controller API (they become ENV_DIR files).</item>
 /// <item>Export the commit from the push's quarantine with <c>git archive</c>, then drop what <c>.slugignore</c> names.</item>
-/// <item>Choose buildpacks: <c>BUILDPACK_URL</c>, else <c>.buildpacks</c>, else the first built-in whose <c>bin/detect</c> succeeds.</item>
-/// <item>Compile: <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each buildpack, output streamed.</item>
+/// <item>Compile, through the <see cref="ICompiler"/> (the builder's own processes, or a Kubernetes build Pod): choose
+/// buildpacks (<c>BUILDPACK_URL</c>, else <c>.buildpacks</c>, else the first built-in whose <c>bin/detect</c> succeeds), run
+/// <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each, output streamed, and the last one's <c>bin/release</c>.</item>
 /// <item>Release: the last buildpack's <c>bin/release</c> default process types, overridden by the <c>Procfile</c>.</item>
 /// <item>Compress the slug into one deterministic tar+gzip layer (owned by the stack's user on a stack, plus a small
 /// layer with the process types file the launcher reads).</item>
@@ -31,24 +31,29 @@ namespace Paas.Builder;
 /// </summary>
 internal sealed class BuildPipeline(
     IOptions<BuilderOptions> options,
-    BuilderPaths paths,
     ControllerApi controller,
     AppLocks locks,
     IBuildEventSink events,
     StackSource stacks,
+    ICompiler compiler,
     ILogger<BuildPipeline> logger)
 {
     private const string ZeroSha = "0000000000000000000000000000000000000000";
     private static readonly HttpClient RegistryHttp = new() { Timeout = TimeSpan.FromMinutes(10) };
 
     /// <summary>Runs the build of <paramref name="push"/>, writing its output to <paramref name="output"/>.</summary>
+    /// <param name="push">The push.</param>
+    /// <param name="output">Where the pusher sees the build.</param>
+    /// <param name="cancelled">Fires when the push is cancelled (the pushing client went away): the build stops as on a timeout
+    /// (buildpack processes killed, a build pod deleted) and nothing is recorded.</param>
     /// <returns>The release version, or null when the build failed (the reason was written).</returns>
-    public async Task<int?> RunAsync(PendingPush push, BuildOutput output)
+    public async Task<int?> RunAsync(PendingPush push, BuildOutput output, CancellationToken cancelled = default)
     {
         var started = Stopwatch.StartNew();
         var settings = options.Value;
         using var timeout = new CancellationTokenSource(settings.BuildTimeout);
-        var run = new BuildRun(push, output, timeout.Token);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, cancelled);
+        var run = new BuildRun(push, output, stop.Token);
         IDisposable? claim = null;
         BuildError? error;
         try
@@ -69,7 +74,6 @@ internal sealed class BuildPipeline(
 
             error ??= await FetchConfigAsync(run).ConfigureAwait(false)
                 ?? await ExportAsync(run).ConfigureAwait(false)
-                ?? await ChooseBuildpacksAsync(run).ConfigureAwait(false)
                 ?? await CompileAsync(run).ConfigureAwait(false)
                 ?? await ReleaseAsync(run).ConfigureAwait(false)
                 ?? await CompressAsync(run).ConfigureAwait(false)
@@ -79,6 +83,10 @@ internal sealed class BuildPipeline(
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
         {
             error = TimedOut();
+        }
+        catch (OperationCanceledException) when (cancelled.IsCancellationRequested)
+        {
+            error = new BuildError(BuildFailure.Cancelled, "the push was cancelled, so the build was stopped");
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or InvalidOperationException or HttpRequestException)
         {
@@ -210,170 +218,17 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 5. choose buildpacks
-    private async Task<BuildError?> ChooseBuildpacksAsync(BuildRun run)
-    {
-        var settings = options.Value;
-        var listed = new List<string>();
-        if (run.Config.TryGetValue("BUILDPACK_URL", out var url) && url.Trim().Length > 0)
-        {
-            listed.Add(url.Trim());
-        }
-        else if (File.Exists(Path.Combine(run.AppDir, ".buildpacks")))
-        {
-            listed.AddRange((await File.ReadAllLinesAsync(Path.Combine(run.AppDir, ".buildpacks"), run.Timeout).ConfigureAwait(false))
-                .Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')));
-        }
-
-        if (listed.Count > 0)
-        {
-            var index = 0;
-            foreach (var entry in listed)
-            {
-                var (buildpack, error) = await FetchBuildpackAsync(run, entry, index++).ConfigureAwait(false);
-                if (buildpack is null)
-                {
-                    return new BuildError(BuildFailure.BuildpackUnavailable, error!);
-                }
-
-                run.Buildpacks.Add(buildpack);
-            }
-
-            var name = await DetectAsync(run, run.Buildpacks[^1]).ConfigureAwait(false) ?? run.Buildpacks[^1].Name;
-            run.Buildpacks[^1] = run.Buildpacks[^1] with { Name = name };
-            await run.Output.StepAsync($"Using buildpack{(listed.Count > 1 ? "s" : "")} {string.Join(", ", listed)}").ConfigureAwait(false);
-            await run.Output.StepAsync($"{name} app detected").ConfigureAwait(false);
-            return null;
-        }
-
-        foreach (var candidate in settings.DetectOrder)
-        {
-            var buildpack = new Buildpack(candidate, Path.Combine(settings.BuildpacksDir, candidate));
-            if (!buildpack.IsValid)
-            {
-                continue;
-            }
-
-            if (await DetectAsync(run, buildpack).ConfigureAwait(false) is { } detected)
-            {
-                run.Buildpacks.Add(buildpack);
-                await run.Output.StepAsync($"{detected} app detected").ConfigureAwait(false);
-                return null;
-            }
-        }
-
-        return new BuildError(BuildFailure.NoBuildpack, "no buildpack recognises this app: add a package.json, an index.html or a Procfile, or set BUILDPACK_URL (paas config:set BUILDPACK_URL=...)");
-    }
-
-    private async Task<(Buildpack? Buildpack, string? Error)> FetchBuildpackAsync(BuildRun run, string entry, int index)
-    {
-        var settings = options.Value;
-        var builtIn = Path.Combine(settings.BuildpacksDir, entry);
-        if (!entry.Contains('/', StringComparison.Ordinal) && new Buildpack(entry, builtIn).IsValid)
-        {
-            return (new Buildpack(entry, builtIn), null);
-        }
-
-        var hash = entry.IndexOf('#', StringComparison.Ordinal);
-        var location = hash >= 0 ? entry[..hash] : entry;
-        var reference = hash >= 0 ? entry[(hash + 1)..] : null;
-        if (location.StartsWith("file://", StringComparison.Ordinal))
-        {
-            location = new Uri(location).LocalPath;
-        }
-
-        if (location.StartsWith('/') && reference is null && Directory.Exists(location))
-        {
-            var local = new Buildpack(entry, location);
-            return local.IsValid ? (local, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
-        }
-
-        var target = Path.Combine(run.Push.Directory, "buildpacks", index.ToString(CultureInfo.InvariantCulture));
-        await run.Output.StepAsync("Fetching buildpack " + entry).ConfigureAwait(false);
-        List<string> args = ["clone", "--quiet", "--depth", "1"];
-        if (reference is not null)
-        {
-            args.AddRange(["--branch", reference]);
-        }
-
-        args.AddRange(["--", location, target]);
-        var (code, _, error) = await GitCommand.CaptureAsync(args, new Dictionary<string, string> { ["GIT_TERMINAL_PROMPT"] = "0" }, run.Timeout).ConfigureAwait(false);
-        if (code != 0)
-        {
-            return (null, $"could not fetch buildpack {entry}: {error.Trim().Split('\n')[^1]}");
-        }
-
-        var fetched = new Buildpack(entry, target);
-        return fetched.IsValid ? (fetched, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
-    }
-
-    private async Task<string?> DetectAsync(BuildRun run, Buildpack buildpack)
-    {
-        if (!File.Exists(buildpack.Script("detect")))
-        {
-            return null;
-        }
-
-        var lines = new List<string>();
-        var code = await BuildpackProcess.RunAsync(buildpack.Script("detect"), [run.AppDir], Environment(run), run.AppDir, null, line =>
-        {
-            lines.Add(line);
-            return Task.CompletedTask;
-        }, run.Timeout).ConfigureAwait(false);
-        run.Timeout.ThrowIfCancellationRequested();
-        return code == 0 ? (lines.FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? buildpack.Name) : null;
-    }
-
-    // 6. compile
-    private async Task<BuildError?> CompileAsync(BuildRun run)
-    {
-        var cache = paths.Cache(run.Push.App);
-        Directory.CreateDirectory(cache);
-        Directory.CreateDirectory(run.HomeDir);
-        Directory.CreateDirectory(Path.Combine(run.Push.Directory, "tmp"));
-        var user = BuildUser();
-        if (user is { } uid)
-        {
-            await ChownAsync(uid, [run.AppDir, cache, run.EnvDir, run.HomeDir, Path.Combine(run.Push.Directory, "tmp")], run.Timeout).ConfigureAwait(false);
-        }
-
-        foreach (var buildpack in run.Buildpacks)
-        {
-            var code = await BuildpackProcess.RunAsync(buildpack.Script("compile"), [run.AppDir, cache, run.EnvDir], Environment(run), run.AppDir, user, run.Output.LineAsync, run.Timeout).ConfigureAwait(false);
-            run.Timeout.ThrowIfCancellationRequested();
-            if (code != 0)
-            {
-                return new BuildError(BuildFailure.CompileFailed, $"the {buildpack.Name} buildpack failed to compile the app (exit code {code})");
-            }
-        }
-
-        return null;
-    }
+    // 5-6. choose buildpacks, compile, bin/release: wherever the compiler runs them
+    private async Task<BuildError?> CompileAsync(BuildRun run) => await compiler.CompileAsync(run).ConfigureAwait(false);
 
     // 7. process types: buildpack defaults, overridden by the Procfile
     private async Task<BuildError?> ReleaseAsync(BuildRun run)
     {
         await run.Output.StepAsync("Discovering process types").ConfigureAwait(false);
         var types = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        var last = run.Buildpacks[^1];
-        if (File.Exists(last.Script("release")))
+        foreach (var (name, command) in ReleaseYaml.DefaultProcessTypes(run.ReleaseYaml))
         {
-            var yaml = new System.Text.StringBuilder();
-            var code = await BuildpackProcess.RunAsync(last.Script("release"), [run.AppDir], Environment(run), run.AppDir, BuildUser(), line =>
-            {
-                yaml.Append(line).Append('\n');
-                return Task.CompletedTask;
-            }, run.Timeout).ConfigureAwait(false);
-            run.Timeout.ThrowIfCancellationRequested();
-            if (code != 0)
-            {
-                return new BuildError(BuildFailure.ProcfileInvalid, $"the {last.Name} buildpack's bin/release failed (exit code {code})");
-            }
-
-            foreach (var (name, command) in ReleaseYaml.DefaultProcessTypes(yaml.ToString()))
-            {
-                types[name] = command;
-            }
+            types[name] = command;
         }
 
         var procfile = Path.Combine(run.AppDir, "Procfile");
@@ -502,36 +357,7 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    private Dictionary<string, string> Environment(BuildRun run) => new(StringComparer.Ordinal)
-    {
-        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
-        ["HOME"] = run.HomeDir,
-        ["STACK"] = options.Value.Stack,
-        ["LANG"] = "C.UTF-8",
-        ["TMPDIR"] = Path.Combine(run.Push.Directory, "tmp"),
-        ["SOURCE_VERSION"] = run.Sha,
-        ["REQUEST_ID"] = run.Push.Id,
-    };
-
-    private int? BuildUser() => System.Environment.IsPrivilegedProcess ? options.Value.BuildUserId : null;
-
-    private static async Task ChownAsync(int uid, IEnumerable<string> directories, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("chown") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var arg in new[] { "-R", $"{uid}:{uid}" }.Concat(directories))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("chown could not be started");
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new IOException("chown of the build folders failed: " + error.Trim());
-        }
-    }
-
-    private static string Describe(TimeSpan span) =>
+    /// <summary>A duration in words: <c>15 min</c>, <c>3 s</c>.</summary>
+    internal static string Describe(TimeSpan span) =>
         span.TotalMinutes >= 1 ? $"{span.TotalMinutes:0.#} min" : $"{span.TotalSeconds:0.#} s";
 }

@@ -11,7 +11,7 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
     /// <summary>Where the pusher sees the build.</summary>
     public BuildOutput Output { get; } = output;
 
-    /// <summary>Cancelled when the build timeout passes.</summary>
+    /// <summary>Cancelled when the build timeout passes or the push is cancelled.</summary>
     public CancellationToken Timeout { get; } = timeout;
 
     /// <summary>The pushed commit (40 hex).</summary>
@@ -31,6 +31,9 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
 
     /// <summary>The buildpacks to run, in order.</summary>
     public List<Buildpack> Buildpacks { get; } = [];
+
+    /// <summary>The last buildpack's <c>bin/release</c> output (YAML, Heroku buildpack API), "" when it has none; set by the <see cref="ICompiler"/>.</summary>
+    public string ReleaseYaml { get; set; } = "";
 
     /// <summary>Process type to command.</summary>
     public IReadOnlyDictionary<string, string> ProcessTypes { get; set; } = new Dictionary<string, string>();

@@ -5,7 +5,10 @@ namespace Paas.Builder;
 /// <summary>Runs the real <c>git</c> program, streaming its standard input and output.</summary>
 internal static class GitCommand
 {
-    /// <summary>Runs <c>git ARGS</c>; copies <paramref name="input"/> to its stdin and its stdout to <paramref name="output"/>, flushing each chunk.</summary>
+    /// <summary>
+    /// Runs <c>git ARGS</c>; copies <paramref name="input"/> to its stdin and its stdout to <paramref name="output"/>, flushing
+    /// each chunk. When <paramref name="cancellationToken"/> fires, git's whole process tree is killed.
+    /// </summary>
     /// <returns>The exit code and what git wrote to stderr (at most 4 KB kept).</returns>
     public static async Task<(int ExitCode, string Error)> RunAsync(
         IEnumerable<string> args,
@@ -32,6 +35,19 @@ internal static class GitCommand
         }
 
         using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
+        // A client that goes away ends git and what it started: a receive-pack's pre-receive hook and its callback, whose
+        // end is how a running build learns that its push was cancelled (BuildCallbackApi).
+        using var kill = cancellationToken.Register(() =>
+        {
+            try
+            {
+                process.Kill(entireProcessTree: true);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+                // already ended
+            }
+        });
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         var feed = Task.Run(
             async () =>

@@ -1,0 +1,207 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Options;
+
+namespace Paas.Builder;
+
+/// <summary>
+/// Compiles in processes of the builder itself (the default, and a builder outside a cluster): the buildpacks chosen by
+/// <see cref="BuildpackList"/> (fetched with <c>git clone --depth 1</c> when given as URLs) or the first built-in whose
+/// <c>bin/detect</c> succeeds; then <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each, output streamed; then the last
+/// one's <c>bin/release</c>. When the builder runs as root, buildpacks run as <see cref="BuilderOptions.BuildUserId"/>;
+/// the build cache (<see cref="BuilderPaths.Cache"/>) is kept between builds.
+/// </summary>
+internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPaths paths) : ICompiler
+{
+    /// <inheritdoc />
+    public async Task<BuildError?> CompileAsync(BuildRun run) =>
+        await ChooseBuildpacksAsync(run).ConfigureAwait(false)
+        ?? await RunCompileAsync(run).ConfigureAwait(false)
+        ?? await RunReleaseAsync(run).ConfigureAwait(false);
+
+    private async Task<BuildError?> ChooseBuildpacksAsync(BuildRun run)
+    {
+        var settings = options.Value;
+        var listed = await BuildpackList.ReadAsync(run).ConfigureAwait(false);
+        if (listed.Count > 0)
+        {
+            var index = 0;
+            foreach (var entry in listed)
+            {
+                var (buildpack, error) = await FetchBuildpackAsync(run, entry, index++).ConfigureAwait(false);
+                if (buildpack is null)
+                {
+                    return new BuildError(BuildFailure.BuildpackUnavailable, error!);
+                }
+
+                run.Buildpacks.Add(buildpack);
+            }
+
+            var name = await DetectAsync(run, run.Buildpacks[^1]).ConfigureAwait(false) ?? run.Buildpacks[^1].Name;
+            run.Buildpacks[^1] = run.Buildpacks[^1] with { Name = name };
+            await run.Output.StepAsync($"Using buildpack{(listed.Count > 1 ? "s" : "")} {string.Join(", ", listed)}").ConfigureAwait(false);
+            await run.Output.StepAsync($"{name} app detected").ConfigureAwait(false);
+            return null;
+        }
+
+        foreach (var candidate in settings.DetectOrder)
+        {
+            var buildpack = new Buildpack(candidate, Path.Combine(settings.BuildpacksDir, candidate));
+            if (!buildpack.IsValid)
+            {
+                continue;
+            }
+
+            if (await DetectAsync(run, buildpack).ConfigureAwait(false) is { } detected)
+            {
+                run.Buildpacks.Add(buildpack);
+                await run.Output.StepAsync($"{detected} app detected").ConfigureAwait(false);
+                return null;
+            }
+        }
+
+        return new BuildError(BuildFailure.NoBuildpack, NoBuildpackMessage);
+    }
+
+    /// <summary>What the pusher reads when no buildpack recognises the app.</summary>
+    internal const string NoBuildpackMessage = "no buildpack recognises this app: add a package.json, an index.html or a Procfile, or set BUILDPACK_URL (paas config:set BUILDPACK_URL=...)";
+
+    private async Task<(Buildpack? Buildpack, string? Error)> FetchBuildpackAsync(BuildRun run, string entry, int index)
+    {
+        var settings = options.Value;
+        var builtIn = Path.Combine(settings.BuildpacksDir, entry);
+        if (!entry.Contains('/', StringComparison.Ordinal) && new Buildpack(entry, builtIn).IsValid)
+        {
+            return (new Buildpack(entry, builtIn), null);
+        }
+
+        var hash = entry.IndexOf('#', StringComparison.Ordinal);
+        var location = hash >= 0 ? entry[..hash] : entry;
+        var reference = hash >= 0 ? entry[(hash + 1)..] : null;
+        if (location.StartsWith("file://", StringComparison.Ordinal))
+        {
+            location = new Uri(location).LocalPath;
+        }
+
+        if (location.StartsWith('/') && reference is null && Directory.Exists(location))
+        {
+            var local = new Buildpack(entry, location);
+            return local.IsValid ? (local, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
+        }
+
+        var target = Path.Combine(run.Push.Directory, "buildpacks", index.ToString(CultureInfo.InvariantCulture));
+        await run.Output.StepAsync("Fetching buildpack " + entry).ConfigureAwait(false);
+        List<string> args = ["clone", "--quiet", "--depth", "1"];
+        if (reference is not null)
+        {
+            args.AddRange(["--branch", reference]);
+        }
+
+        args.AddRange(["--", location, target]);
+        var (code, _, error) = await GitCommand.CaptureAsync(args, new Dictionary<string, string> { ["GIT_TERMINAL_PROMPT"] = "0" }, run.Timeout).ConfigureAwait(false);
+        if (code != 0)
+        {
+            return (null, $"could not fetch buildpack {entry}: {error.Trim().Split('\n')[^1]}");
+        }
+
+        var fetched = new Buildpack(entry, target);
+        return fetched.IsValid ? (fetched, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
+    }
+
+    private async Task<string?> DetectAsync(BuildRun run, Buildpack buildpack)
+    {
+        if (!File.Exists(buildpack.Script("detect")))
+        {
+            return null;
+        }
+
+        var lines = new List<string>();
+        var code = await BuildpackProcess.RunAsync(buildpack.Script("detect"), [run.AppDir], Environment(run), run.AppDir, null, line =>
+        {
+            lines.Add(line);
+            return Task.CompletedTask;
+        }, run.Timeout).ConfigureAwait(false);
+        run.Timeout.ThrowIfCancellationRequested();
+        return code == 0 ? (lines.FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? buildpack.Name) : null;
+    }
+
+    private async Task<BuildError?> RunCompileAsync(BuildRun run)
+    {
+        var cache = paths.Cache(run.Push.App);
+        Directory.CreateDirectory(cache);
+        Directory.CreateDirectory(run.HomeDir);
+        Directory.CreateDirectory(Path.Combine(run.Push.Directory, "tmp"));
+        var user = BuildUser();
+        if (user is { } uid)
+        {
+            await ChownAsync(uid, [run.AppDir, cache, run.EnvDir, run.HomeDir, Path.Combine(run.Push.Directory, "tmp")], run.Timeout).ConfigureAwait(false);
+        }
+
+        foreach (var buildpack in run.Buildpacks)
+        {
+            var code = await BuildpackProcess.RunAsync(buildpack.Script("compile"), [run.AppDir, cache, run.EnvDir], Environment(run), run.AppDir, user, run.Output.LineAsync, run.Timeout).ConfigureAwait(false);
+            run.Timeout.ThrowIfCancellationRequested();
+            if (code != 0)
+            {
+                return new BuildError(BuildFailure.CompileFailed, $"the {buildpack.Name} buildpack failed to compile the app (exit code {code})");
+            }
+        }
+
+        return null;
+    }
+
+    private async Task<BuildError?> RunReleaseAsync(BuildRun run)
+    {
+        var last = run.Buildpacks[^1];
+        if (!File.Exists(last.Script("release")))
+        {
+            run.ReleaseYaml = "";
+            return null;
+        }
+
+        var yaml = new System.Text.StringBuilder();
+        var code = await BuildpackProcess.RunAsync(last.Script("release"), [run.AppDir], Environment(run), run.AppDir, BuildUser(), line =>
+        {
+            yaml.Append(line).Append('\n');
+            return Task.CompletedTask;
+        }, run.Timeout).ConfigureAwait(false);
+        run.Timeout.ThrowIfCancellationRequested();
+        if (code != 0)
+        {
+            return new BuildError(BuildFailure.ProcfileInvalid, $"the {last.Name} buildpack's bin/release failed (exit code {code})");
+        }
+
+        run.ReleaseYaml = yaml.ToString();
+        return null;
+    }
+
+    private Dictionary<string, string> Environment(BuildRun run) => new(StringComparer.Ordinal)
+    {
+        ["PATH"] = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin",
+        ["HOME"] = run.HomeDir,
+        ["STACK"] = options.Value.Stack,
+        ["LANG"] = "C.UTF-8",
+        ["TMPDIR"] = Path.Combine(run.Push.Directory, "tmp"),
+        ["SOURCE_VERSION"] = run.Sha,
+        ["REQUEST_ID"] = run.Push.Id,
+    };
+
+    private int? BuildUser() => System.Environment.IsPrivilegedProcess ? options.Value.BuildUserId : null;
+
+    private static async Task ChownAsync(int uid, IEnumerable<string> directories, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo("chown") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in new[] { "-R", $"{uid}:{uid}" }.Concat(directories))
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = Process.Start(start) ?? throw new InvalidOperationException("chown could not be started");
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new IOException("chown of the build folders failed: " + error.Trim());
+        }
+    }
+}

@@ -1,0 +1,152 @@
+using System.Formats.Tar;
+using System.IO.Compression;
+
+namespace Paas.Builder;
+
+/// <summary>
+/// The tarballs exchanged with a build pod, both gzip-compressed tars:
+/// <code>
+/// source.tar.gz (builder -> pod)      slug.tar.gz (pod -> builder)
+///   app/...   the exported commit       app/...       the compiled app (BUILD_DIR after bin/compile)
+///   env/NAME  one file per config var   release.yml   the last buildpack's bin/release output (may be empty)
+/// </code>
+/// The slug comes from code the push brought, so it is unpacked as hostile input: only regular files, folders and symbolic
+/// links; no entry outside the target, none through a symbolic link unpacked before it (a link <c>app/x -> /</c> followed by
+/// <c>app/x/etc/passwd</c>), no hard links or devices. A refused entry fails the whole unpack.
+/// </summary>
+internal static class SlugArchive
+{
+    /// <summary>Packs <paramref name="appDir"/> as <c>app/</c> and <paramref name="envDir"/> as <c>env/</c> into <paramref name="target"/>.</summary>
+    public static async Task PackSourceAsync(string appDir, string envDir, string target, CancellationToken cancellationToken)
+    {
+        await using var file = File.Create(target);
+        await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
+        await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
+        foreach (var (root, prefix) in new[] { (appDir, "app"), (envDir, "env") })
+        {
+            await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, prefix + "/") { Mode = (UnixFileMode)0x1ED }, cancellationToken).ConfigureAwait(false);
+            if (!Directory.Exists(root))
+            {
+                continue;
+            }
+
+            foreach (var path in Walk(root))
+            {
+                var name = prefix + "/" + Path.GetRelativePath(root, path).Replace('\\', '/');
+                await tar.WriteEntryAsync(path, name, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Every entry under <paramref name="directory"/>, parents first, in ordinal order, never entering a symbolic link.</summary>
+    private static IEnumerable<string> Walk(string directory)
+    {
+        foreach (var path in Directory.EnumerateFileSystemEntries(directory, "*", new EnumerationOptions { AttributesToSkip = 0 }).Order(StringComparer.Ordinal))
+        {
+            yield return path;
+            if (Directory.Exists(path) && new FileInfo(path).LinkTarget is null)
+            {
+                foreach (var inner in Walk(path))
+                {
+                    yield return inner;
+                }
+            }
+        }
+    }
+
+    /// <summary>Unpacks a slug tarball into <paramref name="target"/> (which must not exist yet).</summary>
+    /// <exception cref="InvalidDataException">An entry was refused, or the archive is not a gzip tar.</exception>
+    public static async Task UnpackAsync(string archive, string target, CancellationToken cancellationToken)
+    {
+        var root = Path.GetFullPath(target);
+        Directory.CreateDirectory(root);
+        await using var file = File.OpenRead(archive);
+        await using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        await using var tar = new TarReader(gzip);
+        try
+        {
+            while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
+            {
+                await UnpackEntryAsync(entry, root, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is FormatException or EndOfStreamException)
+        {
+            throw new InvalidDataException("the slug is not a complete gzip tar: " + e.Message, e);
+        }
+    }
+
+    private static async Task UnpackEntryAsync(TarEntry entry, string root, CancellationToken cancellationToken)
+    {
+        if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
+        {
+            return;
+        }
+
+        var relative = entry.Name.TrimStart('.', '/');
+        var path = Path.GetFullPath(Path.Combine(root, relative));
+        if (relative.Length == 0 || !path.StartsWith(root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+        {
+            if (relative.Length == 0 && entry.EntryType == TarEntryType.Directory)
+            {
+                return;
+            }
+
+            throw new InvalidDataException($"the slug's entry '{entry.Name}' points outside the slug");
+        }
+
+        // No ancestor may be a symbolic link: writing through one would leave the slug folder.
+        for (var parent = Path.GetDirectoryName(path); parent is not null && parent.Length > root.Length; parent = Path.GetDirectoryName(parent))
+        {
+            if (new FileInfo(parent).LinkTarget is not null)
+            {
+                throw new InvalidDataException($"the slug's entry '{entry.Name}' is inside a symbolic link");
+            }
+        }
+
+        var mode = entry.Mode & (UnixFileMode)0x1FF; // no setuid, setgid or sticky bits
+        switch (entry.EntryType)
+        {
+            case TarEntryType.Directory:
+                Directory.CreateDirectory(path);
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, mode | UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+                }
+
+                break;
+            case TarEntryType.RegularFile or TarEntryType.V7RegularFile or TarEntryType.ContiguousFile:
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+                {
+                    File.Delete(path);
+                }
+
+                await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write))
+                {
+                    if (entry.DataStream is { } data)
+                    {
+                        await data.CopyToAsync(output, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+
+                if (!OperatingSystem.IsWindows())
+                {
+                    File.SetUnixFileMode(path, mode | UnixFileMode.UserRead);
+                }
+
+                break;
+            case TarEntryType.SymbolicLink:
+                Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+                if (File.Exists(path) || new FileInfo(path).LinkTarget is not null)
+                {
+                    File.Delete(path);
+                }
+
+                File.CreateSymbolicLink(path, entry.LinkName);
+                break;
+            default:
+                throw new InvalidDataException($"the slug's entry '{entry.Name}' is a {entry.EntryType}, which a slug may not hold");
+        }
+    }
+}
