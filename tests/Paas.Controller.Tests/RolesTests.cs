@@ -158,6 +158,7 @@ public sealed class RolesTests
             ["Paas:Roles:InternalPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["Paas:Roles:Role"] = "controller",
             ["Paas:Roles:BuilderUrl"] = "http://127.0.0.1:1",
+            ["Paas:Roles:RegistryUrl"] = "http://127.0.0.1:1",
             ["Logging:LogLevel:Default"] = "Warning",
         });
         Assert.Empty(errors);
