@@ -83,7 +83,8 @@ public sealed partial class PaasdImageTests(PaasdImage image) : IClassFixture<Pa
         Assert.Equal("hello from paas/paasd\n", body);
     }
 
-    private static async Task WaitForHealthAsync(Container container, HttpClient http)
+    /// <summary>Waits for GET /healthz to answer 200, failing with paasd's log if its container stops or 90 s pass.</summary>
+    internal static async Task WaitForHealthAsync(Container container, HttpClient http)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
         var last = "no answer";
