@@ -11,7 +11,7 @@
 #
 #   images/build.sh [--only paasd|build|postgresql[,...]] [--oci-dir DIR] [--push REGISTRY]
 #     --only NAMES       build (and print, and push) only these; paasd always needs paas/build as its base
-#     --oci-dir DIR      also write each image as an OCI layout at DIR/NAME (hard links into the cache when possible)
+#     --oci-dir DIR      also write each image as an OCI layout at DIR/NAME (its blobs hard links into the cache when possible)
 #     --push REGISTRY    skopeo copy each image to REGISTRY/paas/NAME:TAG (e.g. 127.0.0.1:5000); TLS is verified except
 #                        for 127.0.0.1 and localhost; credentials from `skopeo login` (or REGISTRY_AUTH_FILE)
 #
@@ -363,8 +363,11 @@ for name in build paasd postgresql; do
   layout="$(layout_of "$name")"
   if [ -n "$oci_dir" ]; then
     mkdir -p "$oci_dir"
-    rm -rf "${oci_dir:?}/$name"
-    cp -al "$layout" "$oci_dir/$name" 2>/dev/null || cp -a "$layout" "$oci_dir/$name"
+    rm -rf "${oci_dir:?}/$name" && mkdir -p "$oci_dir/$name/blobs/sha256"
+    # blobs are immutable (named by their digest): hard links when on the same file system; index.json is copied, as a
+    # tool adding an image to the layout rewrites it in place
+    cp -l "$layout"/blobs/sha256/* "$oci_dir/$name/blobs/sha256/" 2>/dev/null || cp "$layout"/blobs/sha256/* "$oci_dir/$name/blobs/sha256/"
+    cp "$layout/oci-layout" "$layout/index.json" "$oci_dir/$name/"
     layout="$(cd "$oci_dir/$name" && pwd)"
   fi
   if [ -n "$push" ]; then
