@@ -245,6 +245,7 @@ paasd_publish() {
   fi
   # dotnet's own folders for this checkout (incremental between runs; apart from a developer's bin/ and obj/)
   work_dir="$cache/dotnet/$(printf '%s' "$root" | sha256sum | cut -c1-12)"
+  mkdir -p "$work_dir" && touch "$work_dir"
   say "dotnet publish src/Paas.Server -c Release -r linux-x64 --self-contained"
   rm -rf "$out.tmp"
   run_logged "$work/publish.log" dotnet publish "$root/src/Paas.Server/Paas.Server.csproj" -c Release -r linux-x64 --self-contained \
@@ -353,6 +354,7 @@ if wants paasd; then build_paasd_image; fi
 if wants postgresql; then build_postgresql_image; fi
 for name in build paasd postgresql; do prune "$name"; done
 prune publish
+prune dotnet   # a checkout's obj/ and bin/: three checkouts keep theirs
 
 layout_of() {
   case "$1" in build) echo "$build_out/oci" ;; paasd) echo "$paasd_out/oci" ;; postgresql) echo "$postgresql_out/oci" ;; esac
