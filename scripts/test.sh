@@ -14,6 +14,19 @@ echo "-----> Building the stack (stack/build.sh; cached when unchanged)"
 stack_layout="$(stack/build.sh)" || { echo "stack/build.sh failed" >&2; exit 1; }
 export PAAS_TEST_STACK_IMAGE="$stack_layout"
 
+# The platform images (images/README.md): paas/build and paas/postgresql are cached by a hash of their inputs; paas/paasd
+# is made again when the code or the commit changes (a self-contained publish, then its layers). tests/Paas.Images.Tests
+# find their OCI layouts through PAAS_TEST_{BUILD,PAASD,POSTGRESQL}_IMAGE and fail without them.
+echo "-----> Building the platform images (images/build.sh; cached when unchanged)"
+images="$(images/build.sh)" || { echo "images/build.sh failed" >&2; exit 1; }
+while read -r name _ layout; do
+  case "$name" in
+    build) export PAAS_TEST_BUILD_IMAGE="$layout" ;;
+    paasd) export PAAS_TEST_PAASD_IMAGE="$layout" ;;
+    postgresql) export PAAS_TEST_POSTGRESQL_IMAGE="$layout" ;;
+  esac
+done <<< "$images"
+
 echo "-----> Restoring"
 dotnet restore Platform.sln --nologo -v q || exit 1
 

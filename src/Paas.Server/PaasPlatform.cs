@@ -68,7 +68,7 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <exception cref="InvalidOperationException">This process runs neither.</exception>
     public IServiceProvider Services => (_controller ?? _builder)?.Services ?? throw new InvalidOperationException("this process runs no controller");
 
-    /// <summary>The controller API's base URL once started, e.g. <c>http://127.0.0.1:7000</c>.</summary>
+    /// <summary>The controller API's base URL once started, e.g. <c>http://127.0.0.1:7000</c> (loopback when it listens on every address).</summary>
     public string ApiUrl => Address(_controller ?? throw new InvalidOperationException("this process runs no controller"));
 
     /// <summary>The controller's internal contracts' base URL once started (only when another process runs a part), e.g. <c>http://127.0.0.1:7001</c>.</summary>
@@ -748,7 +748,14 @@ public sealed class PaasPlatform : IAsyncDisposable
         return OptionsAreValid<TOptions>(app.Services, errors) ? app : null;
     }
 
+    /// <summary>
+    /// A part's first Kestrel address as this process calls it (the builder pushes to the registry, the stack is imported
+    /// into it): a wildcard listen address (<c>PAAS_LISTEN_ADDRESS=0.0.0.0</c>, as in the platform image) is no host a client
+    /// can connect to, so it becomes loopback, <c>http://0.0.0.0:5000</c> → <c>http://127.0.0.1:5000</c>.
+    /// </summary>
     private static string Address(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-        ?? throw new InvalidOperationException("the platform has not started");
+        (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            ?? throw new InvalidOperationException("the platform has not started"))
+        .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
+        .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal);
 }
