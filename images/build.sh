@@ -250,7 +250,7 @@ paasd_publish() {
   rm -rf "$out.tmp"
   run_logged "$work/publish.log" dotnet publish "$root/src/Paas.Server/Paas.Server.csproj" -c Release -r linux-x64 --self-contained \
     --artifacts-path "$work_dir" -o "$out.tmp" --nologo -v q -clp:ErrorsOnly -p:DebugType=none
-  rm -rf "$out.tmp/buildpacks"   # they live at /opt/paas/buildpacks (Builder__BuildpacksDir)
+  rm -rf "$out.tmp/buildpacks"   # they live at /opt/paas/buildpacks (PAAS_BUILDPACKS_DIR)
   rm -rf "$out" && mv "$out.tmp" "$out"
   say "paasd published in $((SECONDS - started)) s ($(du -sm "$out" | cut -f1) MB)"
   echo "$out"
@@ -282,7 +282,7 @@ build_paasd_image() {
   buildah config --cmd '' "$c"   # first, or setting the entrypoint warns about paas/build's bash
   buildah config \
     --env PAAS_LISTEN_ADDRESS=0.0.0.0 --env PAAS_DATA_DIR=/var/lib/paas --env PAAS_STACK_IMAGE=/opt/paas/stack \
-    --env Builder__BuildpacksDir=/opt/paas/buildpacks \
+    --env PAAS_BUILDPACKS_DIR=/opt/paas/buildpacks \
     --user 1000:1000 --workingdir /var/lib/paas --entrypoint '["/opt/paas/bin/paasd"]' \
     --port 7000 --port 7001 --port 7100 --port 5000 --port 8080 --port 8443 --port 5555 --port 8086 \
     --label io.paas.images.key="$key" --label org.opencontainers.image.title=paasd \

@@ -30,6 +30,7 @@ public static class PaasEnvironment
         ["PAAS_DEPLOY_TIMEOUT"] = "Paas:Kubernetes:DeployTimeout",
         ["PAAS_STACK_IMAGE"] = "Builder:StackImage",
         ["PAAS_BUILD_TIMEOUT"] = "Builder:BuildTimeout",
+        ["PAAS_BUILDPACKS_DIR"] = "Builder:BuildpacksDir",
         ["PAAS_BUILD_IN_PODS"] = "Builder:Pods:InPods",
         ["PAAS_BUILD_IMAGE"] = "Builder:Pods:Image",
         ["PAAS_BUILD_NAMESPACE"] = "Builder:Pods:Namespace",
