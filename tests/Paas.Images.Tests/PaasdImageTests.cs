@@ -29,7 +29,7 @@ public sealed partial class PaasdImageTests(PaasdImage image) : IClassFixture<Pa
         Assert.Contains("PAAS_LISTEN_ADDRESS=0.0.0.0", env);
         Assert.Contains("PAAS_DATA_DIR=/var/lib/paas", env);
         Assert.Contains("PAAS_STACK_IMAGE=/opt/paas/stack", env);
-        Assert.Contains("Builder__BuildpacksDir=/opt/paas/buildpacks", env);
+        Assert.Contains("PAAS_BUILDPACKS_DIR=/opt/paas/buildpacks", env);
         Assert.DoesNotContain(env, e => e!.StartsWith("PORT=", StringComparison.Ordinal));
         var labels = settings.GetProperty("Labels");
         Assert.Matches(Commit(), labels.GetProperty("org.opencontainers.image.revision").GetString());
