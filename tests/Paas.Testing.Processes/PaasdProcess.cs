@@ -48,41 +48,25 @@ public sealed class PaasdProcess : IAsyncDisposable
     public static Task<PaasdProcess> StartAsync(CancellationToken cancellationToken) => StartAsync(null, cancellationToken);
 
     /// <summary>Starts paasd with free loopback ports and a temporary data folder; <paramref name="environment"/> adds or overrides variables.</summary>
-    public static async Task<PaasdProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
+    public static Task<PaasdProcess> StartAsync(IReadOnlyDictionary<string, string>? environment, CancellationToken cancellationToken)
     {
-        var data = Directory.CreateTempSubdirectory("paasd-data-").FullName;
         // CreateTempSubdirectory makes the folder 0700, like ~/.local/share/paas under /root: as root, paasd must still build
         // (its buildpacks run as an unprivileged user in a work folder that user can enter).
-
         var ports = LoopbackPort.FreeDistinct(4);
         var (apiPort, httpPort, httpsPort, registryPort) = (ports[0], ports[1], ports[2], ports[3]);
-        var start = new ProcessStartInfo("dotnet")
+        var all = new Dictionary<string, string>
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            WorkingDirectory = data,
+            ["PAAS_API_PORT"] = Port(apiPort),
+            ["PAAS_REGISTRY_PORT"] = Port(registryPort),
+            ["PAAS_HTTP_PORT"] = Port(httpPort),
+            ["PAAS_HTTPS_PORT"] = Port(httpsPort),
         };
-        start.ArgumentList.Add(RepoPaths.PaasdDll);
-        start.Environment["PAAS_DATA_DIR"] = data;
-        start.Environment["PAAS_API_PORT"] = apiPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_REGISTRY_PORT"] = registryPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_HTTP_PORT"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_HTTPS_PORT"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        start.Environment["PAAS_DATABASE"] = "";
-        start.Environment["ASPNETCORE_ENVIRONMENT"] = "Development";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
-            start.Environment[name] = value;
+            all[name] = value;
         }
 
-        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri($"http://127.0.0.1:{apiPort}"), httpPort, httpsPort);
-        paasd._process.OutputDataReceived += (_, e) => paasd.Append(e.Data);
-        paasd._process.ErrorDataReceived += (_, e) => paasd.Append(e.Data);
-        paasd._process.BeginOutputReadLine();
-        paasd._process.BeginErrorReadLine();
-        await paasd.WaitUntilHealthyAsync(cancellationToken);
-        return paasd;
+        return LaunchAsync("paasd-data-", all, new Uri($"http://127.0.0.1:{apiPort}/readyz"), httpPort, httpsPort, cancellationToken);
     }
 
     /// <summary>
@@ -90,9 +74,12 @@ public sealed class PaasdProcess : IAsyncDisposable
     /// for one role of a split platform (<c>PAAS_ROLE</c>, its ports and its peers' URLs are the caller's), ready once
     /// <paramref name="readyUrl"/> (a <c>/readyz</c>) answers 200. <see cref="Url"/> is <paramref name="readyUrl"/>'s base.
     /// </summary>
-    public static async Task<PaasdProcess> StartRoleAsync(IReadOnlyDictionary<string, string> environment, Uri readyUrl, CancellationToken cancellationToken)
+    public static Task<PaasdProcess> StartRoleAsync(IReadOnlyDictionary<string, string> environment, Uri readyUrl, CancellationToken cancellationToken) =>
+        LaunchAsync("paasd-role-", environment, readyUrl, 0, 0, cancellationToken);
+
+    private static async Task<PaasdProcess> LaunchAsync(string folderPrefix, IReadOnlyDictionary<string, string> environment, Uri readyUrl, int httpPort, int httpsPort, CancellationToken cancellationToken)
     {
-        var data = Directory.CreateTempSubdirectory("paasd-role-").FullName;
+        var data = Directory.CreateTempSubdirectory(folderPrefix).FullName;
         var start = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
@@ -109,7 +96,7 @@ public sealed class PaasdProcess : IAsyncDisposable
             start.Environment[name] = value;
         }
 
-        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri(readyUrl.GetLeftPart(UriPartial.Authority)), 0, 0);
+        var paasd = new PaasdProcess(Process.Start(start)!, data, new Uri(readyUrl.GetLeftPart(UriPartial.Authority)), httpPort, httpsPort);
         paasd._process.OutputDataReceived += (_, e) => paasd.Append(e.Data);
         paasd._process.ErrorDataReceived += (_, e) => paasd.Append(e.Data);
         paasd._process.BeginOutputReadLine();
@@ -117,6 +104,8 @@ public sealed class PaasdProcess : IAsyncDisposable
         await paasd.WaitUntilHealthyAsync(cancellationToken);
         return paasd;
     }
+
+    private static string Port(int port) => port.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>
     /// Kills the process (as a crash would), keeping its data folder; <see cref="DisposeAsync"/> still cleans up. Without
