@@ -182,21 +182,22 @@ internal sealed class OneOffRun(
     }
 
     /// <summary>
-    /// Sends the input as channel 0 frames of the attach WebSocket (<c>channel.k8s.io</c>: a binary message whose first byte is
-    /// the channel), each send awaited, then closes the socket's output: so no frame can be overtaken by the close.
+    /// Sends the input as channel 0 messages of an input-only attach, each send awaited, then ends the attach with the closing
+    /// handshake (<see cref="PodAttachSocket.CloseAsync"/>): <c>v4.channel.k8s.io</c> cannot close standard input alone,
+    /// but with <c>stdinOnce</c> the end of the attach closes the process's input, after the server has read every frame.
     /// </summary>
     private async Task ForwardInputAsync(Stream input, CancellationToken cancellationToken)
     {
-        using var socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var frame = new byte[(16 * 1024) + 1]; // frame[0] = 0: standard input
+        var socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, webSocketSubProtocol: WebSocketProtocol.V4BinaryWebsocketProtocol, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var attach = new PodAttachSocket(socket, output: null);
+        var buffer = new byte[16 * 1024];
         int read;
-        while ((read = await input.ReadAsync(frame.AsMemory(1), cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            await socket.SendAsync(frame.AsMemory(0, read + 1), System.Net.WebSockets.WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await attach.SendInputAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
         }
 
-        // v4.channel.k8s.io cannot close stdin alone; with stdinOnce, ending the attach closes the process's input.
-        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", cancellationToken).ConfigureAwait(false);
+        await attach.CloseAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
     }
 
     private async Task<RunResult> WaitEndedAsync(CancellationToken cancellationToken)

@@ -20,6 +20,16 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         _kubelet.ScriptCommand("node server.js", new ContainerScript { LogLines = ["listening on 5000"], RunFor = TimeSpan.FromHours(1) });
         _kubelet.ScriptCommand("exit 3", new ContainerScript { LogLines = ["hi"], ExitCode = 3 });
         _kubelet.ScriptCommand("sleep 30", new ContainerScript { RunFor = TimeSpan.FromSeconds(30) });
+        _kubelet.ScriptCommand("read name", new ContainerScript
+        {
+            RunFor = TimeSpan.FromSeconds(30),
+            Attach = async (input, output, ct) =>
+            {
+                var line = await input.ReadLineAsync(ct);
+                await output.WriteLineAsync("got: " + line);
+                return 5;
+            },
+        });
         _cluster = await FakeCluster.StartAsync(_kubelet);
     }
 
@@ -56,6 +66,21 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         Assert.Contains("\"restartPolicy\":\"Never\"", pod.Body, StringComparison.Ordinal);
         Assert.Contains("\"activeDeadlineSeconds\":3600", pod.Body, StringComparison.Ordinal);
         await WaitUntilAsync(() => !Cluster.Server.List("v1", "Pod", Ns).Any(p => p["metadata"]!["name"]!.GetValue<string>().Contains("-run-", StringComparison.Ordinal)), () => "the run's pod is still there");
+    }
+
+    [Fact]
+    public async Task Run_forwards_standard_input_through_attach()
+    {
+        var lines = new List<string>();
+        using var input = new MemoryStream("alice\n"u8.ToArray());
+
+        var result = await Cluster.Scheduler.RunAsync(new RunRequest(Spec(1), "read name; echo got: $name; exit 5", Input: input), (line, _) => { lines.Add(line); return ValueTask.CompletedTask; }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(result.FailureReason is null, result.FailureReason + "\n" + string.Join('\n', Logs()));
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal(["got: alice"], lines);
+        var pod = Cluster.Server.Requests.Single(r => r.Method == "POST" && r.Path.EndsWith("/pods", StringComparison.Ordinal));
+        Assert.Contains("\"stdinOnce\":true", pod.Body, StringComparison.Ordinal);
     }
 
     [Fact]
