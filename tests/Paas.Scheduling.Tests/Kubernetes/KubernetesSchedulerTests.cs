@@ -20,6 +20,7 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         _kubelet.ScriptCommand("node server.js", new ContainerScript { LogLines = ["listening on 5000"], RunFor = TimeSpan.FromHours(1) });
         _kubelet.ScriptCommand("exit 3", new ContainerScript { LogLines = ["hi"], ExitCode = 3 });
         _kubelet.ScriptCommand("sleep 30", new ContainerScript { RunFor = TimeSpan.FromSeconds(30) });
+        _kubelet.ScriptCommand("quick", new ContainerScript { LogLines = ["early"], ExitCode = 7, RunFor = TimeSpan.Zero });
         _kubelet.ScriptCommand("console", new ContainerScript
         {
             RunFor = TimeSpan.FromSeconds(30),
@@ -153,6 +154,22 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
                 Assert.True(await seen.WaitAsync(TimeSpan.FromSeconds(20)), "no " + text + " in " + output);
             }
         }
+    }
+
+    [Fact]
+    public async Task A_tty_run_whose_container_ended_before_the_attach_gets_its_output_from_the_log()
+    {
+        var output = new System.Text.StringBuilder();
+        var request = new RunRequest(Spec(1), "quick", Input: new MemoryStream(), Terminal: new RunTerminal(new WindowSize(80, 24)), RawOutput: (chunk, _) =>
+        {
+            output.Append(System.Text.Encoding.UTF8.GetString(chunk.Bytes.Span));
+            return ValueTask.CompletedTask;
+        });
+
+        var result = await Cluster.Scheduler.RunAsync(request, (_, _) => ValueTask.CompletedTask, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((7, "early\n"), (result.ExitCode, output.ToString()));
+        Assert.Contains(Logs(), l => l.Contains("The terminal could not be attached", StringComparison.Ordinal));
     }
 
     [Fact]
