@@ -218,6 +218,11 @@ internal sealed class OneOffRun(
         var keys = request.Input is { } input ? SendKeysAsync(attach, input, running.Token) : Task.CompletedTask;
         var resizes = ResizeAsync(attach, terminal, running.Token);
         await attach.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (attach.Status.Contains("\"Failure\"", StringComparison.Ordinal))
+        {
+            logs.Write(request.Spec.App, $"paas[{ProcessName}]", $"The terminal's attach ended with: {attach.Status}");
+        }
+
         await running.CancelAsync().ConfigureAwait(false);
         await attach.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
         await Task.WhenAll(keys, resizes).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);

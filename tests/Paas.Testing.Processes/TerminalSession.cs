@@ -81,6 +81,7 @@ public sealed class TerminalSession : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    /// <summary>Kills the command and <c>script</c> if they still run.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!_process.HasExited)

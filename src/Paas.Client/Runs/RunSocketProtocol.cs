@@ -8,7 +8,8 @@ namespace Paas.Client;
 /// <list type="number">
 /// <item>the client sends one text message: the <see cref="RunCreateRequest"/> as JSON (<c>detached</c> must be false);</item>
 /// <item>the server answers one text message, the start: a <see cref="RunEvent"/> with only <c>tty</c> (and a
-/// <c>notice</c> when a TTY was asked for but the scheduler has none), before any output;</item>
+/// <c>notice</c> when a TTY was asked for but the scheduler has none), before any output; a request it refuses (bad
+/// JSON, a detached run, a value out of range) gets no start, only the final message with <c>failure_reason</c>;</item>
 /// <item>the client sends binary messages with the bytes for the process's standard input, and one empty binary
 /// message at the end of its input (EOF: the process's standard input is closed); a client with no input sends the
 /// empty message at once. With a TTY the bytes are keystrokes (Ctrl+C is byte 3, which the terminal turns into SIGINT);
