@@ -232,17 +232,17 @@ public sealed class RunApiTests : IAsyncLifetime
     public async Task A_tty_run_gets_a_terminal_of_the_callers_size_type_and_resizes()
     {
         var session = new TtySession();
-        var run = session.RunAsync(Alice, "tty; stty size; echo $TERM; read x; stty size; echo \"got $x\"; exit 3", new TerminalSize(100, 30), "xterm-256color");
+        var run = session.RunAsync(Alice, "tty; stty size; echo $TERM; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\"; exit 3", new TerminalSize(100, 30), "xterm-256color");
 
         await session.WaitForAsync("xterm-256color\r\n");
         session.Resize(new TerminalSize(120, 40));
-        await Task.Delay(200, Cancel); // the resize goes on its own path; then Enter (a terminal sends \r, which it reads as \n)
+        await session.WaitForAsync("40 120\r\n"); // the process waits for the new size; then Enter (a terminal sends \r, read as \n)
         await session.TypeAsync("hi\r");
         var final = await run;
 
         Assert.Equal(new RunEvent(Tty: true), session.Start);
         Assert.Equal(3, final.ExitCode);
-        Assert.Matches(@"^/dev/pts/\d+\r\n30 100\r\nxterm-256color\r\nhi\r\n40 120\r\ngot hi\r\n$", session.Output);
+        Assert.Matches(@"^/dev/pts/\d+\r\n30 100\r\nxterm-256color\r\n40 120\r\nhi\r\ngot hi\r\n$", session.Output);
         Assert.Equal("", session.Errors); // one stream: the terminal
     }
 

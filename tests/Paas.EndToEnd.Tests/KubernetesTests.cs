@@ -145,14 +145,14 @@ public sealed class KubernetesTests(ITestOutputHelper output) : IAsyncLifetime
 
         // From a terminal: the pod gets a TTY of the caller's size, a resize reaches it, keys go in, the exit code comes back.
         await using (var terminal = await TerminalSession.StartAsync(
-            $"dotnet '{RepoPaths.PaasDll}' run 'tty; stty size; read x; stty size; echo \"got $x\"; exit 4'", 100, 30, repo, Platform.Environment(), Cancel))
+            $"dotnet '{RepoPaths.PaasDll}' run 'tty; stty size; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\"; exit 4'", 100, 30, repo, Platform.Environment(), Cancel))
         {
             await terminal.WaitForAsync("30 100\r\n", TimeSpan.FromSeconds(90), Cancel);
             await terminal.ResizeAsync(120, 40, Cancel);
-            await Task.Delay(1000, Cancel);
+            await terminal.WaitForAsync("40 120\r\n", TimeSpan.FromSeconds(30), Cancel); // the command waits for it
             await terminal.TypeAsync("hi\r");
             Assert.Equal(4, await terminal.ExitCodeAsync(TimeSpan.FromSeconds(60), Cancel));
-            Assert.Matches(@"/dev/pts/\d+\r\n30 100\r\nhi\r\n40 120\r\ngot hi\r\n", terminal.Output);
+            Assert.Matches(@"/dev/pts/\d+\r\n30 100\r\n40 120\r\nhi\r\ngot hi\r\n", terminal.Output);
         }
 
         Step("paas run from a terminal got a TTY");

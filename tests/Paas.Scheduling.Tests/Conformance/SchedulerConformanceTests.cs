@@ -220,7 +220,7 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
         var output = new System.Text.StringBuilder();
         var keys = new System.IO.Pipelines.Pipe();
         var terminal = new RunTerminal(new WindowSize(100, 30), "vt100");
-        var request = new RunRequest(Spec(1), "tty; stty size; echo $TERM; read x; stty size; echo \"got $x\" >&2; exit 5", Input: keys.Reader.AsStream(), Terminal: terminal, RawOutput: (chunk, _) =>
+        var request = new RunRequest(Spec(1), "tty; stty size; echo $TERM; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\" >&2; exit 5", Input: keys.Reader.AsStream(), Terminal: terminal, RawOutput: (chunk, _) =>
         {
             Assert.Equal(RunOutputStream.StandardOutput, chunk.Stream); // one stream: the terminal
             lock (output)
@@ -234,12 +234,12 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
         var run = Scheduler.RunAsync(request, (_, _) => ValueTask.CompletedTask, CancellationToken.None);
         await WaitUntilAsync(() => { lock (output) { return output.ToString().Contains("vt100", StringComparison.Ordinal); } });
         terminal.Resize(new WindowSize(120, 40));
-        await Task.Delay(300);
+        await WaitUntilAsync(() => { lock (output) { return output.ToString().Contains("40 120", StringComparison.Ordinal); } });
         await keys.Writer.WriteAsync("hi\r"u8.ToArray());
         var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
 
         Assert.Equal(5, result.ExitCode);
-        Assert.Matches(@"^/dev/pts/\d+\r\n30 100\r\nvt100\r\nhi\r\n40 120\r\ngot hi\r\n$", output.ToString());
+        Assert.Matches(@"^/dev/pts/\d+\r\n30 100\r\nvt100\r\n40 120\r\nhi\r\ngot hi\r\n$", output.ToString());
     }
 
     [Fact]
