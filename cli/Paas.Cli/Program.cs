@@ -1,5 +1,6 @@
 using Paas.Cli;
 using Paas.Cli.Hosting;
+using Paas.Cli.Terminal;
 
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>
@@ -17,5 +18,6 @@ var context = new CliContext(
     Environment.GetEnvironmentVariable,
     Directory.GetCurrentDirectory(),
     http,
-    Console.OpenStandardInput);
+    Console.OpenStandardInput,
+    OperatingSystem.IsWindows() ? NoTerminal.Instance : new UnixTerminal());
 return await CliApplication.RunAsync(args, context, cancel.Token);

@@ -71,6 +71,9 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     /// <inheritdoc />
     public bool SupportsAutoscaling => true;
 
+    /// <summary>True: a run with a TTY is a pod with <c>tty: true</c>, attached with <c>tty=true</c> (see <see cref="OneOffRun"/>).</summary>
+    public bool SupportsTty => true;
+
     /// <inheritdoc />
     public long Version => _watch.Version;
 

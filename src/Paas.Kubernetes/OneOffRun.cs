@@ -19,6 +19,14 @@ namespace Paas.Kubernetes;
 ///    starts at the container's first line (an attach would miss what was printed before it connected);
 /// 5. reads the exit code from the pod's terminated state (<c>DeadlineExceeded</c> is a timeout, 137) and deletes the pod.
 /// A detached run writes its output to the app's log as <c>app[run.N]</c> instead of the caller.
+/// <para>
+/// With a TTY (<see cref="RunRequest.Terminal"/>) the container has <c>tty</c>, <c>stdin</c> and <c>stdinOnce</c> and
+/// <c>TERM</c>, and step 4 is one attach with <c>tty=true</c>: keystrokes on channel 0, the terminal's sizes on channel 4,
+/// and what the terminal shows from channel 1 (a TTY has one stream) instead of the log. An attach sees only what is
+/// printed after it connects, and a container's terminal is 0 x 0 until the first size arrives, so the command waits for
+/// that (<see cref="TerminalGate"/>): a shell's first prompt is not lost. Should the attach fail (the container ended
+/// first), the output comes from the log as without a TTY.
+/// </para>
 /// </summary>
 internal sealed class OneOffRun(
     IKubernetes client,
@@ -35,6 +43,9 @@ internal sealed class OneOffRun(
     private string PodName => KubernetesNames.RunPod(request.Spec.App, _number);
 
     private string ProcessName => $"{KubernetesNames.RunType}.{_number}";
+
+    /// <summary>The run's terminal: only for an attached run that takes raw output.</summary>
+    private RunTerminal? Terminal => request is { Terminal: { } terminal, Detached: false, RawOutput: not null } ? terminal : null;
 
     public async Task<RunResult> RunAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +69,12 @@ internal sealed class OneOffRun(
                 return RunResult.NotStarted(ProcessName, started);
             }
 
-            var input = request.Input is { } stream && !request.Detached ? ForwardInputSafelyAsync(stream, cancellationToken) : Task.CompletedTask;
+            if (Terminal is { } terminal && await AttachTerminalAsync(terminal, cancellationToken).ConfigureAwait(false))
+            {
+                return await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            var input = request.Input is { } stream && !request.Detached && Terminal is null ? ForwardInputSafelyAsync(stream, cancellationToken) : Task.CompletedTask;
             await ReadOutputAsync(cancellationToken).ConfigureAwait(false);
             var result = await WaitEndedAsync(cancellationToken).ConfigureAwait(false);
             if (request.Detached)
@@ -85,32 +101,8 @@ internal sealed class OneOffRun(
         }
     }
 
-    private V1Pod Pod(AppObjects objects)
-    {
-        var spec = request.Spec;
-        var limit = request.TimeLimit ?? options.RunTimeLimit;
-        var podSpec = AppObjectsBuilder.PodSpec(spec, options, KubernetesNames.RunType, request.Command, objects.Image, objects.Launcher, objects.PullSecret is not null, "Never");
-        podSpec.ActiveDeadlineSeconds = Math.Max(1, (long)Math.Ceiling(limit.TotalSeconds));
-        if (request.Input is not null && !request.Detached)
-        {
-            podSpec.Containers[0].Stdin = true;
-            podSpec.Containers[0].StdinOnce = true;
-        }
-
-        return new V1Pod
-        {
-            ApiVersion = "v1",
-            Kind = "Pod",
-            Metadata = new V1ObjectMeta
-            {
-                Name = PodName,
-                NamespaceProperty = ns,
-                Labels = KubernetesNames.TypeLabels(spec.App, KubernetesNames.RunType, spec.Release),
-                Annotations = new Dictionary<string, string> { [KubernetesNames.CommandAnnotation] = request.Command, [KubernetesNames.ProcessTypeAnnotation] = KubernetesNames.RunType },
-            },
-            Spec = podSpec,
-        };
-    }
+    private V1Pod Pod(AppObjects objects) =>
+        RunPodBuilder.Build(request.Spec, request.Command, request.TimeLimit ?? options.RunTimeLimit, request.Input is not null && !request.Detached, Terminal, objects, options, ns, PodName);
 
     /// <summary>Waits until the container runs or has ended; returns why it never will, or null.</summary>
     private async Task<string?> WaitStartedAsync(CancellationToken cancellationToken)
@@ -182,21 +174,91 @@ internal sealed class OneOffRun(
     }
 
     /// <summary>
-    /// Sends the input as channel 0 frames of the attach WebSocket (<c>channel.k8s.io</c>: a binary message whose first byte is
-    /// the channel), each send awaited, then closes the socket's output: so no frame can be overtaken by the close.
+    /// Sends the input as channel 0 messages of an input-only attach, each send awaited, then ends the attach with the closing
+    /// handshake (<see cref="PodAttachSocket.CloseAsync"/>): <c>v4.channel.k8s.io</c> cannot close standard input alone,
+    /// but with <c>stdinOnce</c> the end of the attach closes the process's input, after the server has read every frame.
     /// </summary>
     private async Task ForwardInputAsync(Stream input, CancellationToken cancellationToken)
     {
-        using var socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, cancellationToken: cancellationToken).ConfigureAwait(false);
-        var frame = new byte[(16 * 1024) + 1]; // frame[0] = 0: standard input
+        var socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: false, tty: false, webSocketSubProtocol: WebSocketProtocol.V4BinaryWebsocketProtocol, cancellationToken: cancellationToken).ConfigureAwait(false);
+        using var attach = new PodAttachSocket(socket, output: null);
+        var buffer = new byte[16 * 1024];
         int read;
-        while ((read = await input.ReadAsync(frame.AsMemory(1), cancellationToken).ConfigureAwait(false)) > 0)
+        while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
         {
-            await socket.SendAsync(frame.AsMemory(0, read + 1), System.Net.WebSockets.WebSocketMessageType.Binary, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+            await attach.SendInputAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
         }
 
-        // v4.channel.k8s.io cannot close stdin alone; with stdinOnce, ending the attach closes the process's input.
-        await socket.CloseOutputAsync(System.Net.WebSockets.WebSocketCloseStatus.NormalClosure, "", cancellationToken).ConfigureAwait(false);
+        await attach.CloseAsync(TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The TTY's one attach: sends the terminal's size first (which lets <see cref="TerminalGate"/> run the command), then
+    /// keystrokes and resizes while the terminal's output goes to the caller, until the server ends the attach (the process
+    /// ended); then the closing handshake. False when the attach could not be made (the caller falls back to the log).
+    /// </summary>
+    private async Task<bool> AttachTerminalAsync(RunTerminal terminal, CancellationToken cancellationToken)
+    {
+        System.Net.WebSockets.WebSocket socket;
+        try
+        {
+            socket = await streams.WebSocketNamespacedPodAttachAsync(PodName, ns, KubernetesNames.RunType, stderr: false, stdin: true, stdout: true, tty: true, webSocketSubProtocol: WebSocketProtocol.V4BinaryWebsocketProtocol, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or HttpOperationException or KubernetesException or HttpRequestException)
+        {
+            logs.Write(request.Spec.App, $"paas[{ProcessName}]", $"The terminal could not be attached (pods/attach): {e.Message}; output comes from the log");
+            return false;
+        }
+
+        var raw = request.RawOutput!;
+        using var attach = new PodAttachSocket(socket, (_, bytes, token) => raw(new RunOutputChunk(RunOutputStream.StandardOutput, bytes), token));
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var size = terminal.Size;
+        await attach.ResizeAsync(size.Columns, size.Rows, cancellationToken).ConfigureAwait(false);
+        var keys = request.Input is { } input ? SendKeysAsync(attach, input, running.Token) : Task.CompletedTask;
+        var resizes = ResizeAsync(attach, terminal, running.Token);
+        await attach.Ended.WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (attach.Status.Contains("\"Failure\"", StringComparison.Ordinal))
+        {
+            logs.Write(request.Spec.App, $"paas[{ProcessName}]", $"The terminal's attach ended with: {attach.Status}");
+        }
+
+        await running.CancelAsync().ConfigureAwait(false);
+        await attach.CloseAsync(TimeSpan.FromSeconds(5)).ConfigureAwait(false);
+        await Task.WhenAll(keys, resizes).WaitAsync(TimeSpan.FromSeconds(2), CancellationToken.None).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
+        return true;
+    }
+
+    private static async Task SendKeysAsync(PodAttachSocket attach, Stream input, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await attach.SendInputAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process ended first; a terminal's input has no end of its own (Ctrl+D is a keystroke)
+        }
+    }
+
+    private static async Task ResizeAsync(PodAttachSocket attach, RunTerminal terminal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var size in terminal.Resizes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                await attach.ResizeAsync(size.Columns, size.Rows, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is System.Net.WebSockets.WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process ended
+        }
     }
 
     private async Task<RunResult> WaitEndedAsync(CancellationToken cancellationToken)

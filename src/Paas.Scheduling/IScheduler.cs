@@ -15,6 +15,13 @@ public interface IScheduler
     bool SupportsAutoscaling => false;
 
     /// <summary>
+    /// Whether <see cref="RunAsync"/> honours <see cref="RunRequest.Terminal"/>: runs the process on a pseudo-terminal and
+    /// applies resizes. The API grants a TTY to <c>paas run</c> only when this is true, and otherwise tells the caller that
+    /// it runs without one (the default: false).
+    /// </summary>
+    bool SupportsTty => false;
+
+    /// <summary>
     /// Deploys a new release without downtime: starts its processes, waits until they are up, switches
     /// traffic to them, then stops the previous release's processes.
     /// </summary>

@@ -17,6 +17,9 @@ public sealed class RecordingScheduler : IScheduler
     /// <summary>Whether it claims to honour <see cref="DeploymentSpec.Autoscale"/> (default false, as the local runtime); tests set it.</summary>
     public bool SupportsAutoscaling { get; set; }
 
+    /// <summary>Whether to claim TTY support (default false: the API then tells callers that runs have no terminal).</summary>
+    public bool SupportsTty { get; set; }
+
     /// <summary>Every call made, in order, as one line each: <c>deploy hello v3</c>, <c>scale hello web=2</c>, <c>restart hello web</c>, <c>destroy hello</c>.</summary>
     public IReadOnlyList<string> Calls => [.. _calls];
 

@@ -228,6 +228,120 @@ public sealed class RunApiTests : IAsyncLifetime
         Assert.Equal(4, events[^1].ExitCode);
     }
 
+    [Fact]
+    public async Task A_tty_run_gets_a_terminal_of_the_callers_size_type_and_resizes()
+    {
+        var session = new TtySession();
+        var run = session.RunAsync(Alice, "tty; stty size; echo $TERM; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\"; exit 3", new TerminalSize(100, 30), "xterm-256color");
+
+        await session.WaitForAsync("xterm-256color\r\n");
+        session.Resize(new TerminalSize(120, 40));
+        await session.WaitForAsync("40 120\r\n"); // the process waits for the new size; then Enter (a terminal sends \r, read as \n)
+        await session.TypeAsync("hi\r");
+        var final = await run;
+
+        Assert.Equal(new RunEvent(Tty: true), session.Start);
+        Assert.Equal(3, final.ExitCode);
+        Assert.Matches(@"^/dev/pts/\d+\r\n30 100\r\nxterm-256color\r\n40 120\r\nhi\r\ngot hi\r\n$", session.Output);
+        Assert.Equal("", session.Errors); // one stream: the terminal
+    }
+
+    [Fact]
+    public async Task Ctrl_c_typed_on_a_tty_interrupts_the_process_and_ctrl_d_ends_a_read()
+    {
+        var session = new TtySession();
+        var run = session.RunAsync(Alice, "cat; echo cat-done; sleep 600", TerminalSize.Default, null);
+
+        await session.TypeAsync("one\r");
+        await session.WaitForAsync("one\r\none\r\n"); // the echo, then cat's copy
+        await session.TypeAsync("\u0004"); // Ctrl+D: end of input for cat
+        await session.WaitForAsync("cat-done\r\n");
+        await session.TypeAsync("\u0003"); // Ctrl+C: SIGINT to the foreground process group
+        var final = await run;
+
+        Assert.Equal(130, final.ExitCode); // bash ends with sleep's 128 + SIGINT
+        Assert.EndsWith("^C", session.Output.TrimEnd(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Without_a_tty_the_start_says_so_and_the_process_has_pipes()
+    {
+        var session = new TtySession();
+
+        var final = await session.RunAsync(Alice, "test -t 0 || echo no-tty", null, null);
+
+        Assert.Equal(new RunEvent(Tty: false), session.Start);
+        Assert.Equal(0, final.ExitCode);
+        Assert.Equal("no-tty\n", session.Output);
+    }
+
+    [Fact]
+    public async Task A_terminal_size_out_of_range_is_refused()
+    {
+        var final = await Alice.RunAttachedAsync("runner", new RunCreateRequest("true", Tty: true, TerminalSize: new TerminalSize(0, 24)), null, (_, _) => ValueTask.CompletedTask, Cancel);
+
+        Assert.Equal("terminal_size 0x24 is out of range: width and height go from 1 to 65535", final.FailureReason);
+    }
+
+    /// <summary>A caller with a terminal: keystrokes through a pipe, the output collected, resizes on a channel.</summary>
+    private sealed class TtySession
+    {
+        private readonly Pipe _keys = new();
+        private readonly System.Threading.Channels.Channel<TerminalSize> _resizes = System.Threading.Channels.Channel.CreateUnbounded<TerminalSize>();
+        private readonly StringBuilder _output = new();
+        private readonly StringBuilder _errors = new();
+
+        public RunEvent? Start { get; private set; }
+
+        public string Output
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _output.ToString();
+                }
+            }
+        }
+
+        public string Errors
+        {
+            get
+            {
+                lock (_output)
+                {
+                    return _errors.ToString();
+                }
+            }
+        }
+
+        /// <summary>Runs with a TTY of <paramref name="size"/>, or without one when null.</summary>
+        public Task<RunEvent> RunAsync(PaasClient client, string command, TerminalSize? size, string? term) =>
+            client.RunAttachedAsync("runner", new RunCreateRequest(command, Tty: size is not null, TerminalSize: size, Term: term), _keys.Reader.AsStream(), (stream, bytes) =>
+            {
+                lock (_output)
+                {
+                    (stream == RunSocketProtocol.StandardError ? _errors : _output).Append(Encoding.UTF8.GetString(bytes.Span));
+                }
+
+                return ValueTask.CompletedTask;
+            }, new RunAttachOptions(start => { Start = start; return ValueTask.CompletedTask; }, _resizes.Reader), Cancel).WaitAsync(TimeSpan.FromSeconds(30), Cancel);
+
+        public async Task TypeAsync(string keys) => await _keys.Writer.WriteAsync(Encoding.UTF8.GetBytes(keys), Cancel);
+
+        public void Resize(TerminalSize size) => _resizes.Writer.TryWrite(size);
+
+        public async Task WaitForAsync(string text)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!Output.Contains(text, StringComparison.Ordinal))
+            {
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"no {text} in: {Output}");
+                await Task.Delay(20, Cancel);
+            }
+        }
+    }
+
     private static async Task<(string Out, string Error, RunEvent Final)> RunAsync(PaasClient client, string command, string? input)
     {
         var output = new StringBuilder();

@@ -138,6 +138,25 @@ public sealed class KubernetesTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.DoesNotContain(Cluster.List("v1", "Pod", "paas-hello"), p => p["metadata"]!["name"]!.GetValue<string>().StartsWith("hello-run-", StringComparison.Ordinal) && p["metadata"]!["deletionTimestamp"] is null);
         Step("paas run returned 3");
 
+        // Piped standard input (no TTY: stdin is not a terminal) reaches the pod through an input-only attach.
+        var piped = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "run", "read n; echo got $n"], repo, Platform.Environment(), Cancel, "x\n");
+        Assert.True(piped.ExitCode == 0 && piped.Out == "got x\n", $"piped paas run: {piped.ExitCode}\n{piped.Out}\n{piped.Error}");
+        Step("piped input reached the pod");
+
+        // From a terminal: the pod gets a TTY of the caller's size, a resize reaches it, keys go in, the exit code comes back.
+        await using (var terminal = await TerminalSession.StartAsync(
+            $"dotnet '{RepoPaths.PaasDll}' run 'tty; stty size; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\"; exit 4'", 100, 30, repo, Platform.Environment(), Cancel))
+        {
+            await terminal.WaitForAsync("30 100\r\n", TimeSpan.FromSeconds(90), Cancel);
+            await terminal.ResizeAsync(120, 40, Cancel);
+            await terminal.WaitForAsync("40 120\r\n", TimeSpan.FromSeconds(30), Cancel); // the command waits for it
+            await terminal.TypeAsync("hi\r");
+            Assert.Equal(4, await terminal.ExitCodeAsync(TimeSpan.FromSeconds(60), Cancel));
+            Assert.Matches(@"/dev/pts/\d+\r\n30 100\r\n40 120\r\nhi\r\ngot hi\r\n", terminal.Output);
+        }
+
+        Step("paas run from a terminal got a TTY");
+
         // A release that crashes is recorded as failed with the reason; the previous one keeps serving.
         await File.WriteAllTextAsync(Path.Combine(repo, "server.js"), "console.log('about to crash'); process.exit(3);\n", Cancel);
         await Platform.GitOk(repo, "commit", "-qam", "crash");

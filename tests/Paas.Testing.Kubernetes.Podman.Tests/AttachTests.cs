@@ -54,6 +54,30 @@ public sealed class AttachTests
         Assert.Contains("container not found", error.Message, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_tty_attach_gets_a_terminal_that_a_resize_sets_the_size_of()
+    {
+        await TestImage.RequireAsync();
+        var host = new RecordingHost();
+        await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
+        var pod = TestPods.Shell("tty", "read x; tty; stty size; echo \"got $x\"; exit 3", "Never") with { Stdin = true, StdinOnce = true, Tty = true };
+        await kubelet.StartPodAsync(pod, host, CancellationToken.None);
+        await host.WaitForStatusAsync(pod.Key, TestPods.IsRunning, TestPods.Wait, "running");
+
+        var attachment = await kubelet.AttachAsync(pod.Key, new FakeAttachOptions(Stdin: true, Stdout: true, Stderr: false, Tty: true), CancellationToken.None);
+        Assert.NotNull(attachment.Resize);
+        await attachment.Resize(new FakeTerminalSize(100, 30));
+        await attachment.Stdin!.WriteAsync("hi\n"u8.ToArray());
+        using var reader = new StreamReader(attachment.Stdout!);
+        using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var shown = await reader.ReadToEndAsync(cts.Token);
+
+        // The terminal echoes the input and ends lines with \r\n; tty(1) names the pseudo-terminal.
+        Assert.Matches("^hi\r\n/dev/pts/\\d+\r\n30 100\r\ngot hi\r\n$", shown);
+        var done = await host.WaitForStatusAsync(pod.Key, s => TestPods.Terminated(s) is not null, TestPods.Wait, "terminated");
+        Assert.Equal(3, TestPods.Terminated(done)!.ExitCode);
+    }
+
     private static async Task<string> ReadAtLeastAsync(Stream stream, int bytes)
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromSeconds(20));

@@ -174,4 +174,86 @@ public sealed class StreamTests
         Assert.Equal(400, status);
         Shapes.AssertSame(Recordings.Exchange("v1.28/10i-exec-without-upgrade-400.json")["response"]!["body"], body);
     }
+
+    [Fact]
+    public async Task A_tty_attach_merges_output_on_channel_1_takes_sizes_on_channel_4_and_ends_with_a_success_status()
+    {
+        await using var cluster = await Cluster.StartAsync();
+        cluster.Kubelet.ScriptCommand("console", new ContainerScript
+        {
+            Terminal = async (terminal, ct) =>
+            {
+                var size = await terminal.SizeOtherThanAsync(default, ct);
+                await terminal.Output.WriteAsync($"size {size.Height} {size.Width}\n");
+                var line = await terminal.Input.ReadLineAsync(ct);
+                await terminal.Output.WriteAsync($"got: {line}\n");
+                size = await terminal.SizeOtherThanAsync(size, ct);
+                await terminal.Output.WriteAsync($"size {size.Height} {size.Width}\n");
+                return 3;
+            },
+        });
+        await cluster.ApplyAsync(Manifests.Namespace());
+        var pod = Manifests.Pod("p", "console");
+        var container = pod["spec"]!["containers"]![0]!.AsObject();
+        container["stdin"] = true;
+        container["stdinOnce"] = true;
+        container["tty"] = true;
+        await cluster.ApplyAsync(pod);
+        await cluster.Server.WaitForAsync("v1", "Pod", Manifests.Ns, "p", p => p?["status"]?["phase"]?.GetValue<string>() == "Running", Timeout);
+
+        using var client = await ConnectAsync(cluster, "/api/v1/namespaces/demo-app/pods/p/attach?container=main&stdin=true&stdout=true&stderr=true&tty=true");
+        await SendAsync(client, 4, "{\"Width\":80,\"Height\":24}");
+        await SendAsync(client, 0, "hello\n");
+        var frames = new List<(byte Channel, string Data)>();
+        var buffer = new byte[4096];
+        using var cts = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            var r = await client.ReceiveAsync(buffer, cts.Token);
+            if (r.MessageType == WebSocketMessageType.Close)
+            {
+                await client.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cts.Token);
+                break;
+            }
+
+            frames.Add((buffer[0], Encoding.UTF8.GetString(buffer, 1, r.Count - 1)));
+            if (frames[^1].Data.Contains("got:", StringComparison.Ordinal))
+            {
+                await SendAsync(client, 4, "{\"width\":100,\"height\":30}"); // Go's decoder ignores the case of field names
+            }
+        }
+
+        Assert.Equal((1, ""), frames[0]);
+        Assert.DoesNotContain(frames, f => f.Channel == 2);
+        Assert.Equal("size 24 80\r\ngot: hello\r\nsize 30 100\r\n", string.Concat(frames.Where(f => f.Channel == 1).Select(f => f.Data)));
+        Assert.Equal((3, "{\"metadata\":{},\"status\":\"Success\"}"), frames[^1]); // the kubelet's attach does not know the exit code
+        var done = await cluster.Server.WaitForAsync("v1", "Pod", Manifests.Ns, "p", p => p?["status"]?["phase"]?.GetValue<string>() == "Failed", Timeout);
+        Assert.Equal(3, done!["status"]!["containerStatuses"]![0]!["state"]!["terminated"]!["exitCode"]!.GetValue<int>());
+    }
+
+    [Fact]
+    public async Task An_input_only_attach_opens_with_an_empty_status_channel_frame()
+    {
+        await using var cluster = await StartWithPodAsync(new ContainerScript());
+        using var client = await ConnectAsync(cluster, "/api/v1/namespaces/demo-app/pods/p/attach?container=main&stdin=true&stdout=false&stderr=false");
+        var buffer = new byte[16];
+        using var cts = new CancellationTokenSource(Timeout);
+
+        var first = await client.ReceiveAsync(buffer, cts.Token);
+
+        Assert.Equal("03", Convert.ToHexString(buffer, 0, first.Count)); // the lowest channel the server writes: no stdout, no stderr
+        await client.CloseAsync(WebSocketCloseStatus.NormalClosure, string.Empty, cts.Token);
+    }
+
+    private static async Task<ClientWebSocket> ConnectAsync(Cluster cluster, string pathAndQuery)
+    {
+        var client = new ClientWebSocket();
+        client.Options.SetRequestHeader("Authorization", "Bearer " + cluster.Server.Token);
+        client.Options.AddSubProtocol("v4.channel.k8s.io");
+        await client.ConnectAsync(new UriBuilder(new Uri(cluster.Server.Url, pathAndQuery)) { Scheme = "ws" }.Uri, CancellationToken.None);
+        return client;
+    }
+
+    private static Task SendAsync(ClientWebSocket client, byte channel, string text) =>
+        client.SendAsync((byte[])[channel, .. Encoding.UTF8.GetBytes(text)], WebSocketMessageType.Binary, true, CancellationToken.None);
 }

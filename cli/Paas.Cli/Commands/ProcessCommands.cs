@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Paas.Cli.Hosting;
 using Paas.Cli.Output;
+using Paas.Cli.Terminal;
 using Paas.Client;
 
 namespace Paas.Cli.Commands;
@@ -36,16 +37,18 @@ internal static class ProcessCommands
         var commandLine = new Argument<string[]>("COMMAND") { Description = "The command and its arguments", Arity = ArgumentArity.OneOrMore };
         var limit = new Option<int?>("--time-limit") { Description = "End the process after this many seconds (default 1 hour)", HelpName = "SECONDS" };
         var noStdin = new Option<bool>("--no-stdin") { Description = "Do not forward standard input: the process reads EOF at once" };
+        var noTty = new Option<bool>("--no-tty") { Description = "Do not ask for a terminal (one is asked for when standard input and output are terminals)" };
         var appOption = CommonOptions.App();
         var command = new Command(detached ? "run:detached" : "run", detached
             ? "Run a one-off process in the background; its output goes to the app's logs"
-            : "Run a one-off process with the current release's slug and config; forwards standard input (typed or piped; Ctrl+D ends it, Ctrl+C ends the process) and exits with its exit code")
+            : "Run a one-off process with the current release's slug and config, on a terminal when paas runs in one (keys go to the process, Ctrl+C included); forwards piped standard input (Ctrl+D ends it, Ctrl+C ends the process) and exits with its exit code")
         {
             commandLine, limit, appOption,
         };
         if (!detached)
         {
             command.Add(noStdin);
+            command.Add(noTty);
         }
 
         command.TreatUnmatchedTokensAsErrors = false;
@@ -66,10 +69,17 @@ internal static class ProcessCommands
 
             context.Error.WriteLine($"Running `{text}` on {app}... up");
             await context.Error.FlushAsync(cancellationToken);
-            using var input = parse.GetValue(noStdin) ? null : context.OpenInput();
+            var wantsTty = TtyRun.Wanted(context.Terminal, parse.GetValue(noTty), parse.GetValue(noStdin));
             var output = new RunOutputWriter(context.Out, context.Error);
-            var final = await context.Client().RunAttachedAsync(app, request, input, output.WriteAsync, cancellationToken);
-            await output.FlushAsync();
+            RunEvent final;
+            using (var tty = new TtyRun(context.Terminal, context.Error))
+            {
+                using var input = parse.GetValue(noStdin) ? null : wantsTty ? context.Terminal.OpenInput() : context.OpenInput();
+                final = await context.Client().RunAttachedAsync(app, wantsTty ? tty.Ask(request, context.Variable("TERM")) : request, input, output.WriteAsync,
+                    new RunAttachOptions(tty.StartedAsync, tty.Resizes), cancellationToken);
+                await output.FlushAsync();
+            } // the terminal is itself again before anything else is printed
+
             if (final.FailureReason is { } reason)
             {
                 throw new CliException($"{app}: the process could not start: {reason}");

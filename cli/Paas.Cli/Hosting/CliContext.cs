@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Paas.Cli.Git;
 using Paas.Cli.Settings;
+using Paas.Cli.Terminal;
 using Paas.Client;
 
 namespace Paas.Cli.Hosting;
@@ -17,7 +18,8 @@ internal sealed class CliContext(
     Func<string, string?> environment,
     string workingDirectory,
     HttpClient http,
-    Func<Stream>? openInput = null)
+    Func<Stream>? openInput = null,
+    ITerminal? terminal = null)
 {
     public const string DefaultUrl = "http://localhost:7000";
 
@@ -30,6 +32,12 @@ internal sealed class CliContext(
     public TextReader In { get; } = input;
 
     public bool InputIsTerminal { get; } = inputIsTerminal;
+
+    /// <summary>The terminal, for <c>paas run</c> with a TTY: <see cref="NoTerminal"/> in tests and when there is none.</summary>
+    public ITerminal Terminal { get; } = terminal ?? NoTerminal.Instance;
+
+    /// <summary>An environment variable, or null.</summary>
+    public string? Variable(string name) => environment(name);
 
     /// <summary>
     /// Standard input as bytes, for <c>paas run</c> to forward: the console's own stream in the real program; in tests

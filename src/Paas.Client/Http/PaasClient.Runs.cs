@@ -4,6 +4,7 @@ using System.Net.WebSockets;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Threading.Channels;
 
 namespace Paas.Client;
 
@@ -35,18 +36,57 @@ public sealed partial class PaasClient
     /// <exception cref="PaasApiException">The platform refused before the process started: unknown app (404), no access (403), no build (400), bad token (401).</exception>
     /// <exception cref="PaasConnectionException">The platform could not be reached, or the connection broke before the exit status came.</exception>
     /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the process was ended).</exception>
-    public async Task<RunEvent> RunAttachedAsync(string app, RunCreateRequest request, Stream? input, Func<byte, ReadOnlyMemory<byte>, ValueTask> output, CancellationToken cancellationToken = default)
+    public Task<RunEvent> RunAttachedAsync(string app, RunCreateRequest request, Stream? input, Func<byte, ReadOnlyMemory<byte>, ValueTask> output, CancellationToken cancellationToken = default) =>
+        RunAttachedAsync(app, request, input, output, new RunAttachOptions(), cancellationToken);
+
+    /// <summary>
+    /// <see cref="RunAttachedAsync(string, RunCreateRequest, Stream?, Func{byte, ReadOnlyMemory{byte}, ValueTask}, CancellationToken)"/>
+    /// with what a TTY needs: the server's start message (whether the process got a terminal, see
+    /// <see cref="RunCreateRequest.Tty"/>) before the input is read, and the terminal's new sizes while it runs.
+    /// </summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="request">The command, time limit, and whether to ask for a TTY with which size.</param>
+    /// <param name="input">What to forward to the process's standard input (keystrokes, with a TTY); null for none.</param>
+    /// <param name="output">Receives each output chunk (with a TTY, all of it as <see cref="RunSocketProtocol.StandardOutput"/>).</param>
+    /// <param name="options">The start callback and the resizes.</param>
+    /// <param name="cancellationToken">Drops the connection, which makes the platform kill the process.</param>
+    /// <returns>The final event.</returns>
+    /// <exception cref="PaasApiException">The platform refused before the process started.</exception>
+    /// <exception cref="PaasConnectionException">The platform could not be reached, or the connection broke before the exit status came.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled (the process was ended).</exception>
+    public async Task<RunEvent> RunAttachedAsync(string app, RunCreateRequest request, Stream? input, Func<byte, ReadOnlyMemory<byte>, ValueTask> output, RunAttachOptions options, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(output);
+        ArgumentNullException.ThrowIfNull(options);
         var path = AppPath(app, RunSocketProtocol.Path);
         using var socket = await ConnectWebSocketAsync(path, cancellationToken);
         using var sending = new SemaphoreSlim(1, 1);
+        using var running = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         try
         {
             await socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(request with { Detached = false }, PaasJson.Options), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
-            _ = SendInputAsync(socket, sending, input, cancellationToken); // not awaited: a terminal read cannot be cancelled
-            var final = await ReceiveOutputAsync(socket, output, cancellationToken);
+            _ = SendInputAsync(socket, sending, input, started.Task, cancellationToken); // not awaited: a terminal read cannot be cancelled
+            var resizing = options.Resizes is { } resizes ? SendResizesAsync(socket, sending, resizes, running.Token) : Task.CompletedTask;
+            async ValueTask StartAsync(RunEvent start)
+            {
+                try
+                {
+                    if (options.Started is { } callback)
+                    {
+                        await callback(start);
+                    }
+                }
+                finally
+                {
+                    started.TrySetResult();
+                }
+            }
+
+            var final = await ReceiveOutputAsync(socket, output, StartAsync, cancellationToken);
+            await running.CancelAsync();
+            await resizing;
             var locked = await sending.WaitAsync(TimeSpan.FromSeconds(1), CancellationToken.None); // an input send in flight
             try
             {
@@ -75,6 +115,10 @@ public sealed partial class PaasClient
             }
 
             throw new PaasConnectionException(BaseUrl, "the connection broke while the process ran: " + Innermost(e).Message, e);
+        }
+        finally
+        {
+            started.TrySetResult(); // an input pump still waiting gives up on its first send
         }
     }
 
@@ -132,34 +176,22 @@ public sealed partial class PaasClient
         return WebSocket.CreateFromStream(stream, new WebSocketCreationOptions { IsServer = false, KeepAliveInterval = RunSocketProtocol.KeepAliveInterval });
     }
 
-    private static async Task SendInputAsync(WebSocket socket, SemaphoreSlim sending, Stream? input, CancellationToken cancellationToken)
+    private static async Task SendInputAsync(WebSocket socket, SemaphoreSlim sending, Stream? input, Task started, CancellationToken cancellationToken)
     {
-        async Task SendAsync(ReadOnlyMemory<byte> bytes)
-        {
-            await sending.WaitAsync(cancellationToken);
-            try
-            {
-                await socket.SendAsync(bytes, WebSocketMessageType.Binary, endOfMessage: true, cancellationToken);
-            }
-            finally
-            {
-                sending.Release();
-            }
-        }
-
         try
         {
+            await started; // nothing is read before the server said whether there is a TTY (the caller may switch to raw mode)
             if (input is not null)
             {
                 var buffer = new byte[16 * 1024];
                 int read;
                 while ((read = await input.ReadAsync(buffer, cancellationToken)) > 0)
                 {
-                    await SendAsync(buffer.AsMemory(0, read));
+                    await SendLockedAsync(socket, sending, buffer.AsMemory(0, read), WebSocketMessageType.Binary, cancellationToken);
                 }
             }
 
-            await SendAsync(ReadOnlyMemory<byte>.Empty); // EOF
+            await SendLockedAsync(socket, sending, ReadOnlyMemory<byte>.Empty, WebSocketMessageType.Binary, cancellationToken); // EOF
         }
         catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
         {
@@ -167,12 +199,46 @@ public sealed partial class PaasClient
         }
     }
 
-    private static async Task<RunEvent?> ReceiveOutputAsync(WebSocket socket, Func<byte, ReadOnlyMemory<byte>, ValueTask> output, CancellationToken cancellationToken)
+    private static async Task SendResizesAsync(WebSocket socket, SemaphoreSlim sending, ChannelReader<TerminalSize> resizes, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var size in resizes.ReadAllAsync(cancellationToken))
+            {
+                await SendLockedAsync(socket, sending, JsonSerializer.SerializeToUtf8Bytes(new RunControl(Resize: size), PaasJson.Options), WebSocketMessageType.Text, cancellationToken);
+            }
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException or InvalidOperationException)
+        {
+            // the run ended
+        }
+    }
+
+    private static async Task SendLockedAsync(WebSocket socket, SemaphoreSlim sending, ReadOnlyMemory<byte> bytes, WebSocketMessageType type, CancellationToken cancellationToken)
+    {
+        await sending.WaitAsync(cancellationToken);
+        try
+        {
+            await socket.SendAsync(bytes, type, endOfMessage: true, cancellationToken);
+        }
+        finally
+        {
+            sending.Release();
+        }
+    }
+
+    /// <summary>
+    /// Reads output until the server closes; returns the last non-start text message (the final event). The first message
+    /// goes to <paramref name="start"/> when it is the start message; any other first message means a server without one
+    /// (older than the TTY protocol): <paramref name="start"/> then gets a start without a TTY before that message is handled.
+    /// </summary>
+    private static async Task<RunEvent?> ReceiveOutputAsync(WebSocket socket, Func<byte, ReadOnlyMemory<byte>, ValueTask> output, Func<RunEvent, ValueTask> start, CancellationToken cancellationToken)
     {
         var buffer = new byte[64 * 1024];
         var text = new MemoryStream();
         RunEvent? final = null;
         var atMessageStart = true;
+        var first = true;
         byte stream = RunSocketProtocol.StandardOutput;
         while (true)
         {
@@ -194,6 +260,12 @@ public sealed partial class PaasClient
             var bytes = buffer.AsMemory(0, received.Count);
             if (received.MessageType == WebSocketMessageType.Binary)
             {
+                if (first)
+                {
+                    first = false;
+                    await start(new RunEvent(Tty: false));
+                }
+
                 if (atMessageStart && bytes.Length > 0)
                 {
                     stream = bytes.Span[0];
@@ -210,8 +282,22 @@ public sealed partial class PaasClient
                 text.Write(bytes.Span);
                 if (received.EndOfMessage)
                 {
-                    final = JsonSerializer.Deserialize<RunEvent>(text.ToArray(), PaasJson.Options);
+                    var message = JsonSerializer.Deserialize<RunEvent>(text.ToArray(), PaasJson.Options);
                     text.SetLength(0);
+                    if (first)
+                    {
+                        first = false;
+                        if (message?.Tty is not null)
+                        {
+                            await start(message);
+                            atMessageStart = true;
+                            continue;
+                        }
+
+                        await start(new RunEvent(Tty: false));
+                    }
+
+                    final = message;
                 }
             }
 

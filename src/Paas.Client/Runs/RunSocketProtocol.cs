@@ -7,12 +7,16 @@ namespace Paas.Client;
 /// as for any other route. After the upgrade:
 /// <list type="number">
 /// <item>the client sends one text message: the <see cref="RunCreateRequest"/> as JSON (<c>detached</c> must be false);</item>
+/// <item>the server answers one text message, the start: a <see cref="RunEvent"/> with only <c>tty</c> (and a
+/// <c>notice</c> when a TTY was asked for but the scheduler has none), before any output; a request it refuses (bad
+/// JSON, a detached run, a value out of range) gets no start, only the final message with <c>failure_reason</c>;</item>
 /// <item>the client sends binary messages with the bytes for the process's standard input, and one empty binary
 /// message at the end of its input (EOF: the process's standard input is closed); a client with no input sends the
-/// empty message at once;</item>
+/// empty message at once. With a TTY the bytes are keystrokes (Ctrl+C is byte 3, which the terminal turns into SIGINT);
+/// text messages are <see cref="RunControl"/>s, e.g. the terminal's new size;</item>
 /// <item>the server sends binary messages whose first byte is the stream (<see cref="StandardOutput"/> or
 /// <see cref="StandardError"/>) and whose other bytes are the output, as the process writes it (partial lines
-/// included, so prompts show);</item>
+/// included, so prompts show); with a TTY everything is <see cref="StandardOutput"/>, as the terminal shows it;</item>
 /// <item>the server ends with one text message, the final <see cref="RunEvent"/> (name, exit code, time-out, or why it
 /// could not start), then closes the connection normally.</item>
 /// </list>

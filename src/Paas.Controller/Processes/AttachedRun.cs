@@ -10,10 +10,12 @@ namespace Paas.Controller;
 /// <summary>
 /// One attached one-off process over an accepted WebSocket, as <see cref="RunSocketProtocol"/> describes:
 /// 1. read the run request (the first text message, within <see cref="RequestWait"/>) and check it;
-/// 2. start the run with a pipe as its standard input and the socket as its raw output (one binary message per chunk);
-/// 3. copy the client's binary messages into the pipe (with back-pressure) until the empty one (EOF); a close or a dropped
-///    connection before the end ends the process;
-/// 4. send the final <see cref="RunEvent"/>, close, and wait briefly for the client's close.
+/// 2. send the start message: whether the process gets a TTY (asked for, and the scheduler has one), with the reason when not;
+/// 3. start the run with a pipe as its standard input and the socket as its raw output (one binary message per chunk), on
+///    a terminal of the caller's size when it gets one;
+/// 4. copy the client's binary messages into the pipe (with back-pressure) until the empty one (EOF), and apply its resize
+///    messages to the terminal; a close or a dropped connection before the end ends the process;
+/// 5. send the final <see cref="RunEvent"/>, close, and wait briefly for the client's close.
 /// </summary>
 internal sealed class AttachedRun : IDisposable
 {
@@ -22,11 +24,13 @@ internal sealed class AttachedRun : IDisposable
     private readonly WebSocket _socket;
     private readonly SemaphoreSlim _sending = new(1, 1);
     private readonly CancellationTokenSource _clientGone;
+    private readonly RunTerminal? _terminal;
     private bool _finished;
 
-    private AttachedRun(WebSocket socket, CancellationToken requestAborted)
+    private AttachedRun(WebSocket socket, RunTerminal? terminal, CancellationToken requestAborted)
     {
         _socket = socket;
+        _terminal = terminal;
         _clientGone = CancellationTokenSource.CreateLinkedTokenSource(requestAborted);
     }
 
@@ -36,7 +40,14 @@ internal sealed class AttachedRun : IDisposable
     public static RunEvent Final(RunResult result) =>
         new(Name: result.Name, ExitCode: result.ExitCode, TimedOut: result.TimedOut, FailureReason: result.FailureReason);
 
-    public static async Task RunAsync(WebSocket socket, DeploymentSpec spec, IScheduler scheduler, CancellationToken requestAborted)
+    /// <summary>Runs one attached process over an accepted socket.</summary>
+    /// <param name="socket">The socket.</param>
+    /// <param name="spec">The release to run from.</param>
+    /// <param name="scheduler">The scheduler.</param>
+    /// <param name="ttyRefusal">Null when the scheduler gives a TTY; else the sentence the caller gets when it asks for one.</param>
+    /// <param name="requestAborted">The request's abort token.</param>
+    /// <returns>A task that completes when the run and the socket are over.</returns>
+    public static async Task RunAsync(WebSocket socket, DeploymentSpec spec, IScheduler scheduler, string? ttyRefusal, CancellationToken requestAborted)
     {
         var (request, invalid) = await ReadRequestAsync(socket, requestAborted).ConfigureAwait(false);
         if (request is null)
@@ -45,8 +56,30 @@ internal sealed class AttachedRun : IDisposable
             return;
         }
 
-        using var session = new AttachedRun(socket, requestAborted);
-        await session.RunAsync(RunApi.ToRunRequest(spec, request), scheduler).ConfigureAwait(false);
+        var tty = request.Tty && ttyRefusal is null;
+        var size = request.TerminalSize ?? TerminalSize.Default;
+        using var session = new AttachedRun(socket, tty ? new RunTerminal(new WindowSize(size.Width, size.Height), request.Term ?? RunTerminal.DefaultType) : null, requestAborted);
+        if (!await session.StartAsync(new RunEvent(Tty: tty, Notice: request.Tty && !tty ? ttyRefusal : null)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        await session.RunAsync(RunApi.ToRunRequest(spec, request) with { Terminal = session._terminal }, scheduler).ConfigureAwait(false);
+    }
+
+    /// <summary>Sends the start message; false when the client is gone already (nothing is run then).</summary>
+    private async Task<bool> StartAsync(RunEvent start)
+    {
+        try
+        {
+            await _socket.SendAsync(JsonSerializer.SerializeToUtf8Bytes(start, PaasJson.Options), WebSocketMessageType.Text, endOfMessage: true, _clientGone.Token).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            _socket.Abort();
+            return false;
+        }
     }
 
     private async Task RunAsync(RunRequest request, IScheduler scheduler)
@@ -63,6 +96,7 @@ internal sealed class AttachedRun : IDisposable
             _clientGone.Token).ConfigureAwait(false);
 
         await stdin.Reader.CompleteAsync().ConfigureAwait(false); // input still arriving is dropped from now on
+        _terminal?.Complete();
         await _sending.WaitAsync(CancellationToken.None).ConfigureAwait(false);
         _finished = true; // output that comes after this (a pump still draining) is dropped
         _sending.Release();
@@ -158,6 +192,7 @@ internal sealed class AttachedRun : IDisposable
         var open = true;
         var atMessageStart = true;
         var discard = new byte[4096];
+        var control = new ArrayBufferWriter<byte>();
         try
         {
             while (true)
@@ -172,7 +207,13 @@ internal sealed class AttachedRun : IDisposable
 
                 var eof = received.MessageType == WebSocketMessageType.Binary && received.Count == 0 && received.EndOfMessage && atMessageStart;
                 atMessageStart = received.EndOfMessage;
-                if (!open || received.MessageType != WebSocketMessageType.Binary)
+                if (received.MessageType == WebSocketMessageType.Text)
+                {
+                    Control(control, memory.Span[..received.Count], received.EndOfMessage);
+                    continue;
+                }
+
+                if (!open)
                 {
                     continue;
                 }
@@ -195,6 +236,39 @@ internal sealed class AttachedRun : IDisposable
         catch (Exception e) when (e is WebSocketException or IOException or OperationCanceledException or ObjectDisposedException)
         {
             Gone();
+        }
+    }
+
+    /// <summary>
+    /// Collects a control message (<see cref="RunControl"/>, text) and applies it once whole: a resize goes to the terminal.
+    /// A message that is not one, too long (over <see cref="RunSocketProtocol.MaxRequestBytes"/>), or an invalid size is ignored.
+    /// </summary>
+    private void Control(ArrayBufferWriter<byte> message, ReadOnlySpan<byte> part, bool end)
+    {
+        if (message.WrittenCount + part.Length <= RunSocketProtocol.MaxRequestBytes)
+        {
+            message.Write(part);
+        }
+
+        if (!end)
+        {
+            return;
+        }
+
+        try
+        {
+            if (JsonSerializer.Deserialize<RunControl>(message.WrittenSpan, PaasJson.Options)?.Resize is { IsValid: true } size)
+            {
+                _terminal?.Resize(new WindowSize(size.Width, size.Height));
+            }
+        }
+        catch (JsonException)
+        {
+            // not a control message this server knows
+        }
+        finally
+        {
+            message.ResetWrittenCount();
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using Paas.Client;
 using Paas.Data;
 using Paas.Domain;
@@ -40,11 +41,25 @@ internal static class RunApi
             return $"time_limit_seconds={request.TimeLimitSeconds} is out of range: use 1 to 86400";
         }
 
+        if (request.TerminalSize is { IsValid: false } size)
+        {
+            return $"terminal_size {size} is out of range: width and height go from 1 to 65535";
+        }
+
+        if (request.Term is { } term && (term.Length is 0 or > 64 || !term.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '+' or '-' or '_')))
+        {
+            return "term is not a terminal type such as xterm-256color (letters, digits and .+-_, at most 64)";
+        }
+
         return null;
     }
 
     internal static RunRequest ToRunRequest(DeploymentSpec spec, RunCreateRequest request) =>
         new(spec, request.Command, request.TimeLimitSeconds is { } s ? TimeSpan.FromSeconds(s) : null, request.Detached);
+
+    /// <summary>Why a TTY asked for is not given, as the start message's notice: null when the scheduler has one.</summary>
+    internal static string? TtyRefusal(IScheduler scheduler, PaasOptions options) =>
+        scheduler.SupportsTty ? null : $"the {options.Scheduler} scheduler gives one-off processes no terminal; running without one";
 
     private static async Task RunAsync(string app, RunCreateRequest request, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, IScheduler scheduler, CancellationToken cancellationToken)
     {
@@ -81,7 +96,7 @@ internal static class RunApi
     /// The WebSocket form. Everything that can be refused without the request (unknown app, role, not a WebSocket, no
     /// build) is refused as a problem before the upgrade; the request itself comes as the first message.
     /// </summary>
-    private static async Task AttachAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, IScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task AttachAsync(string app, HttpContext context, AppAccess access, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, IScheduler scheduler, IOptions<PaasOptions> options, CancellationToken cancellationToken)
     {
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
         if (!context.WebSockets.IsWebSocketRequest)
@@ -91,7 +106,7 @@ internal static class RunApi
 
         var spec = await CurrentSpecAsync(found, ledger, formations, specs, cancellationToken).ConfigureAwait(false);
         using var socket = await context.WebSockets.AcceptWebSocketAsync(new WebSocketAcceptContext { KeepAliveInterval = RunSocketProtocol.KeepAliveInterval }).ConfigureAwait(false);
-        await AttachedRun.RunAsync(socket, spec, scheduler, cancellationToken).ConfigureAwait(false);
+        await AttachedRun.RunAsync(socket, spec, scheduler, TtyRefusal(scheduler, options.Value), cancellationToken).ConfigureAwait(false);
     }
 
     private static async Task<DeploymentSpec> CurrentSpecAsync(App found, LedgerStore ledger, FormationStore formations, DeploymentSpecs specs, CancellationToken cancellationToken)

@@ -57,6 +57,12 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         });
     }
 
+    /// <summary>
+    /// True: a one-off run with a TTY gets a pseudo-terminal of this machine (<see cref="PseudoTerminal"/>) as its
+    /// controlling terminal, resized as the caller's window changes; should none be left, it runs on pipes instead.
+    /// </summary>
+    public bool SupportsTty => true;
+
     /// <inheritdoc />
     public long Version => Interlocked.Read(ref _version);
 
@@ -260,9 +266,11 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
         Event(spec.App, $"Starting process {name} with command `{request.Command}`");
         Process process;
+        using var terminal = request.Terminal is { } tty && !request.Detached && request.RawOutput is not null ? OpenTerminal(tty) : null;
         try
         {
-            process = ProcessLauncher.Start(context, name, request.Command, FreePorts.Next(), redirectInput: request.Input is not null);
+            process = ProcessLauncher.Start(context, name, request.Command, FreePorts.Next(), redirectInput: request.Input is not null && terminal is null,
+                terminal is null ? null : (terminal.SlavePath, request.Terminal!.Type));
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
@@ -278,10 +286,17 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             : ProcessLauncher.PumpAsync(process, line => request.Detached
                 ? Log(spec.App, name, line)
                 : Deliver(() => output(line, deadline.Token)));
+        if (terminal is not null)
+        {
+            // The pipes only carry the shell's complaint should it fail to open the terminal; everything else comes from it.
+            pump = Task.WhenAll(pump, PumpTerminalAsync(terminal, chunk => Deliver(() => request.RawOutput!(chunk, deadline.Token))));
+        }
 
         // Input stops when the process ends, even when the caller never closes it (an interactive caller that typed nothing).
         using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        var input = request.Input is null ? Task.CompletedTask : ForwardInputAsync(request.Input, process, inputEnd.Token);
+        var input = request.Input is null ? Task.CompletedTask
+            : terminal is null ? ForwardInputAsync(request.Input, process, inputEnd.Token)
+            : Task.WhenAll(ForwardKeystrokesAsync(request.Input, terminal, inputEnd.Token), ApplyResizesAsync(request.Terminal!, terminal, inputEnd.Token));
         var timedOut = false;
         try
         {
@@ -589,6 +604,74 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         }
     }
 
+    /// <summary>
+    /// A pseudo-terminal for a run with a TTY (<see cref="SupportsTty"/>); null when the system has none left, and the run
+    /// then goes on with pipes (its caller sees plain output, as without a TTY).
+    /// </summary>
+    private PseudoTerminal? OpenTerminal(RunTerminal terminal)
+    {
+        try
+        {
+            return PseudoTerminal.Open(terminal.Size);
+        }
+        catch (IOException e)
+        {
+            LogNoTerminal(_logger, e.Message);
+            return null;
+        }
+    }
+
+    /// <summary>Copies what the terminal shows to the caller as standard output, until no process holds it (EIO).</summary>
+    private static async Task PumpTerminalAsync(PseudoTerminal terminal, Func<RunOutputChunk, ValueTask> sink)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await terminal.Output.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                await sink(new RunOutputChunk(RunOutputStream.StandardOutput, buffer.AsMemory(0, read))).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // EIO: every process on the terminal has ended (or the run is over)
+        }
+    }
+
+    /// <summary>Writes keystrokes to the terminal; the end of the caller's input only stops the copy (a terminal has no EOF but Ctrl+D, which the caller sends as a byte).</summary>
+    private static async Task ForwardKeystrokesAsync(Stream input, PseudoTerminal terminal, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await terminal.Input.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process ended first
+        }
+    }
+
+    private static async Task ApplyResizesAsync(RunTerminal requested, PseudoTerminal terminal, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var size in requested.Resizes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                terminal.Resize(size);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run is over
+        }
+    }
+
     private static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
     {
         try
@@ -626,4 +709,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
     [LoggerMessage(EventId = 5005, Level = LogLevel.Warning, Message = "Removing unused slugs failed")]
     private static partial void LogPruneFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 5006, Level = LogLevel.Warning, Message = "A one-off process asked for a terminal and runs without one: {Reason}")]
+    private static partial void LogNoTerminal(ILogger logger, string reason);
 }

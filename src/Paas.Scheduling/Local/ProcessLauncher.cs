@@ -13,6 +13,10 @@ namespace Paas.Scheduling.Local;
 /// folder (database, registry, other slugs, service token), gets its own empty <c>/tmp</c>, <c>/var/tmp</c> and
 /// <c>/dev/shm</c> (tmpfs, 256 MB each), and runs as the app's user. Every step execs, so the pid
 /// stays the process group leader.
+/// With a terminal (a one-off run with a TTY), <c>sh -c 'exec setsid --ctty ... &lt;PTS &gt;PTS 2&gt;&amp;1' PTS</c> comes
+/// first: the process's standard streams are the pseudo-terminal's slave, which becomes its controlling terminal, and
+/// <c>TERM</c> is the terminal's type. A confined process keeps the slave it was given (owned by root, mode 0620): its
+/// streams and <c>/dev/tty</c> work, reopening <c>/dev/pts/N</c> by name does not.
 /// </summary>
 internal static class ProcessLauncher
 {
@@ -23,12 +27,20 @@ internal static class ProcessLauncher
 
     private const string Wrapper = "for f in .profile.d/*.sh; do if [ -r \"$f\" ]; then . \"$f\"; fi; done; exec bash -c \"$1\"";
 
-    public static Process Start(ReleaseContext context, string name, string command, int? port, bool redirectInput)
+    /// <summary>Starts the process.</summary>
+    /// <param name="context">The release's slug, user and options.</param>
+    /// <param name="name">The process name (<c>web.1</c>, <c>run.4821</c>).</param>
+    /// <param name="command">The command.</param>
+    /// <param name="port">Its <c>PORT</c>, or null.</param>
+    /// <param name="redirectInput">Whether the caller writes its standard input (else it is closed at once).</param>
+    /// <param name="terminal">A pseudo-terminal to run on (its slave's path and the <c>TERM</c>), or null for pipes.</param>
+    /// <returns>The process; with a terminal its pipes stay silent unless the shell cannot open the terminal.</returns>
+    public static Process Start(ReleaseContext context, string name, string command, int? port, bool redirectInput, (string Path, string Type)? terminal = null)
     {
         var spec = context.Spec;
         var user = context.User;
         var app = user is null ? context.AppDirectory : context.Options.AppMountPoint;
-        var start = new ProcessStartInfo("setsid")
+        var start = new ProcessStartInfo(terminal is null ? "setsid" : "sh")
         {
             WorkingDirectory = context.AppDirectory,
             UseShellExecute = false,
@@ -36,6 +48,14 @@ internal static class ProcessLauncher
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        if (terminal is { } tty)
+        {
+            foreach (var arg in (string[])["-c", "exec setsid --ctty \"$@\" <\"$0\" >\"$0\" 2>&1", tty.Path])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         if (user is null)
         {
             start.ArgumentList.Add("bash");
@@ -77,6 +97,11 @@ internal static class ProcessLauncher
         if (port is not null)
         {
             env["PORT"] = port.Value.ToString(CultureInfo.InvariantCulture);
+        }
+
+        if (terminal is { } type)
+        {
+            env["TERM"] = type.Type;
         }
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start");

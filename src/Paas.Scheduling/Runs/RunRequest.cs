@@ -16,10 +16,18 @@ namespace Paas.Scheduling;
 /// calls for the two streams may overlap. Ignored for detached runs (the app's logs stay line-based). Runtimes that
 /// cannot deliver raw output fall back to lines, each chunk one line with its <c>\n</c>.
 /// </param>
+/// <param name="Terminal">
+/// When set (only given to a scheduler whose <see cref="IScheduler.SupportsTty"/> is true, for attached runs), the process
+/// runs on a pseudo-terminal of that size, which is its controlling terminal and its standard input, output and error:
+/// <see cref="Input"/> carries keystrokes (the terminal echoes them and turns Ctrl+C, byte 3, into SIGINT) and everything
+/// the terminal shows comes to <see cref="RawOutput"/> as <see cref="RunOutputStream.StandardOutput"/>, <c>\r\n</c> line
+/// ends included. Null: plain pipes, as <c>heroku run</c> without a terminal (<c>--no-tty</c>).
+/// </param>
 public sealed record RunRequest(
     DeploymentSpec Spec,
     string Command,
     TimeSpan? TimeLimit = null,
     bool Detached = false,
     Stream? Input = null,
-    Func<RunOutputChunk, CancellationToken, ValueTask>? RawOutput = null);
+    Func<RunOutputChunk, CancellationToken, ValueTask>? RawOutput = null,
+    RunTerminal? Terminal = null);

@@ -253,6 +253,28 @@ public sealed class CliEndToEndTests : IAsyncLifetime
             Assert.True(DateTime.UtcNow < deadline, $"the remote process {pid} still runs after paas was interrupted");
             await Task.Delay(100, Cancel);
         }
+
+        // From a terminal (util-linux script gives paas one): the process gets a TTY of that size; a resize of the window
+        // reaches it (SIGWINCH -> resize message -> the process's terminal); keys are forwarded raw (Enter is \r, which the
+        // remote terminal turns into \n and echoes); the exit code comes back and the local terminal is as it was.
+        await using var terminal = await TerminalSession.StartAsync(
+            $"s=$(stty -g); dotnet '{RepoPaths.PaasDll}' run 'tty; stty size; echo $TERM; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\"; exit 4'; c=$?; [ \"$(stty -g)\" = \"$s\" ] && echo terminal-restored; exit $c",
+            100, 30, _repo, new Dictionary<string, string?>(Environment()) { ["TERM"] = "xterm-256color" }, Cancel);
+        await terminal.WaitForAsync("30 100\r\nxterm-256color\r\n", TimeSpan.FromSeconds(60), Cancel);
+        await terminal.ResizeAsync(120, 40, Cancel);
+        await terminal.WaitForAsync("40 120\r\n", TimeSpan.FromSeconds(30), Cancel); // the remote command waits for it
+        await terminal.TypeAsync("hi\r");
+        Assert.Equal(4, await terminal.ExitCodeAsync(TimeSpan.FromSeconds(60), Cancel));
+        Assert.Matches(@"/dev/pts/\d+\r\n30 100\r\nxterm-256color\r\n40 120\r\nhi\r\ngot hi\r\n", terminal.Output);
+        Assert.Contains("terminal-restored", terminal.Output, StringComparison.Ordinal);
+
+        // --no-tty from a terminal: pipes, and what is typed is read by lines.
+        await using var plain = await TerminalSession.StartAsync($"dotnet '{RepoPaths.PaasDll}' run --no-tty 'test -t 0 || echo no-tty; read x; echo \"got $x\"'", 100, 30, _repo, Environment(), Cancel);
+        await plain.WaitForAsync("Running", TimeSpan.FromSeconds(60), Cancel);
+        await plain.TypeAsync("ho\r");
+        Assert.Equal(0, await plain.ExitCodeAsync(TimeSpan.FromSeconds(60), Cancel));
+        Assert.Contains("no-tty", plain.Output, StringComparison.Ordinal);
+        Assert.Contains("got ho", plain.Output, StringComparison.Ordinal);
     }
 
     [Fact]

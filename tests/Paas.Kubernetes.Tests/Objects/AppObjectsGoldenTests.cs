@@ -24,23 +24,26 @@ public sealed class AppObjectsGoldenTests
     /// worker with a memory limit, a type with '_' at 0, a pull credential.
     /// </summary>
     internal static AppObjects Buildpack() => AppObjectsBuilder.Build(
-        new DeploymentSpec(
-            "hello",
-            7,
-            $"127.0.0.1:5000/hello@{Digest}",
-            new Dictionary<string, string> { ["GREETING"] = "hi", ["PAAS_HEALTHCHECK_PATH"] = "/health", ["DATABASE_URL"] = "postgres://u:p@db/hello" },
-            new Dictionary<string, string> { ["web"] = "node server.js", ["worker"] = "node worker.js", ["clock_tick"] = "node clock.js" },
-            new Dictionary<string, int> { ["web"] = 2, ["worker"] = 1, ["clock_tick"] = 0 },
-            "a61c3f1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b")
-        {
-            Limits = new Dictionary<string, ProcessLimits> { ["web"] = new(1L << 30, 500), ["worker"] = new(256L << 20, null) },
-            HealthChecks = new Dictionary<string, HealthCheck> { ["web"] = new("/ready", 3, 5, 2) },
-            Autoscale = new Dictionary<string, AutoscalePolicy> { ["worker"] = new(2, 5, 70) },
-        },
+        BuildpackSpec(),
         Options,
         $"127.0.0.1:5000/hello@{Digest}",
         launcher: true,
         new RegistryPullCredential("127.0.0.1:5000", "paas-pull+hello", "paas_pull_0123456789abcdef"));
+
+    /// <summary>The release of <see cref="Buildpack"/>.</summary>
+    internal static DeploymentSpec BuildpackSpec() => new(
+        "hello",
+        7,
+        $"127.0.0.1:5000/hello@{Digest}",
+        new Dictionary<string, string> { ["GREETING"] = "hi", ["PAAS_HEALTHCHECK_PATH"] = "/health", ["DATABASE_URL"] = "postgres://u:p@db/hello" },
+        new Dictionary<string, string> { ["web"] = "node server.js", ["worker"] = "node worker.js", ["clock_tick"] = "node clock.js" },
+        new Dictionary<string, int> { ["web"] = 2, ["worker"] = 1, ["clock_tick"] = 0 },
+        "a61c3f1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b")
+    {
+        Limits = new Dictionary<string, ProcessLimits> { ["web"] = new(1L << 30, 500), ["worker"] = new(256L << 20, null) },
+        HealthChecks = new Dictionary<string, HealthCheck> { ["web"] = new("/ready", 3, 5, 2) },
+        Autoscale = new Dictionary<string, AutoscalePolicy> { ["worker"] = new(2, 5, 70) },
+    };
 
     /// <summary>An image pulled from elsewhere (<c>paas pull</c>): its own entrypoint for web, a Procfile command for worker.</summary>
     internal static AppObjects Pulled() => AppObjectsBuilder.Build(

@@ -213,6 +213,36 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_run_with_a_terminal_has_it_as_its_standard_streams_sized_and_resized()
+    {
+        SkipUnlessProcesses();
+        Assert.SkipUnless(Scheduler.SupportsTty, $"{Scheduler.GetType().Name} gives no terminal");
+        var output = new System.Text.StringBuilder();
+        var keys = new System.IO.Pipelines.Pipe();
+        var terminal = new RunTerminal(new WindowSize(100, 30), "vt100");
+        var request = new RunRequest(Spec(1), "tty; stty size; echo $TERM; while [ \"$(stty size)\" = \"30 100\" ]; do sleep 0.1; done; stty size; read x; echo \"got $x\" >&2; exit 5", Input: keys.Reader.AsStream(), Terminal: terminal, RawOutput: (chunk, _) =>
+        {
+            Assert.Equal(RunOutputStream.StandardOutput, chunk.Stream); // one stream: the terminal
+            lock (output)
+            {
+                output.Append(System.Text.Encoding.UTF8.GetString(chunk.Bytes.Span));
+            }
+
+            return ValueTask.CompletedTask;
+        });
+
+        var run = Scheduler.RunAsync(request, (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+        await WaitUntilAsync(() => { lock (output) { return output.ToString().Contains("vt100", StringComparison.Ordinal); } });
+        terminal.Resize(new WindowSize(120, 40));
+        await WaitUntilAsync(() => { lock (output) { return output.ToString().Contains("40 120", StringComparison.Ordinal); } });
+        await keys.Writer.WriteAsync("hi\r"u8.ToArray());
+        var result = await run.WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal(5, result.ExitCode);
+        Assert.Matches(@"^/dev/pts/\d+\r\n30 100\r\nvt100\r\n40 120\r\nhi\r\ngot hi\r\n$", output.ToString());
+    }
+
+    [Fact]
     public async Task Run_ends_at_its_time_limit()
     {
         SkipUnlessProcesses();

@@ -20,6 +20,32 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         _kubelet.ScriptCommand("node server.js", new ContainerScript { LogLines = ["listening on 5000"], RunFor = TimeSpan.FromHours(1) });
         _kubelet.ScriptCommand("exit 3", new ContainerScript { LogLines = ["hi"], ExitCode = 3 });
         _kubelet.ScriptCommand("sleep 30", new ContainerScript { RunFor = TimeSpan.FromSeconds(30) });
+        _kubelet.ScriptCommand("quick", new ContainerScript { LogLines = ["early"], ExitCode = 7, RunFor = TimeSpan.Zero });
+        _kubelet.ScriptCommand("console", new ContainerScript
+        {
+            RunFor = TimeSpan.FromSeconds(30),
+            Terminal = async (terminal, ct) =>
+            {
+                // What `stty size; read x; echo got $x; stty size` does on a terminal, after the gate saw a size.
+                var size = await terminal.SizeOtherThanAsync(default, ct);
+                await terminal.Output.WriteAsync($"size {size.Height} {size.Width}\n$ ");
+                var line = await terminal.Input.ReadLineAsync(ct);
+                await terminal.Output.WriteAsync($"got {line}\n");
+                size = await terminal.SizeOtherThanAsync(size, ct);
+                await terminal.Output.WriteAsync($"size {size.Height} {size.Width}\n");
+                return 3;
+            },
+        });
+        _kubelet.ScriptCommand("read name", new ContainerScript
+        {
+            RunFor = TimeSpan.FromSeconds(30),
+            Attach = async (input, output, ct) =>
+            {
+                var line = await input.ReadLineAsync(ct);
+                await output.WriteLineAsync("got: " + line);
+                return 5;
+            },
+        });
         _cluster = await FakeCluster.StartAsync(_kubelet);
     }
 
@@ -56,6 +82,94 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         Assert.Contains("\"restartPolicy\":\"Never\"", pod.Body, StringComparison.Ordinal);
         Assert.Contains("\"activeDeadlineSeconds\":3600", pod.Body, StringComparison.Ordinal);
         await WaitUntilAsync(() => !Cluster.Server.List("v1", "Pod", Ns).Any(p => p["metadata"]!["name"]!.GetValue<string>().Contains("-run-", StringComparison.Ordinal)), () => "the run's pod is still there");
+    }
+
+    [Fact]
+    public async Task Run_forwards_standard_input_through_attach()
+    {
+        var lines = new List<string>();
+        using var input = new MemoryStream("alice\n"u8.ToArray());
+
+        var result = await Cluster.Scheduler.RunAsync(new RunRequest(Spec(1), "read name; echo got: $name; exit 5", Input: input), (line, _) => { lines.Add(line); return ValueTask.CompletedTask; }, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.True(result.FailureReason is null, result.FailureReason + "\n" + string.Join('\n', Logs()));
+        Assert.Equal(5, result.ExitCode);
+        Assert.Equal(["got: alice"], lines);
+        var pod = Cluster.Server.Requests.Single(r => r.Method == "POST" && r.Path.EndsWith("/pods", StringComparison.Ordinal));
+        Assert.Contains("\"stdinOnce\":true", pod.Body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_run_with_a_tty_attaches_to_a_tty_pod_sends_sizes_and_keys_and_returns_the_terminal_and_the_exit_code()
+    {
+        var output = new System.Text.StringBuilder();
+        var seen = new SemaphoreSlim(0);
+        var keys = new System.IO.Pipelines.Pipe();
+        var terminal = new RunTerminal(new WindowSize(80, 24), "xterm-256color");
+        var request = new RunRequest(Spec(1), "console", Input: keys.Reader.AsStream(), Terminal: terminal, RawOutput: (chunk, _) =>
+        {
+            Assert.Equal(RunOutputStream.StandardOutput, chunk.Stream);
+            lock (output)
+            {
+                output.Append(System.Text.Encoding.UTF8.GetString(chunk.Bytes.Span));
+            }
+
+            seen.Release();
+            return ValueTask.CompletedTask;
+        });
+
+        Assert.True(Cluster.Scheduler.SupportsTty);
+        var run = Cluster.Scheduler.RunAsync(request, (_, _) => ValueTask.CompletedTask, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+        await WaitForOutputAsync("$ ");
+        await keys.Writer.WriteAsync("hi\n"u8.ToArray());
+        await WaitForOutputAsync("got hi");
+        terminal.Resize(new WindowSize(100, 30));
+        var result = await run;
+
+        Assert.True(result.FailureReason is null, result.FailureReason + "\n" + string.Join('\n', Logs()));
+        Assert.Equal(3, result.ExitCode);
+        Assert.Equal("size 24 80\r\n$ got hi\r\nsize 30 100\r\n", output.ToString());
+        var pod = Cluster.Server.Requests.Single(r => r.Method == "POST" && r.Path.EndsWith("/pods", StringComparison.Ordinal));
+        Assert.Contains("\"stdin\":true,\"stdinOnce\":true", pod.Body, StringComparison.Ordinal);
+        Assert.Contains("\"tty\":true", pod.Body, StringComparison.Ordinal);
+        Assert.Contains("{\"name\":\"TERM\",\"value\":\"xterm-256color\"}", pod.Body, StringComparison.Ordinal);
+        Assert.Contains("stty size", pod.Body, StringComparison.Ordinal); // the gate before the command
+        Assert.Contains("\"paas.io/command\":\"console\"", pod.Body, StringComparison.Ordinal); // the annotation keeps the command as given
+        var attach = Assert.Single(Cluster.Server.Requests, r => r.Path.EndsWith("/attach", StringComparison.Ordinal));
+        Assert.Equal(("1", "1", "1", "0"), (attach.QueryValue("tty"), attach.QueryValue("stdin"), attach.QueryValue("stdout"), attach.QueryValue("stderr"))); // KubernetesClient's booleans
+        Assert.DoesNotContain(Cluster.Server.Requests, r => r.Path.EndsWith("/log", StringComparison.Ordinal)); // output from the attach
+
+        async Task WaitForOutputAsync(string text)
+        {
+            while (true)
+            {
+                lock (output)
+                {
+                    if (output.ToString().Contains(text, StringComparison.Ordinal))
+                    {
+                        return;
+                    }
+                }
+
+                Assert.True(await seen.WaitAsync(TimeSpan.FromSeconds(20)), "no " + text + " in " + output);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_tty_run_whose_container_ended_before_the_attach_gets_its_output_from_the_log()
+    {
+        var output = new System.Text.StringBuilder();
+        var request = new RunRequest(Spec(1), "quick", Input: new MemoryStream(), Terminal: new RunTerminal(new WindowSize(80, 24)), RawOutput: (chunk, _) =>
+        {
+            output.Append(System.Text.Encoding.UTF8.GetString(chunk.Bytes.Span));
+            return ValueTask.CompletedTask;
+        });
+
+        var result = await Cluster.Scheduler.RunAsync(request, (_, _) => ValueTask.CompletedTask, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
+
+        Assert.Equal((7, "early\n"), (result.ExitCode, output.ToString()));
+        Assert.Contains(Logs(), l => l.Contains("The terminal could not be attached", StringComparison.Ordinal));
     }
 
     [Fact]

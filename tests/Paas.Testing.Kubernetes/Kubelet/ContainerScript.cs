@@ -39,4 +39,12 @@ public sealed record ContainerScript
     /// code). Null: echo every line back.
     /// </summary>
     public Func<TextReader, TextWriter, CancellationToken, Task<int?>>? Attach { get; init; }
+
+    /// <summary>
+    /// What an attached client talks to when the attach has a TTY (<c>tty=true</c>; the pod says <c>tty: true</c>): the
+    /// terminal's input, its output (newlines become <c>\r\n</c>, as a terminal's <c>onlcr</c> does; no echo and no other
+    /// line discipline) and its size (0 x 0 until a client sends one on channel 4). Returns as <see cref="Attach"/> does.
+    /// Null: <see cref="Attach"/> serves TTY attaches too.
+    /// </summary>
+    public Func<ScriptedTerminal, CancellationToken, Task<int?>>? Terminal { get; init; }
 }

@@ -154,10 +154,22 @@ public sealed record FakeAttachOptions(bool Stdin, bool Stdout, bool Stderr, boo
 
 /// <summary>An attachment to a running container's standard streams.</summary>
 /// <param name="Stdin">Writes reach the process; null when not asked for. Disposing it closes the process's input only when <c>stdinOnce</c>.</param>
-/// <param name="Stdout">The process's standard output from now on (ends when it exits); null when not asked for.</param>
+/// <param name="Stdout">The process's standard output from now on (ends when it exits); with a TTY, what the terminal shows; null when not asked for.</param>
 /// <param name="Stderr">Its standard error; null when not asked for or with a TTY.</param>
 /// <param name="Detach">Ends the attachment without touching the process.</param>
-public sealed record FakeAttachment(Stream? Stdin, Stream? Stdout, Stream? Stderr, Func<ValueTask> Detach);
+/// <param name="Resize">
+/// Sets the size of the container's terminal (what channel 4 of the attach carries; the runtime's <c>ResizeContainerTTY</c>);
+/// null when the attachment has no TTY (resize messages are then dropped, as the kubelet does).
+/// </param>
+public sealed record FakeAttachment(Stream? Stdin, Stream? Stdout, Stream? Stderr, Func<ValueTask> Detach, Func<FakeTerminalSize, ValueTask>? Resize = null);
+
+/// <summary>
+/// A terminal size as a client sends it on channel 4 of an attach: JSON <c>{"Width":80,"Height":24}</c> (Go's
+/// <c>remotecommand.TerminalSize</c>, two uint16). A container's TTY starts at 0 x 0 until a client sets it.
+/// </summary>
+/// <param name="Width">Columns.</param>
+/// <param name="Height">Rows.</param>
+public readonly record struct FakeTerminalSize(int Width, int Height);
 
 /// <summary>Where a kubelet reports; implemented by the fake API server, which writes Pod status and Events from it.</summary>
 public interface IFakeKubeletHost

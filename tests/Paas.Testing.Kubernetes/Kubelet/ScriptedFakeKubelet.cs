@@ -127,7 +127,10 @@ public sealed class ScriptedFakeKubelet : IFakeKubelet
         var stdout = new Pipe();
         var stderr = new Pipe();
         var cts = CancellationTokenSource.CreateLinkedTokenSource(p.Stop.Token);
-        var handler = p.Script.Attach ?? EchoAsync;
+        var tty = options.Tty || p.Spec.Tty;
+        var handler = tty && p.Script.Terminal is { } terminal
+            ? (reader, writer, ct) => terminal(new ScriptedTerminal(p, reader, writer), ct)
+            : p.Script.Attach ?? EchoAsync;
         _ = Task.Run(async () =>
         {
             int? exit = null;
@@ -155,12 +158,19 @@ public sealed class ScriptedFakeKubelet : IFakeKubelet
         return Task.FromResult(new FakeAttachment(
             options.Stdin ? stdin.Writer.AsStream() : null,
             options.Stdout ? stdout.Reader.AsStream() : null,
-            options.Stderr && !options.Tty ? stderr.Reader.AsStream() : null,
+            options.Stderr && !tty ? stderr.Reader.AsStream() : null,
             () =>
             {
                 // Detaching leaves the process (the script) running, as on a node: it ends with the pod or by itself.
                 return ValueTask.CompletedTask;
-            }));
+            },
+            tty ? Resize : null));
+
+        ValueTask Resize(FakeTerminalSize size)
+        {
+            p.Resize(size);
+            return ValueTask.CompletedTask;
+        }
     }
 
     /// <inheritdoc/>

@@ -14,6 +14,8 @@ internal sealed class ScriptedPod(FakePodSpec spec, ContainerScript script, IFak
     private string? _containerId;
     private string? _imageId;
     private DateTimeOffset _startedAt;
+    private FakeTerminalSize _terminalSize;
+    private TaskCompletionSource _sizeChanged = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public object Sync { get; } = new();
 
@@ -34,6 +36,57 @@ internal sealed class ScriptedPod(FakePodSpec spec, ContainerScript script, IFak
     public bool IsRunning { get; private set; }
 
     public string WaitingReason { get; private set; } = "ContainerCreating";
+
+    /// <summary>The size of the container's terminal (0 x 0 until a client sets one).</summary>
+    public FakeTerminalSize TerminalSize
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _terminalSize;
+            }
+        }
+    }
+
+    /// <summary>Sets the terminal's size (channel 4 of a TTY attach).</summary>
+    public void Resize(FakeTerminalSize size)
+    {
+        TaskCompletionSource changed;
+        lock (Sync)
+        {
+            if (size == _terminalSize)
+            {
+                return;
+            }
+
+            _terminalSize = size;
+            changed = _sizeChanged;
+            _sizeChanged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        changed.TrySetResult();
+    }
+
+    /// <summary>Waits until the size differs from <paramref name="than"/>.</summary>
+    public async Task<FakeTerminalSize> SizeOtherThanAsync(FakeTerminalSize than, CancellationToken ct)
+    {
+        while (true)
+        {
+            Task changed;
+            lock (Sync)
+            {
+                if (_terminalSize != than)
+                {
+                    return _terminalSize;
+                }
+
+                changed = _sizeChanged.Task;
+            }
+
+            await changed.WaitAsync(ct).ConfigureAwait(false);
+        }
+    }
 
     /// <summary>The attached process ended with a code (the container ends with it).</summary>
     public void ProcessExited(int code) => _processExit.TrySetResult(code);

@@ -7,6 +7,7 @@ namespace Paas.Testing.Kubernetes.Streaming;
 /// <param name="socket">The accepted WebSocket.</param>
 public sealed class ChannelSocket(WebSocket socket)
 {
+    private static readonly System.Text.Json.JsonSerializerOptions SizeJson = new() { PropertyNameCaseInsensitive = true };
     private readonly SemaphoreSlim _send = new(1, 1);
 
     /// <summary>The socket.</summary>
@@ -57,8 +58,12 @@ public sealed class ChannelSocket(WebSocket socket)
         }
     }
 
-    /// <summary>Reads client frames; channel 0 payloads go to <paramref name="stdin"/>; returns when the client closes.</summary>
-    public async Task ReceiveAsync(Stream? stdin, CancellationToken ct)
+    /// <summary>
+    /// Reads client frames; channel 0 payloads go to <paramref name="stdin"/>, channel 4 payloads (terminal sizes, JSON
+    /// <c>{"Width":W,"Height":H}</c>, read as Go's case-insensitive decoder does) to <paramref name="resize"/>; returns when
+    /// the client closes. A size that does not decode ends the handling of sizes, as the kubelet's resize loop does.
+    /// </summary>
+    public async Task ReceiveAsync(Stream? stdin, CancellationToken ct, Func<Kubelet.FakeTerminalSize, ValueTask>? resize = null)
     {
         var buffer = new byte[16 * 1024];
         using var message = new MemoryStream();
@@ -85,12 +90,38 @@ public sealed class ChannelSocket(WebSocket socket)
                     await stdin.WriteAsync(payload.AsMemory(1), ct).ConfigureAwait(false);
                     await stdin.FlushAsync(ct).ConfigureAwait(false);
                 }
+                else if (payload.Length > 0 && payload[0] == 4 && resize is not null)
+                {
+                    if (TerminalSize(payload.AsSpan(1)) is { } size)
+                    {
+                        await resize(size).ConfigureAwait(false);
+                    }
+                    else
+                    {
+                        resize = null;
+                    }
+                }
             }
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException or IOException or ObjectDisposedException)
         {
         }
     }
+
+    private static Kubelet.FakeTerminalSize? TerminalSize(ReadOnlySpan<byte> json)
+    {
+        try
+        {
+            var size = System.Text.Json.JsonSerializer.Deserialize<WireSize>(json, SizeJson);
+            return size is { Width: <= ushort.MaxValue and >= 0, Height: <= ushort.MaxValue and >= 0 } ? new Kubelet.FakeTerminalSize(size.Width, size.Height) : null;
+        }
+        catch (System.Text.Json.JsonException)
+        {
+            return null;
+        }
+    }
+
+    private sealed record WireSize(int Width, int Height);
 
     /// <summary>Closes with 1000.</summary>
     public async Task CloseAsync(CancellationToken ct)

@@ -89,10 +89,15 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
             return;
         }
 
+        // The kubelet's remotecommand server: with a TTY, stderr is bypassed (one stream); the first, empty message goes to
+        // the lowest channel it writes (stdout, else stderr, else the status channel); at the end of an attach it writes a
+        // Success Status (it does not know the exit code), as JSON only for v4 (older protocols write nothing on success).
+        var tty = Flag("tty");
+        var options = new FakeAttachOptions(Flag("stdin"), Flag("stdout"), Flag("stderr") && !tty, tty);
         FakeAttachment attachment;
         try
         {
-            attachment = await server.Kubelet.AttachAsync(key, new FakeAttachOptions(Flag("stdin"), Flag("stdout"), Flag("stderr"), Flag("tty")), ctx.RequestAborted).ConfigureAwait(false);
+            attachment = await server.Kubelet.AttachAsync(key, options, ctx.RequestAborted).ConfigureAwait(false);
         }
         catch (FakeKubeletException e)
         {
@@ -102,20 +107,16 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
         using var socket = await ctx.WebSockets.AcceptWebSocketAsync(protocol).ConfigureAwait(false);
         var channels = new ChannelSocket(socket);
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ctx.RequestAborted, server.Stopping);
-        await channels.SendAsync(1, ReadOnlyMemory<byte>.Empty, cts.Token).ConfigureAwait(false);
-        var receive = channels.ReceiveAsync(attachment.Stdin, cts.Token);
+        await channels.SendAsync(options.Stdout ? (byte)1 : options.Stderr ? (byte)2 : (byte)3, ReadOnlyMemory<byte>.Empty, cts.Token).ConfigureAwait(false);
+        var receive = channels.ReceiveAsync(attachment.Stdin, cts.Token, tty ? attachment.Resize : null);
         var output = Task.WhenAll(
             attachment.Stdout is null ? Task.CompletedTask : channels.PumpAsync(attachment.Stdout, 1, cts.Token),
             attachment.Stderr is null ? Task.CompletedTask : channels.PumpAsync(attachment.Stderr, 2, cts.Token));
         // An attach for standard input alone (stdout=0, stderr=0) lasts until the client closes it, as on a real server.
         var first = attachment.Stdout is null && attachment.Stderr is null ? await Task.WhenAny(receive).ConfigureAwait(false) : await Task.WhenAny(receive, output).ConfigureAwait(false);
-        if (first == output && (attachment.Stdout is not null || attachment.Stderr is not null))
+        if (first == output && protocol is "v4.channel.k8s.io")
         {
-            var exit = await ExitCodeAsync(key, cts.Token).ConfigureAwait(false);
-            if (exit is { } code && code != 0)
-            {
-                await channels.SendAsync(3, NonZero($"exit code {code}", code), cts.Token).ConfigureAwait(false);
-            }
+            await channels.SendAsync(3, "{\"metadata\":{},\"status\":\"Success\"}", cts.Token).ConfigureAwait(false);
         }
 
         await attachment.Detach().ConfigureAwait(false);
@@ -124,7 +125,10 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
             await attachment.Stdin.DisposeAsync().ConfigureAwait(false);
         }
 
+        // Close 1000, then let the client answer before the request ends: ending it at once (cancelling the read) aborts the
+        // connection, and Kestrel drops output it has not written to the socket yet (the last frames and the close).
         await channels.CloseAsync(CancellationToken.None).ConfigureAwait(false);
+        await Task.WhenAny(receive, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
         await cts.CancelAsync().ConfigureAwait(false);
         await receive.ConfigureAwait(false);
     }
@@ -163,28 +167,6 @@ public sealed class StreamEndpoints(FakeKubernetesApiServer server)
     private static string NonZero(string detail, int code) =>
         "{\"metadata\":{},\"status\":\"Failure\",\"message\":" + KubeJson.Quote("command terminated with non-zero exit code: " + detail)
         + ",\"reason\":\"NonZeroExitCode\",\"details\":{\"causes\":[{\"reason\":\"ExitCode\",\"message\":\"" + code.ToString(CultureInfo.InvariantCulture) + "\"}]}}";
-
-    private async Task<int?> ExitCodeAsync(FakePodKey key, CancellationToken ct)
-    {
-        for (var i = 0; i < 40; i++)
-        {
-            if (server.Bridge.LastReport(key)?.State is FakeContainerState.Terminated t)
-            {
-                return t.ExitCode;
-            }
-
-            try
-            {
-                await Task.Delay(25, ct).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return null;
-            }
-        }
-
-        return null;
-    }
 
     private (FakePodKey Key, string Container) Resolve(ApiPath p, string requested)
     {

@@ -18,6 +18,7 @@ internal sealed class ContainerRun
     private readonly SemaphoreSlim _stdinLock = new(1, 1);
     private bool _exited;
     private bool _stdinClosed;
+    private string? _staticDir;
 
     private ContainerRun(PodmanCli cli, Process process, string containerId, RunLog log)
     {
@@ -62,16 +63,55 @@ internal sealed class ContainerRun
         }
 
         Stream? stdin = options.Stdin && podStdin ? new AttachStdinStream(this, stdinOnce) : null;
-        return new FakeAttachment(stdin, subscriber.Stdout, subscriber.Stderr, () =>
-        {
-            lock (_gate)
+        return new FakeAttachment(
+            stdin,
+            subscriber.Stdout,
+            subscriber.Stderr,
+            () =>
             {
-                _subscribers.Remove(subscriber);
+                lock (_gate)
+                {
+                    _subscribers.Remove(subscriber);
+                }
+
+                subscriber.Complete();
+                return ValueTask.CompletedTask;
+            },
+            tty ? size => new ValueTask(ResizeAsync(size)) : null);
+    }
+
+    /// <summary>
+    /// Resizes the container's terminal as podman's own <c>AttachResize</c> does: writes <c>1 ROWS COLUMNS\n</c> to conmon's
+    /// control FIFO, <c>ctl</c> in the container's static folder (podman has no command for it). Best effort: a container
+    /// that has ended has no conmon reading the FIFO, so the write gives up after 5 s.
+    /// </summary>
+    public async Task ResizeAsync(FakeTerminalSize size)
+    {
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            _staticDir ??= (await _cli.RunCheckedAsync(["inspect", "--format", "{{.StaticDir}}", ContainerId], timeout.Token)).Trim();
+            var psi = new ProcessStartInfo("sh") { UseShellExecute = false, RedirectStandardError = true };
+            foreach (var arg in (string[])["-c", "printf '1 %s %s\\n' \"$1\" \"$2\" > \"$0/ctl\"", _staticDir,
+                size.Height.ToString(CultureInfo.InvariantCulture), size.Width.ToString(CultureInfo.InvariantCulture)])
+            {
+                psi.ArgumentList.Add(arg);
             }
 
-            subscriber.Complete();
-            return ValueTask.CompletedTask;
-        });
+            using var writer = Process.Start(psi) ?? throw new InvalidOperationException("sh did not start.");
+            try
+            {
+                await writer.WaitForExitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                PodmanCli.TryKill(writer);
+            }
+        }
+        catch (Exception e) when (e is InvalidOperationException or OperationCanceledException or TimeoutException or System.ComponentModel.Win32Exception)
+        {
+            // The container is gone, or podman did not answer: a real runtime's resize fails quietly too.
+        }
     }
 
     public async Task WriteStdinAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken)
