@@ -50,6 +50,7 @@ public static class ControllerExtensions
         services.AddHostedService<DirectorySyncService>();
         services.TryAddSingleton<IScheduler, RecordingScheduler>();
         services.TryAddSingleton<PasswordHashing>();
+        services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AppAccess>();
         services.TryAddSingleton<DeploymentSpecs>();
         services.TryAddSingleton<ReleaseService>();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Client;
 using Paas.Data;
@@ -18,7 +19,7 @@ internal static class AuthApi
         var group = endpoints.MapGroup("/v2/auth").WithTags("Auth");
         group.MapPost("/register", RegisterAsync).AllowAnonymous().WithSummary("Registers a user; the first becomes a platform admin.");
         group.MapPost("/login", LoginAsync).AllowAnonymous()
-            .WithSummary("Exchanges a username and password for a new API token: the platform's own users first, then the directory (LDAP/AD) when configured. 401 for a wrong password or unknown user, 503 when the directory cannot be reached.");
+            .WithSummary("Exchanges a username and password for a new API token: the platform's own users first, then the directory (LDAP/AD) when configured. 401 for a wrong password or unknown user, 429 with Retry-After after repeated failures for the account or from the address, 503 when the directory cannot be reached.");
         group.MapGet("/whoami", WhoAmIAsync).RequireAuthorization().WithSummary("The signed-in user, with their teams.");
         group.MapPost("/tokens", RegenerateAsync).RequireAuthorization().WithSummary("Issues a new token and revokes all of the user's other tokens.");
         group.MapPost("/passwd", ChangePasswordAsync).RequireAuthorization().WithSummary("Changes a password.");
@@ -59,12 +60,36 @@ internal static class AuthApi
     /// <summary>
     /// A local account (it has a platform password) is checked here, and only here; any other login goes to the directory
     /// when one is configured, which also makes the account at first sign-in. Unknown users and wrong passwords get the
-    /// same 401, whichever checked them.
+    /// same 401, whichever checked them. Failures are throttled per account and per address (<see cref="LoginThrottle"/>).
     /// </summary>
-    private static async Task<Ok<TokenResponse>> LoginAsync(LoginRequest request, UserStore users, PasswordHashing hashing, DirectoryAccounts directory, CancellationToken cancellationToken)
+    private static async Task<Ok<TokenResponse>> LoginAsync(LoginRequest request, HttpContext context, UserStore users, PasswordHashing hashing, DirectoryAccounts directory,
+        LoginThrottle throttle, ILogger<LoginThrottle> logger, CancellationToken cancellationToken)
     {
         var login = request.Username?.Trim() ?? "";
-        var password = request.Password ?? "";
+        var address = context.Connection.RemoteIpAddress;
+        var wait = throttle.RetryAfter(login, address);
+        if (wait > TimeSpan.Zero)
+        {
+            AuthLog.SignInThrottled(logger, login, address?.ToString() ?? "unknown", (int)Math.Ceiling(wait.TotalSeconds));
+            throw new LoginThrottledException(wait);
+        }
+
+        try
+        {
+            var signedIn = await SignInAsync(login, request.Password ?? "", users, hashing, directory, cancellationToken).ConfigureAwait(false);
+            throttle.Succeeded(login);
+            return signedIn;
+        }
+        catch (UnauthorizedLoginException)
+        {
+            throttle.Failed(login, address);
+            AuthLog.SignInFailed(logger, login, address?.ToString() ?? "unknown");
+            throw;
+        }
+    }
+
+    private static async Task<Ok<TokenResponse>> SignInAsync(string login, string password, UserStore users, PasswordHashing hashing, DirectoryAccounts directory, CancellationToken cancellationToken)
+    {
         var username = login.ToLowerInvariant();
         var user = Username.Validate(username) is null ? await users.FindAsync(username, cancellationToken).ConfigureAwait(false) : null;
         if (user is { Source: UserSource.Local })
@@ -139,4 +164,14 @@ internal static class AuthApi
         await users.SetPasswordHashAsync(target.Id, hashing.Hash(request.NewPassword), cancellationToken).ConfigureAwait(false);
         return TypedResults.NoContent();
     }
+}
+
+/// <summary>Sign-in log lines: the login and the client's address, never the password.</summary>
+internal static partial class AuthLog
+{
+    [LoggerMessage(EventId = 2201, Level = LogLevel.Information, Message = "Failed sign-in for '{Login}' from {Address}")]
+    public static partial void SignInFailed(ILogger logger, string login, string address);
+
+    [LoggerMessage(EventId = 2202, Level = LogLevel.Warning, Message = "Sign-in for '{Login}' from {Address} throttled for {Seconds} s after repeated failures")]
+    public static partial void SignInThrottled(ILogger logger, string login, string address, int seconds);
 }

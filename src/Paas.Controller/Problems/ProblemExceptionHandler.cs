@@ -21,6 +21,10 @@ internal sealed partial class ProblemExceptionHandler(ILogger<ProblemExceptionHa
             case DomainException domain:
                 await Problems.Write(httpContext, Problems.StatusOf(domain.Kind), domain.Message).ConfigureAwait(false);
                 return true;
+            case LoginThrottledException throttled:
+                httpContext.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(throttled.RetryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                await Problems.Write(httpContext, StatusCodes.Status429TooManyRequests, throttled.Message).ConfigureAwait(false);
+                return true;
             case UnauthorizedLoginException login:
                 await Problems.Write(httpContext, StatusCodes.Status401Unauthorized, login.Message).ConfigureAwait(false);
                 return true;

@@ -49,6 +49,7 @@ internal static class Problems
         404 => "Not Found",
         409 => "Conflict",
         422 => "Unprocessable Content",
+        429 => "Too Many Requests",
         503 => "Service Unavailable",
         _ => "Error",
     };
@@ -61,6 +62,7 @@ internal static class Problems
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
         503 => "https://tools.ietf.org/html/rfc9110#section-15.6.4",
         _ => "about:blank",
     };

@@ -1,0 +1,71 @@
+using Microsoft.Extensions.DependencyInjection;
+using System.Net;
+using Paas.Client;
+using Paas.Testing;
+using Xunit;
+
+namespace Paas.Controller.Tests;
+
+/// <summary>Password guessing on <c>POST /v2/auth/login</c> is throttled per account and per client address.</summary>
+public sealed class LoginThrottleTests
+{
+    [Fact]
+    public async Task Repeated_wrong_passwords_lock_the_account_with_429_and_Retry_After_even_for_the_right_password_until_the_lockout_ends()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-12-06T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var platform = await TestPlatform.StartAsync(
+            settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" },
+            configureServices: services => services.AddSingleton<TimeProvider>(clock));
+        await platform.UserAsync("alice");
+        using var http = platform.Client();
+
+        var statuses = new List<HttpStatusCode>();
+        for (var i = 0; i < 30; i++)
+        {
+            using var wrong = await http.Post("/v2/auth/login", new LoginRequest("alice", "guess-" + i));
+            statuses.Add(wrong.StatusCode);
+        }
+
+        Assert.All(statuses.Take(5 + 1 /* LoginThrottle.FreeAccountFailures */), s => Assert.Equal(HttpStatusCode.Unauthorized, s));
+        Assert.Contains(HttpStatusCode.TooManyRequests, statuses);
+
+        using var locked = await http.Post("/v2/auth/login", new LoginRequest("alice", "correct-horse"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, locked.StatusCode);
+        Assert.True(locked.Headers.RetryAfter?.Delta is { TotalSeconds: >= 1 }, "429 carries Retry-After in seconds");
+        await locked.Problem(HttpStatusCode.TooManyRequests, "too many failed sign-ins");
+
+        // Another account is not locked by alice's failures (the address allows more failures than one account).
+        await platform.UserAsync("bob");
+        using var bob = await http.Post("/v2/auth/login", new LoginRequest("bob", "correct-horse"));
+        Assert.Equal(HttpStatusCode.OK, bob.StatusCode);
+
+        clock.Advance(TimeSpan.FromMinutes(15) /* LoginThrottle.MaxLockout */ + TimeSpan.FromSeconds(1));
+        using var after = await http.Post("/v2/auth/login", new LoginRequest("alice", "correct-horse"));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task One_address_guessing_many_accounts_is_locked_too()
+    {
+        await using var platform = await TestPlatform.StartAsync();
+        await platform.UserAsync("alice");
+        using var http = platform.Client();
+        for (var i = 0; i <= 20; i++) // LoginThrottle.FreeAddressFailures
+        {
+            using var wrong = await http.Post("/v2/auth/login", new LoginRequest("user" + i, "guess"));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var next = await http.Post("/v2/auth/login", new LoginRequest("someone-else", "guess"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, next.StatusCode);
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        private DateTimeOffset _now = now;
+
+        public override DateTimeOffset GetUtcNow() => _now;
+
+        public void Advance(TimeSpan by) => _now += by;
+    }
+}
