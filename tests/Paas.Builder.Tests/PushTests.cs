@@ -264,7 +264,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
 
         var (stranger, strangerOutput) = await repo.RunAsync("victor", fixture.VictorToken, "push", fixture.GitUrl(app), "master");
         Assert.NotEqual(0, stranger);
-        Assert.Contains("remote: 'victor' has no access to " + app, strangerOutput);
+        Assert.Contains($"there is no app named '{app}' that you can access", strangerOutput); // as for an app that does not exist
 
         await fixture.Alice.CreatePermissionAsync(app, new PermissionCreateRequest("victor", "view"));
         var (viewer, viewerOutput) = await repo.RunAsync("victor", fixture.VictorToken, "push", fixture.GitUrl(app), "master");
@@ -277,7 +277,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
 
         var (unknown, unknownOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl("no-such-app"), "master");
         Assert.NotEqual(0, unknown);
-        Assert.Contains("app no-such-app does not exist", unknownOutput);
+        Assert.Contains("there is no app named 'no-such-app' that you can access", unknownOutput);
     }
 
     [Fact]

@@ -72,9 +72,11 @@ public sealed class AppsApiTests
 
         // alice is the first user, so an admin: she sees everything. carol is not.
         var (carol, _) = await platform.UserAsync("carol");
-        await (await carol.GetAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden, "you do not have access to bobs-app");
-        await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Problem(HttpStatusCode.Forbidden);
-        await (await carol.DeleteAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden);
+        await (await carol.GetAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.NotFound, "there is no app named 'bobs-app' that you can access");
+        var missing = await (await carol.GetAsync("/v2/apps/no-such-app")).Problem(HttpStatusCode.NotFound);
+        Assert.Equal("there is no app named 'no-such-app' that you can access: run 'paas apps' to list yours", missing.Detail); // the same answer: existence is not revealed
+        await (await carol.Post("/v2/apps/bobs-app/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Problem(HttpStatusCode.NotFound);
+        await (await carol.DeleteAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.NotFound);
         Assert.Empty((await carol.Get<PagedList<AppInfo>>("/v2/apps")).Results);
 
         await (await bob.Post("/v2/apps/bobs-app/perms", new PermissionCreateRequest("carol", "view"))).Read<PermissionInfo>(HttpStatusCode.Created);
@@ -89,7 +91,7 @@ public sealed class AppsApiTests
         await (await carol.DeleteAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden, "this needs admin");
 
         Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync("/v2/apps/bobs-app/perms/carol")).StatusCode);
-        await (await carol.GetAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.Forbidden);
+        await (await carol.GetAsync("/v2/apps/bobs-app")).Problem(HttpStatusCode.NotFound);
 
         await alice.Get<AppInfo>("/v2/apps/bobs-app");
     }
@@ -105,7 +107,7 @@ public sealed class AppsApiTests
         await (await bob.Post("/v2/apps/moving/transfer", new AppTransferRequest("nobody"))).Problem(HttpStatusCode.BadRequest, "no user named 'nobody'");
         var moved = await (await bob.Post("/v2/apps/moving/transfer", new AppTransferRequest("carol"))).Read<AppInfo>();
         Assert.Equal("carol", moved.Owner);
-        await (await bob.GetAsync("/v2/apps/moving")).Problem(HttpStatusCode.Forbidden);
+        await (await bob.GetAsync("/v2/apps/moving")).Problem(HttpStatusCode.NotFound);
         await carol.Get<AppInfo>("/v2/apps/moving");
     }
 }

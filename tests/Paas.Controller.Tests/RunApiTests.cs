@@ -162,8 +162,8 @@ public sealed class RunApiTests : IAsyncLifetime
         Assert.Contains("there is no app named 'nobody'", unknown.Message, StringComparison.Ordinal);
 
         var forbidden = await Assert.ThrowsAsync<PaasApiException>(() => _bob!.RunAttachedAsync("runner", new RunCreateRequest("true"), null, (_, _) => ValueTask.CompletedTask, Cancel));
-        Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
-        Assert.Contains("you do not have access to runner", forbidden.Message, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, forbidden.StatusCode); // no role on it: the answer of an app that does not exist
+        Assert.Contains("there is no app named 'runner' that you can access", forbidden.Message, StringComparison.Ordinal);
 
         await Alice.CreateAppAsync(new AppCreateRequest("empty"), Cancel);
         var unbuilt = await Assert.ThrowsAsync<PaasApiException>(() => Alice.RunAttachedAsync("empty", new RunCreateRequest("true"), null, (_, _) => ValueTask.CompletedTask, Cancel));

@@ -116,7 +116,7 @@ public sealed class TeamsApiTests
         await (await admin.Post("/v2/teams", new TeamCreateRequest("backend"))).Read<TeamInfo>(HttpStatusCode.Created);
         await (await bob.Post("/v2/apps/orders/perms", new PermissionCreateRequest(null, "deploy", "backend"))).Read<PermissionInfo>(HttpStatusCode.Created);
 
-        await (await carol.GetAsync("/v2/apps/orders")).Problem(HttpStatusCode.Forbidden);
+        await (await carol.GetAsync("/v2/apps/orders")).Problem(HttpStatusCode.NotFound);
         Assert.Empty((await carol.Get<PagedList<AppInfo>>("/v2/apps")).Results);
 
         await (await admin.Post("/v2/teams/backend/members", new TeamMemberRequest("carol"))).Read<TeamMemberRequest>(HttpStatusCode.Created);
@@ -134,13 +134,13 @@ public sealed class TeamsApiTests
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/v2/teams/backend/members/carol")).StatusCode);
         Assert.Equal("view", (await carol.Get<PermissionInfo>("/v2/apps/orders/access")).Role);
         Assert.Equal(HttpStatusCode.NoContent, (await bob.DeleteAsync("/v2/apps/orders/perms/carol")).StatusCode);
-        await (await carol.GetAsync("/v2/apps/orders")).Problem(HttpStatusCode.Forbidden);
+        await (await carol.GetAsync("/v2/apps/orders")).Problem(HttpStatusCode.NotFound);
 
         // Deleting a team takes the access it gave.
         await (await admin.Post("/v2/teams/backend/members", new TeamMemberRequest("carol"))).Read<TeamMemberRequest>(HttpStatusCode.Created);
         await carol.Get<AppInfo>("/v2/apps/orders");
         Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/v2/teams/backend")).StatusCode);
-        await (await carol.GetAsync("/v2/apps/orders")).Problem(HttpStatusCode.Forbidden);
+        await (await carol.GetAsync("/v2/apps/orders")).Problem(HttpStatusCode.NotFound);
         Assert.Empty((await bob.Get<PagedList<PermissionInfo>>("/v2/apps/orders/perms")).Results);
     }
 

@@ -189,7 +189,7 @@ public sealed class DirectorySignInTests
         Assert.Equal(HttpStatusCode.OK, (await dave.GetAsync("/v2/apps/shop/releases")).StatusCode);
         await Problem(await dave.PostAsJsonAsync("/v2/apps/shop/config", set, PaasJson.Options), HttpStatusCode.Forbidden, "your role on shop is view; this needs deploy");
         await Problem(await bob.DeleteAsync("/v2/apps/shop"), HttpStatusCode.Forbidden, "this needs admin");
-        await Problem(await erin.GetAsync("/v2/apps/shop"), HttpStatusCode.Forbidden, "you do not have access to shop");
+        await Problem(await erin.GetAsync("/v2/apps/shop"), HttpStatusCode.NotFound, "there is no app named 'shop' that you can access");
         Assert.Equal(["shop"], (await bob.GetFromJsonAsync<PagedList<AppInfo>>("/v2/apps", PaasJson.Options))!.Results.Select(a => a.Name));
 
         // Registry: viewers pull, developers push.
@@ -221,7 +221,7 @@ public sealed class DirectorySignInTests
 
         // The background refresh notices first, before bob uses his token again.
         await Eventually(async () => !(await root.GetFromJsonAsync<TeamDetail>("/v2/teams/developers", PaasJson.Options))!.Members.Contains("bob"));
-        await Eventually(async () => (await bob.GetAsync("/v2/apps/shop")).StatusCode == HttpStatusCode.Forbidden);
+        await Eventually(async () => (await bob.GetAsync("/v2/apps/shop")).StatusCode == HttpStatusCode.NotFound); // no role left: the answer of an app that does not exist
         Assert.Equal("deploy", (await carol.GetFromJsonAsync<PermissionInfo>("/v2/apps/shop/access", PaasJson.Options))!.Role);
         using (var registry = Basic(platform.RegistryUrl, "bob", bobToken))
         {

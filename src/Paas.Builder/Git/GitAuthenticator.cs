@@ -48,7 +48,7 @@ internal sealed class GitAuthenticator(ControllerApi controller)
         }
         catch (PaasApiException e) when (e.StatusCode == HttpStatusCode.NotFound)
         {
-            return new GitAccess(404, $"app {app} does not exist");
+            return new GitAccess(404, $"there is no app named '{app}' that you can access"); // the API's one answer for missing and not shared
         }
         catch (PaasApiException e)
         {

@@ -100,14 +100,17 @@ internal static partial class CertsApi
 
     private static async Task<StoredCertificate> FindAsync(string name, RoutingStore routing, CancellationToken cancellationToken) =>
         await routing.FindCertificateAsync(name.ToLowerInvariant(), cancellationToken).ConfigureAwait(false)
-            ?? throw Problems.NotFound($"there is no certificate named '{name}': run 'paas certs' to list them");
+            ?? throw Problems.NotFound(NoCertificate(name));
+
+    /// <summary>The one answer for a certificate that does not exist and for someone else's: its existence and owner are not revealed.</summary>
+    private static string NoCertificate(string name) => $"there is no certificate named '{name}' that you own: run 'paas certs' to list yours";
 
     private static void RequireOwner(StoredCertificate certificate, HttpContext context)
     {
         var user = context.PaasUser();
         if (!user.IsAdmin && certificate.Owner != user.Username)
         {
-            throw Problems.Forbidden($"{certificate.Name} belongs to {certificate.Owner}");
+            throw Problems.NotFound(NoCertificate(certificate.Name));
         }
     }
 
