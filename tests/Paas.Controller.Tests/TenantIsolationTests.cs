@@ -48,4 +48,37 @@ public sealed class TenantIsolationTests
         var promoted = await (await alice.Post("/v2/apps/staging/builds", new BuildCreateRequest($"localhost:{port}/victim@{digest}"))).Read<BuildInfo>(HttpStatusCode.Created);
         Assert.Equal($"{new Uri(platform.RegistryUrl).Authority}/victim@{digest}", promoted.Image);
     }
+
+    [Fact]
+    public async Task Nobody_claims_a_domain_that_overlaps_another_apps_and_no_domain_takes_a_whole_tld_or_an_address()
+    {
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        var (admin, _) = await platform.UserAsync("admin");
+        var (bob, _) = await platform.UserAsync("bob");
+        var (mallory, _) = await platform.UserAsync("mallory");
+        await (await bob.Post("/v2/apps", new AppCreateRequest("shop"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps", new AppCreateRequest("blog"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await mallory.Post("/v2/apps", new AppCreateRequest("trap"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps/shop/domains", new DomainCreateRequest("www.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps/blog/domains", new DomainCreateRequest("*.blog.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+
+        foreach (var claim in new[] { "*.example.com", "www.example.com", "mine.blog.example.com", "*.blog.example.com" })
+        {
+            var refused = await mallory.Post("/v2/apps/trap/domains", new DomainCreateRequest(claim));
+            var problem = await refused.Problem(HttpStatusCode.Conflict);
+            Assert.DoesNotContain("shop", problem.Detail ?? "", StringComparison.Ordinal); // names no app
+            Assert.DoesNotContain("blog", (problem.Detail ?? "").Replace("blog.example.com", "", StringComparison.Ordinal), StringComparison.Ordinal);
+        }
+
+        foreach (var (claim, why) in new[] { ("*.test", "at least two labels"), ("*.com", "at least two labels"), ("10.0.0.1", "IP address"), ("trap.localhost", "platform domain"), ("*.localhost", "platform domain") })
+        {
+            await (await mallory.Post("/v2/apps/trap/domains", new DomainCreateRequest(claim))).Problem(HttpStatusCode.BadRequest, why);
+        }
+
+        // What does not overlap stays free, and someone who administers both apps may overlap their own domains.
+        await (await mallory.Post("/v2/apps/trap/domains", new DomainCreateRequest("*.example.net"))).Read<DomainInfo>(HttpStatusCode.Created);
+        await (await mallory.Post("/v2/apps/trap/domains", new DomainCreateRequest("example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps/blog/domains", new DomainCreateRequest("*.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+        await (await admin.Post("/v2/apps/shop/domains", new DomainCreateRequest("news.blog.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+    }
 }
