@@ -17,15 +17,19 @@ public sealed class ReplicaCoordinationTests
         return setting;
     }
 
-    [Fact]
-    public async Task An_apps_deploy_lock_held_by_one_replica_makes_another_wait_and_try_fail()
+    /// <summary>Two controller replicas on one fresh PostgreSQL database: two connection pools, each with its own locks.</summary>
+    private static async Task<Replicas> TwoReplicasAsync()
     {
         var dir = Directory.CreateTempSubdirectory("paas-locks-").FullName;
         var setting = await DatabaseAsync(Backend.Postgres, dir);
-        using var replicaA = new PaasDatabase(setting, dir);
-        using var replicaB = new PaasDatabase(setting, dir);
-        var locksA = new AppDeployLocks(replicaA);
-        var locksB = new AppDeployLocks(replicaB);
+        return new Replicas(new PaasDatabase(setting, dir), new PaasDatabase(setting, dir));
+    }
+
+    [Fact]
+    public async Task An_apps_deploy_lock_held_by_one_replica_makes_another_wait_and_try_fail()
+    {
+        await using var replicas = await TwoReplicasAsync();
+        var (locksA, locksB) = (replicas.LocksA, replicas.LocksB);
 
         var held = await locksA.AcquireAsync("app_1", TestContext.Current.CancellationToken);
         Assert.Null(await locksB.TryAcquireAsync("app_1", TestContext.Current.CancellationToken));
@@ -48,12 +52,8 @@ public sealed class ReplicaCoordinationTests
     [Fact]
     public async Task A_wait_for_the_deploy_lock_can_be_cancelled_and_takes_nothing()
     {
-        var dir = Directory.CreateTempSubdirectory("paas-locks-").FullName;
-        var setting = await DatabaseAsync(Backend.Postgres, dir);
-        using var replicaA = new PaasDatabase(setting, dir);
-        using var replicaB = new PaasDatabase(setting, dir);
-        var locksA = new AppDeployLocks(replicaA);
-        var locksB = new AppDeployLocks(replicaB);
+        await using var replicas = await TwoReplicasAsync();
+        var (locksA, locksB) = (replicas.LocksA, replicas.LocksB);
         var held = await locksA.AcquireAsync("app_1", TestContext.Current.CancellationToken);
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await Assert.ThrowsAnyAsync<Exception>(() => locksB.AcquireAsync("app_1", cancel.Token));
@@ -89,6 +89,20 @@ public sealed class ReplicaCoordinationTests
         Assert.False(await leases.TryAcquireAsync("sweep", "a", TimeSpan.FromSeconds(30), ct));
         await leases.ReleaseAsync("sweep", "b", ct);
         Assert.True(await leases.TryAcquireAsync("sweep", "a", TimeSpan.FromSeconds(30), ct));
+    }
+
+    private sealed class Replicas(PaasDatabase a, PaasDatabase b) : IAsyncDisposable
+    {
+        public AppDeployLocks LocksA { get; } = new(a);
+
+        public AppDeployLocks LocksB { get; } = new(b);
+
+        public ValueTask DisposeAsync()
+        {
+            a.Dispose();
+            b.Dispose();
+            return ValueTask.CompletedTask;
+        }
     }
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider

@@ -27,29 +27,7 @@ public sealed class AppDeployLocks(PaasDatabase database)
     {
         var semaphore = _locks.GetOrAdd(appId, _ => new SemaphoreSlim(1, 1));
         await semaphore.WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (database.Dialect != SqlDialect.PostgreSql)
-        {
-            return new Held(semaphore, null, 0);
-        }
-
-        DbConnection? connection = null;
-        try
-        {
-            connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
-            var key = Key(appId);
-            await connection.ExecuteAsync(new CommandDefinition("SELECT pg_advisory_lock(@key)", new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false);
-            return new Held(semaphore, connection, key);
-        }
-        catch
-        {
-            if (connection is not null)
-            {
-                await connection.DisposeAsync().ConfigureAwait(false);
-            }
-
-            semaphore.Release();
-            throw;
-        }
+        return (await HoldAsync(appId, semaphore, wait: true, cancellationToken).ConfigureAwait(false))!;
     }
 
     /// <summary>Takes the app's lock only if nobody holds it (in this process or, on PostgreSQL, any replica).</summary>
@@ -60,11 +38,18 @@ public sealed class AppDeployLocks(PaasDatabase database)
     public async Task<IAsyncDisposable?> TryAcquireAsync(string appId, CancellationToken cancellationToken)
     {
         var semaphore = _locks.GetOrAdd(appId, _ => new SemaphoreSlim(1, 1));
-        if (!await semaphore.WaitAsync(0, cancellationToken).ConfigureAwait(false))
-        {
-            return null;
-        }
+        return await semaphore.WaitAsync(0, cancellationToken).ConfigureAwait(false)
+            ? await HoldAsync(appId, semaphore, wait: false, cancellationToken).ConfigureAwait(false)
+            : null;
+    }
 
+    /// <summary>
+    /// With <paramref name="semaphore"/> taken, takes the app's advisory lock on a connection of its own (PostgreSQL; on
+    /// SQLite the semaphore is the whole lock): waiting for it (<c>pg_advisory_lock</c>) or not (<c>pg_try_advisory_lock</c>).
+    /// Returns null, with the semaphore released, when not waiting and another replica holds it; any failure releases both.
+    /// </summary>
+    private async Task<IAsyncDisposable?> HoldAsync(string appId, SemaphoreSlim semaphore, bool wait, CancellationToken cancellationToken)
+    {
         if (database.Dialect != SqlDialect.PostgreSql)
         {
             return new Held(semaphore, null, 0);
@@ -75,19 +60,20 @@ public sealed class AppDeployLocks(PaasDatabase database)
         {
             connection = await database.OpenAsync(cancellationToken).ConfigureAwait(false);
             var key = Key(appId);
-            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition("SELECT pg_try_advisory_lock(@key)", new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false))
+            var sql = wait ? "SELECT true FROM pg_advisory_lock(@key)" : "SELECT pg_try_advisory_lock(@key)"; // the first returns once it holds the lock
+            if (await connection.ExecuteScalarAsync<bool>(new CommandDefinition(sql, new { key }, cancellationToken: cancellationToken)).ConfigureAwait(false))
             {
                 return new Held(semaphore, connection, key);
             }
         }
         catch
         {
-            semaphore.Release();
             if (connection is not null)
             {
                 await connection.DisposeAsync().ConfigureAwait(false);
             }
 
+            semaphore.Release();
             throw;
         }
 
