@@ -155,14 +155,14 @@ public sealed class PaasPlatform : IAsyncDisposable
         }
         else if (roles.HasFlag(PlatformRoles.Builder))
         {
-            builder = BuildBuilder(args, configuration, roleOptions, service, health, registryUrl, configureServices, errors);
+            builder = BuildBuilder(args, configuration, paasOptions, roleOptions, service, health, registryUrl, configureServices, errors);
         }
 
-        var registry = roles.HasFlag(PlatformRoles.Registry) ? BuildRegistry(args, configuration, controller?.Services, roleOptions, service, health, errors) : null;
+        var registry = roles.HasFlag(PlatformRoles.Registry) ? BuildRegistry(args, configuration, paasOptions, controller?.Services, roleOptions, service, health, errors) : null;
         registryApp[0] = registry;
-        var router = roles.HasFlag(PlatformRoles.Router) ? BuildRouter(args, configuration, controller?.Services, roleOptions, service, health, errors) : null;
-        var proxy = roles.HasFlag(PlatformRoles.RegistryProxy) ? BuildRegistryProxy(args, configuration, roleOptions, health, registryUrl, errors) : null;
-        var healthApp = roleOptions.HealthPort > 0 ? BuildHealth(args, configuration, roleOptions, health, errors) : null;
+        var router = roles.HasFlag(PlatformRoles.Router) ? BuildRouter(args, configuration, paasOptions, controller?.Services, roleOptions, service, health, errors) : null;
+        var proxy = roles.HasFlag(PlatformRoles.RegistryProxy) ? BuildRegistryProxy(args, configuration, paasOptions, roleOptions, health, registryUrl, errors) : null;
+        var healthApp = roleOptions.HealthPort > 0 ? BuildHealth(args, configuration, paasOptions, roleOptions, health, errors) : null;
         return (new PaasPlatform(roles, roleOptions, controller, @internal, builder, registry, router, proxy, healthApp), errors);
     }
 
@@ -308,8 +308,7 @@ public sealed class PaasPlatform : IAsyncDisposable
             }
         }
 
-        var platformRegistry = new PlatformRegistry(() => roles.HasFlag(PlatformRoles.Registry) || !string.IsNullOrWhiteSpace(roleOptions.RegistryUrl) ? registryUrl() : null,
-            configuration["Paas:Kubernetes:RegistryHostForNodes"] is { Length: > 0 } forNodes ? [forNodes] : []);
+        var platformRegistry = new PlatformRegistry(registryUrl, configuration["Paas:Kubernetes:RegistryHostForNodes"] is { Length: > 0 } forNodes ? [forNodes] : []);
         builder.Services.AddSingleton(platformRegistry);
         builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this
         builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((runtime, paas, credential) =>
@@ -371,18 +370,9 @@ public sealed class PaasPlatform : IAsyncDisposable
         }
         else
         {
-            var forwarder = controller.Services.GetRequiredService<IHttpForwarder>();
-            var invoker = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, EnableMultipleHttp2Connections = true });
             var target = roleOptions.BuilderUrl!;
-            controller.Map("/{app}.git/{**rest}", async context =>
-            {
-                var error = await forwarder.SendAsync(context, target, invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default).ConfigureAwait(false);
-                if (error != ForwarderError.None && !context.Response.HasStarted)
-                {
-                    context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
-                    await context.Response.WriteAsync($"The builder at {target} does not answer ({error}); try the push again shortly.\n").ConfigureAwait(false);
-                }
-            }).ExcludeFromDescription();
+            MapForwarded(controller, "/{app}.git/{**rest}", () => target, StatusCodes.Status503ServiceUnavailable,
+                (to, error) => $"The builder at {to} does not answer ({error}); try the push again shortly.\n");
         }
 
         return controller;
@@ -453,7 +443,7 @@ public sealed class PaasPlatform : IAsyncDisposable
     }
 
     /// <summary>The builder alone (<c>--role builder</c>) on <c>PAAS_BUILDER_PORT</c>: git smart HTTP and builds, calling the controller's API.</summary>
-    private static WebApplication? BuildBuilder(string[] args, IConfiguration configuration, RoleOptions roleOptions, Lazy<ServiceCredential> service, PlatformHealth health,
+    private static WebApplication? BuildBuilder(string[] args, IConfiguration configuration, PaasOptions paas, RoleOptions roleOptions, Lazy<ServiceCredential> service, PlatformHealth health,
         Func<string> registryUrl, Action<IServiceCollection>? configureServices, List<string> errors)
     {
         var builder = CreatePartBuilder(args, "paasd-builder", configuration);
@@ -467,7 +457,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // git packs are limited by the builder (BuilderOptions.MaxPushBytes)
-            kestrel.Listen(IPAddress.Parse(ListenAddress(configuration)), roleOptions.BuilderPort);
+            kestrel.Listen(IPAddress.Parse(ListenAddress(paas)), roleOptions.BuilderPort);
         });
         var app = BuildValidated<BuilderOptions>(builder, errors);
         if (app is null || !CredentialIsReadable(service, errors))
@@ -477,8 +467,9 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         app.MapBuilderApi();
         health.Map(app);
-        var controllerAnswers = PlatformHealth.Answers(Http, new Uri(new Uri(roleOptions.ControllerUrl!), "/healthz"), "controller");
-        var registryAnswers = PlatformHealth.Answers(Http, new Uri(new Uri(registryUrl()), "/v2/"), "registry");
+        var controllerHealth = new Uri(new Uri(roleOptions.ControllerUrl!), "/healthz");
+        var controllerAnswers = PlatformHealth.Answers(Http, () => controllerHealth, "controller");
+        var registryAnswers = PlatformHealth.Answers(Http, () => new Uri(new Uri(registryUrl()), "/v2/"), "registry"); // the registry may be this process's, its port known at start
         health.Add("builder", async ct => await controllerAnswers(ct).ConfigureAwait(false) ?? await registryAnswers(ct).ConfigureAwait(false));
         return app;
     }
@@ -487,11 +478,11 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// The integrated registry on its own port (it owns <c>/v2/</c> there). Sign-in and access are decided by the
     /// controller: in this process through its services, else over its internal contracts (<see cref="ControllerRegistryAuthority"/>).
     /// </summary>
-    private static WebApplication? BuildRegistry(string[] args, IConfiguration configuration, IServiceProvider? controllerServices, RoleOptions roleOptions, Lazy<ServiceCredential> service,
+    private static WebApplication? BuildRegistry(string[] args, IConfiguration configuration, PaasOptions paas, IServiceProvider? controllerServices, RoleOptions roleOptions, Lazy<ServiceCredential> service,
         PlatformHealth health, List<string> errors)
     {
         var builder = CreatePartBuilder(args, "paasd-registry", configuration);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:DataDirectory"] = DataDir(configuration) });
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:DataDirectory"] = paas.DataDir });
         if (controllerServices is not null)
         {
             builder.Services.AddSingleton(controllerServices.GetRequiredService<IRegistryCredentialValidator>());
@@ -503,14 +494,15 @@ public sealed class PaasPlatform : IAsyncDisposable
             builder.Services.AddSingleton(_ => new ControllerRegistryAuthority(Http, url, service.Value));
             builder.Services.AddSingleton<IRegistryCredentialValidator>(sp => sp.GetRequiredService<ControllerRegistryAuthority>());
             builder.Services.AddSingleton<IRegistryAccessPolicy>(sp => sp.GetRequiredService<ControllerRegistryAuthority>());
-            health.Add("registry", PlatformHealth.Answers(Http, new Uri(url, "/healthz"), "controller"));
+            var controllerHealth = new Uri(url, "/healthz");
+            health.Add("registry", PlatformHealth.Answers(Http, () => controllerHealth, "controller"));
         }
 
         builder.Services.AddPaasRegistry(builder.Configuration);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null; // blob uploads stream to disk; manifests are limited by the registry
-            kestrel.Listen(IPAddress.Parse(ListenAddress(configuration)), RegistryPort(configuration));
+            kestrel.Listen(IPAddress.Parse(ListenAddress(paas)), paas.RegistryPort);
         });
         var registry = BuildValidated<RegistryOptions>(builder, errors);
         if (registry is null || (controllerServices is null && !CredentialIsReadable(service, errors)))
@@ -527,12 +519,10 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// The router on the HTTP and HTTPS ports. Its table follows the controller's route stream: in this process the
     /// controller's <see cref="RouteChangeLog"/> itself, else <c>GET /internal/v1/routes</c> (<see cref="HttpRouteChangeSource"/>).
     /// </summary>
-    private static WebApplication? BuildRouter(string[] args, IConfiguration configuration, IServiceProvider? controllerServices, RoleOptions roleOptions, Lazy<ServiceCredential> service,
+    private static WebApplication? BuildRouter(string[] args, IConfiguration configuration, PaasOptions paas, IServiceProvider? controllerServices, RoleOptions roleOptions, Lazy<ServiceCredential> service,
         PlatformHealth health, List<string> errors)
     {
         var builder = CreatePartBuilder(args, "paasd-router", configuration);
-        var paas = new PaasOptions();
-        configuration.GetSection(PaasOptions.Section).Bind(paas);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             // The router reads these flat keys first; the platform's options are the one source of truth.
@@ -580,57 +570,38 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// the registry (YARP's <see cref="IHttpForwarder"/>), so a node's container runtime pulls from <c>127.0.0.1:PORT</c>
     /// over plain HTTP (runtimes trust loopback registries) with the app's pull Secret, which the registry checks.
     /// </summary>
-    private static WebApplication? BuildRegistryProxy(string[] args, IConfiguration configuration, RoleOptions roleOptions, PlatformHealth health, Func<string> registryUrl, List<string> errors)
+    private static WebApplication? BuildRegistryProxy(string[] args, IConfiguration configuration, PaasOptions paas, RoleOptions roleOptions, PlatformHealth health, Func<string> registryUrl, List<string> errors)
     {
         var builder = CreatePartBuilder(args, "paasd-registry-proxy", configuration);
         builder.Services.AddHttpForwarder();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.Limits.MaxRequestBodySize = null;
-            kestrel.Listen(IPAddress.Parse(ListenAddress(configuration)), roleOptions.RegistryProxyPort);
+            kestrel.Listen(IPAddress.Parse(ListenAddress(paas)), roleOptions.RegistryProxyPort);
         });
-        WebApplication app;
-        try
+        if (BuildOrReport(builder, errors) is not { } app)
         {
-            app = builder.Build();
-        }
-        catch (OptionsValidationException e)
-        {
-            errors.AddRange(e.Failures);
             return null;
         }
 
-        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false });
         health.Map(app);
-        health.Add("registry-proxy", async ct => await PlatformHealth.Answers(Http, new Uri(new Uri(registryUrl()), "/v2/"), "registry")(ct).ConfigureAwait(false));
-        app.Map("/v2/{**rest}", async context =>
-        {
-            var error = await forwarder.SendAsync(context, registryUrl(), invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default).ConfigureAwait(false);
-            if (error != ForwarderError.None && !context.Response.HasStarted)
-            {
-                context.Response.StatusCode = StatusCodes.Status502BadGateway;
-            }
-        });
+        health.Add("registry-proxy", PlatformHealth.Answers(Http, () => new Uri(new Uri(registryUrl()), "/v2/"), "registry"));
+        MapForwarded(app, "/v2/{**rest}", registryUrl, StatusCodes.Status502BadGateway);
         return app;
     }
 
     /// <summary>The health port (<c>PAAS_HEALTH_PORT</c>): <c>/healthz</c> and <c>/readyz</c> for every part of this process, nothing else.</summary>
-    private static WebApplication? BuildHealth(string[] args, IConfiguration configuration, RoleOptions roleOptions, PlatformHealth health, List<string> errors)
+    private static WebApplication? BuildHealth(string[] args, IConfiguration configuration, PaasOptions paas, RoleOptions roleOptions, PlatformHealth health, List<string> errors)
     {
         var builder = CreatePartBuilder(args, "paasd-health", configuration);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(ListenAddress(configuration)), roleOptions.HealthPort));
-        try
+        builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(ListenAddress(paas)), roleOptions.HealthPort));
+        var app = BuildOrReport(builder, errors);
+        if (app is not null)
         {
-            var app = builder.Build();
             health.Map(app);
-            return app;
         }
-        catch (OptionsValidationException e)
-        {
-            errors.AddRange(e.Failures);
-            return null;
-        }
+
+        return app;
     }
 
     /// <summary>Imports the stack; a registry in another process gets up to two minutes to answer (it may start after the builder).</summary>
@@ -673,12 +644,8 @@ public sealed class PaasPlatform : IAsyncDisposable
         }
     }
 
-    private static string ListenAddress(IConfiguration configuration) => configuration["Paas:ListenAddress"] is { Length: > 0 } address && IPAddress.TryParse(address, out _) ? address : "127.0.0.1";
-
-    private static int RegistryPort(IConfiguration configuration) =>
-        int.TryParse(configuration["Paas:RegistryPort"], System.Globalization.CultureInfo.InvariantCulture, out var port) ? port : new PaasOptions().RegistryPort;
-
-    private static string DataDir(IConfiguration configuration) => configuration["Paas:DataDir"] is { Length: > 0 } dir ? dir : new PaasOptions().DataDir;
+    /// <summary>The address a part without the controller listens on: <c>PAAS_LISTEN_ADDRESS</c>, or loopback when it is no IP address (only the controller's options are validated).</summary>
+    private static string ListenAddress(PaasOptions paas) => IPAddress.TryParse(paas.ListenAddress, out _) ? paas.ListenAddress : "127.0.0.1";
 
     /// <summary>Short calls between parts (registry sign-in, health, log batches).</summary>
     private static readonly HttpClient Http = new(new SocketsHttpHandler { UseProxy = false, PooledConnectionLifetime = TimeSpan.FromMinutes(5) }) { Timeout = TimeSpan.FromSeconds(10) };
@@ -732,30 +699,48 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// Returns null, with every failure added to <paramref name="errors"/>, when they are not valid.
     /// </summary>
     private static WebApplication? BuildValidated<TOptions>(WebApplicationBuilder builder, List<string> errors)
-        where TOptions : class
+        where TOptions : class =>
+        BuildOrReport(builder, errors) is { } app && OptionsAreValid<TOptions>(app.Services, errors) ? app : null;
+
+    /// <summary>Builds a part; null, with every failure added to <paramref name="errors"/>, when building resolved options that are not valid.</summary>
+    private static WebApplication? BuildOrReport(WebApplicationBuilder builder, List<string> errors)
     {
-        WebApplication app;
         try
         {
-            app = builder.Build();
+            return builder.Build();
         }
         catch (OptionsValidationException e)
         {
             errors.AddRange(e.Failures);
             return null;
         }
-
-        return OptionsAreValid<TOptions>(app.Services, errors) ? app : null;
     }
 
     /// <summary>
-    /// A part's first Kestrel address as this process calls it (the builder pushes to the registry, the stack is imported
-    /// into it): a wildcard listen address (<c>PAAS_LISTEN_ADDRESS=0.0.0.0</c>, as in the platform image) is no host a client
-    /// can connect to, so it becomes loopback, <c>http://0.0.0.0:5000</c> → <c>http://127.0.0.1:5000</c>.
+    /// Maps <paramref name="pattern"/> to YARP's <see cref="IHttpForwarder"/>: every request forwarded as is to
+    /// <paramref name="target"/> (read per request); when the target cannot be reached and nothing was sent yet, the answer
+    /// is <paramref name="failureStatus"/> with the sentence <paramref name="failure"/> makes, if any.
     /// </summary>
+    private static void MapForwarded(WebApplication app, string pattern, Func<string> target, int failureStatus, Func<string, ForwarderError, string>? failure = null)
+    {
+        var forwarder = app.Services.GetRequiredService<IHttpForwarder>();
+        var invoker = new HttpMessageInvoker(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false, UseCookies = false, EnableMultipleHttp2Connections = true });
+        app.Map(pattern, async context =>
+        {
+            var to = target();
+            var error = await forwarder.SendAsync(context, to, invoker, ForwarderRequestConfig.Empty, HttpTransformer.Default).ConfigureAwait(false);
+            if (error != ForwarderError.None && !context.Response.HasStarted)
+            {
+                context.Response.StatusCode = failureStatus;
+                if (failure is not null)
+                {
+                    await context.Response.WriteAsync(failure(to, error)).ConfigureAwait(false);
+                }
+            }
+        }).ExcludeFromDescription();
+    }
+
+    /// <summary>A part's first Kestrel address as this process calls it, a wildcard listen address made loopback (<see cref="ServerAddresses"/>).</summary>
     private static string Address(WebApplication app) =>
-        (app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
-            ?? throw new InvalidOperationException("the platform has not started"))
-        .Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-        .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal);
+        ServerAddresses.FirstConnectable(app.Services) ?? throw new InvalidOperationException("the platform has not started");
 }

@@ -1,6 +1,3 @@
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Paas.Client;
 
@@ -37,12 +34,8 @@ internal sealed class ControllerApi(IOptions<BuilderOptions> options, IServicePr
     {
         get
         {
-            var address = services.GetService<IServer>()?.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()
+            var address = ServerAddresses.FirstConnectable(services)
                 ?? throw new InvalidOperationException("the builder's host has no HTTP address yet: set Builder:ControllerUrl or start the host");
-            address = address.Replace("://0.0.0.0:", "://127.0.0.1:", StringComparison.Ordinal)
-                .Replace("://[::]:", "://[::1]:", StringComparison.Ordinal)
-                .Replace("://+:", "://127.0.0.1:", StringComparison.Ordinal)
-                .Replace("://*:", "://127.0.0.1:", StringComparison.Ordinal);
             return new Uri(address);
         }
     }

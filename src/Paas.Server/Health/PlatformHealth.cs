@@ -67,13 +67,14 @@ public sealed class PlatformHealth
         return endpoints;
     }
 
-    /// <summary>A check that <paramref name="url"/> answers HTTP at all (any status): a peer part is up.</summary>
+    /// <summary>A check that <paramref name="target"/> answers HTTP at all (any status): a peer part is up.</summary>
     /// <param name="http">The HTTP client.</param>
-    /// <param name="url">The URL, e.g. the controller's <c>/healthz</c>.</param>
+    /// <param name="target">The URL, e.g. the controller's <c>/healthz</c>, read at each check (a part in this process has its port only once started).</param>
     /// <param name="name">The peer's name for the report.</param>
     /// <returns>The check.</returns>
-    public static Func<CancellationToken, Task<string?>> Answers(HttpClient http, Uri url, string name) => async cancellationToken =>
+    public static Func<CancellationToken, Task<string?>> Answers(HttpClient http, Func<Uri> target, string name) => async cancellationToken =>
     {
+        var url = target();
         try
         {
             using var response = await http.GetAsync(url, cancellationToken).ConfigureAwait(false);
