@@ -1,5 +1,3 @@
-using System.Net.Http.Headers;
-using System.Text;
 using System.Text.Json;
 using Paas.Registry.Auth;
 using Paas.Router.Feed;
@@ -27,7 +25,7 @@ internal static class InternalApi
         var group = endpoints.MapGroup(Prefix).AddEndpointFilter(async (context, next) =>
         {
             var service = context.HttpContext.RequestServices.GetRequiredService<ServiceCredential>();
-            if (!IsService(context.HttpContext.Request.Headers.Authorization.ToString(), service))
+            if (!service.IsBasicAuthorization(context.HttpContext.Request.Headers.Authorization.ToString()))
             {
                 return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, title: "Unauthorized",
                     detail: "The internal API answers only the platform's own parts: send the service credential (the same PAAS_SERVICE_TOKEN_FILE in every part).");
@@ -40,27 +38,6 @@ internal static class InternalApi
         group.MapPost("/registry/authorize", AuthorizeAsync);
         group.MapPost("/logs", WriteLogs);
         return endpoints;
-    }
-
-    private static bool IsService(string header, ServiceCredential service)
-    {
-        if (!AuthenticationHeaderValue.TryParse(header, out var value) || !value.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase) || value.Parameter is null)
-        {
-            return false;
-        }
-
-        string decoded;
-        try
-        {
-            decoded = Encoding.UTF8.GetString(Convert.FromBase64String(value.Parameter));
-        }
-        catch (FormatException)
-        {
-            return false;
-        }
-
-        var colon = decoded.IndexOf(':', StringComparison.Ordinal);
-        return colon > 0 && decoded[..colon] == ServiceCredential.Username && service.Matches(decoded[(colon + 1)..]);
     }
 
     private static async Task StreamRoutesAsync(HttpContext context, RouteChangeLog routes, string? origin, long? version)

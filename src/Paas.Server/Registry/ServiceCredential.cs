@@ -76,6 +76,17 @@ public sealed class ServiceCredential
     public System.Net.Http.Headers.AuthenticationHeaderValue BasicAuthorization() =>
         new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Secret}")));
 
+    /// <summary>
+    /// Whether an <c>Authorization</c> header is <see cref="BasicAuthorization"/>'s, compared in constant time: the parts'
+    /// own clients send exactly that value.
+    /// </summary>
+    /// <param name="header">The header as received.</param>
+    /// <returns>Whether it carries the service credential.</returns>
+    public bool IsBasicAuthorization(string header) =>
+        System.Net.Http.Headers.AuthenticationHeaderValue.TryParse(header, out var given) && given.Scheme.Equals("Basic", StringComparison.OrdinalIgnoreCase)
+        && given.Parameter is { } parameter
+        && CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(parameter), System.Text.Encoding.ASCII.GetBytes(BasicAuthorization().Parameter!));
+
     /// <summary>Compares a presented secret in constant time.</summary>
     /// <param name="secret">The presented secret.</param>
     /// <returns>Whether it is the service's.</returns>
