@@ -25,6 +25,7 @@ internal static class CliApplication
             ConfigCommands.Create(context),
             ReleasesCommands.Create(context),
             BuildsCommands.Create(context),
+            RegistryCommands.Create(context),
             FormationCommands.Create(context),
             LimitsCommands.Create(context),
             HealthChecksCommands.Create(context),

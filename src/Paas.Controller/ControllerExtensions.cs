@@ -31,11 +31,13 @@ public static class ControllerExtensions
     {
         services.AddOptions<PaasOptions>().Bind(configuration.GetSection(PaasOptions.Section)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PaasOptions>, PaasOptionsValidator>());
-        services.AddPaasData(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<PaasOptions>>().Value;
-            return new PaasDatabase(options.Database, options.DataDir);
-        });
+        services.AddPaasData(
+            sp =>
+            {
+                var options = sp.GetRequiredService<IOptions<PaasOptions>>().Value;
+                return new PaasDatabase(options.Database, options.DataDir);
+            },
+            sp => new SecretKeyRing(sp.GetRequiredService<IOptions<PaasOptions>>().Value.SecretKeysPath));
         services.AddHostedService<DatabaseMigrationService>();
         services.AddHostedService<ReconciliationService>(); // after the migrations: hosted services start in order
         // ASP.NET's data protection (pulled in by authentication) keeps its keys in the data folder, not in ~/.aspnet.
@@ -49,6 +51,7 @@ public static class ControllerExtensions
         services.TryAddSingleton<TokenUsers>();
         services.AddHostedService<DirectorySyncService>();
         services.TryAddSingleton<IScheduler, RecordingScheduler>();
+        services.TryAddSingleton<IAppRegistryLogins, StoredAppRegistryLogins>();
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AppAccess>();
@@ -100,6 +103,7 @@ public static class ControllerExtensions
         endpoints.MapAppsApi();
         endpoints.MapConfigApi();
         endpoints.MapBuildsApi();
+        endpoints.MapRegistryLoginsApi();
         endpoints.MapReleasesApi();
         endpoints.MapFormationApi();
         endpoints.MapLimitsApi();

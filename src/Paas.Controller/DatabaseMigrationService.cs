@@ -4,17 +4,28 @@ using Paas.Data;
 
 namespace Paas.Controller;
 
-/// <summary>Applies pending migrations at start-up, before the server accepts requests (hosted services start first).</summary>
-internal sealed partial class DatabaseMigrationService(DatabaseMigrator migrator, PaasDatabase database, ILogger<DatabaseMigrationService> logger) : IHostedService
+/// <summary>
+/// Applies pending migrations at start-up, before the server accepts requests (hosted services start first), then
+/// encrypts stored secrets that are in plaintext (rows from before encryption at rest) or under an older key.
+/// </summary>
+internal sealed partial class DatabaseMigrationService(DatabaseMigrator migrator, PaasDatabase database, StoredSecrets secrets, SecretKeyRing keys, ILogger<DatabaseMigrationService> logger) : IHostedService
 {
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         var applied = await migrator.MigrateAsync(cancellationToken).ConfigureAwait(false);
         LogMigrated(logger, database.Description, applied.Count == 0 ? "none" : string.Join(", ", applied));
+        var reencrypted = await secrets.ReencryptAsync(cancellationToken).ConfigureAwait(false);
+        if (reencrypted.Rewritten > 0)
+        {
+            LogReencrypted(logger, reencrypted.Rewritten, reencrypted.Total, keys.PrimaryKeyId, keys.FilePath);
+        }
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Information, Message = "Database {Database} is ready (migrations applied now: {Applied})")]
     private static partial void LogMigrated(ILogger logger, string database, string applied);
+
+    [LoggerMessage(EventId = 2, Level = LogLevel.Information, Message = "Encrypted {Rewritten} of {Total} stored secrets with key {KeyId} of {KeyFile}")]
+    private static partial void LogReencrypted(ILogger logger, int rewritten, int total, string keyId, string keyFile);
 }

@@ -40,6 +40,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     private readonly IAppLogStore _logs;
     private readonly IImageInspector _images;
     private readonly IAppPullCredentials? _pullCredentials;
+    private readonly IAppRegistryLogins? _logins;
     private readonly ILogger<KubernetesScheduler> _logger;
     private readonly ProcessIndexes _indexes = new();
     private readonly ClusterWatch _watch;
@@ -49,16 +50,18 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     /// <param name="options">The settings.</param>
     /// <param name="logs">Where process output and the scheduler's events go (<c>paas logs</c>).</param>
     /// <param name="images">Tells whether an image starts with the launcher.</param>
-    /// <param name="pullCredentials">Makes each app's pull-only registry credential, or null when nodes pull anonymously.</param>
+    /// <param name="pullCredentials">Makes each app's pull-only credential for the platform's registry (and null for any other host), or null when nodes pull anonymously (every image host is then taken as the platform's).</param>
     /// <param name="logger">The platform's log.</param>
     /// <param name="streams">The client for watches and followed logs (no request timeout); null: <paramref name="client"/>.</param>
-    public KubernetesScheduler(IKubernetes client, IOptions<KubernetesOptions> options, IAppLogStore logs, IImageInspector images, IAppPullCredentials? pullCredentials, ILogger<KubernetesScheduler> logger, KubernetesStreams? streams = null)
+    /// <param name="logins">Apps' logins to registries other than the platform's, for images recorded there; null: such images are pulled anonymously.</param>
+    public KubernetesScheduler(IKubernetes client, IOptions<KubernetesOptions> options, IAppLogStore logs, IImageInspector images, IAppPullCredentials? pullCredentials, ILogger<KubernetesScheduler> logger, KubernetesStreams? streams = null, IAppRegistryLogins? logins = null)
     {
         _client = client;
         _options = options.Value;
         _logs = logs;
         _images = images;
         _pullCredentials = pullCredentials;
+        _logins = logins;
         _logger = logger;
         _streams = streams?.Client ?? client;
         _watch = new ClusterWatch(_streams, _indexes, logs, logger);
@@ -278,7 +281,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
 
     private async Task<AppObjects> BuildAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
-        var image = NodeImage(spec.Image, out var registry);
+        var (image, pull) = await PullAsync(spec, cancellationToken).ConfigureAwait(false);
         var launcher = await _images.UsesLauncherAsync(spec.Image, cancellationToken).ConfigureAwait(false);
         var clash = spec.ProcessTypes.Keys.GroupBy(KubernetesNames.Type).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
@@ -286,21 +289,31 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
             throw new SchedulerUnavailableException($"process types {string.Join(" and ", clash)} would share the Kubernetes name '{clash.Key}'; rename one in the Procfile", false);
         }
 
-        return AppObjectsBuilder.Build(spec, _options, image, launcher, registry is null ? null : _pullCredentials?.For(spec.App, registry));
+        return AppObjectsBuilder.Build(spec, _options, image, launcher, pull);
     }
 
-    /// <summary>The image reference as nodes pull it: the recorded host replaced by <see cref="KubernetesOptions.RegistryHostForNodes"/>.</summary>
-    private string NodeImage(string image, out string? registry)
+    /// <summary>
+    /// The image reference as nodes pull it, and the credential they pull it with. An image in the platform's registry
+    /// (<see cref="IAppPullCredentials"/> gives a credential for it) is pulled from
+    /// <see cref="KubernetesOptions.RegistryHostForNodes"/> when set, with the app's pull-only credential; an image in
+    /// another registry is pulled as recorded, with the app's stored login to it (<see cref="IAppRegistryLogins"/>), if any.
+    /// </summary>
+    private async Task<(string Image, RegistryPullCredential? Pull)> PullAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
-        Paas.Domain.ImageReference.TrySplit(image, out registry, out _, out _);
-        if (registry is null || _options.RegistryHostForNodes is not { Length: > 0 } host)
+        if (!Paas.Domain.ImageReference.TrySplit(spec.Image, out var recorded, out _, out _) || recorded is null)
         {
-            return image;
+            return (spec.Image, null);
         }
 
-        var recorded = registry;
-        registry = host;
-        return host + image[recorded.Length..];
+        if (_pullCredentials is null || _pullCredentials.For(spec.App, recorded) is not null)
+        {
+            var host = _options.RegistryHostForNodes is { Length: > 0 } forNodes ? forNodes : recorded;
+            return (host + spec.Image[recorded.Length..], _pullCredentials?.For(spec.App, host));
+        }
+
+        return _logins is not null && await _logins.FindAsync(spec.App, recorded, cancellationToken).ConfigureAwait(false) is { } login
+            ? (spec.Image, new RegistryPullCredential(recorded, login.Username, login.Password))
+            : (spec.Image, null);
     }
 
     private async Task<IReadOnlyList<V1Deployment>> CurrentDeploymentsAsync(string ns, string app, CancellationToken cancellationToken)

@@ -31,7 +31,8 @@ public static class KubernetesServiceCollectionExtensions
             sp.GetRequiredService<IImageInspector>(),
             sp.GetService<IAppPullCredentials>(),
             sp.GetRequiredService<ILogger<KubernetesScheduler>>(),
-            sp.GetRequiredService<KubernetesStreams>()));
+            sp.GetRequiredService<KubernetesStreams>(),
+            sp.GetService<IAppRegistryLogins>()));
         services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<KubernetesScheduler>());
         services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<KubernetesScheduler>());
         return services;

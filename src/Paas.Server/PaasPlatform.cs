@@ -661,7 +661,7 @@ public sealed class PaasPlatform : IAsyncDisposable
     {
         var section = builder.Configuration.GetSection("Paas:Kubernetes");
         builder.Services.AddKubernetesScheduler(options => section.Bind(options));
-        builder.Services.AddSingleton<IAppPullCredentials>(sp => sp.GetRequiredService<AppPullCredentials>());
+        builder.Services.AddSingleton<IAppPullCredentials>(sp => new PlatformPullCredentials(sp.GetRequiredService<AppPullCredentials>(), sp.GetRequiredService<PlatformRegistry>()));
         builder.Services.AddSingleton<IImageInspector>(sp =>
         {
             var service = sp.GetRequiredService<ServiceCredential>();

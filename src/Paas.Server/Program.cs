@@ -27,6 +27,17 @@ await using (platform)
         return await CollectGarbageAsync(platform, delete: args.Contains("--delete"));
     }
 
+    if (args is ["secrets", ..])
+    {
+        if (!platform.Roles.HasFlag(PlatformRoles.Controller))
+        {
+            Console.Error.WriteLine("paasd secrets: this process's roles include no controller (PAAS_ROLE); run it where the controller runs");
+            return 64; // EX_USAGE
+        }
+
+        return await SecretsCommand.RunAsync(platform.Services, args[1..], Console.Out, Console.Error);
+    }
+
     try
     {
         await platform.StartAsync();

@@ -25,6 +25,8 @@ public sealed class SecretsTests
         Assert.Equal(
             $"Host=paas-postgresql;Port=5432;Username=paas;Password={first["paas-database"]["password"]};Database=paas",
             first["paas-database"]["connection-string"]);
+        Assert.Matches("^k[0-9]{14} [A-Za-z0-9+/]{43}=\n$", first["paas-secret-keys"]["secret-keys"]); // SecretKeyRing's file: one 32-byte key
+        Assert.NotEqual(first["paas-secret-keys"]["secret-keys"], second["paas-secret-keys"]["secret-keys"]);
         Assert.NotEqual(first["paas-service-token"]["service-token"], second["paas-service-token"]["service-token"]);
         Assert.NotEqual(first["paas-database"]["password"], second["paas-database"]["password"]);
     }
@@ -42,6 +44,7 @@ public sealed class SecretsTests
         var upgraded = Secrets(Render(cluster, "--set", "domain=example.com", "--set", "image.tag=0.2.0"));
 
         Assert.Equal(installed["paas-service-token"], upgraded["paas-service-token"]);
+        Assert.Equal(installed["paas-secret-keys"], upgraded["paas-secret-keys"]);
         Assert.Equal(installed["paas-database"], upgraded["paas-database"]);
         Assert.Contains(cluster.Server.Requests, r => r.Method == "GET" && r.Path == "/api/v1/namespaces/paas-system/secrets/paas-database" && r.Status == 200);
     }
@@ -70,6 +73,7 @@ public sealed class SecretsTests
         Assert.Equal("keep", (string?)kept.Get("PersistentVolumeClaim", "paas-registry")["metadata"]!["annotations"]!["helm.sh/resource-policy"]);
         Assert.Equal("keep", (string?)kept.Get("PersistentVolumeClaim", "paas-builder")["metadata"]!["annotations"]!["helm.sh/resource-policy"]);
         Assert.Equal("keep", (string?)notKept.Get("Secret", "acme-database")["metadata"]!["annotations"]!["helm.sh/resource-policy"]);
+        Assert.Equal("keep", (string?)notKept.Get("Secret", "acme-secret-keys")["metadata"]!["annotations"]!["helm.sh/resource-policy"]); // without them stored secrets are lost
         Assert.Null(notKept.Get("Secret", "acme-service-token")["metadata"]!["annotations"]);
         Assert.Null(notKept.Get("PersistentVolumeClaim", "acme-registry")["metadata"]!["annotations"]);
     }
@@ -87,6 +91,23 @@ public sealed class SecretsTests
         var env = Rendered.Containers(fromSecret.Get("Deployment", "paas-controller")).Single()["env"]!.AsArray().Single(e => (string?)e!["name"] == "PAAS_DATABASE")!;
         Assert.Equal("platform-db", (string?)env["valueFrom"]!["secretKeyRef"]!["name"]);
         Assert.Equal("npgsql", (string?)env["valueFrom"]!["secretKeyRef"]!["key"]);
+    }
+
+    [Fact]
+    public void The_secret_keys_are_mounted_read_only_into_the_controller_alone()
+    {
+        var rendered = Rendered.Case("default");
+        foreach (var workload in rendered.Workloads)
+        {
+            var pod = workload["spec"]!["template"]!["spec"]!;
+            var mounted = pod["volumes"]!.AsArray().Any(v => (string?)v!["secret"]?["secretName"] == "paas-secret-keys");
+            Assert.Equal((string?)workload["metadata"]!["name"] == "paas-controller", mounted);
+        }
+
+        var controller = Rendered.Containers(rendered.Get("Deployment", "paas-controller")).Single();
+        var file = Rendered.Env(controller, "PAAS_SECRET_KEYS_FILE")!;
+        var mount = controller["volumeMounts"]!.AsArray().Single(m => file.StartsWith((string)m!["mountPath"]! + "/", StringComparison.Ordinal))!;
+        Assert.True((bool?)mount["readOnly"]);
     }
 
     private static Rendered Render(FakeCluster cluster, params string[] args)

@@ -51,7 +51,7 @@ public sealed class RoutingTests
         return response;
     }
 
-    private static (string Cert, string Key) SelfSigned(string name)
+    internal static (string Cert, string Key) SelfSigned(string name)
     {
         using var key = RSA.Create(2048);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);

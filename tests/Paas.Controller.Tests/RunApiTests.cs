@@ -364,7 +364,7 @@ public sealed class RunApiTests : IAsyncLifetime
 
     private sealed class OneSlug(string directory) : ISlugSource
     {
-        public Task<SlugResult> PrepareAsync(string image, CancellationToken cancellationToken) => Task.FromResult(SlugResult.Ready(directory));
+        public Task<SlugResult> PrepareAsync(string app, string image, CancellationToken cancellationToken) => Task.FromResult(SlugResult.Ready(directory));
 
         public Task PruneAsync(IReadOnlyCollection<string> inUse, CancellationToken cancellationToken) => Task.CompletedTask;
     }

@@ -1,4 +1,6 @@
 using System.Net;
+using System.Net.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Paas.Client;
 using Paas.Testing;
 using Xunit;
@@ -80,5 +82,48 @@ public sealed class TenantIsolationTests
         await (await mallory.Post("/v2/apps/trap/domains", new DomainCreateRequest("example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
         await (await bob.Post("/v2/apps/blog/domains", new DomainCreateRequest("*.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
         await (await admin.Post("/v2/apps/shop/domains", new DomainCreateRequest("news.blog.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+    }
+
+    [Fact]
+    public async Task An_apps_registry_logins_are_its_own_secret_never_shown_back_and_never_for_the_platforms_registry()
+    {
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        await platform.UserAsync("admin");
+        var (alice, _) = await platform.UserAsync("alice");
+        var (mallory, _) = await platform.UserAsync("mallory");
+        await (await alice.Post("/v2/apps", new AppCreateRequest("shop"))).Read<AppInfo>(HttpStatusCode.Created);
+
+        var stored = await (await alice.PutAsJsonAsync("/v2/apps/shop/registry-logins/Registry.Example.com:5000", new RegistryLoginRequest("robot", "pa55word"), PaasJson.Options)).Read<RegistryLoginInfo>();
+        Assert.Equal(("registry.example.com:5000", "robot", "alice"), (stored.Registry, stored.Username, stored.UpdatedBy));
+        var listed = await (await alice.GetAsync("/v2/apps/shop/registry-logins")).Content.ReadAsStringAsync(TestContext.Current.CancellationToken);
+        Assert.Contains("robot", listed, StringComparison.Ordinal);
+        Assert.DoesNotContain("pa55word", listed, StringComparison.Ordinal);
+
+        // Someone else gets the answer of an app that does not exist, on every route.
+        foreach (var app in new[] { "shop", "nosuchapp" })
+        {
+            await (await mallory.GetAsync($"/v2/apps/{app}/registry-logins")).Problem(HttpStatusCode.NotFound);
+            await (await mallory.PutAsJsonAsync($"/v2/apps/{app}/registry-logins/registry.example.com:5000", new RegistryLoginRequest("mallory", "x"), PaasJson.Options)).Problem(HttpStatusCode.NotFound);
+            await (await mallory.DeleteAsync($"/v2/apps/{app}/registry-logins/registry.example.com:5000")).Problem(HttpStatusCode.NotFound);
+        }
+
+        var port = new Uri(platform.RegistryUrl).Port;
+        await (await alice.PutAsJsonAsync($"/v2/apps/shop/registry-logins/localhost:{port}", new RegistryLoginRequest("a", "b"), PaasJson.Options)).Problem(HttpStatusCode.BadRequest, "the platform's own registry");
+        await (await alice.PutAsJsonAsync("/v2/apps/shop/registry-logins/https:%2F%2Fregistry.example.com", new RegistryLoginRequest("a", "b"), PaasJson.Options)).Problem(HttpStatusCode.BadRequest, "is not a registry host");
+        await (await alice.PutAsJsonAsync("/v2/apps/shop/registry-logins/registry.example.com", new RegistryLoginRequest("a\n", ""), PaasJson.Options)).Problem(HttpStatusCode.BadRequest, "password: 1 to 4096");
+
+        // At rest the password is encrypted; the schedulers' view decrypts it for the pull alone.
+        var logins = platform.Services.GetRequiredService<Paas.Scheduling.IAppRegistryLogins>();
+        Assert.Equal(new Paas.Scheduling.RegistryLogin("robot", "pa55word"), await logins.FindAsync("shop", "REGISTRY.example.com:5000", TestContext.Current.CancellationToken));
+        Assert.Null(await logins.FindAsync("shop", "registry.example.com", TestContext.Current.CancellationToken));
+        var database = platform.Services.GetRequiredService<Paas.Data.PaasDatabase>();
+        await using (var connection = await database.OpenAsync(TestContext.Current.CancellationToken))
+        {
+            var raw = await Dapper.SqlMapper.ExecuteScalarAsync<string>(connection, "SELECT password FROM app_registry_credentials");
+            Assert.StartsWith(Paas.Data.SecretKeyRing.Prefix, raw, StringComparison.Ordinal);
+        }
+
+        Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("/v2/apps/shop/registry-logins/registry.example.com:5000")).StatusCode);
+        await (await alice.DeleteAsync("/v2/apps/shop/registry-logins/registry.example.com:5000")).Problem(HttpStatusCode.NotFound, "no login for registry.example.com:5000");
     }
 }

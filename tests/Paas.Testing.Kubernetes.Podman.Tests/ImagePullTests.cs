@@ -39,7 +39,7 @@ public sealed class ImagePullTests
     public async Task Image_from_a_registry_with_basic_auth_is_pulled_with_the_pull_secret_and_reported_by_digest()
     {
         await TestImage.RequireAsync();
-        await using var registry = await LocalRegistry.StartAsync();
+        await using var registry = await DockerRegistryServer.StartAsync();
         var repository = $"kubelet/app-{Guid.NewGuid().ToString("N")[..8]}";
         await registry.PushAsync(TestImage.Name, $"{repository}:1");
         var image = $"{registry.Host}/{repository}:1";
@@ -48,7 +48,7 @@ public sealed class ImagePullTests
         var pod = TestPods.Shell("pull", "echo pulled", "Never") with
         {
             Image = image,
-            PullAuth = new FakeRegistryAuth(registry.Host, LocalRegistry.User, LocalRegistry.Password),
+            PullAuth = new FakeRegistryAuth(registry.Host, DockerRegistryServer.User, DockerRegistryServer.Password),
         };
 
         try
@@ -72,11 +72,11 @@ public sealed class ImagePullTests
     public async Task Registry_answers_map_to_the_recorded_ErrImagePull_messages()
     {
         await TestImage.RequireAsync();
-        await using var registry = await LocalRegistry.StartAsync();
+        await using var registry = await DockerRegistryServer.StartAsync();
         var host = new RecordingHost();
         await using var kubelet = new PodmanFakeKubelet(TestPods.FastOptions);
         var missing = $"{registry.Host}/kubelet/nope:1";
-        var withAuth = TestPods.Shell("notfound", "true") with { Image = missing, PullAuth = new FakeRegistryAuth(registry.Host, LocalRegistry.User, LocalRegistry.Password) };
+        var withAuth = TestPods.Shell("notfound", "true") with { Image = missing, PullAuth = new FakeRegistryAuth(registry.Host, DockerRegistryServer.User, DockerRegistryServer.Password) };
         var withoutAuth = TestPods.Shell("noauth", "true") with { Image = missing };
 
         await kubelet.StartPodAsync(withAuth, host, CancellationToken.None);

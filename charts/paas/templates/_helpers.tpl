@@ -72,6 +72,7 @@ app.kubernetes.io/component: build
 {{- define "paas.builderName" -}}{{ include "paas.fullname" . }}-builder{{- end }}
 {{- define "paas.registryName" -}}{{ include "paas.fullname" . }}-registry{{- end }}
 {{- define "paas.postgresqlName" -}}{{ include "paas.fullname" . }}-postgresql{{- end }}
+{{- define "paas.secretKeysSecret" -}}{{ include "paas.fullname" . }}-secret-keys{{- end }}
 {{- define "paas.serviceTokenSecret" -}}{{ include "paas.fullname" . }}-service-token{{- end }}
 {{- define "paas.databaseSecret" -}}{{ include "paas.fullname" . }}-database{{- end }}
 

@@ -30,6 +30,15 @@ public sealed class PaasOptions
     /// <summary>Database (<c>PAAS_DATABASE</c>): empty for the SQLite file in <see cref="DataDir"/>, else a PostgreSQL connection string.</summary>
     public string? Database { get; set; }
 
+    /// <summary>
+    /// The file of keys that encrypt stored secrets (<c>PAAS_SECRET_KEYS_FILE</c>), default <c>DATA_DIR/secret-keys</c>, created
+    /// with one new key when missing. Format and rotation: <c>SecretKeyRing</c> and the README's "Security model".
+    /// </summary>
+    public string? SecretKeysFile { get; set; }
+
+    /// <summary>The key file in use: <see cref="SecretKeysFile"/>, or <c>secret-keys</c> in <see cref="DataDir"/>.</summary>
+    public string SecretKeysPath => SecretKeysFile is { Length: > 0 } file ? file : Path.Combine(DataDir, "secret-keys");
+
     /// <summary>Address the platform's ports listen on (<c>PAAS_LISTEN_ADDRESS</c>), default <c>127.0.0.1</c>; <c>0.0.0.0</c> for all interfaces.</summary>
     public string ListenAddress { get; set; } = "127.0.0.1";
 

@@ -102,7 +102,7 @@ public sealed class AppStore
         await connection.ExecuteAsync(new CommandDefinition("UPDATE apps SET owner_id = @newOwnerId WHERE id = @appId", new { appId, newOwnerId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Deletes the app and everything recorded for it (releases, builds, configs, formation, autoscale policies, user and team permissions, domains).</summary>
+    /// <summary>Deletes the app and everything recorded for it (releases, builds, configs, formation, autoscale policies, user and team permissions, domains, registry credentials).</summary>
     /// <param name="appId">The app's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
@@ -110,7 +110,7 @@ public sealed class AppStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var table in new[] { "releases", "configs", "builds", "formations", "autoscale_policies", "app_permissions", "app_team_permissions", "domains" })
+        foreach (var table in new[] { "releases", "configs", "builds", "formations", "autoscale_policies", "app_permissions", "app_team_permissions", "domains", "app_registry_credentials" })
         {
             await Execute(connection, transaction, $"DELETE FROM {table} WHERE app_id = @appId", new { appId }, cancellationToken).ConfigureAwait(false);
         }

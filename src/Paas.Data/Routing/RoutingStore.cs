@@ -9,12 +9,15 @@ public sealed class RoutingStore
         "SELECT d.domain, a.name AS app, c.name AS certificate, d.created_at FROM domains d JOIN apps a ON a.id = d.app_id LEFT JOIN certificates c ON c.id = d.certificate_id";
 
     private readonly PaasDatabase _database;
+    private readonly SecretKeyRing _keys;
 
     /// <summary>Creates the store.</summary>
     /// <param name="database">The database.</param>
-    public RoutingStore(PaasDatabase database)
+    /// <param name="keys">The keys that encrypt certificates' private keys at rest.</param>
+    public RoutingStore(PaasDatabase database, SecretKeyRing keys)
     {
         _database = database;
+        _keys = keys;
     }
 
     /// <summary>Lists domains, of one app or of all apps, sorted by domain.</summary>
@@ -78,7 +81,7 @@ public sealed class RoutingStore
         return await connection.ExecuteAsync(new CommandDefinition("UPDATE domains SET certificate_id = @certificateId WHERE domain = @domain", new { domain, certificateId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
     }
 
-    /// <summary>Stores a certificate.</summary>
+    /// <summary>Stores a certificate, its private key encrypted (<see cref="SecretKeyRing"/>).</summary>
     /// <param name="certificate">The certificate (its <see cref="StoredCertificate.Domains"/> are ignored).</param>
     /// <param name="ownerId">The uploader's user id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -89,7 +92,7 @@ public sealed class RoutingStore
         return await UniqueInsert.TryAsync(
             () => connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO certificates (id, name, owner_id, certificate_pem, key_pem, subject, san, fingerprint, expires_at, created_at) VALUES (@Id, @Name, @ownerId, @CertificatePem, @KeyPem, @Subject, @san, @Fingerprint, @ExpiresAt, @CreatedAt)",
-                new { certificate.Id, certificate.Name, ownerId, certificate.CertificatePem, certificate.KeyPem, certificate.Subject, san = System.Text.Json.JsonSerializer.Serialize(certificate.Names), certificate.Fingerprint, certificate.ExpiresAt, certificate.CreatedAt },
+                new { certificate.Id, certificate.Name, ownerId, certificate.CertificatePem, KeyPem = _keys.Protect(certificate.KeyPem, StoredSecrets.CertificateKeys.Place(certificate.Id)), certificate.Subject, san = System.Text.Json.JsonSerializer.Serialize(certificate.Names), certificate.Fingerprint, certificate.ExpiresAt, certificate.CreatedAt },
                 cancellationToken: cancellationToken)),
             async () => await FindCertificateAsync(certificate.Name, cancellationToken).ConfigureAwait(false) is not null).ConfigureAwait(false);
     }
@@ -157,7 +160,7 @@ public sealed class RoutingStore
             $"SELECT d.certificate_id, d.domain FROM domains d JOIN certificates c ON c.id = d.certificate_id{where} ORDER BY d.domain",
             new { name },
             cancellationToken: cancellationToken)).ConfigureAwait(false)).ToLookup(r => r.Item1, r => r.Item2);
-        return [.. rows.Select(r => r.ToCertificate([.. attached[r.Id]]))];
+        return [.. rows.Select(r => r.ToCertificate([.. attached[r.Id]], _keys.Unprotect(r.KeyPem, StoredSecrets.CertificateKeys.Place(r.Id))))];
     }
 
     private sealed class DomainRow
@@ -202,7 +205,7 @@ public sealed class RoutingStore
 
         public DateTimeOffset CreatedAt { get; set; }
 
-        public StoredCertificate ToCertificate(IReadOnlyList<string> domains) =>
-            new(Id, Name, Owner, CertificatePem, KeyPem, Subject, System.Text.Json.JsonSerializer.Deserialize<string[]>(San) ?? [], Fingerprint, ExpiresAt, CreatedAt, domains);
+        public StoredCertificate ToCertificate(IReadOnlyList<string> domains, string keyPem) =>
+            new(Id, Name, Owner, CertificatePem, keyPem, Subject, System.Text.Json.JsonSerializer.Deserialize<string[]>(San) ?? [], Fingerprint, ExpiresAt, CreatedAt, domains);
     }
 }

@@ -65,6 +65,29 @@ public static partial class ImageReference
         return repository.Length > 0 && tagOrDigest.Length > 0;
     }
 
+    /// <summary>
+    /// Checks a registry host as an image reference's first component names it: <c>host[:port]</c>, the host made of
+    /// DNS labels (or <c>localhost</c>, or an IPv4 address), the port 1-65535 (the reference package's domain rule).
+    /// </summary>
+    /// <param name="registry">The candidate, e.g. <c>registry.example.com</c> or <c>127.0.0.1:5001</c>.</param>
+    /// <returns>Null when valid, otherwise why not.</returns>
+    public static string? ValidateRegistry(string? registry)
+    {
+        if (string.IsNullOrWhiteSpace(registry))
+        {
+            return "a registry host is required, e.g. registry.example.com or registry.example.com:5000";
+        }
+
+        var colon = registry.LastIndexOf(':');
+        var valid = registry.Length <= 253 + 6 && RegistryPattern().IsMatch(registry)
+            && (colon < 0 || int.TryParse(registry[(colon + 1)..], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var port) && port is >= 1 and <= 65535)
+            && (registry.Contains('.', StringComparison.Ordinal) || colon >= 0 || registry.StartsWith("localhost", StringComparison.OrdinalIgnoreCase));
+        return valid ? null : $"'{registry}' is not a registry host: use host[:port] as the image reference names it, e.g. registry.example.com or 10.0.0.5:5000 (no scheme, no path)";
+    }
+
+    [GeneratedRegex(@"^[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)*(?::[0-9]{1,5})?$", RegexOptions.CultureInvariant)]
+    private static partial Regex RegistryPattern();
+
     [GeneratedRegex(
         @"^(?:(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?)(?:\.(?:[a-zA-Z0-9](?:[a-zA-Z0-9-]*[a-zA-Z0-9])?))*(?::[0-9]+)?/)?[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*(?:/[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*)*(?::[\w][\w.-]{0,127})?(?:@sha(?:256:[a-f0-9]{64}|512:[a-f0-9]{128}))?$",
         RegexOptions.CultureInvariant)]

@@ -4,10 +4,11 @@ namespace Paas.Scheduling.Local;
 public interface ISlugSource
 {
     /// <summary>Makes the image's slug available locally, unpacking it once per digest.</summary>
+    /// <param name="app">The app the image is pulled for: an image in another registry is pulled with the app's login to it (<see cref="IAppRegistryLogins"/>).</param>
     /// <param name="image">The image reference, e.g. <c>127.0.0.1:5000/hello@sha256:...</c>.</param>
     /// <param name="cancellationToken">Cancels the pull.</param>
     /// <returns>The slug's app folder (<c>/app</c> of the image), or the reason it could not be made available.</returns>
-    Task<SlugResult> PrepareAsync(string image, CancellationToken cancellationToken);
+    Task<SlugResult> PrepareAsync(string app, string image, CancellationToken cancellationToken);
 
     /// <summary>Removes unpacked slugs that none of <paramref name="inUse"/> needs.</summary>
     /// <param name="inUse">The image references of every release that is kept (running or being deployed).</param>

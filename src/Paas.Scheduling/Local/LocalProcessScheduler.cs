@@ -88,7 +88,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         try
         {
             Event(spec.App, $"Deploying v{spec.Release} ({Formation(spec)})");
-            var slug = await _slugs.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+            var slug = await _slugs.PrepareAsync(spec.App, spec.Image, cancellationToken).ConfigureAwait(false);
             if (slug.AppDirectory is null)
             {
                 var reason = $"the slug of v{spec.Release} is not available: {slug.FailureReason}";
@@ -252,7 +252,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         var spec = request.Spec;
         var name = "run." + Random.Shared.Next(1000, 10000).ToString(CultureInfo.InvariantCulture);
         using var inFlight = TrackImage(spec.Image);
-        var slug = await _slugs.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+        var slug = await _slugs.PrepareAsync(spec.App, spec.Image, cancellationToken).ConfigureAwait(false);
         if (slug.AppDirectory is null)
         {
             return RunResult.NotStarted(name, $"the slug of v{spec.Release} is not available: {slug.FailureReason}");
@@ -376,7 +376,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         if (current is null || current.Spec.Release != spec.Release || current.Spec.Image != spec.Image)
         {
             using var inFlight = TrackImage(spec.Image);
-            var slug = await _slugs.PrepareAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+            var slug = await _slugs.PrepareAsync(spec.App, spec.Image, cancellationToken).ConfigureAwait(false);
             if (slug.AppDirectory is null)
             {
                 Event(spec.App, $"Cannot run v{spec.Release}: {slug.FailureReason}");

@@ -9,7 +9,8 @@ namespace Paas.Scheduling.Local;
 
 /// <summary>
 /// Pulls slugs from the platform's registry (OCI distribution spec, "Pulling manifests" and "Pulling blobs") with HTTP
-/// Basic auth as the platform service, and unpacks each image once per manifest digest into <see cref="LocalPaths.Slug"/>:
+/// Basic auth as the platform service, or from another registry with the app's login to it (<see cref="IAppRegistryLogins"/>,
+/// HTTP Basic, or the bearer token the registry's token service gives for that login), and unpacks each image once per manifest digest into <see cref="LocalPaths.Slug"/>:
 /// 1. GET /v2/REPO/manifests/REFERENCE (Accept: OCI or Docker manifest);
 /// 2. choose the layers: the one annotated <c>io.paas.layer: slug</c> when there is one (images the builder makes; on a
 ///    stack the others are the Debian stack and the process types file, which the local runtime does not need), else
@@ -18,26 +19,29 @@ namespace Paas.Scheduling.Local;
 ///    compressed) into a temporary folder;
 /// 4. rename the folder into place. The slug is the image's <c>app/</c> folder.
 /// </summary>
-public sealed class RegistrySlugSource : ISlugSource, IDisposable
+public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
 {
     /// <summary>The manifest layer annotation the builder puts on the slug layer (value <c>slug</c>).</summary>
     public const string SlugLayerAnnotation = "io.paas.layer";
 
     private readonly LocalRuntimeOptions _options;
     private readonly LocalPaths _paths;
+    private readonly IAppRegistryLogins? _logins;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
     private readonly SemaphoreSlim _gate = new(1, 1);
 
     /// <summary>Creates the source.</summary>
     /// <param name="options">The runtime's settings (data folder, registry credential).</param>
-    public RegistrySlugSource(IOptions<LocalRuntimeOptions> options)
+    /// <param name="logins">Apps' logins to other registries, or null when none are kept (images elsewhere are then pulled anonymously).</param>
+    public RegistrySlugSource(IOptions<LocalRuntimeOptions> options, IAppRegistryLogins? logins = null)
     {
         _options = options.Value;
+        _logins = logins;
         _paths = new LocalPaths(_options.DataDirectory);
     }
 
     /// <inheritdoc />
-    public async Task<SlugResult> PrepareAsync(string image, CancellationToken cancellationToken)
+    public async Task<SlugResult> PrepareAsync(string app, string image, CancellationToken cancellationToken)
     {
         if (!TrySplit(image, out var host, out var repository, out var reference))
         {
@@ -50,13 +54,21 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
             // The manifest is always fetched, also for a digest already unpacked: the pull proves the registry lets the
             // platform read this repository (an unpacked slug is never handed to a reference that merely names its digest).
             var baseUrl = $"{(_options.RegistryUseHttps ? "https" : "http")}://{host}/v2/{repository}";
-            using var request = Authorized(new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/manifests/{reference}"), host);
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciManifest));
-            request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.DockerManifest));
-            using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            var authorization = await AuthorizationAsync(app, host, cancellationToken).ConfigureAwait(false);
+            var response = await GetManifestAsync($"{baseUrl}/manifests/{reference}", authorization, cancellationToken).ConfigureAwait(false);
+            if (response.StatusCode == System.Net.HttpStatusCode.Unauthorized && BearerChallenge(response) is { } challenge
+                && await TokenAsync(challenge, repository, authorization, cancellationToken).ConfigureAwait(false) is { } token)
+            {
+                // Registry token authentication: the login buys a bearer token for this repository, which every request then carries.
+                response.Dispose();
+                authorization = new AuthenticationHeaderValue("Bearer", token);
+                response = await GetManifestAsync($"{baseUrl}/manifests/{reference}", authorization, cancellationToken).ConfigureAwait(false);
+            }
+
+            using var _ = response;
             if (!response.IsSuccessStatusCode)
             {
-                return SlugResult.Failed($"the registry answered {(int)response.StatusCode} for the manifest of {image}");
+                return SlugResult.Failed(ManifestRefusal(image, host, response, authorization is not null));
             }
 
             var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
@@ -85,7 +97,7 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
             {
                 foreach (var layer in SlugLayers(manifest))
                 {
-                    var failure = await UnpackAsync(baseUrl, layer, temporary, cancellationToken).ConfigureAwait(false);
+                    var failure = await UnpackAsync(baseUrl, authorization, layer, temporary, cancellationToken).ConfigureAwait(false);
                     if (failure is not null)
                     {
                         return SlugResult.Failed(failure);
@@ -144,17 +156,95 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
     }
 
     /// <summary>
-    /// Adds the platform's credential to a request for the platform's own registry (<see cref="LocalRuntimeOptions.RegistryAuthority"/>)
-    /// and to no other host: a reference to another registry must never receive the service secret.
+    /// The Authorization a pull from <paramref name="host"/> carries: the platform's credential for the platform's own
+    /// registry (<see cref="LocalRuntimeOptions.RegistryAuthority"/>) and for no other host, since a reference to another
+    /// registry must never receive the service secret; the app's own login for another registry; else none.
     /// </summary>
-    private HttpRequestMessage Authorized(HttpRequestMessage request, string? host)
+    private async Task<AuthenticationHeaderValue?> AuthorizationAsync(string app, string? host, CancellationToken cancellationToken)
     {
-        if (_options.RegistryPassword is { } secret && host is not null && _options.RegistryAuthority?.Invoke() is { } own && string.Equals(host, own, StringComparison.OrdinalIgnoreCase))
+        if (host is null)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{_options.RegistryUsername}:{secret}")));
+            return null;
         }
 
-        return request;
+        if (_options.RegistryAuthority?.Invoke() is { } own && string.Equals(host, own, StringComparison.OrdinalIgnoreCase))
+        {
+            return _options.RegistryPassword is { } secret ? Basic(_options.RegistryUsername, secret) : null;
+        }
+
+        return _logins is not null && await _logins.FindAsync(app, host, cancellationToken).ConfigureAwait(false) is { } login
+            ? Basic(login.Username, login.Password)
+            : null;
+    }
+
+    private async Task<HttpResponseMessage> GetManifestAsync(string url, AuthenticationHeaderValue? authorization, CancellationToken cancellationToken)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, url) { Headers = { Authorization = authorization } };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.OciManifest));
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue(MediaTypes.DockerManifest));
+        return await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The parameters of a <c>WWW-Authenticate: Bearer realm="...",service="...",scope="..."</c> challenge (RFC 6750 section 3; Docker "Token Authentication Specification"), or null.</summary>
+    private static Dictionary<string, string>? BearerChallenge(HttpResponseMessage response)
+    {
+        var bearer = response.Headers.WwwAuthenticate.FirstOrDefault(c => string.Equals(c.Scheme, "Bearer", StringComparison.OrdinalIgnoreCase));
+        if (bearer?.Parameter is not { } parameter)
+        {
+            return null;
+        }
+
+        var values = AuthParameter().Matches(parameter).ToDictionary(m => m.Groups[1].Value.ToLowerInvariant(), m => m.Groups[2].Value, StringComparer.Ordinal);
+        return values.TryGetValue("realm", out var realm) && Uri.TryCreate(realm, UriKind.Absolute, out var uri) && uri.Scheme is "http" or "https" ? values : null;
+    }
+
+    /// <summary>Asks the challenge's realm for a pull token for <paramref name="repository"/>, with the Basic login when there is one; null when refused.</summary>
+    private async Task<string?> TokenAsync(Dictionary<string, string> challenge, string repository, AuthenticationHeaderValue? login, CancellationToken cancellationToken)
+    {
+        var query = $"scope={Uri.EscapeDataString($"repository:{repository}:pull")}";
+        if (challenge.TryGetValue("service", out var service))
+        {
+            query = $"service={Uri.EscapeDataString(service)}&{query}";
+        }
+
+        var realm = challenge["realm"];
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{realm}{(realm.Contains('?', StringComparison.Ordinal) ? '&' : '?')}{query}") { Headers = { Authorization = login } };
+        using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        if (!response.IsSuccessStatusCode)
+        {
+            return null;
+        }
+
+        using var json = System.Text.Json.JsonDocument.Parse(await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false));
+        foreach (var name in (string[])["token", "access_token"])
+        {
+            if (json.RootElement.TryGetProperty(name, out var value) && value.GetString() is { Length: > 0 } token)
+            {
+                return token;
+            }
+        }
+
+        return null;
+    }
+
+    [System.Text.RegularExpressions.GeneratedRegex(@"([A-Za-z][A-Za-z0-9_-]*)\s*=\s*""([^""]*)""", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
+    private static partial System.Text.RegularExpressions.Regex AuthParameter();
+
+    private static AuthenticationHeaderValue Basic(string username, string password) =>
+        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
+
+    /// <summary>Why a registry refused a manifest, in words that say what to do.</summary>
+    private static string ManifestRefusal(string image, string? host, HttpResponseMessage response, bool withLogin)
+    {
+        var status = (int)response.StatusCode;
+        return status switch
+        {
+            401 when withLogin => $"{host} refused the app's login for {image} (401); store a valid one with 'paas registry:login {host}'",
+            401 => $"{host} needs a login to pull {image} (401); store one with 'paas registry:login {host}'",
+            403 => $"{host} refused to let {(withLogin ? "the app's login" : "an anonymous pull")} read {image} (403)",
+            404 => $"{host} has no image {image} (404)",
+            _ => $"the registry answered {status} for the manifest of {image}",
+        };
     }
 
     /// <inheritdoc />
@@ -164,9 +254,9 @@ public sealed class RegistrySlugSource : ISlugSource, IDisposable
         _gate.Dispose();
     }
 
-    private async Task<string?> UnpackAsync(string baseUrl, Descriptor layer, string folder, CancellationToken cancellationToken)
+    private async Task<string?> UnpackAsync(string baseUrl, AuthenticationHeaderValue? authorization, Descriptor layer, string folder, CancellationToken cancellationToken)
     {
-        using var request = Authorized(new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/blobs/{layer.Digest}"), new Uri(baseUrl).Authority);
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"{baseUrl}/blobs/{layer.Digest}") { Headers = { Authorization = authorization } };
         using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken).ConfigureAwait(false);
         if (!response.IsSuccessStatusCode)
         {

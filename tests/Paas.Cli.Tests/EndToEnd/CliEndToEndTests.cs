@@ -166,6 +166,26 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Registry_logins_take_the_password_from_standard_input_and_never_show_it()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        await PaasOk(_home, "create", "shop", "--no-remote");
+        Assert.Equal("=== shop Registry Logins\nshop has no registry logins. Add one with: paas registry:login HOST --username USER\n", await PaasOk(_home, "registry", "-a", "shop"));
+
+        var login = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "registry:login", "Registry.Example.com", "-u", "robot", "-a", "shop"], _home, Environment(), Cancel, "pa55word\n");
+        Assert.True(login.ExitCode == 0, login.Error);
+        Assert.Contains("Storing shop's login to Registry.Example.com... done, robot@registry.example.com", login.Out + login.Error);
+        var listed = await PaasOk(_home, "registry", "-a", "shop");
+        Assert.Matches(@"registry\.example\.com\s+robot\s+alice", listed);
+        Assert.DoesNotContain("pa55word", listed + await PaasOk(_home, "registry", "-a", "shop", "--json"), StringComparison.Ordinal);
+
+        var bad = await Paas(_home, "registry:logout", "https://registry.example.com", "-a", "shop");
+        Assert.Equal(1, bad.ExitCode);
+        Assert.Contains("is not a registry host", bad.Error);
+        Assert.Contains("Removing shop's login to registry.example.com... done", await PaasOk(_home, "registry:logout", "registry.example.com", "-a", "shop"));
+    }
+
+    [Fact]
     public async Task Domains_certificates_maintenance_and_tls()
     {
         await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");

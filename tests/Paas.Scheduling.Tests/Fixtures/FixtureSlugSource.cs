@@ -12,7 +12,7 @@ internal sealed class FixtureSlugSource : ISlugSource
 
     public void Add(string image, string appDirectory) => _images[image] = appDirectory;
 
-    public Task<SlugResult> PrepareAsync(string image, CancellationToken cancellationToken) =>
+    public Task<SlugResult> PrepareAsync(string app, string image, CancellationToken cancellationToken) =>
         Task.FromResult(_images.TryGetValue(image, out var dir) ? SlugResult.Ready(dir) : SlugResult.Failed($"no such image {image}"));
 
     public Task PruneAsync(IReadOnlyCollection<string> inUse, CancellationToken cancellationToken)

@@ -29,6 +29,9 @@ internal sealed class FakeCluster : IAsyncDisposable
 
     public KubernetesOptions Options { get; }
 
+    /// <summary>Apps' logins to registries other than the platform's, as the controller keeps them.</summary>
+    public TestRegistryLogins Logins { get; } = new();
+
     public FileLogStore Logs { get; }
 
     public KubernetesScheduler Scheduler { get; private set; }
@@ -65,7 +68,7 @@ internal sealed class FakeCluster : IAsyncDisposable
     {
         Client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token });
         var streams = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token, HttpClientTimeout = Timeout.InfiniteTimeSpan });
-        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance, new KubernetesStreams(streams));
+        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance, new KubernetesStreams(streams), Logins);
     }
 
     /// <summary>Every image here is taken to start with the launcher (the fake kubelet does not read images).</summary>
@@ -74,8 +77,21 @@ internal sealed class FakeCluster : IAsyncDisposable
         public Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken) => Task.FromResult(true);
     }
 
+    /// <summary>The platform's registry is 127.0.0.1:5000 (nodes may reach it as 127.0.0.1:5555); every other host is someone else's.</summary>
     private sealed class TestPullCredentials : IAppPullCredentials
     {
-        public RegistryPullCredential For(string app, string registry) => new(registry, "paas-pull+" + app, "test-pull-secret");
+        public RegistryPullCredential? For(string app, string registry) =>
+            registry is "127.0.0.1:5000" or "127.0.0.1:5555" ? new(registry, "paas-pull+" + app, "test-pull-secret") : null;
     }
+}
+
+/// <summary>Apps' logins to other registries, by app and lower-case registry host.</summary>
+internal sealed class TestRegistryLogins : IAppRegistryLogins
+{
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<(string, string), RegistryLogin> _logins = new();
+
+    public void Set(string app, string registry, string username, string password) => _logins[(app, registry.ToLowerInvariant())] = new RegistryLogin(username, password);
+
+    public Task<RegistryLogin?> FindAsync(string app, string registry, CancellationToken cancellationToken) =>
+        Task.FromResult(_logins.TryGetValue((app, registry.ToLowerInvariant()), out var login) ? login : null);
 }

@@ -92,7 +92,7 @@ public sealed class AppUserTests
         var firstCopy = Directory.GetDirectories(Path.Combine(paths.AppSlugs, first)).Single();
         var secondCopy = Directory.GetDirectories(Path.Combine(paths.AppSlugs, second)).Single();
         Assert.True(File.Exists(Path.Combine(firstCopy, "mine")) && File.Exists(Path.Combine(secondCopy, "mine")));
-        var shared = (await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory!;
+        var shared = (await h.Slugs.PrepareAsync("fixture", LocalHarness.Image, CancellationToken.None)).AppDirectory!;
         Assert.False(File.Exists(Path.Combine(shared, "mine")), "no app wrote into the shared slug");
         Assert.Equal("0", (await RunAsync("stat", "-c", "%u", shared)).Trim());
         Assert.NotEqual((await RunAsync("stat", "-c", "%u", firstCopy)).Trim(), (await RunAsync("stat", "-c", "%u", secondCopy)).Trim());

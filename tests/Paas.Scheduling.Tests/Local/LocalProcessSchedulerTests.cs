@@ -19,7 +19,7 @@ public sealed class LocalProcessSchedulerTests
         Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
 
         await h.WaitForLogAsync("envapp", "app[worker.1]: path");
-        var app = (await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory;
+        var app = (await h.Slugs.PrepareAsync("fixture", LocalHarness.Image, CancellationToken.None)).AppDirectory;
         Assert.Contains(h.Lines("envapp"), l => l.EndsWith($"app[worker.1]: env worker.1 worker.1 envapp v7 cafe42 {app} bar baz profiled [] {app}", StringComparison.Ordinal));
         Assert.Contains(h.Lines("envapp"), l => l.Contains($"app[worker.1]: path {app}/bin:", StringComparison.Ordinal));
     }
@@ -197,7 +197,7 @@ public sealed class LocalProcessSchedulerTests
             http.createServer((req, res) => { res.statusCode = req.url === '/health' && !process.env.NEVER && Date.now() - start > 700 ? 200 : 503; res.end('x'); })
               .listen(process.env.PORT, '127.0.0.1');
             """;
-        File.WriteAllText(Path.Combine((await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory!, "health.js"), healthy);
+        File.WriteAllText(Path.Combine((await h.Slugs.PrepareAsync("fixture", LocalHarness.Image, CancellationToken.None)).AppDirectory!, "health.js"), healthy);
         var config = new Dictionary<string, string> { [LocalRuntimeOptions.HealthCheckPathConfigVar] = "/health", [LocalRuntimeOptions.BootTimeoutConfigVar] = "1.5" };
         var web = new Dictionary<string, int> { ["web"] = 1 };
         var watch = Stopwatch.StartNew();
@@ -221,7 +221,7 @@ public sealed class LocalProcessSchedulerTests
             http.createServer((req, res) => { res.statusCode = req.url === '/ready' && !process.env.NEVER && Date.now() - start > 700 ? 200 : 503; res.end('x'); })
               .listen(process.env.PORT, '127.0.0.1');
             """;
-        File.WriteAllText(Path.Combine((await h.Slugs.PrepareAsync(LocalHarness.Image, CancellationToken.None)).AppDirectory!, "ready.js"), healthy);
+        File.WriteAllText(Path.Combine((await h.Slugs.PrepareAsync("fixture", LocalHarness.Image, CancellationToken.None)).AppDirectory!, "ready.js"), healthy);
         // The config var names a path that never answers 200: the release's check of web must win over it.
         var config = new Dictionary<string, string> { [LocalRuntimeOptions.HealthCheckPathConfigVar] = "/health", [LocalRuntimeOptions.BootTimeoutConfigVar] = "2.5" };
         var web = new Dictionary<string, int> { ["web"] = 1 };

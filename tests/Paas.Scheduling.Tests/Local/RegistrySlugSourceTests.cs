@@ -6,6 +6,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Paas.Scheduling.Local;
 using Paas.Scheduling.Logs;
 using Paas.Scheduling.Tests.Fixtures;
+using Paas.Testing;
 
 namespace Paas.Scheduling.Tests.Local;
 
@@ -71,14 +72,14 @@ public sealed class RegistrySlugSourceTests
         try
         {
             using var wrong = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = "nope", RegistryAuthority = () => registry.Host }));
-            var denied = await wrong.PrepareAsync(image, CancellationToken.None);
+            var denied = await wrong.PrepareAsync("hello", image, CancellationToken.None);
             Assert.Null(denied.AppDirectory);
             Assert.Contains("401", denied.FailureReason, StringComparison.Ordinal);
 
             using var right = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = TestRegistry.Secret, RegistryAuthority = () => registry.Host }));
-            var missing = await right.PrepareAsync($"{registry.Host}/hello@sha256:{new string('0', 64)}", CancellationToken.None);
+            var missing = await right.PrepareAsync("hello", $"{registry.Host}/hello@sha256:{new string('0', 64)}", CancellationToken.None);
             Assert.Contains("404", missing.FailureReason, StringComparison.Ordinal);
-            var ok = await right.PrepareAsync(image, CancellationToken.None);
+            var ok = await right.PrepareAsync("hello", image, CancellationToken.None);
             Assert.Equal("b", await File.ReadAllTextAsync(Path.Combine(ok.AppDirectory!, "a")));
         }
         finally
@@ -121,9 +122,9 @@ public sealed class RegistrySlugSourceTests
                 RegistryPassword = TestRegistry.Secret,
                 RegistryAuthority = () => registry.Host,
             }));
-            Assert.NotNull((await slugs.PrepareAsync(image, TestContext.Current.CancellationToken)).AppDirectory); // unpacked for the victim
+            Assert.NotNull((await slugs.PrepareAsync("hello", image, TestContext.Current.CancellationToken)).AppDirectory); // unpacked for the victim
 
-            var stolen = await slugs.PrepareAsync($"{evilHost}/anything@{digest}", TestContext.Current.CancellationToken);
+            var stolen = await slugs.PrepareAsync("hello", $"{evilHost}/anything@{digest}", TestContext.Current.CancellationToken);
             Assert.Null(stolen.AppDirectory); // the same digest from elsewhere is not the unpacked slug
             Assert.NotEmpty(seen);
             Assert.All(seen, header => Assert.Equal("", header)); // and the other registry never saw the service secret
@@ -132,5 +133,58 @@ public sealed class RegistrySlugSourceTests
         {
             Directory.Delete(dataDir, recursive: true);
         }
+    }
+
+    [Fact]
+    public async Task An_image_in_another_registry_is_pulled_with_the_apps_own_login_there_and_no_other()
+    {
+        await using var source = await TestRegistry.StartAsync();
+        await using var docker = await DockerRegistryServer.StartAsync(); // Debian's docker-registry, htpasswd (HTTP Basic)
+        var built = await source.PushSlugAsync("hello", new Dictionary<string, string> { ["server.js"] = "// shop" });
+        var image = await docker.CopyFromAsync(built, $"{TestRegistry.Username}:{TestRegistry.Secret}", "team/hello:1");
+        var logins = new Logins();
+        logins.Set("shop", docker.Host, DockerRegistryServer.User, DockerRegistryServer.Password);
+        var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
+        try
+        {
+            using var slugs = new RegistrySlugSource(
+                Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions { DataDirectory = dataDir, RegistryPassword = "the-service-secret", RegistryAuthority = () => "127.0.0.1:1" }),
+                logins);
+            var ct = TestContext.Current.CancellationToken;
+
+            var anonymous = await slugs.PrepareAsync("other-app", image, ct); // an app without a login there
+            Assert.Null(anonymous.AppDirectory);
+            Assert.Contains($"needs a login to pull {image} (401); store one with 'paas registry:login {docker.Host}'", anonymous.FailureReason, StringComparison.Ordinal);
+
+            var pulled = await slugs.PrepareAsync("shop", image, ct);
+            Assert.Equal("// shop", await File.ReadAllTextAsync(Path.Combine(pulled.AppDirectory!, "server.js"), ct));
+
+            logins.Set("shop", docker.Host.ToUpperInvariant(), DockerRegistryServer.User, "wrong");
+            var refused = await slugs.PrepareAsync("shop", image.ToUpperInvariant()[..docker.Host.Length] + image[docker.Host.Length..], ct);
+            Assert.Contains($"refused the app's login for", refused.FailureReason, StringComparison.Ordinal);
+
+            // A registry with token authentication (the platform's own registry software, as someone else's) that is
+            // not given a login: its bearer challenge is followed anonymously and refused, with the same advice.
+            var tokenOnly = await slugs.PrepareAsync("other-app", built, ct);
+            Assert.Contains($"needs a login to pull {built} (401)", tokenOnly.FailureReason, StringComparison.Ordinal);
+            Assert.Null((await slugs.PrepareAsync("shop", built, ct)).AppDirectory);
+            logins.Set("shop", source.Host, TestRegistry.Username, TestRegistry.Secret);
+            Assert.NotNull((await slugs.PrepareAsync("shop", built, ct)).AppDirectory);
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
+    }
+
+    /// <summary>Apps' stored logins, as the controller keeps them (by app, registry compared case-insensitively).</summary>
+    private sealed class Logins : IAppRegistryLogins
+    {
+        private readonly Dictionary<(string, string), RegistryLogin> _logins = [];
+
+        public void Set(string app, string registry, string username, string password) => _logins[(app, registry.ToLowerInvariant())] = new RegistryLogin(username, password);
+
+        public Task<RegistryLogin?> FindAsync(string app, string registry, CancellationToken cancellationToken) =>
+            Task.FromResult(_logins.GetValueOrDefault((app, registry.ToLowerInvariant())));
     }
 }

@@ -1,17 +1,20 @@
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 using System.Text;
 
-namespace Paas.Testing.Kubernetes.Podman.Tests.Infrastructure;
+namespace Paas.Testing;
 
 /// <summary>
 /// A throwaway <c>docker-registry</c> (distribution 2.8, Debian) on 127.0.0.1 with htpasswd basic auth over plain HTTP,
-/// as in the v1.28 recordings; user <see cref="User"/>, password <see cref="Password"/>.
+/// as in the v1.28 recordings; user <see cref="User"/>, password <see cref="Password"/>. A registry other than the
+/// platform's: kubelets pull from it, apps deploy images from it with a login.
 /// </summary>
-public sealed class LocalRegistry : IAsyncDisposable
+public sealed class DockerRegistryServer : IAsyncDisposable
 {
+    /// <summary>The one user htpasswd knows.</summary>
     public const string User = "kubelet";
+
+    /// <summary>Its password.</summary>
     public const string Password = "kubelet-pass";
 
     // bcrypt (cost 5) of Password, made once with crypt(3); the registry only reads htpasswd files with bcrypt entries.
@@ -19,20 +22,23 @@ public sealed class LocalRegistry : IAsyncDisposable
     private readonly Process _process;
     private readonly DirectoryInfo _dir;
 
-    private LocalRegistry(Process process, DirectoryInfo dir, int port)
+    private DockerRegistryServer(Process process, DirectoryInfo dir, int port)
     {
         _process = process;
         _dir = dir;
         Host = $"127.0.0.1:{port}";
     }
 
+    /// <summary>The registry's <c>127.0.0.1:PORT</c>.</summary>
     public string Host { get; }
 
-    public static async Task<LocalRegistry> StartAsync()
+    /// <summary>Starts a registry on a free loopback port (skips outside CI when docker-registry is not installed).</summary>
+    /// <returns>The running registry.</returns>
+    public static async Task<DockerRegistryServer> StartAsync()
     {
         ExternalTool.RequireOrSkip("docker-registry", "docker-registry");
         var dir = Directory.CreateTempSubdirectory("paas-kubelet-registry-");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         await File.WriteAllTextAsync(Path.Combine(dir.FullName, "htpasswd"), Htpasswd);
         var config = $"""
             version: 0.1
@@ -56,9 +62,26 @@ public sealed class LocalRegistry : IAsyncDisposable
         var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync();
         _ = process.StandardError.ReadToEndAsync();
-        var registry = new LocalRegistry(process, dir, port);
+        var registry = new DockerRegistryServer(process, dir, port);
         await registry.WaitUntilUpAsync();
         return registry;
+    }
+
+    /// <summary>Copies an image from another registry into this one with skopeo (<c>docker://SOURCE</c>, plain HTTP on both sides).</summary>
+    /// <param name="source">The source reference, <c>HOST/REPOSITORY[:TAG|@DIGEST]</c>.</param>
+    /// <param name="sourceCredentials"><c>USER:PASSWORD</c> for the source, or null.</param>
+    /// <param name="repositoryAndTag">Where to put it here, <c>REPOSITORY:TAG</c>.</param>
+    /// <returns>The reference here, <c>HOST/REPOSITORY:TAG</c>.</returns>
+    public async Task<string> CopyFromAsync(string source, string? sourceCredentials, string repositoryAndTag)
+    {
+        string[] args = ["copy", "--quiet", "--src-tls-verify=false", "--dest-tls-verify=false", "--dest-creds", $"{User}:{Password}"];
+        if (sourceCredentials is not null)
+        {
+            args = [.. args, "--src-creds", sourceCredentials];
+        }
+
+        await ExternalTool.RunAsync("skopeo", TimeSpan.FromMinutes(1), [.. args, $"docker://{source}", $"docker://{Host}/{repositoryAndTag}"]);
+        return $"{Host}/{repositoryAndTag}";
     }
 
     /// <summary>Pushes a local image to <c>HOST/REPOSITORY</c> with the registry's credentials (auth file, not the command line).</summary>
@@ -84,13 +107,6 @@ public sealed class LocalRegistry : IAsyncDisposable
 
         _process.Dispose();
         _dir.Delete(recursive: true);
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     private async Task WaitUntilUpAsync()
