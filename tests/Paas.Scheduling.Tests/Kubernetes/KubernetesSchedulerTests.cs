@@ -247,15 +247,15 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
     [Fact]
     public async Task An_image_in_another_registry_is_pulled_as_named_with_the_apps_login_there_never_the_platforms_credential()
     {
-        const string external = "registry.example.com/team/shop:1";
+        const string External = "registry.example.com/team/shop:1";
         Cluster.Options.RegistryHostForNodes = "127.0.0.1:5555";
         try
         {
-            Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1) with { Image = external }, CancellationToken.None)).Succeeded);
+            Assert.True((await Cluster.Scheduler.DeployAsync(Spec(1) with { Image = External }, CancellationToken.None)).Succeeded);
             Assert.Null(Cluster.Server.Get("v1", "Secret", Ns, _app + "-registry")); // no login: pulled anonymously, no platform credential
 
             Cluster.Logins.Set(_app, "Registry.Example.com", "robot", "pa55word");
-            Assert.True((await Cluster.Scheduler.DeployAsync(Spec(2) with { Image = external }, CancellationToken.None)).Succeeded);
+            Assert.True((await Cluster.Scheduler.DeployAsync(Spec(2) with { Image = External }, CancellationToken.None)).Succeeded);
         }
         finally
         {
@@ -263,7 +263,7 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
         }
 
         var web = Cluster.Server.Get("apps/v1", "Deployment", Ns, _app + "-web")!;
-        Assert.Equal(external, web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
+        Assert.Equal(External, web["spec"]!["template"]!["spec"]!["containers"]![0]!["image"]!.GetValue<string>());
         var secret = Cluster.Server.Get("v1", "Secret", Ns, _app + "-registry")!;
         var config = System.Text.Encoding.UTF8.GetString(Convert.FromBase64String(secret["data"]![".dockerconfigjson"]!.GetValue<string>()));
         Assert.Contains("\"registry.example.com\"", config, StringComparison.Ordinal);
