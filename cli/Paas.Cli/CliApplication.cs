@@ -33,6 +33,7 @@ internal static class CliApplication
             PermsCommands.Create(context),
             TeamsCommands.Create(context),
             DomainsCommands.Create(context),
+            DomainReservationsCommands.Create(context),
             CertsCommands.Create(context),
             SettingsCommands.Create(context),
             ProcessCommands.Create(context),

@@ -55,6 +55,7 @@ public static class ControllerExtensions
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<LoginThrottle>();
         services.TryAddSingleton<AppAccess>();
+        services.TryAddSingleton<DomainClaims>();
         services.TryAddSingleton<DeploymentSpecs>();
         services.TryAddSingleton<ReleaseService>();
 
@@ -113,6 +114,7 @@ public static class ControllerExtensions
         endpoints.MapUsersApi();
         endpoints.MapTeamsApi();
         endpoints.MapDomainsApi();
+        endpoints.MapDomainReservationsApi();
         endpoints.MapCertsApi();
         endpoints.MapLogsApi();
         endpoints.MapRunApi();

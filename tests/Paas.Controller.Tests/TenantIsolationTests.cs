@@ -126,4 +126,54 @@ public sealed class TenantIsolationTests
         Assert.Equal(HttpStatusCode.NoContent, (await alice.DeleteAsync("/v2/apps/shop/registry-logins/registry.example.com:5000")).StatusCode);
         await (await alice.DeleteAsync("/v2/apps/shop/registry-logins/registry.example.com:5000")).Problem(HttpStatusCode.NotFound, "no login for registry.example.com:5000");
     }
+
+    [Fact]
+    public async Task A_zone_reserved_for_a_team_is_routed_by_its_apps_alone_and_old_rule_breaking_domains_are_reported()
+    {
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        var (admin, _) = await platform.UserAsync("admin");
+        var (bob, _) = await platform.UserAsync("bob");
+        var (mallory, _) = await platform.UserAsync("mallory");
+        await (await bob.Post("/v2/apps", new AppCreateRequest("shop"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await mallory.Post("/v2/apps", new AppCreateRequest("thief"))).Read<AppInfo>(HttpStatusCode.Created);
+        await (await admin.Post("/v2/teams", new TeamCreateRequest("shopteam"))).Read<TeamInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps/shop/perms", new PermissionCreateRequest(null, "view", "shopteam"))).Read<PermissionInfo>(HttpStatusCode.Created);
+
+        await (await mallory.Post("/v2/domain-reservations", new DomainReservationRequest("example.com", "shopteam"))).Problem(HttpStatusCode.Forbidden, "only platform admins");
+        await (await admin.Post("/v2/domain-reservations", new DomainReservationRequest("*.example.com", "shopteam"))).Problem(HttpStatusCode.BadRequest, "reserve the zone itself (example.com)");
+        await (await admin.Post("/v2/domain-reservations", new DomainReservationRequest("com", "shopteam"))).Problem(HttpStatusCode.BadRequest, "top-level domain");
+        await (await admin.Post("/v2/domain-reservations", new DomainReservationRequest("example.com", "nosuchteam"))).Problem(HttpStatusCode.NotFound, "no team 'nosuchteam'");
+        var reserved = await (await admin.Post("/v2/domain-reservations", new DomainReservationRequest("Example.COM", "shopteam"))).Read<DomainReservationInfo>(HttpStatusCode.Created);
+        Assert.Equal(("example.com", "shopteam", "admin"), (reserved.Zone, reserved.Team, reserved.ReservedBy));
+        await (await admin.Post("/v2/domain-reservations", new DomainReservationRequest("example.com", "shopteam"))).Problem(HttpStatusCode.Conflict, "reserved already");
+
+        foreach (var domain in new[] { "example.com", "www.example.com", "*.example.com", "a.b.example.com", "*.b.example.com" })
+        {
+            var problem = await (await mallory.Post("/v2/apps/thief/domains", new DomainCreateRequest(domain))).Problem(HttpStatusCode.Conflict, "reserved for a team thief is not shared with");
+            Assert.DoesNotContain("shopteam", problem.Detail ?? "", StringComparison.Ordinal);
+        }
+
+        await (await mallory.Post("/v2/apps/thief/domains", new DomainCreateRequest("example.org"))).Read<DomainInfo>(HttpStatusCode.Created);
+        await (await bob.Post("/v2/apps/shop/domains", new DomainCreateRequest("www.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+
+        // Rows stored before the rules (written straight to the store, as an older version did) are reported, not dropped.
+        var routing = platform.Services.GetRequiredService<Paas.Data.RoutingStore>();
+        var apps = platform.Services.GetRequiredService<Paas.Data.AppStore>();
+        var thief = (await apps.FindAsync("thief", TestContext.Current.CancellationToken))!;
+        var shop = (await apps.FindAsync("shop", TestContext.Current.CancellationToken))!;
+        Assert.True(await routing.AddDomainAsync(thief.Id, "legacy.example.com", TestContext.Current.CancellationToken));
+        Assert.True(await routing.AddDomainAsync(shop.Id, "*.old.test", TestContext.Current.CancellationToken));
+        Assert.True(await routing.AddDomainAsync(thief.Id, "www.old.test", TestContext.Current.CancellationToken));
+        await (await mallory.GetAsync("/v2/domain-conflicts")).Problem(HttpStatusCode.Forbidden);
+        var conflicts = await (await admin.GetAsync("/v2/domain-conflicts")).Read<List<DomainConflictInfo>>();
+        Assert.Equal(
+            [
+                new DomainConflictInfo("*.old.test", "shop", "overlaps www.old.test of thief", null),
+                new DomainConflictInfo("legacy.example.com", "thief", "in zone example.com, reserved for team shopteam, which thief is not shared with", "example.com"),
+            ],
+            conflicts);
+
+        Assert.Equal(HttpStatusCode.NoContent, (await admin.DeleteAsync("/v2/domain-reservations/example.com")).StatusCode);
+        await (await mallory.Post("/v2/apps/thief/domains", new DomainCreateRequest("shop2.example.com"))).Read<DomainInfo>(HttpStatusCode.Created);
+    }
 }

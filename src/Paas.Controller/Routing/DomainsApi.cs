@@ -30,25 +30,13 @@ internal static class DomainsApi
         return TypedResults.Ok(new PagedList<DomainInfo>(domains.Count, [.. domains.Select(d => new DomainInfo(d.Domain, d.App, d.Certificate, d.CreatedAt))]));
     }
 
-    /// <summary>
-    /// Adds a domain: refused (409, naming no app) when it overlaps (<see cref="DomainName.Overlaps"/>) a domain of an app the
-    /// caller does not administer, so nobody takes another app's traffic with a wildcard or an exact name under its wildcard.
-    /// </summary>
-    private static async Task<Created<DomainInfo>> AddAsync(string app, DomainCreateRequest request, HttpContext context, AppAccess access, RoutingStore routing, IOptions<PaasOptions> options, CancellationToken cancellationToken)
+    /// <summary>Adds a domain, when <see cref="DomainClaims"/> allows it (409 otherwise, naming no other app).</summary>
+    private static async Task<Created<DomainInfo>> AddAsync(string app, DomainCreateRequest request, HttpContext context, AppAccess access, RoutingStore routing, DomainClaims claims, IOptions<PaasOptions> options, CancellationToken cancellationToken)
     {
         var user = context.PaasUser();
         var found = await access.RequireAsync(app, user, AppRole.Admin, cancellationToken).ConfigureAwait(false);
         var domain = DomainName.Normalize(request.Domain, options.Value.Domain);
-        foreach (var other in await routing.ListDomainsAsync(null, cancellationToken).ConfigureAwait(false))
-        {
-            if (other.App != found.Name && other.Domain != domain && DomainName.Overlaps(domain, other.Domain)
-                && !(await access.FindAsync(other.App, cancellationToken).ConfigureAwait(false) is { } otherApp
-                    && await access.RoleOfAsync(otherApp, user, cancellationToken).ConfigureAwait(false) >= AppRole.Admin))
-            {
-                throw Problems.Conflict($"{domain} overlaps a domain another app routes, which you do not administer; ask a platform admin if it should be yours");
-            }
-        }
-
+        await claims.CheckAsync(found, user, domain, cancellationToken).ConfigureAwait(false);
         if (!await routing.AddDomainAsync(found.Id, domain, cancellationToken).ConfigureAwait(false))
         {
             var owner = await routing.FindDomainAsync(domain, cancellationToken).ConfigureAwait(false);

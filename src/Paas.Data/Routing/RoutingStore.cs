@@ -123,6 +123,45 @@ public sealed class RoutingStore
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Lists the domain reservations, by zone.</summary>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The reservations with their team's name.</returns>
+    public async Task<IReadOnlyList<StoredDomainReservation>> ListReservationsAsync(CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<ReservationRow>(new CommandDefinition(
+            "SELECT r.zone, t.name AS team, r.team_id, r.reserved_by, r.created_at FROM domain_reservations r JOIN teams t ON t.id = r.team_id ORDER BY r.zone",
+            cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return [.. rows.Select(r => new StoredDomainReservation(r.Zone, r.Team, r.TeamId, r.ReservedBy, r.CreatedAt))];
+    }
+
+    /// <summary>Reserves a zone for a team.</summary>
+    /// <param name="zone">A normalized domain without wildcard.</param>
+    /// <param name="teamId">The team's id.</param>
+    /// <param name="reservedBy">The admin's username.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>False when the zone is reserved already.</returns>
+    public async Task<bool> AddReservationAsync(string zone, string teamId, string reservedBy, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await UniqueInsert.TryAsync(
+            () => connection.ExecuteAsync(new CommandDefinition(
+                "INSERT INTO domain_reservations (zone, team_id, reserved_by, created_at) VALUES (@zone, @teamId, @reservedBy, @now)",
+                new { zone, teamId, reservedBy, now = DateTimeOffset.UtcNow },
+                cancellationToken: cancellationToken)),
+            async () => (await ListReservationsAsync(cancellationToken).ConfigureAwait(false)).Any(r => r.Zone == zone)).ConfigureAwait(false);
+    }
+
+    /// <summary>Removes a reservation.</summary>
+    /// <param name="zone">The zone.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>Whether it existed.</returns>
+    public async Task<bool> RemoveReservationAsync(string zone, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM domain_reservations WHERE zone = @zone", new { zone }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+    }
+
     /// <summary>Reads every app's router settings.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>App name to settings.</returns>
@@ -170,6 +209,19 @@ public sealed class RoutingStore
         public string App { get; set; } = "";
 
         public string? Certificate { get; set; }
+
+        public DateTimeOffset CreatedAt { get; set; }
+    }
+
+    private sealed class ReservationRow
+    {
+        public string Zone { get; set; } = "";
+
+        public string Team { get; set; } = "";
+
+        public string TeamId { get; set; } = "";
+
+        public string ReservedBy { get; set; } = "";
 
         public DateTimeOffset CreatedAt { get; set; }
     }

@@ -133,7 +133,7 @@ public sealed class TeamStore
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        foreach (var sql in new[] { "DELETE FROM app_team_permissions WHERE team_id = @teamId", "DELETE FROM team_members WHERE team_id = @teamId", "DELETE FROM teams WHERE id = @teamId" })
+        foreach (var sql in new[] { "DELETE FROM app_team_permissions WHERE team_id = @teamId", "DELETE FROM domain_reservations WHERE team_id = @teamId", "DELETE FROM team_members WHERE team_id = @teamId", "DELETE FROM teams WHERE id = @teamId" })
         {
             await connection.ExecuteAsync(new CommandDefinition(sql, new { teamId }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         }

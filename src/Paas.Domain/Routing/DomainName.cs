@@ -60,6 +60,21 @@ public static partial class DomainName
             && name.IndexOf('.', StringComparison.Ordinal) is var dot and > 0 && name[(dot + 1)..] == wildcard[2..];
     }
 
+    /// <summary>
+    /// Whether a claim of <paramref name="domain"/> takes requests for a name in <paramref name="zone"/> (a reserved zone:
+    /// the name itself and every name under it): it is the zone, or under it (<c>*.shop.example.com</c> is under
+    /// <c>example.com</c>), or a wildcard one level above the zone's name (<c>*.example.com</c> takes <c>shop.example.com</c>).
+    /// </summary>
+    /// <param name="domain">A normalized domain.</param>
+    /// <param name="zone">A normalized zone (no wildcard).</param>
+    /// <returns>Whether the domain reaches into the zone.</returns>
+    public static bool ReachesInto(string domain, string zone)
+    {
+        ArgumentNullException.ThrowIfNull(domain);
+        ArgumentNullException.ThrowIfNull(zone);
+        return domain == zone || domain.EndsWith("." + zone, StringComparison.Ordinal) || Overlaps(domain, zone);
+    }
+
     [GeneratedRegex(@"^(?:\*\.)?(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$", RegexOptions.CultureInvariant)]
     private static partial Regex Pattern();
 }

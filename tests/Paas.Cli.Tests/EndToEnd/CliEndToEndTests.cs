@@ -186,6 +186,25 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Admins_reserve_zones_for_teams_and_see_conflicting_domains()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery"); // the first user: an admin
+        await PaasOk(_home, "create", "shop", "--no-remote");
+        await PaasOk(_home, "teams:create", "web");
+        Assert.Contains("shop.example.com", await PaasOk(_home, "domains:add", "shop.example.com", "-a", "shop"));
+
+        var reserve = await Paas(_home, "domains:reserve", "example.com", "--team", "web");
+        Assert.True(reserve.ExitCode == 0, reserve.Error);
+        Assert.Contains("Reserving example.com for team web... done", reserve.Out + reserve.Error);
+        Assert.Contains("1 existing domain(s) in example.com belong to apps not shared with web", reserve.Error);
+        Assert.Contains("shop.example.com (shop)", reserve.Error);
+        Assert.Matches(@"example\.com\s+web\s+alice", await PaasOk(_home, "domains:reservations"));
+        Assert.Contains("in zone example.com, reserved for team web, which shop is not shared with", await PaasOk(_home, "domains:conflicts"));
+        Assert.Contains("Removing the reservation of example.com... done", await PaasOk(_home, "domains:unreserve", "example.com"));
+        Assert.Contains("No stored domain breaks the domain rules.", await PaasOk(_home, "domains:conflicts"));
+    }
+
+    [Fact]
     public async Task Domains_certificates_maintenance_and_tls()
     {
         await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
