@@ -70,7 +70,7 @@ internal sealed partial class ReconciliationService(
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Brought {Apps} apps back to their current release and formation")]
+    [LoggerMessage(EventId = 2101, Level = LogLevel.Information, Message = "Asked the scheduler to bring {Apps} apps back to their current release and formation; an app whose image cannot be pulled yet is tried again with back-off, and paas ps shows why it is down")]
     private static partial void LogReconciled(ILogger logger, int apps);
 
     [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "{Count} releases were deploying when the platform stopped; they are marked failed")]

@@ -167,10 +167,38 @@ internal sealed partial class ReleaseService(
     public static string AutoscaleUnsupported(PaasOptions options) =>
         $"autoscaling needs the Kubernetes scheduler (PAAS_SCHEDULER=kubernetes); this platform runs apps with the {options.Scheduler} scheduler";
 
+    /// <summary>
+    /// Restarts the app's processes (all, one type, or one process). When none runs at all (the app never came back after
+    /// a restart of the platform, or its processes were lost), a restart starts the current release and formation instead,
+    /// and says why when they cannot start.
+    /// </summary>
+    /// <exception cref="DomainException">409: the app has no build yet, or every type is scaled to 0.</exception>
+    /// <exception cref="SchedulerUnavailableException">The processes cannot start now; the message says why.</exception>
     public async Task RestartAsync(App app, string? target, CancellationToken cancellationToken)
     {
         await using var held = (await locks.AcquireAsync(app.Id, cancellationToken).ConfigureAwait(false)).ConfigureAwait(false);
-        await scheduler.RestartAsync(app.Name, target, cancellationToken).ConfigureAwait(false);
+        if ((await scheduler.ListAsync(app.Name, cancellationToken).ConfigureAwait(false)).Count > 0)
+        {
+            await scheduler.RestartAsync(app.Name, target, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (await ledger.CurrentAsync(app.Id, cancellationToken).ConfigureAwait(false) is not { Build: not null } current)
+        {
+            throw Problems.Conflict($"{app.Name} has no build yet, so nothing runs: git push or paas pull first");
+        }
+
+        var effective = await EffectiveFormationAsync(app, current.Build, cancellationToken).ConfigureAwait(false);
+        if (effective.Values.All(count => count == 0))
+        {
+            throw Problems.Conflict($"{app.Name} runs no processes (every type is scaled to 0): paas scale web=1");
+        }
+
+        await scheduler.ScaleAsync(await specs.ForAsync(app, current, effective, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        if ((await scheduler.ListAsync(app.Name, cancellationToken).ConfigureAwait(false)).FirstOrDefault(p => p.State == ProcessState.Down && p.Reason is not null) is { } down)
+        {
+            throw new SchedulerUnavailableException($"{app.Name} cannot start: {down.Reason}", isTransient: true);
+        }
     }
 
     public async Task DestroyAsync(App app, AppStore apps, CancellationToken cancellationToken)

@@ -15,6 +15,9 @@ internal sealed class AppRuntime(string name)
     /// <summary>The release that runs, or null.</summary>
     public ReleaseContext? Current { get; set; }
 
+    /// <summary>A release that should run but could not start yet (its image could not be pulled), retried with back-off; or null.</summary>
+    public PendingRelease? Pending { get; set; }
+
     public IReadOnlyList<Dyno> Dynos
     {
         get
@@ -60,3 +63,10 @@ internal sealed class AppRuntime(string name)
         }
     }
 }
+
+/// <summary>A release the runtime could not start yet, and when it tries again.</summary>
+/// <param name="Spec">The release and formation wanted.</param>
+/// <param name="Reason">Why it could not start, in words.</param>
+/// <param name="Attempts">How many attempts failed so far.</param>
+/// <param name="NextAttempt">When the next one is due.</param>
+internal sealed record PendingRelease(DeploymentSpec Spec, string Reason, int Attempts, DateTimeOffset NextAttempt);

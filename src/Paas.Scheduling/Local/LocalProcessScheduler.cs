@@ -27,6 +27,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     private readonly Task _reaped;
     private readonly AppUsers? _users;
     private readonly LocalPaths _paths;
+    private readonly CancellationTokenSource _disposing = new();
     private long _version;
 
     /// <summary>Creates the runtime and, in the background, stops the processes a previous platform process left behind.</summary>
@@ -127,6 +128,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
             var old = app.Replace(fresh, app.Dynos);
             app.Current = context;
+            app.Pending = null;
             OnEndpointsChanged(spec.App);
             Event(spec.App, $"Release v{spec.Release} is up ({Formation(spec)}); stopping {old.Count} old process(es)");
             await DrainAsync(old).ConfigureAwait(false);
@@ -171,6 +173,20 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         await runtime.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            if (runtime.Pending is { } pending)
+            {
+                // A release waiting for its image: a restart is an attempt now, or says why it cannot start.
+                Event(app, $"Restarting: trying v{pending.Spec.Release} again now");
+                await ApplyAsync(runtime, pending.Spec, cancellationToken).ConfigureAwait(false);
+                OnEndpointsChanged(app);
+                if (runtime.Pending is { } still)
+                {
+                    throw new SchedulerUnavailableException($"{app} cannot start v{still.Spec.Release}: {still.Reason}; it is tried again in the background", isTransient: true);
+                }
+
+                return;
+            }
+
             var chosen = runtime.Dynos.Where(d => target is null || d.Type == target || d.Name == target).OrderBy(d => d.Type, StringComparer.Ordinal).ThenBy(d => d.Index).ToList();
             Event(app, $"Restarting {(target ?? "all processes")} ({chosen.Count})");
             foreach (var old in chosen)
@@ -221,9 +237,27 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     public Task<IReadOnlyList<ProcessStatus>> ListAsync(string app, CancellationToken cancellationToken)
     {
         IReadOnlyList<ProcessStatus> list = _apps.TryGetValue(app, out var runtime)
-            ? [.. runtime.All.Select(d => d.Status()).OrderBy(s => s.Type, StringComparer.Ordinal).ThenBy(s => Index(s.Name)).ThenBy(s => s.Release)]
+            ? [.. runtime.All.Select(d => d.Status()).Concat(Waiting(runtime)).OrderBy(s => s.Type, StringComparer.Ordinal).ThenBy(s => Index(s.Name)).ThenBy(s => s.Release)]
             : [];
         return Task.FromResult(list);
+    }
+
+    /// <summary>The processes of a pending release that none runs for yet, listed as down with the reason.</summary>
+    private static IEnumerable<ProcessStatus> Waiting(AppRuntime runtime)
+    {
+        if (runtime.Pending is not { } pending)
+        {
+            return [];
+        }
+
+        var running = runtime.Dynos.Select(d => d.Name).ToHashSet(StringComparer.Ordinal);
+        var wait = Math.Max(0, (int)Math.Ceiling((pending.NextAttempt - DateTimeOffset.UtcNow).TotalSeconds));
+        return pending.Spec.Formation
+            .Where(f => pending.Spec.ProcessTypes.ContainsKey(f.Key))
+            .SelectMany(f => Enumerable.Range(1, f.Value).Select(i => (Type: f.Key, Name: $"{f.Key}.{i}")))
+            .Where(p => !running.Contains(p.Name))
+            .Select(p => new ProcessStatus(p.Name, p.Type, ProcessState.Down, pending.Spec.Release, pending.Spec.ProcessTypes[p.Type], null, 0,
+                $"v{pending.Spec.Release} cannot start yet: {pending.Reason} (attempt {pending.Attempts}; next in {wait} s)"));
     }
 
     /// <inheritdoc />
@@ -351,6 +385,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     /// <returns>A task that completes when every process is down.</returns>
     public async ValueTask DisposeAsync()
     {
+        await _disposing.CancelAsync().ConfigureAwait(false);
         await _reaped.ConfigureAwait(false);
         await Task.WhenAll(_apps.Keys.ToList().Select(app => StopAppAsync(app, CancellationToken.None))).ConfigureAwait(false);
     }
@@ -366,10 +401,18 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             }
         }
 
+        _disposing.Cancel();
         _apps.Clear();
     }
 
-    /// <summary>Makes the app run <paramref name="spec"/>'s formation: same release -> scale; another release -> replace without boot checks.</summary>
+    /// <summary>
+    /// Makes the app run <paramref name="spec"/>'s formation (the caller holds its operations lock): same release -> scale;
+    /// another release -> replace without boot checks. When its
+    /// image cannot be made available (the registry is not up yet as paasd starts, or is unreachable), the release is kept
+    /// as <see cref="AppRuntime.Pending"/>: <c>paas ps</c> lists its processes as down with the reason, and it is tried again
+    /// after 1 s, 2 s, 4 s... up to <see cref="LocalRuntimeOptions.CrashBackoffMax"/>, until it starts or another operation
+    /// replaces it.
+    /// </summary>
     private async Task ApplyAsync(AppRuntime app, DeploymentSpec spec, CancellationToken cancellationToken)
     {
         var current = app.Current;
@@ -377,20 +420,14 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         {
             using var inFlight = TrackImage(spec.Image);
             var slug = await _slugs.PrepareAsync(spec.App, spec.Image, cancellationToken).ConfigureAwait(false);
-            if (slug.AppDirectory is null)
+            var (context, unconfined) = slug.AppDirectory is null ? (null, slug.FailureReason) : await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
+            if (context is null)
             {
-                Event(spec.App, $"Cannot run v{spec.Release}: {slug.FailureReason}");
-                LogSlugUnavailable(_logger, spec.App, spec.Release, slug.FailureReason);
+                Postpone(app, spec, unconfined ?? "unknown failure");
                 return;
             }
 
-            var (context, unconfined) = await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
-            if (context is null)
-            {
-                Event(spec.App, $"Cannot run v{spec.Release}: {unconfined}");
-                LogSlugUnavailable(_logger, spec.App, spec.Release, unconfined);
-                return;
-            }
+            app.Pending = null;
 
             var fresh = Wanted(context).ToList();
             var old = app.Replace(fresh, app.Dynos);
@@ -458,6 +495,48 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         app.Forget(leaving);
     }
 
+    /// <summary>Keeps <paramref name="spec"/> as the app's pending release and schedules its next attempt.</summary>
+    private void Postpone(AppRuntime app, DeploymentSpec spec, string reason)
+    {
+        var attempts = app.Pending is { } previous && previous.Spec == spec ? previous.Attempts + 1 : 1;
+        var delay = TimeSpan.FromTicks(Math.Min(_options.CrashBackoffMax.Ticks, _options.CrashBackoffInitial.Ticks << Math.Min(attempts - 1, 20)));
+        var pending = new PendingRelease(spec, reason, attempts, DateTimeOffset.UtcNow + delay);
+        app.Pending = pending;
+        Event(spec.App, $"Cannot run v{spec.Release} yet: {reason}; trying again in {delay.TotalSeconds:0} s");
+        LogSlugUnavailable(_logger, spec.App, spec.Release, reason);
+        _ = RetryAsync(app, pending, delay);
+    }
+
+    private async Task RetryAsync(AppRuntime app, PendingRelease pending, TimeSpan delay)
+    {
+        try
+        {
+            await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
+            await app.Operations.WaitAsync(_disposing.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (ReferenceEquals(app.Pending, pending) && _apps.TryGetValue(app.Name, out var still) && ReferenceEquals(still, app))
+            {
+                await ApplyAsync(app, pending.Spec, _disposing.Token).ConfigureAwait(false);
+                OnEndpointsChanged(app.Name);
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The runtime is shutting down.
+        }
+        finally
+        {
+            app.Operations.Release();
+        }
+    }
+
     private async Task StopAppAsync(string app, CancellationToken cancellationToken)
     {
         if (!_apps.TryGetValue(app, out var runtime))
@@ -470,6 +549,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         {
             var old = runtime.Replace([], runtime.Dynos);
             runtime.Current = null;
+            runtime.Pending = null;
             await StopAllAsync(old).ConfigureAwait(false);
             runtime.Forget(old);
             _apps.TryRemove(app, out _);

@@ -23,21 +23,25 @@ internal sealed class TestRegistry : IAsyncDisposable
     public const string Secret = "paas_svc_test";
     private readonly WebApplication _app;
     private readonly string _root;
+    private readonly bool _ownsRoot;
 
-    private TestRegistry(WebApplication app, string root)
+    private TestRegistry(WebApplication app, string root, bool ownsRoot)
     {
         _app = app;
         _root = root;
+        _ownsRoot = ownsRoot;
     }
 
     public string Host { get; private set; } = "";
 
-    public static async Task<TestRegistry> StartAsync()
+    /// <summary>Starts a registry on <paramref name="port"/> (0: a free one) storing in <paramref name="root"/> (null: a temporary folder removed at dispose; else the caller's, kept).</summary>
+    public static async Task<TestRegistry> StartAsync(int port = 0, string? root = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
-        var root = Directory.CreateTempSubdirectory("paas-sched-registry-").FullName;
+        var ownsRoot = root is null;
+        root ??= Directory.CreateTempSubdirectory("paas-sched-registry-").FullName;
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["Registry:RootDirectory"] = root, ["Registry:FsyncWrites"] = "false" });
         builder.Services.AddSingleton<IRegistryCredentialValidator, OnlyService>();
         builder.Services.AddSingleton<IRegistryAccessPolicy, Everything>();
@@ -45,7 +49,7 @@ internal sealed class TestRegistry : IAsyncDisposable
         var app = builder.Build();
         app.MapRegistryApi();
         await app.StartAsync();
-        var started = new TestRegistry(app, root);
+        var started = new TestRegistry(app, root, ownsRoot);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         started.Host = $"{address.Host}:{address.Port}";
         return started;
@@ -105,7 +109,10 @@ internal sealed class TestRegistry : IAsyncDisposable
     {
         await _app.StopAsync();
         await _app.DisposeAsync();
-        Directory.Delete(_root, recursive: true);
+        if (_ownsRoot)
+        {
+            Directory.Delete(_root, recursive: true);
+        }
     }
 
     private static async Task PushBlobAsync(HttpClient http, string repository, byte[] blob)

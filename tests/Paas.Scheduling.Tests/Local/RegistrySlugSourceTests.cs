@@ -63,6 +63,72 @@ public sealed class RegistrySlugSourceTests
         }
     }
 
+    /// <summary>
+    /// What paasd's start looked like (issue "The first hour", item 1): the runtime brings apps back before the platform's
+    /// registry listens. The release is listed as down with the reason, a restart says why it cannot start, and it runs
+    /// once the registry is up, without another deploy.
+    /// </summary>
+    [Fact]
+    public async Task A_release_whose_registry_is_down_at_start_is_listed_down_with_the_reason_and_runs_once_the_registry_is_up()
+    {
+        var root = Directory.CreateTempSubdirectory("paas-sched-registry-").FullName;
+        var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
+        string image;
+        string host;
+        await using (var first = await TestRegistry.StartAsync(root: root))
+        {
+            image = await first.PushSlugAsync("hello", new Dictionary<string, string> { ["server.js"] = FixtureSlug.Server });
+            host = first.Host;
+        }
+
+        var options = Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions
+        {
+            DataDirectory = dataDir,
+            RegistryUsername = TestRegistry.Username,
+            RegistryPassword = TestRegistry.Secret,
+            RegistryAuthority = () => host,
+            StopGracePeriod = TimeSpan.FromSeconds(3),
+            CrashBackoffInitial = TimeSpan.FromMilliseconds(300),
+            CrashBackoffMax = TimeSpan.FromSeconds(1),
+        });
+        using var slugs = new RegistrySlugSource(options);
+        using var logs = new FileLogStore(Path.Combine(dataDir, "logs"));
+        var scheduler = new LocalProcessScheduler(options, slugs, logs, NullLogger<LocalProcessScheduler>.Instance);
+        var ct = TestContext.Current.CancellationToken;
+        try
+        {
+            var spec = new DeploymentSpec("hello", 3, image, new Dictionary<string, string>(), new Dictionary<string, string> { ["web"] = "node server.js" }, new Dictionary<string, int> { ["web"] = 2 }, null);
+            await scheduler.ReconcileAsync([spec], ct);
+
+            var down = await scheduler.ListAsync("hello", ct);
+            Assert.Equal(["web.1", "web.2"], down.Select(p => p.Name));
+            Assert.All(down, p => Assert.Equal((ProcessState.Down, 3), (p.State, p.Release)));
+            Assert.Contains("v3 cannot start yet: pulling", down[0].Reason, StringComparison.Ordinal);
+            Assert.Contains("refused", down[0].Reason, StringComparison.OrdinalIgnoreCase);
+            var restart = await Assert.ThrowsAsync<SchedulerUnavailableException>(() => scheduler.RestartAsync("hello", null, ct));
+            Assert.Contains("hello cannot start v3", restart.Message, StringComparison.Ordinal);
+
+            var port = int.Parse(host.Split(':')[1], System.Globalization.CultureInfo.InvariantCulture);
+            await using var again = await TestRegistry.StartAsync(port, root);
+            var deadline = DateTime.UtcNow.AddSeconds(30);
+            while ((await scheduler.ListAsync("hello", ct)).Count(p => p.State == ProcessState.Up) < 2)
+            {
+                Assert.True(DateTime.UtcNow < deadline, string.Join("; ", (await scheduler.ListAsync("hello", ct)).Select(p => $"{p.Name} {p.State} {p.Reason}")));
+                await Task.Delay(200, ct);
+            }
+
+            Assert.Equal(2, scheduler.GetEndpoints("hello").Count);
+            Assert.Equal(["web.1", "web.2"], (await scheduler.ListAsync("hello", ct)).Select(p => p.Name)); // no waiting entries left
+        }
+        finally
+        {
+            await scheduler.DestroyAsync("hello", CancellationToken.None);
+            await scheduler.DisposeAsync();
+            Directory.Delete(dataDir, recursive: true);
+            Directory.Delete(root, recursive: true);
+        }
+    }
+
     [Fact]
     public async Task A_wrong_credential_or_unknown_image_is_a_failure_value()
     {
