@@ -8,9 +8,10 @@
 #   debootstrap         the stack's Debian root filesystem (stack/build.sh)
 #   docker-registry, nginx, wrk, hey        peers and load generators for bench/
 #   jq, curl            scripts
+#   nodejs              the static buildpack's file server, tested on its own
 set -euo pipefail
 
-packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap busybox-static debootstrap docker-registry nginx wrk hey jq curl ca-certificates)
+packages=(git postgresql slapd ldap-utils skopeo podman buildah runc uidmap busybox-static debootstrap docker-registry nginx wrk hey jq curl nodejs ca-certificates)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -98,7 +98,7 @@ public sealed class ImageConfigTests(StackPlatform fixture) : IClassFixture<Stac
                 RegistryAuthority = () => new Uri(platform.RegistryUrl).Authority,
             }));
             var image = $"{new Uri(platform.RegistryUrl).Authority}/{app}@{Digest.Compute(manifestBytes)}";
-            var result = await source.PrepareAsync(image, CancellationToken.None);
+            var result = await source.PrepareAsync(app, image, CancellationToken.None);
             Assert.Null(result.FailureReason);
             Assert.True(File.Exists(Path.Combine(result.AppDirectory!, "start.sh")));
             Assert.False(File.Exists(Path.Combine(result.AppDirectory!, ".paas", "process-types")));
