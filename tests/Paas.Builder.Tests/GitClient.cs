@@ -66,9 +66,10 @@ internal sealed class GitClient : IDisposable
         return RunRawAsync(System.IO.Directory.Exists(Directory) ? Directory : Path.GetTempPath(), all);
     }
 
-    public Process StartPush(string username, string token, string url)
+    /// <summary>Starts <c>git push URL master</c> (with <paramref name="options"/> after <c>push</c>, e.g. <c>--progress</c>); stderr is redirected.</summary>
+    public Process StartPush(string username, string token, string url, params string[] options)
     {
-        var start = Start(Directory, ["-c", "credential.helper=", "-c", $"credential.helper=!f() {{ echo username={username}; echo password={token}; }}; f", "push", url, "master"]);
+        var start = Start(Directory, ["-c", "credential.helper=", "-c", $"credential.helper=!f() {{ echo username={username}; echo password={token}; }}; f", "push", .. options, url, "master"]);
         return Process.Start(start)!;
     }
 
