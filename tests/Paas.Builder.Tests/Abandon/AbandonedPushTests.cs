@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using Microsoft.Extensions.DependencyInjection;
 using Paas.Client;
+using Paas.Testing;
 using Xunit;
 
 namespace Paas.Builder.Tests;
 
 /// <summary>
 /// A push whose client goes away (issue 21, "Abandoned work"): the server's <c>git receive-pack</c> and everything it started
-/// end within seconds.
+/// end within seconds, and the quarantine it leaves is swept once old.
 /// </summary>
 public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<BuilderPlatform>
 {
@@ -30,6 +32,69 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
         var left = await WaitForNoneAsync(repository);
         Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
 
+        // The killed receive-pack could not remove its quarantine: the sweep leaves it while young, removes it once old.
+        var sweeper = fixture.Platform.Services.GetRequiredService<QuarantineSweeper>();
+        var objects = Path.Combine(fixture.Platform.DataDir, "git", app + ".git", "objects");
+        var leftover = Assert.Single(Directory.GetDirectories(objects, "tmp_objdir-incoming-*"));
+        Assert.DoesNotContain(leftover, sweeper.Sweep());
+        Assert.True(Directory.Exists(leftover));
+        Directory.SetLastWriteTimeUtc(leftover, DateTime.UtcNow.AddHours(-2));
+        Assert.Contains(leftover, sweeper.Sweep());
+        Assert.False(Directory.Exists(leftover));
+    }
+
+    [Fact]
+    public async Task The_quarantine_of_a_push_being_received_is_kept_however_old()
+    {
+        var app = await fixture.NewAppAsync("live");
+        await fixture.Alice.UpdateConfigAsync(app, new ConfigUpdateRequest(new Dictionary<string, string?> { ["BUILDPACK_URL"] = Fixture("buildpacks/hanging") }));
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+        using var push = repo.StartPush("alice", fixture.AliceToken, fixture.GitUrl(app));
+        try
+        {
+            await ReadUntilAsync(push, "Hanging on purpose");
+            var objects = Path.Combine(fixture.Platform.DataDir, "git", app + ".git", "objects");
+            var quarantine = Assert.Single(Directory.GetDirectories(objects, "tmp_objdir-incoming-*"));
+            Directory.SetLastWriteTimeUtc(quarantine, DateTime.UtcNow.AddHours(-2));
+            Assert.DoesNotContain(quarantine, fixture.Platform.Services.GetRequiredService<QuarantineSweeper>().Sweep());
+            Assert.True(Directory.Exists(quarantine));
+        }
+        finally
+        {
+            push.Kill(entireProcessTree: true);
+        }
+    }
+
+    [Fact]
+    public async Task Old_quarantine_leftovers_are_swept_at_start_and_fresh_ones_kept()
+    {
+        var dataDir = Path.Combine(Path.GetTempPath(), "paas-test-" + Guid.NewGuid().ToString("N")[..12]);
+        var objects = Path.Combine(dataDir, "git", "left.git", "objects");
+        string[] old = [Path.Combine(objects, "tmp_objdir-incoming-Ab12Cd"), Path.Combine(objects, "incoming-Ef34Gh")];
+        var fresh = Path.Combine(objects, "tmp_objdir-incoming-Ij56Kl");
+        var pack = Path.Combine(objects, "pack");
+        foreach (var folder in old.Append(fresh).Append(pack))
+        {
+            Directory.CreateDirectory(Path.Combine(folder, "pack"));
+            await File.WriteAllBytesAsync(Path.Combine(folder, "pack", "pack-1.pack"), new byte[1024]);
+        }
+
+        foreach (var folder in old.Append(pack))
+        {
+            Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddHours(-2));
+        }
+
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:DataDir"] = dataDir });
+        try
+        {
+            Assert.True(await WaitForAsync(() => !old.Any(Directory.Exists)), "old quarantine leftovers are still there");
+            Assert.True(Directory.Exists(fresh));
+            Assert.True(Directory.Exists(pack)); // git's own folders are no quarantine
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
+        }
     }
 
     [Fact]
