@@ -7,8 +7,8 @@ using Xunit;
 namespace Paas.Builder.Tests;
 
 /// <summary>
-/// A push whose client goes away (issue 21, "Abandoned work"): the server's <c>git receive-pack</c> and everything it started
-/// end within seconds, and the quarantine it leaves is swept once old.
+/// A push or clone whose client goes away (issue 21, "Abandoned work"): the server's <c>git receive-pack</c> or
+/// <c>upload-pack</c> and everything it started end within seconds, and the quarantine a push leaves is swept once old.
 /// </summary>
 public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<BuilderPlatform>
 {
@@ -113,6 +113,40 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
         Assert.True(receiving, "the server never started unpacking the push");
         var left = await WaitForNoneAsync(repository);
         Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
+    }
+
+    [Fact]
+    public async Task A_clone_whose_client_goes_away_while_it_receives_ends_upload_pack()
+    {
+        var app = await fixture.NewAppAsync("fetch");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+        await File.WriteAllBytesAsync(Path.Combine(repo.Directory, "blob.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(64 << 20));
+        await repo.CommitChangeAsync("note.txt", "with a big incompressible file");
+        // The app's repository gets the commit straight from the disk: cloning it is what is under test, not building it.
+        var bare = Path.Combine(fixture.Platform.DataDir, "git", app + ".git");
+        Assert.Equal(0, (await repo.RunAsync(null, null, "init", "--bare", "--quiet", "--initial-branch=master", bare)).Code);
+        Assert.Equal(0, (await repo.RunAsync(null, null, "push", "--quiet", bare, "master")).Code);
+        var repository = $"/git/{app}.git";
+
+        using var target = GitClient.Empty();
+        using var clone = target.StartGit("alice", fixture.AliceToken, "clone", "--progress", fixture.GitUrl(app), target.Directory);
+        // upload-pack runs for the ref advertisement too: wait for the fetch, whose pack-objects works in the repository.
+        Assert.True(await WaitForAsync(() => ChildProcesses.Mentioning(repository).Any(c => c.CommandLine.Contains("pack-objects", StringComparison.Ordinal))), "the server never sent a pack");
+        // The client stops reading (SIGSTOP): the server is stuck writing the pack, then the client dies.
+        var client = ChildProcesses.Descendants(clone.Id).Select(c => c.Pid).Append(clone.Id).ToList();
+        client.ForEach(pid => Signal("STOP", pid));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Contains(ChildProcesses.Mentioning(repository), c => c.CommandLine.Contains("upload-pack", StringComparison.Ordinal));
+        client.ForEach(pid => Signal("KILL", pid));
+
+        var left = await WaitForNoneAsync(repository);
+        Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
+    }
+
+    private static void Signal(string signal, int pid)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        kill.WaitForExit();
     }
 
     /// <summary>Reads the push's stderr until a line holds <paramref name="text"/>; fails after two minutes.</summary>

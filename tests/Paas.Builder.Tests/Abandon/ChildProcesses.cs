@@ -10,8 +10,8 @@ internal static class ChildProcesses
     public static IReadOnlyList<Child> Mentioning(string text) =>
         Descendants().Where(c => c.CommandLine.Contains(text, StringComparison.Ordinal) || c.WorkingDirectory.Contains(text, StringComparison.Ordinal)).ToList();
 
-    /// <summary>Every living (not zombie) descendant of this process.</summary>
-    public static IReadOnlyList<Child> Descendants()
+    /// <summary>Every living (not zombie) descendant of <paramref name="root"/> (default: this process).</summary>
+    public static IReadOnlyList<Child> Descendants(int? root = null)
     {
         var parents = new Dictionary<int, int>();
         foreach (var dir in Directory.EnumerateDirectories("/proc"))
@@ -23,7 +23,7 @@ internal static class ChildProcesses
         }
 
         var found = new List<Child>();
-        var wanted = new HashSet<int> { Environment.ProcessId };
+        var wanted = new HashSet<int> { root ?? Environment.ProcessId };
         bool grew;
         do
         {
