@@ -29,8 +29,7 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
         Assert.Contains(ChildProcesses.Mentioning(repository), c => c.CommandLine.Contains("receive-pack", StringComparison.Ordinal));
 
         push.Kill(entireProcessTree: true);
-        var left = await WaitForNoneAsync(repository);
-        Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
+        await AssertAllEndAsync(repository);
 
         // The killed receive-pack could not remove its quarantine: the sweep leaves it while young, removes it once old.
         var sweeper = fixture.Platform.Services.GetRequiredService<QuarantineSweeper>();
@@ -102,26 +101,21 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
     public async Task A_push_whose_client_goes_away_while_it_sends_the_pack_ends_receive_pack_and_index_pack()
     {
         var app = await fixture.NewAppAsync("cut");
-        using var repo = await GitClient.FromFixtureAsync("procfile-app");
-        await File.WriteAllBytesAsync(Path.Combine(repo.Directory, "blob.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(96 << 20));
-        await repo.CommitChangeAsync("note.txt", "with a big incompressible file");
+        using var repo = await BigRepositoryAsync(96 << 20);
         var repository = $"/git/{app}.git";
 
         using var push = repo.StartPush("alice", fixture.AliceToken, fixture.GitUrl(app), "--progress");
         var receiving = await WaitForAsync(() => ChildProcesses.Mentioning(repository).Any(c => c.CommandLine.Contains("unpack-objects", StringComparison.Ordinal) || c.CommandLine.Contains("index-pack", StringComparison.Ordinal)));
         push.Kill(entireProcessTree: true);
         Assert.True(receiving, "the server never started unpacking the push");
-        var left = await WaitForNoneAsync(repository);
-        Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
+        await AssertAllEndAsync(repository);
     }
 
     [Fact]
     public async Task A_clone_whose_client_goes_away_while_it_receives_ends_upload_pack()
     {
         var app = await fixture.NewAppAsync("fetch");
-        using var repo = await GitClient.FromFixtureAsync("procfile-app");
-        await File.WriteAllBytesAsync(Path.Combine(repo.Directory, "blob.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(64 << 20));
-        await repo.CommitChangeAsync("note.txt", "with a big incompressible file");
+        using var repo = await BigRepositoryAsync(64 << 20);
         // The app's repository gets the commit straight from the disk: cloning it is what is under test, not building it.
         var bare = Path.Combine(fixture.Platform.DataDir, "git", app + ".git");
         Assert.Equal(0, (await repo.RunAsync(null, null, "init", "--bare", "--quiet", "--initial-branch=master", bare)).Code);
@@ -139,8 +133,7 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
         Assert.Contains(ChildProcesses.Mentioning(repository), c => c.CommandLine.Contains("upload-pack", StringComparison.Ordinal));
         client.ForEach(pid => Signal("KILL", pid));
 
-        var left = await WaitForNoneAsync(repository);
-        Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
+        await AssertAllEndAsync(repository);
     }
 
     private static void Signal(string signal, int pid)
@@ -180,7 +173,8 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
         return true;
     }
 
-    private static async Task<IReadOnlyList<ChildProcesses.Child>> WaitForNoneAsync(string repository)
+    /// <summary>Fails unless every process working on <paramref name="repository"/> ends within <see cref="Prompt"/>.</summary>
+    private static async Task AssertAllEndAsync(string repository)
     {
         var watch = Stopwatch.StartNew();
         IReadOnlyList<ChildProcesses.Child> left;
@@ -189,6 +183,15 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
             await Task.Delay(100);
         }
 
-        return left;
+        Assert.True(left.Count == 0, "still running after the client went away: " + string.Join("; ", left.Select(c => $"{c.Pid} {c.CommandLine}")));
+    }
+
+    /// <summary>The procfile app plus one commit adding a file of <paramref name="bytes"/> random (incompressible) bytes.</summary>
+    private static async Task<GitClient> BigRepositoryAsync(int bytes)
+    {
+        var repo = await GitClient.FromFixtureAsync("procfile-app");
+        await File.WriteAllBytesAsync(Path.Combine(repo.Directory, "blob.bin"), System.Security.Cryptography.RandomNumberGenerator.GetBytes(bytes));
+        await repo.CommitChangeAsync("note.txt", "with a big incompressible file");
+        return repo;
     }
 }
