@@ -31,4 +31,10 @@ internal static partial class BuilderLog
 
     [LoggerMessage(4008, LogLevel.Information, "Build pod {Pod} of {App} ended: {End} (exit code {ExitCode}) {Message}")]
     public static partial void BuildPodEnded(ILogger logger, string app, string pod, BuildPodEnd end, int? exitCode, string? message);
+
+    [LoggerMessage(4009, LogLevel.Information, "Removed the quarantine {Quarantine} of a push that ended without finishing ({Age} old)")]
+    public static partial void QuarantineRemoved(ILogger logger, string quarantine, TimeSpan age);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Could not remove the quarantine {Quarantine}: {Reason}; the next sweep tries again")]
+    public static partial void QuarantineNotRemoved(ILogger logger, string quarantine, string reason);
 }

@@ -33,6 +33,15 @@ public sealed class BuilderOptions
     /// </summary>
     public long MaxPushBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// How old a push's quarantine folder (<c>objects/tmp_objdir-incoming-*</c>, git's <c>receive-pack</c> keeps a push's
+    /// objects there until the pre-receive hook accepts them; see git's <c>git-receive-pack</c> "QUARANTINE ENVIRONMENT")
+    /// must be before the <see cref="QuarantineSweeper"/> removes it as left by a push that was killed
+    /// (<c>Builder:QuarantineGracePeriod</c>). Quarantines of a repository that a push is being received into are never
+    /// removed, whatever their age. The sweep runs at start and every half of this period. Default 1 hour; must be positive.
+    /// </summary>
+    public TimeSpan QuarantineGracePeriod { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>The controller API's base URL the builder calls with the pushing user's token; null: the local Kestrel's first address.</summary>
     public string? ControllerUrl { get; set; }
 

@@ -10,6 +10,9 @@ namespace Paas.Builder;
 ///   git/
 ///     APP.git/              bare repository per app (made on first push or clone)
 ///       hooks/pre-receive   written by the builder: hands the push to the build (see PreReceiveHook)
+///       objects/tmp_objdir-incoming-XXXXXX/  a push's quarantine while receive-pack runs (git 2.13+; incoming-XXXXXX
+///                           before): moved into objects/ when the hook accepts, left behind when receive-pack is
+///                           killed; swept once old (QuarantineSweeper)
 /// WORK_DIR/
 ///   cache/
 ///     APP/                  CACHE_DIR given to bin/compile, kept between builds (node versions, npm cache)
@@ -50,8 +53,11 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
         return work;
     }
 
+    /// <summary>The folder holding every app's bare repository (<c>DATA_DIR/git</c>).</summary>
+    public string Repositories => Path.Combine(DataDir, "git");
+
     /// <summary>The bare repository of <paramref name="app"/>.</summary>
-    public string Repository(string app) => Path.Combine(DataDir, "git", app + ".git");
+    public string Repository(string app) => Path.Combine(Repositories, app + ".git");
 
     /// <summary>The build cache of <paramref name="app"/>.</summary>
     public string Cache(string app) => Path.Combine(WorkDir, "cache", app);

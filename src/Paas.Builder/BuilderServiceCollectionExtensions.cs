@@ -12,7 +12,7 @@ public static class BuilderServiceCollectionExtensions
 {
     /// <summary>
     /// Adds the builder's services with <c>TryAdd*</c>, binding <see cref="BuilderOptions"/> from the <c>Builder</c> section
-    /// and validating at start (the data folder is required, the timeout positive). The host sets the registry target.
+    /// and validating at start (the data folder is required, the timeout and the quarantine grace period positive). The host sets the registry target.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configuration">The configuration holding the <c>Builder</c> section.</param>
@@ -24,6 +24,7 @@ public static class BuilderServiceCollectionExtensions
             .Bind(configuration.GetSection(BuilderOptions.Section))
             .Validate(o => o.DataDir.Length > 0, "Builder:DataDir (the platform's data folder) is required")
             .Validate(o => o.BuildTimeout > TimeSpan.Zero, "Builder:BuildTimeout must be positive")
+            .Validate(o => o.QuarantineGracePeriod > TimeSpan.Zero, "Builder:QuarantineGracePeriod (how old a push's leftover quarantine folder must be before it is removed) must be positive, e.g. 01:00:00")
             .Validate(o => o.Pods.InPods.Trim().ToLowerInvariant() is "auto" or "true" or "false", "PAAS_BUILD_IN_PODS must be auto, true or false")
             .ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<BuilderOptions>, BuilderOptionsValidator>());
@@ -45,6 +46,9 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<BuildTransfers>();
         services.TryAddSingleton<BuildPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StaleBuildCleaner>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<QuarantineSweeper>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, QuarantineSweeper>(sp => sp.GetRequiredService<QuarantineSweeper>()));
         return services;
     }
 

@@ -25,4 +25,13 @@ internal static partial class RegistryLog
 
     [LoggerMessage(EventId = 7010, Level = LogLevel.Information, Message = "Garbage collection ({Mode}): {Count} unreferenced blobs, {Bytes} bytes")]
     public static partial void GarbageCollected(ILogger logger, string mode, int count, long bytes);
+
+    [LoggerMessage(EventId = 7011, Level = LogLevel.Information, Message = "Upload {Id} in {Repository} expired unfinished ({Size} bytes received, started {StartedAt:O}); discarded")]
+    public static partial void UploadExpired(ILogger logger, string id, string repository, long size, DateTimeOffset startedAt);
+
+    [LoggerMessage(EventId = 7012, Level = LogLevel.Warning, Message = "Upload refused in {Repository}: {Open} unfinished uploads are open, the most allowed")]
+    public static partial void TooManyUploads(ILogger logger, string repository, int open);
+
+    [LoggerMessage(EventId = 7013, Level = LogLevel.Warning, Message = "Sweeping expired uploads failed: {Reason}; the next sweep tries again")]
+    public static partial void UploadSweepFailed(ILogger logger, string reason);
 }

@@ -57,6 +57,24 @@ public sealed class RegistryOptions
     /// </summary>
     public TimeSpan AuthCacheLifetime { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How long a blob upload session (OCI distribution spec, "Pushing blobs": <c>POST /v2/NAME/blobs/uploads/</c>, then
+    /// <c>PATCH</c>es and the closing <c>PUT</c>) may stay unfinished, counted from its <c>POST</c>
+    /// (<c>Registry:UploadExpiry</c>, env <c>PAAS_REGISTRY_UPLOAD_EXPIRY</c> in seconds). An older session is discarded with
+    /// its bytes: by a sweep at start and every quarter of this period (at least hourly), and when a request names it, which
+    /// is answered 404 <c>BLOB_UPLOAD_UNKNOWN</c> as for any unknown session. Default 24 hours; between 1 second and 30 days.
+    /// </summary>
+    public TimeSpan UploadExpiry { get; set; } = TimeSpan.FromHours(24);
+
+    /// <summary>
+    /// How many unfinished, unexpired upload sessions one repository may hold at once (<c>Registry:MaxOpenUploadsPerRepository</c>,
+    /// env <c>PAAS_REGISTRY_MAX_OPEN_UPLOADS</c>). One more <c>POST /v2/NAME/blobs/uploads/</c> is answered 429
+    /// <c>TOOMANYREQUESTS</c> (OCI distribution spec, "Error Codes", code-14) until a session is finished, cancelled
+    /// (<c>DELETE</c>) or expired. Monolithic uploads (<c>POST ?digest=</c>) and mounts open no session and are not counted.
+    /// Default 64 (a client pushes a few layers of an image in parallel); between 1 and 100000.
+    /// </summary>
+    public int MaxOpenUploadsPerRepository { get; set; } = 64;
+
     /// <summary>The effective storage root: <see cref="RootDirectory"/>, else <c>&lt;DataDirectory&gt;/registry</c>, made absolute.</summary>
     /// <returns>An absolute directory path.</returns>
     public string GetRootDirectory() => Path.GetFullPath(RootDirectory ?? Path.Combine(DataDirectory, "registry"));

@@ -47,6 +47,16 @@ internal sealed class RegistryOptionsValidator : IValidateOptions<RegistryOption
             errors.Add($"Registry:AuthCacheLifetime must be between 00:00:00 (off) and 00:01:00, not {options.AuthCacheLifetime}.");
         }
 
+        if (options.UploadExpiry < TimeSpan.FromSeconds(1) || options.UploadExpiry > TimeSpan.FromDays(30))
+        {
+            errors.Add($"Registry:UploadExpiry (PAAS_REGISTRY_UPLOAD_EXPIRY) must be between 00:00:01 and 30.00:00:00, not {options.UploadExpiry}.");
+        }
+
+        if (options.MaxOpenUploadsPerRepository is < 1 or > 100_000)
+        {
+            errors.Add($"Registry:MaxOpenUploadsPerRepository (PAAS_REGISTRY_MAX_OPEN_UPLOADS) must be between 1 and 100000, not {options.MaxOpenUploadsPerRepository}.");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -1,11 +1,13 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Paas.Registry.Api;
 using Paas.Registry.Auth;
 using Paas.Registry.Gc;
 using Paas.Registry.Storage;
+using Paas.Registry.Uploads;
 
 namespace Paas.Registry;
 
@@ -16,7 +18,8 @@ public static class RegistryServiceCollectionExtensions
     /// Adds the registry's services with <c>TryAdd*</c>, so anything registered before (or replaced
     /// after) wins: <see cref="RegistryOptions"/> bound from the <c>Registry</c> section of
     /// <paramref name="config"/> and validated at start-up; the filesystem <see cref="IRegistryStorageDriver"/>;
-    /// <see cref="RegistryGarbageCollector"/>; and deny-all defaults for <see cref="IRegistryCredentialValidator"/>
+    /// <see cref="RegistryGarbageCollector"/>; the upload sessions' limit and expiry with their background sweep
+    /// (<see cref="RegistryOptions.UploadExpiry"/>); and deny-all defaults for <see cref="IRegistryCredentialValidator"/>
     /// and <see cref="IRegistryAccessPolicy"/>, which the platform replaces with its users, tokens and permissions
     /// (singleton or scoped: they are resolved per request).
     /// </summary>
@@ -38,8 +41,10 @@ public static class RegistryServiceCollectionExtensions
         services.TryAddSingleton<IRegistryStorageDriver>(sp =>
         {
             var o = sp.GetRequiredService<IOptions<RegistryOptions>>().Value;
-            return new FileSystemStorageDriver(o.GetRootDirectory(), o.FsyncWrites);
+            return new FileSystemStorageDriver(o.GetRootDirectory(), o.FsyncWrites, sp.GetRequiredService<TimeProvider>());
         });
+        services.TryAddSingleton<UploadSessions>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, UploadExpirySweeper>());
         services.TryAddSingleton<IRegistryCredentialValidator, DenyAllCredentialValidator>();
         services.TryAddSingleton<IRegistryAccessPolicy, DenyAllAccessPolicy>();
         services.TryAddSingleton<RegistryTokenService>();

@@ -5,7 +5,7 @@ namespace Paas.Server;
 /// <summary>
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
-/// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
+/// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, the registry's <c>PAAS_REGISTRY_UPLOAD_EXPIRY</c> (seconds) and <c>PAAS_REGISTRY_MAX_OPEN_UPLOADS</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
 /// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_SECRET_KEYS_FILE</c>, <c>PAAS_REGISTRATION_MODE</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), <c>PAAS_BUILD_TIMEOUT</c> (seconds), build pods' <c>PAAS_BUILD_IN_PODS</c>, <c>PAAS_BUILD_IMAGE</c>, <c>PAAS_BUILD_NAMESPACE</c>, <c>PAAS_BUILD_CPU_LIMIT</c>, <c>PAAS_BUILD_MEMORY_LIMIT</c>, <c>PAAS_BUILD_CALLBACK_URL</c> (see <c>BuildPodOptions</c>), the roles' <c>PAAS_ROLE</c>, <c>PAAS_*_URL</c>, <c>PAAS_*_PORT</c> and <c>PAAS_SERVICE_TOKEN_FILE</c> (see <see cref="RoleOptions"/>), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
@@ -19,6 +19,8 @@ public static class PaasEnvironment
         ["PAAS_HTTP_PORT"] = "Paas:HttpPort",
         ["PAAS_HTTPS_PORT"] = "Paas:HttpsPort",
         ["PAAS_REGISTRY_PORT"] = "Paas:RegistryPort",
+        ["PAAS_REGISTRY_UPLOAD_EXPIRY"] = "Registry:UploadExpiry",
+        ["PAAS_REGISTRY_MAX_OPEN_UPLOADS"] = "Registry:MaxOpenUploadsPerRepository",
         ["PAAS_DOMAIN"] = "Paas:Domain",
         ["PAAS_DATABASE"] = "Paas:Database",
         ["PAAS_LISTEN_ADDRESS"] = "Paas:ListenAddress",
@@ -64,6 +66,10 @@ public static class PaasEnvironment
         ["PAAS_LDAP_ALLOW_UNKNOWN_USERS"] = "Paas:Ldap:AllowUnknownUsers",
     };
 
+    /// <summary>Whether <paramref name="variable"/> is a duration given in seconds (<c>*_TIMEOUT</c>, <c>*_EXPIRY</c>).</summary>
+    private static bool InSeconds(string variable) =>
+        variable.EndsWith("_TIMEOUT", StringComparison.Ordinal) || variable.EndsWith("_EXPIRY", StringComparison.Ordinal);
+
     /// <summary>Adds the variables that are set to <paramref name="configuration"/>.</summary>
     /// <param name="configuration">The configuration to add them to.</param>
     /// <param name="environment">Where to read them; defaults to the process environment.</param>
@@ -77,7 +83,7 @@ public static class PaasEnvironment
             if (value is not null)
             {
                 // Durations are given in seconds (PAAS_DEPLOY_TIMEOUT=300); configuration binds TimeSpan from "00:05:00".
-                values[key] = variable.EndsWith("_TIMEOUT", StringComparison.Ordinal) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
+                values[key] = InSeconds(variable) && int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var seconds)
                     ? TimeSpan.FromSeconds(seconds).ToString("c", CultureInfo.InvariantCulture)
                     : value;
             }
@@ -105,7 +111,7 @@ public static class PaasEnvironment
             }
         }
 
-        foreach (var variable in new[] { "PAAS_DEPLOY_TIMEOUT", "PAAS_BUILD_TIMEOUT" })
+        foreach (var variable in Variables.Keys.Where(InSeconds))
         {
             var timeout = configuration[Variables[variable]];
             if (timeout is not null && !TimeSpan.TryParse(timeout, CultureInfo.InvariantCulture, out _))
@@ -113,6 +119,13 @@ public static class PaasEnvironment
                 errors.Add($"{variable} '{timeout}' is not a number of seconds");
                 configuration[Variables[variable]] = null;
             }
+        }
+
+        var count = Variables["PAAS_REGISTRY_MAX_OPEN_UPLOADS"];
+        if (configuration[count] is { } number && !int.TryParse(number, NumberStyles.None, CultureInfo.InvariantCulture, out _))
+        {
+            errors.Add($"PAAS_REGISTRY_MAX_OPEN_UPLOADS '{number}' is not a number");
+            configuration[count] = null;
         }
 
         foreach (var variable in new[] { "PAAS_LDAP_START_TLS", "PAAS_LDAP_ALLOW_UNKNOWN_USERS" })

@@ -66,9 +66,13 @@ internal sealed class GitClient : IDisposable
         return RunRawAsync(System.IO.Directory.Exists(Directory) ? Directory : Path.GetTempPath(), all);
     }
 
-    public Process StartPush(string username, string token, string url)
+    /// <summary>Starts <c>git push URL master</c> (with <paramref name="options"/> after <c>push</c>, e.g. <c>--progress</c>); stderr is redirected.</summary>
+    public Process StartPush(string username, string token, string url, params string[] options) => StartGit(username, token, ["push", .. options, url, "master"]);
+
+    /// <summary>Starts <c>git ARGS</c> with credentials given by a credential helper; stdout and stderr are redirected.</summary>
+    public Process StartGit(string username, string token, params string[] args)
     {
-        var start = Start(Directory, ["-c", "credential.helper=", "-c", $"credential.helper=!f() {{ echo username={username}; echo password={token}; }}; f", "push", url, "master"]);
+        var start = Start(System.IO.Directory.Exists(Directory) ? Directory : Path.GetTempPath(), ["-c", "credential.helper=", "-c", $"credential.helper=!f() {{ echo username={username}; echo password={token}; }}; f", .. args]);
         return Process.Start(start)!;
     }
 

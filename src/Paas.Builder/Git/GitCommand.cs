@@ -7,7 +7,8 @@ internal static class GitCommand
 {
     /// <summary>
     /// Runs <c>git ARGS</c>; copies <paramref name="input"/> to its stdin and its stdout to <paramref name="output"/>, flushing
-    /// each chunk. When <paramref name="cancellationToken"/> fires, git's whole process tree is killed.
+    /// each chunk. When <paramref name="cancellationToken"/> fires, or anything else ends the copying early, git's whole
+    /// process tree is killed and waited for (at most 10 s) before this returns or throws.
     /// </summary>
     /// <returns>The exit code and what git wrote to stderr (at most 4 KB kept).</returns>
     public static async Task<(int ExitCode, string Error)> RunAsync(
@@ -37,17 +38,35 @@ internal static class GitCommand
         using var process = Process.Start(start) ?? throw new InvalidOperationException("git could not be started");
         // A client that goes away ends git and what it started: a receive-pack's pre-receive hook and its callback, whose
         // end is how a running build learns that its push was cancelled (BuildCallbackApi).
-        using var kill = cancellationToken.Register(() =>
+        using var kill = cancellationToken.Register(() => Kill(process));
+        try
         {
-            try
+            return await PumpAsync(process, input, output, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            // Whatever ended the pump early (the client gone, the response failing), git must not outlive it: killed, and
+            // waited for, so the caller's clean-up (the push's folder) runs after git and its hook are gone.
+            if (!process.HasExited)
             {
-                process.Kill(entireProcessTree: true);
+                Kill(process);
+                try
+                {
+                    await process.WaitForExitAsync(CancellationToken.None).WaitAsync(KillWait).ConfigureAwait(false);
+                }
+                catch (TimeoutException)
+                {
+                    // stuck in the kernel (an unreachable disk): the caller goes on, the OS reaps it later
+                }
             }
-            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
-            {
-                // already ended
-            }
-        });
+        }
+    }
+
+    /// <summary>How long a killed git is waited for before the caller goes on regardless.</summary>
+    private static readonly TimeSpan KillWait = TimeSpan.FromSeconds(10);
+
+    private static async Task<(int ExitCode, string Error)> PumpAsync(Process process, Stream? input, Stream output, CancellationToken cancellationToken)
+    {
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         var feed = Task.Run(
             async () =>
@@ -89,6 +108,19 @@ internal static class GitCommand
         await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
         var text = await error.ConfigureAwait(false);
         return (process.ExitCode, text.Length > 4096 ? text[..4096] : text);
+    }
+
+    /// <summary>Kills git and every process it started (index-pack, the pre-receive hook, its curl).</summary>
+    private static void Kill(Process process)
+    {
+        try
+        {
+            process.Kill(entireProcessTree: true);
+        }
+        catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+        {
+            // already ended
+        }
     }
 
     /// <summary>Runs <c>git ARGS</c> with no input and collects its output as text.</summary>

@@ -99,7 +99,7 @@ internal static class GitHttpApi
         }
         finally
         {
-            pushes.Remove(id);
+            pushes.Remove(push);
             TryDelete(push.Directory);
         }
 

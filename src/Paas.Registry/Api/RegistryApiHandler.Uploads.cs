@@ -9,7 +9,9 @@ namespace Paas.Registry.Api;
 /// <summary>
 /// Upload endpoints (OCI distribution spec, "Pushing blobs"): monolithic <c>POST ?digest=</c>,
 /// <c>POST</c> then <c>PUT</c>, chunked <c>PATCH</c> with <c>Content-Range</c>, status <c>GET</c>,
-/// cross-repository mount <c>POST ?mount=&amp;from=</c> and cancel <c>DELETE</c>.
+/// cross-repository mount <c>POST ?mount=&amp;from=</c> and cancel <c>DELETE</c>. Sessions are opened and found through
+/// <see cref="Uploads.UploadSessions"/>: at most <see cref="RegistryOptions.MaxOpenUploadsPerRepository"/> open per repository
+/// (429 <c>TOOMANYREQUESTS</c>), none older than <see cref="RegistryOptions.UploadExpiry"/> (404 <c>BLOB_UPLOAD_UNKNOWN</c>).
 /// </summary>
 internal sealed partial class RegistryApiHandler
 {
@@ -55,7 +57,18 @@ internal sealed partial class RegistryApiHandler
             return;
         }
 
-        var upload = await storage.StartUploadAsync(name, ct).ConfigureAwait(false);
+        var (upload, open) = await uploads.StartAsync(name, ct).ConfigureAwait(false);
+        if (upload is null)
+        {
+            var expiry = _options.UploadExpiry.ToString("c", CultureInfo.InvariantCulture);
+            await ErrorAsync(
+                context,
+                StatusCodes.Status429TooManyRequests,
+                RegistryErrorCodes.TooManyRequests,
+                $"'{name}' has {open} unfinished uploads open, the most allowed: finish them (PUT), cancel them (DELETE) or wait until they expire (unfinished uploads are discarded {expiry} after they start), then retry. Operators set the limit with PAAS_REGISTRY_MAX_OPEN_UPLOADS.").ConfigureAwait(false);
+            return;
+        }
+
         UploadAccepted(context, name, upload.Id, 0);
     }
 
@@ -82,10 +95,13 @@ internal sealed partial class RegistryApiHandler
 
     private async Task<UploadInfo?> FindUploadAsync(HttpContext context, string name, string id)
     {
-        var upload = await storage.GetUploadAsync(id, context.RequestAborted).ConfigureAwait(false);
-        if (upload is null || upload.Repository != name)
+        var (upload, expired) = await uploads.FindAsync(name, id, context.RequestAborted).ConfigureAwait(false);
+        if (upload is null)
         {
-            await ErrorAsync(context, StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUploadUnknown, $"Upload '{id}' is unknown in '{name}'.").ConfigureAwait(false);
+            var message = expired
+                ? $"Upload '{id}' in '{name}' expired: uploads not finished within {_options.UploadExpiry.ToString("c", CultureInfo.InvariantCulture)} of their start are discarded. Start a new upload (POST /v2/{name}/blobs/uploads/)."
+                : $"Upload '{id}' is unknown in '{name}'.";
+            await ErrorAsync(context, StatusCodes.Status404NotFound, RegistryErrorCodes.BlobUploadUnknown, message).ConfigureAwait(false);
             return null;
         }
 

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Registry.Auth;
 using Paas.Registry.Storage;
+using Paas.Registry.Uploads;
 
 namespace Paas.Registry.Api;
 
@@ -14,6 +15,7 @@ namespace Paas.Registry.Api;
 /// </summary>
 internal sealed partial class RegistryApiHandler(
     IRegistryStorageDriver storage,
+    UploadSessions uploads,
     RegistryAuthenticator auth,
     RegistryTokenService tokens,
     IOptions<RegistryOptions> options,

@@ -18,6 +18,9 @@ internal static class RegistryErrorCodes
     public const string Unsupported = "UNSUPPORTED";
     public const string PaginationNumberInvalid = "PAGINATION_NUMBER_INVALID";
     public const string RangeInvalid = "RANGE_INVALID";
+
+    /// <summary>code-14: the client sent too many requests; here, one more upload session than a repository may hold open.</summary>
+    public const string TooManyRequests = "TOOMANYREQUESTS";
     public const string Unknown = "UNKNOWN";
 
     /// <summary>Docker distribution's code for a registry that cannot serve now (its auth authority is down): 503.</summary>

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
 using Paas.Oci;
 using Paas.Registry.Storage;
 
@@ -8,16 +9,18 @@ namespace Paas.Registry.Gc;
 /// <summary>
 /// Mark and sweep over the storage driver, as <c>paasd registry gc</c> runs it: mark every manifest
 /// linked into any repository (tagged or not), its config and layers and, for an index, its child
-/// manifests; then sweep blobs not marked, and upload sessions abandoned for more than a day. Dry run by default.
+/// manifests; then sweep blobs not marked, and expired upload sessions (<see cref="UploadInfo.IsExpired"/> with
+/// <see cref="RegistryOptions.UploadExpiry"/>, which the registry also discards by itself). Dry run by default.
 /// </summary>
 /// <remarks>
 /// Blobs younger than the minimum age are spared, so an image being pushed (layers uploaded, manifest
 /// not yet) survives a concurrent collection. Repository links to removed blobs answer 404 afterwards.
 /// </remarks>
 /// <param name="storage">The storage driver.</param>
+/// <param name="options">The registry's options (<see cref="RegistryOptions.UploadExpiry"/>).</param>
 /// <param name="time">The clock.</param>
 /// <param name="logger">Where the summary is logged; optional.</param>
-public sealed class RegistryGarbageCollector(IRegistryStorageDriver storage, TimeProvider time, ILogger<RegistryGarbageCollector>? logger = null)
+public sealed class RegistryGarbageCollector(IRegistryStorageDriver storage, IOptions<RegistryOptions> options, TimeProvider time, ILogger<RegistryGarbageCollector>? logger = null)
 {
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
 
@@ -59,10 +62,10 @@ public sealed class RegistryGarbageCollector(IRegistryStorageDriver storage, Tim
         }
 
         var abandoned = new List<string>();
-        var uploadCutoff = time.GetUtcNow() - TimeSpan.FromDays(1);
+        var now = time.GetUtcNow();
         await foreach (var upload in storage.ListUploadsAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (upload.StartedAt < uploadCutoff)
+            if (upload.IsExpired(now, options.Value.UploadExpiry))
             {
                 abandoned.Add(upload.Id);
             }

@@ -10,6 +10,7 @@ namespace Paas.Registry.Storage;
 /// ├── blobs/sha256/ab/abcd…                        blob bytes (layers, configs, manifests); immutable, published by rename
 /// ├── uploads/&lt;id&gt;/data                            bytes received so far by upload session &lt;id&gt; (32 hex)
 /// ├── uploads/&lt;id&gt;/repository                      the repository the session belongs to
+/// ├── uploads/&lt;id&gt;/startedat                       when the session started (ISO 8601 UTC, as distribution keeps it)
 /// ├── repositories/&lt;name…&gt;/                         one directory per name component (app/web → app/web/)
 /// │   ├── _layers/sha256/&lt;hex&gt;                      empty: the blob is part of the repository
 /// │   ├── _manifests/revisions/sha256/&lt;hex&gt;         "media type\nsubject digest": the manifest is in the repository
@@ -40,6 +41,8 @@ internal sealed class FileSystemLayout(string root)
     public string UploadData(string id) => Path.Combine(UploadsRoot, id, "data");
 
     public string UploadRepository(string id) => Path.Combine(UploadsRoot, id, "repository");
+
+    public string UploadStartedAt(string id) => Path.Combine(UploadsRoot, id, "startedat");
 
     public string NewTempFile() => Path.Combine(TempRoot, Guid.NewGuid().ToString("N"));
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using System.Text;
@@ -16,12 +17,17 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
 {
     private readonly FileSystemLayout _layout;
     private readonly bool _fsync;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, UploadState> _uploads = new(StringComparer.Ordinal);
 
-    public FileSystemStorageDriver(string root, bool fsync = true)
+    /// <param name="root">The storage root.</param>
+    /// <param name="fsync">Whether files are flushed to disk before they are published.</param>
+    /// <param name="time">The clock that stamps upload sessions' start (<see cref="UploadInfo.StartedAt"/>); default the system's.</param>
+    public FileSystemStorageDriver(string root, bool fsync = true, TimeProvider? time = null)
     {
         _layout = new FileSystemLayout(root);
         _fsync = fsync;
+        _time = time ?? TimeProvider.System;
         Directory.CreateDirectory(_layout.BlobsRoot);
         Directory.CreateDirectory(_layout.UploadsRoot);
         Directory.CreateDirectory(_layout.RepositoriesRoot);
@@ -114,12 +120,14 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
     {
         _layout.Repository(repository); // validates the name
         var id = Guid.NewGuid().ToString("N");
+        var startedAt = _time.GetUtcNow();
         Directory.CreateDirectory(_layout.UploadDirectory(id));
         File.WriteAllText(_layout.UploadRepository(id), repository);
+        File.WriteAllText(_layout.UploadStartedAt(id), startedAt.ToString("O", CultureInfo.InvariantCulture));
         File.WriteAllBytes(_layout.UploadData(id), []);
         var state = new UploadState { Hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256) };
         _uploads[id] = state;
-        return ValueTask.FromResult(new UploadInfo(id, repository, 0, DateTimeOffset.UtcNow));
+        return ValueTask.FromResult(new UploadInfo(id, repository, 0, startedAt));
     }
 
     public async ValueTask<UploadInfo?> GetUploadAsync(string id, CancellationToken cancellationToken = default)
@@ -502,7 +510,25 @@ internal sealed class FileSystemStorageDriver : IRegistryStorageDriver
             return null;
         }
 
-        return new UploadInfo(id, repository, data.Length, Directory.GetCreationTimeUtc(_layout.UploadDirectory(id)));
+        return new UploadInfo(id, repository, data.Length, ReadStartedAt(id));
+    }
+
+    /// <summary>The session's <c>startedat</c> stamp; for a session from before stamps were written, its folder's time.</summary>
+    private DateTimeOffset ReadStartedAt(string id)
+    {
+        try
+        {
+            if (DateTimeOffset.TryParse(File.ReadAllText(_layout.UploadStartedAt(id)), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind, out var stamp))
+            {
+                return stamp;
+            }
+        }
+        catch (IOException)
+        {
+            // no stamp (FileNotFoundException is an IOException)
+        }
+
+        return Directory.GetCreationTimeUtc(_layout.UploadDirectory(id));
     }
 
     private void RemoveUpload(string id)

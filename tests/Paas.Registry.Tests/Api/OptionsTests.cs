@@ -17,11 +17,15 @@ public sealed class OptionsTests
             ["Registry:TokenSigningKey"] = "c2hvcnQ=",
             ["Registry:TokenLifetime"] = "00:00:01",
             ["Registry:AuthCacheLifetime"] = "00:05:00",
+            ["Registry:UploadExpiry"] = "00:00:00",
+            ["Registry:MaxOpenUploadsPerRepository"] = "0",
         }).Build();
         using var services = new ServiceCollection().AddPaasRegistry(config).BuildServiceProvider();
 
         var ex = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RegistryOptions>>().Value);
-        Assert.Equal(5, ex.Failures.Count());
+        Assert.Equal(7, ex.Failures.Count());
+        Assert.Contains(ex.Failures, f => f.Contains("PAAS_REGISTRY_UPLOAD_EXPIRY", StringComparison.Ordinal));
+        Assert.Contains(ex.Failures, f => f.Contains("PAAS_REGISTRY_MAX_OPEN_UPLOADS", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -35,6 +39,8 @@ public sealed class OptionsTests
             Assert.Equal(Path.Combine(root, "registry"), options.GetRootDirectory());
             Assert.Equal(4 * 1024 * 1024, options.MaxManifestBytes);
             Assert.Equal(TimeSpan.FromSeconds(5), options.AuthCacheLifetime);
+            Assert.Equal(TimeSpan.FromHours(24), options.UploadExpiry);
+            Assert.Equal(64, options.MaxOpenUploadsPerRepository);
 
             var replacement = new FileSystemStorageDriver(Path.Combine(root, "elsewhere"));
             using var services = new ServiceCollection()
