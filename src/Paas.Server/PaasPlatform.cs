@@ -56,6 +56,9 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <summary>The roles this process runs.</summary>
     public PlatformRoles Roles { get; }
 
+    /// <summary>The configured fixed ports, each with the variable that sets it (<c>7000</c> → <c>PAAS_API_PORT</c>), for messages about a port that is taken.</summary>
+    public IReadOnlyDictionary<int, string> PortVariables { get; private init; } = new Dictionary<int, string>();
+
     /// <summary>The router's base URLs once started: the HTTP one first, then HTTPS (e.g. <c>http://127.0.0.1:8080</c>, <c>https://127.0.0.1:8443</c>).</summary>
     public IReadOnlyList<string> RouterUrls =>
         _router?.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.OrderBy(a => a.StartsWith("https", StringComparison.Ordinal)).ToList()
@@ -163,7 +166,16 @@ public sealed class PaasPlatform : IAsyncDisposable
         var router = roles.HasFlag(PlatformRoles.Router) ? BuildRouter(args, configuration, paasOptions, controller?.Services, roleOptions, service, health, errors) : null;
         var proxy = roles.HasFlag(PlatformRoles.RegistryProxy) ? BuildRegistryProxy(args, configuration, paasOptions, roleOptions, health, registryUrl, errors) : null;
         var healthApp = roleOptions.HealthPort > 0 ? BuildHealth(args, configuration, paasOptions, roleOptions, health, errors) : null;
-        return (new PaasPlatform(roles, roleOptions, controller, @internal, builder, registry, router, proxy, healthApp), errors);
+        var started = new PaasPlatform(roles, roleOptions, controller, @internal, builder, registry, router, proxy, healthApp)
+        {
+            PortVariables = new (int, string)[]
+            {
+                (paasOptions.ApiPort, "PAAS_API_PORT"), (paasOptions.HttpPort, "PAAS_HTTP_PORT"), (paasOptions.HttpsPort, "PAAS_HTTPS_PORT"),
+                (paasOptions.RegistryPort, "PAAS_REGISTRY_PORT"), (roleOptions.InternalPort, "PAAS_INTERNAL_PORT"), (roleOptions.BuilderPort, "PAAS_BUILDER_PORT"),
+                (roleOptions.RegistryProxyPort, "PAAS_REGISTRY_PROXY_PORT"), (roleOptions.HealthPort, "PAAS_HEALTH_PORT"),
+            }.Where(p => p.Item1 > 0).GroupBy(p => p.Item1).ToDictionary(g => g.Key, g => string.Join(" or ", g.Select(p => p.Item2))),
+        };
+        return (started, errors);
     }
 
     /// <summary>

@@ -44,7 +44,12 @@ await using (platform)
     }
     catch (IOException e)
     {
-        Console.Error.WriteLine($"paasd: cannot listen: {e.Message}. Is another paasd running? Choose other ports with PAAS_API_PORT and friends.");
+        // Kestrel: "Failed to bind to address http://127.0.0.1:5000: address already in use."
+        var port = System.Text.RegularExpressions.Regex.Match(e.Message, @":(\d{1,5})(?:[/:\]]|$)") is { Success: true } m && int.TryParse(m.Groups[1].Value, out var p) ? p : (int?)null;
+        var advice = port is { } taken && platform.PortVariables.TryGetValue(taken, out var variable)
+            ? $"Port {taken} is {variable}: stop what listens there (ss -ltnp 'sport = :{taken}' names it; on Debian a docker-registry service takes 5000) or set {variable} to a free port."
+            : "Is another paasd running? Choose other ports with PAAS_API_PORT, PAAS_HTTP_PORT, PAAS_HTTPS_PORT, PAAS_REGISTRY_PORT.";
+        Console.Error.WriteLine($"paasd: cannot listen: {e.Message} {advice}");
         return 71; // EX_OSERR
     }
     catch (HttpRequestException e)

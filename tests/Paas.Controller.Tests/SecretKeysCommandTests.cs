@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Paas.Client;
@@ -42,21 +41,6 @@ public sealed class SecretKeysCommandTests
         Assert.Contains("usage: paasd secrets status | rotate | reencrypt", usage.Output, StringComparison.Ordinal);
     }
 
-    private static async Task<(int Code, string Output)> PaasdAsync(TestPlatform platform, params string[] args)
-    {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(RepoPaths.PaasdDll);
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PAAS_DATA_DIR"] = platform.DataDir;
-        start.Environment["PAAS_DATABASE"] = "";
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync(TestContext.Current.CancellationToken);
-        var error = process.StandardError.ReadToEndAsync(TestContext.Current.CancellationToken);
-        await process.WaitForExitAsync(TestContext.Current.CancellationToken);
-        return (process.ExitCode, await output + await error);
-    }
+    private static Task<(int Code, string Output)> PaasdAsync(TestPlatform platform, params string[] args) =>
+        PaasdCommand.RunAsync(new Dictionary<string, string> { ["PAAS_DATA_DIR"] = platform.DataDir }, args);
 }
