@@ -185,7 +185,8 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
     }
 
     [Theory]
-    [InlineData("no-app", null, "no buildpack recognises this app")]
+    [InlineData("no-app", null, "no buildpack recognises this app: add a package.json (Node.js), a .csproj (.NET)")]
+    [InlineData("dockerfile-app", null, "this app has a Dockerfile, and Dockerfile builds are not supported yet")]
     [InlineData("broken-procfile", null, "Procfile line 2 is not 'type: command'")]
     [InlineData("procfile-app", "failing", "the failing buildpack failed to compile the app (exit code 3)")]
     [InlineData("procfile-app", "missing", "could not fetch buildpack")]

@@ -60,11 +60,14 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
             }
         }
 
-        return new BuildError(BuildFailure.NoBuildpack, NoBuildpackMessage);
+        return new BuildError(BuildFailure.NoBuildpack, File.Exists(Path.Combine(run.AppDir, "Dockerfile")) ? DockerfileMessage : NoBuildpackMessage);
     }
 
     /// <summary>What the pusher reads when no buildpack recognises the app.</summary>
-    internal const string NoBuildpackMessage = "no buildpack recognises this app: add a package.json, an index.html or a Procfile, or set BUILDPACK_URL (paas config:set BUILDPACK_URL=...)";
+    internal const string NoBuildpackMessage = "no buildpack recognises this app: add a package.json (Node.js), a .csproj (.NET), an index.html (static site) or a Procfile, or set BUILDPACK_URL (paas config:set BUILDPACK_URL=...)";
+
+    /// <summary>What the pusher reads when no buildpack recognises an app that has a Dockerfile.</summary>
+    internal const string DockerfileMessage = "this app has a Dockerfile, and Dockerfile builds are not supported yet: the platform builds with buildpacks (add a package.json, a .csproj, an index.html or a Procfile), or build the image yourself, push it to the platform's registry and deploy it with 'paas pull IMAGE'";
 
     private async Task<(Buildpack? Buildpack, string? Error)> FetchBuildpackAsync(BuildRun run, string entry, int index)
     {
