@@ -29,7 +29,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Contains("remote: -----> Procfile app detected", output);
         Assert.Contains("remote:        Procfile declares types -> web, worker", output);
         Assert.Matches(@"remote: -----> Compressing\.\.\. done, [0-9.]+ MB", output);
-        Assert.Contains("remote: -----> Launching... done, v2", output);
+        Assert.Contains("remote:        Released v2", output);
         Assert.Contains($"remote:        http://{app}.", output);
 
         var releases = await fixture.Alice.ListReleasesAsync(app);
@@ -67,7 +67,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         await repo.CommitChangeAsync("start.sh", "#!/bin/sh\necho v2\n");
         var (forceCode, forceOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", "--force", fixture.GitUrl(app), "master");
         Assert.True(forceCode == 0, forceOutput);
-        Assert.Contains("Launching... done, v3", forceOutput);
+        Assert.Contains("Released v3", forceOutput);
     }
 
     [Fact]

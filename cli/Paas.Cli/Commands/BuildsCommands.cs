@@ -30,7 +30,7 @@ internal static class BuildsCommands
             context.Out.Write(KeyValueList.Heading($"{app} Builds"));
             context.Out.Write(TextTable.Format(builds.Results.Select(b => (IReadOnlyList<string>)
             [
-                b.Id.Length > 8 ? b.Id[..8] : b.Id,
+                b.Id, // time-ordered UUIDs share their first characters: only the whole id tells builds apart
                 b.Sha is { Length: >= 7 } sha ? sha[..7] : "-",
                 b.Image,
                 b.Owner,

@@ -343,7 +343,7 @@ internal sealed class BuildPipeline(
             return new BuildError(BuildFailure.ControllerRefused, "the controller did not record the build: " + e.Message);
         }
 
-        await run.Output.StepAsync($"Launching... done, v{run.Version}").ConfigureAwait(false);
+        await run.Output.DetailAsync($"Released v{run.Version}").ConfigureAwait(false); // Heroku's words, under the one "Launching..." line
         try
         {
             var app = await client.GetAppAsync(run.Push.App, run.Timeout).ConfigureAwait(false);

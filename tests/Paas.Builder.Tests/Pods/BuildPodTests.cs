@@ -24,7 +24,7 @@ public sealed class BuildPodTests
         Assert.True(code == 0, output);
         Assert.Contains("remote: -----> Fake app detected", output);
         Assert.Contains("remote:        compiled in a pod", output);
-        Assert.Contains("remote: -----> Launching... done, v", output);
+        Assert.Contains("remote:        Released v", output);
         var pod = Assert.Single(cluster.CreatedPods());
         Assert.Empty(cluster.Server.Validator.Validate(pod));
         var labels = pod["metadata"]!["labels"]!.AsObject();

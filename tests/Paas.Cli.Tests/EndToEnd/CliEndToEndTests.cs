@@ -68,7 +68,7 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         await GitOk("-c", "user.name=alice", "-c", "user.email=alice@example.test", "commit", "-q", "-m", "init");
         var push = await Git("push", "paas", "master");
         Assert.True(push.ExitCode == 0, push.Error);
-        Assert.Contains("remote: -----> Launching... done, v2", push.Error);
+        Assert.Contains("remote:        Released v2", push.Error);
         Assert.Contains(":", await PaasOk(_repo, "builds"));
 
         // paas pull of an image that does not exist: the release is recorded as failed and the app keeps v2.
