@@ -1,0 +1,305 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
+using Microsoft.Extensions.Primitives;
+using Microsoft.Net.Http.Headers;
+using Paas.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Paas.Router.Forwarding;
+
+/// <summary>
+/// The router's <see cref="HttpTransformer"/> and the state of one request's forwarding, pooled (no allocation per
+/// request for it). YARP calls it around the exchange with the process:
+/// 1. <see cref="TransformRequestAsync"/>: the client's headers minus <see cref="RequestHeaderRules"/>, then the Heroku
+///    headers (<c>X-Forwarded-For</c> with the client address appended, <c>X-Forwarded-Proto</c>,
+///    <c>X-Forwarded-Port</c>, <c>X-Forwarded-Host</c>, <c>X-Request-Id</c>, <c>X-Request-Start</c> in ms since the
+///    epoch, <c>Via</c> appended, RFC 9110 section 7.6.3) and the original <c>Host</c>.
+/// 2. <see cref="TransformResponseAsync"/>: stops the first-byte timer, copies the response headers as YARP does
+///    (minus hop-by-hop; a <c>Content-Length</c> next to <c>Transfer-Encoding</c> is dropped, RFC 9112 section 6.1),
+///    drops headers the backend named in <c>Connection</c>, adds <c>Strict-Transport-Security</c> for
+///    <c>tls:enable</c> apps over HTTPS unless the app sent its own, and starts counting body bytes for the log line.
+/// The first-byte timeout (H12) is this object's <see cref="Token"/>, handed to YARP: armed when forwarding starts,
+/// re-armed on each read of the request body (so an upload's own length does not count), disarmed by the response head.
+/// </summary>
+internal sealed class ForwardExchange : HttpTransformer
+{
+    private const int PoolSize = 1024;
+    private static readonly ConcurrentQueue<ForwardExchange> Pool = new();
+    private static int _pooled;
+    private static volatile Tuple<int, string>? _lastPort;
+
+    private readonly TimedRequestBody _requestBody;
+    private readonly CountingResponseBody _responseBody = new();
+    private CancellationTokenSource _firstByte = new();
+    private TimeSpan _firstByteTimeout;
+    private volatile bool _awaitingFirstByte;
+    private AppState _app = null!;
+    private string _requestId = string.Empty;
+    private long _startedUnixMs;
+    private long _contentLength;
+
+    private ForwardExchange() => _requestBody = new TimedRequestBody(this);
+
+    /// <summary>Cancelled when no response head came within the app's first-byte timeout; hand it to YARP.</summary>
+    public CancellationToken Token => _firstByte.Token;
+
+    /// <summary>Whether the first-byte timer fired (the failure is then H12, whatever YARP reports).</summary>
+    public bool FirstByteExpired => _firstByte.IsCancellationRequested;
+
+    /// <summary>Response body bytes sent to the client (its <c>Content-Length</c>, or counted when it had none).</summary>
+    public long ResponseBytes => _contentLength >= 0 ? _contentLength : _responseBody.Count;
+
+    /// <summary>Takes an exchange for one request (return it with <see cref="Return"/>).</summary>
+    public static ForwardExchange Rent(HttpContext context, AppState app, string requestId, long startedUnixMs)
+    {
+        if (Pool.TryDequeue(out var exchange))
+        {
+            Interlocked.Decrement(ref _pooled);
+        }
+        else
+        {
+            exchange = new ForwardExchange();
+        }
+
+        exchange._app = app;
+        exchange._requestId = requestId;
+        exchange._startedUnixMs = startedUnixMs;
+        exchange._firstByteTimeout = app.Timeouts.FirstByte;
+        exchange._contentLength = 0;
+        exchange._responseBody.Reset(null);
+        if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
+        {
+            exchange._requestBody.Inner = context.Request.Body;
+            context.Request.Body = exchange._requestBody;
+        }
+
+        return exchange;
+    }
+
+    /// <summary>Arms the first-byte timer for an attempt.</summary>
+    public void Start()
+    {
+        _awaitingFirstByte = true;
+        _firstByte.CancelAfter(_firstByteTimeout);
+    }
+
+    /// <summary>Puts the client's own body streams back and gives the exchange back to the pool once the request is over.</summary>
+    public void Return(HttpContext context)
+    {
+        if (_requestBody.Inner is { } requestBody)
+        {
+            context.Request.Body = requestBody;
+        }
+
+        if (_responseBody.Inner is { } responseBody)
+        {
+            context.Response.Body = responseBody;
+        }
+
+        _awaitingFirstByte = false;
+        if (!_firstByte.TryReset())
+        {
+            _firstByte.Dispose();
+            _firstByte = new CancellationTokenSource();
+        }
+
+        _app = null!;
+        _requestBody.Inner = null;
+        _responseBody.Reset(null);
+        if (Interlocked.Increment(ref _pooled) <= PoolSize)
+        {
+            Pool.Enqueue(this);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+            _firstByte.Dispose();
+        }
+    }
+
+    public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        var request = httpContext.Request;
+        var incoming = request.Headers;
+        var named = incoming.TryGetValue(HeaderNames.Connection, out var connection) ? RequestHeaderRules.NamedInConnection(connection) : null;
+        foreach (var (name, value) in incoming)
+        {
+            if (!RequestHeaderRules.IsDropped(name) && !RequestHeaderRules.Contains(named, name))
+            {
+                AddHeader(proxyRequest, name, value);
+            }
+        }
+
+        var isHttp2 = HttpProtocol.IsHttp2(request.Protocol);
+        if (isHttp2 && incoming.TE.Count > 0 && incoming.TE.ToString().Contains("trailers", StringComparison.OrdinalIgnoreCase))
+        {
+            proxyRequest.Headers.TryAddWithoutValidation(HeaderNames.TE, "trailers");
+        }
+
+        if (incoming.ContainsKey(HeaderNames.TransferEncoding))
+        {
+            // RFC 9112 section 6.1: a message with both is forwarded without the Content-Length.
+            proxyRequest.Content?.Headers.Remove(HeaderNames.ContentLength);
+        }
+
+        var headers = proxyRequest.Headers;
+        var host = incoming.Host.ToString();
+        headers.TryAddWithoutValidation(HeaderNames.Host, host);
+        var client = ClientAddress(httpContext);
+        var forwardedFor = incoming["X-Forwarded-For"];
+        headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor.Count == 0 ? client : string.Join(", ", forwardedFor.ToArray()) + ", " + client);
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", request.IsHttps ? "https" : "http");
+        headers.TryAddWithoutValidation("X-Forwarded-Port", PortText(httpContext.Connection.LocalPort));
+        headers.TryAddWithoutValidation("X-Forwarded-Host", host);
+        headers.TryAddWithoutValidation("X-Request-Id", _requestId);
+        headers.TryAddWithoutValidation("X-Request-Start", _startedUnixMs.ToString(CultureInfo.InvariantCulture));
+        var via = isHttp2 ? "2.0 paas-router" : "1.1 paas-router";
+        headers.TryAddWithoutValidation(HeaderNames.Via, incoming.Via.Count == 0 ? via : incoming.Via.ToString() + ", " + via);
+        if (_app.Route.Timeouts?.Connect is { } connectTimeout)
+        {
+            proxyRequest.Options.Set(BackendInvoker.ConnectTimeoutKey, connectTimeout);
+        }
+
+        return default;
+    }
+
+    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    {
+        _awaitingFirstByte = false;
+        _firstByte.CancelAfter(Timeout.InfiniteTimeSpan);
+        if (proxyResponse is null)
+        {
+            return false;
+        }
+
+        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        var response = httpContext.Response;
+        if (proxyResponse.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var connection)
+            && RequestHeaderRules.NamedInConnection(new StringValues([.. connection])) is { } named)
+        {
+            foreach (var name in named)
+            {
+                response.Headers.Remove(name);
+            }
+        }
+
+        if (_app.Route.ForceHttps && httpContext.Request.IsHttps && !response.Headers.ContainsKey(HeaderNames.StrictTransportSecurity))
+        {
+            response.Headers.StrictTransportSecurity = _app.Hsts;
+        }
+
+        if (HttpMethods.IsHead(httpContext.Request.Method) || response.StatusCode is 204 or 304)
+        {
+            _contentLength = 0;
+        }
+        else if (response.ContentLength is { } length)
+        {
+            _contentLength = length;
+        }
+        else
+        {
+            _contentLength = -1;
+            _responseBody.Reset(response.Body);
+            response.Body = _responseBody;
+        }
+
+        return true;
+    }
+
+    /// <summary>Re-arms the first-byte timer while the request body is still arriving.</summary>
+    private void RequestBodyProgress()
+    {
+        if (_awaitingFirstByte)
+        {
+            _firstByte.CancelAfter(_firstByteTimeout);
+        }
+    }
+
+    private static void AddHeader(HttpRequestMessage request, string name, StringValues value)
+    {
+        if (value.Count == 1)
+        {
+            var single = value.ToString();
+            if (!request.Headers.TryAddWithoutValidation(name, single))
+            {
+                request.Content?.Headers.TryAddWithoutValidation(name, single);
+            }
+
+            return;
+        }
+
+        if (name.Equals(HeaderNames.Cookie, StringComparison.OrdinalIgnoreCase))
+        {
+            // HttpClient would join several Cookie values with ", "; RFC 6265 section 5.4 wants "; ".
+            request.Headers.TryAddWithoutValidation(name, string.Join("; ", value.ToArray()));
+            return;
+        }
+
+        if (!request.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value))
+        {
+            request.Content?.Headers.TryAddWithoutValidation(name, (IEnumerable<string?>)value);
+        }
+    }
+
+    private static string ClientAddress(HttpContext context)
+    {
+        var remote = context.Connection.RemoteIpAddress;
+        if (remote is { IsIPv4MappedToIPv6: true })
+        {
+            remote = remote.MapToIPv4();
+        }
+
+        return remote?.ToString() ?? "unknown";
+    }
+
+    /// <summary>The decimal text of the few local ports the router listens on, cached.</summary>
+    private static string PortText(int port)
+    {
+        var last = _lastPort;
+        if (last is not null && last.Item1 == port)
+        {
+            return last.Item2;
+        }
+
+        var text = port.ToString(CultureInfo.InvariantCulture);
+        _lastPort = Tuple.Create(port, text);
+        return text;
+    }
+
+    /// <summary>The client's request body as YARP reads it, re-arming the first-byte timer on each read.</summary>
+    private sealed class TimedRequestBody(ForwardExchange exchange) : DelegatingStream
+    {
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await Inner!.ReadAsync(buffer, cancellationToken);
+            exchange.RequestBodyProgress();
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+
+    /// <summary>The response body as YARP writes it, counting bytes, for a response without <c>Content-Length</c>.</summary>
+    private sealed class CountingResponseBody : DelegatingStream
+    {
+        public long Count { get; private set; }
+
+        public void Reset(Stream? inner)
+        {
+            Inner = inner;
+            Count = 0;
+        }
+
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            Count += buffer.Length;
+            return Inner!.WriteAsync(buffer, cancellationToken);
+        }
+
+        public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+    }
+}
