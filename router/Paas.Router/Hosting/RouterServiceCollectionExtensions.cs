@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Router.Forwarding;
 using Paas.Router.Logging;
@@ -42,6 +43,11 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton<RouteTableStore>();
         services.TryAddSingleton<IRouterLogSink, LoggerRouterLogSink>();
         services.AddHttpForwarder();
+
+        // YARP's forwarder logs every request at Information ("Proxying to ...") and every failure with its stack trace,
+        // a client's malformed chunk included. The router says the same once per request, in its own words: the router
+        // line in the app's logs, and RouterLog.ForwardFailed (event 7104, Debug, with the exception).
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Error));
         services.TryAddSingleton(sp => new BackendInvoker(sp.GetRequiredService<IOptions<RouterOptions>>().Value));
         services.TryAddSingleton<RouterPipeline>();
         services.TryAddSingleton<TlsCertificateSelector>();
