@@ -8,9 +8,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paas.Router.Hosting;
 using Paas.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
 
 // Usage: RouterBench backend PORT
 //        RouterBench router PORT BACKEND_PORT DATA_DIR
+//        RouterBench bare-yarp PORT BACKEND_PORT   (YARP's direct forwarder alone: the floor of what forwarding costs)
 var mode = args.Length > 0 ? args[0] : string.Empty;
 var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var builder = WebApplication.CreateSlimBuilder();
@@ -75,8 +77,30 @@ switch (mode)
         await router.RunAsync();
         break;
 
+    case "bare-yarp":
+        // The smallest YARP direct-forwarding app: IHttpForwarder, the default transformer (X-Forwarded-*), and a
+        // SocketsHttpHandler set as the router's is (no proxy, redirects, cookies, decompression or trace headers).
+        var prefix = "http://127.0.0.1:" + args[2];
+        builder.Services.AddHttpForwarder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var bare = builder.Build();
+        var forwarder = bare.Services.GetRequiredService<IHttpForwarder>();
+        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        });
+        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, config, HttpTransformer.Default));
+        await bare.RunAsync();
+        break;
+
     default:
-        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR");
+        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR | RouterBench bare-yarp PORT BACKEND_PORT");
         return 2;
 }
 

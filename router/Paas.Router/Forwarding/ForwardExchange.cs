@@ -22,25 +22,41 @@ namespace Paas.Router.Forwarding;
 ///    <c>tls:enable</c> apps over HTTPS unless the app sent its own, and starts counting body bytes for the log line.
 /// The first-byte timeout (H12) is this object's <see cref="Token"/>, handed to YARP: armed when forwarding starts,
 /// re-armed on each read of the request body (so an upload's own length does not count), disarmed by the response head.
+/// Arming writes a deadline; no timer per request: one heartbeat (every <see cref="HeartbeatMilliseconds"/>) cancels the
+/// token of every exchange past its deadline, so the timeout fires up to that much late.
 /// </summary>
 internal sealed class ForwardExchange : HttpTransformer
 {
-    private const int PoolSize = 1024;
+    /// <summary>Period of the heartbeat that fires first-byte timeouts, in ms.</summary>
+    public const int HeartbeatMilliseconds = 100;
+
     private static readonly ConcurrentQueue<ForwardExchange> Pool = new();
-    private static int _pooled;
+    private static readonly Lock AllGate = new();
+    private static ForwardExchange[] _all = [];
+    private static Timer? _heartbeat;
     private static volatile Tuple<int, string>? _lastPort;
+    private static volatile Tuple<long, string>? _lastStart;
 
     private readonly TimedRequestBody _requestBody;
     private readonly CountingResponseBody _responseBody = new();
     private CancellationTokenSource _firstByte = new();
-    private TimeSpan _firstByteTimeout;
-    private volatile bool _awaitingFirstByte;
+    private long _firstByteMilliseconds;
+    private long _deadline;
     private AppState _app = null!;
     private string _requestId = string.Empty;
     private long _startedUnixMs;
     private long _contentLength;
 
-    private ForwardExchange() => _requestBody = new TimedRequestBody(this);
+    private ForwardExchange()
+    {
+        _requestBody = new TimedRequestBody(this);
+        lock (AllGate)
+        {
+            // Exchanges are never dropped (the pool keeps them): the heartbeat watches them all, copy-on-write.
+            _all = [.. _all, this];
+            _heartbeat ??= new Timer(_ => Heartbeat(), null, HeartbeatMilliseconds, HeartbeatMilliseconds);
+        }
+    }
 
     /// <summary>Cancelled when no response head came within the app's first-byte timeout; hand it to YARP.</summary>
     public CancellationToken Token => _firstByte.Token;
@@ -54,11 +70,7 @@ internal sealed class ForwardExchange : HttpTransformer
     /// <summary>Takes an exchange for one request (return it with <see cref="Return"/>).</summary>
     public static ForwardExchange Rent(HttpContext context, AppState app, string requestId, long startedUnixMs)
     {
-        if (Pool.TryDequeue(out var exchange))
-        {
-            Interlocked.Decrement(ref _pooled);
-        }
-        else
+        if (!Pool.TryDequeue(out var exchange))
         {
             exchange = new ForwardExchange();
         }
@@ -66,7 +78,7 @@ internal sealed class ForwardExchange : HttpTransformer
         exchange._app = app;
         exchange._requestId = requestId;
         exchange._startedUnixMs = startedUnixMs;
-        exchange._firstByteTimeout = app.Timeouts.FirstByte;
+        exchange._firstByteMilliseconds = (long)app.Timeouts.FirstByte.TotalMilliseconds;
         exchange._contentLength = 0;
         exchange._responseBody.Reset(null);
         if (context.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: true })
@@ -79,11 +91,7 @@ internal sealed class ForwardExchange : HttpTransformer
     }
 
     /// <summary>Arms the first-byte timer for an attempt.</summary>
-    public void Start()
-    {
-        _awaitingFirstByte = true;
-        _firstByte.CancelAfter(_firstByteTimeout);
-    }
+    public void Start() => Volatile.Write(ref _deadline, Environment.TickCount64 + _firstByteMilliseconds);
 
     /// <summary>Puts the client's own body streams back and gives the exchange back to the pool once the request is over.</summary>
     public void Return(HttpContext context)
@@ -98,8 +106,8 @@ internal sealed class ForwardExchange : HttpTransformer
             context.Response.Body = responseBody;
         }
 
-        _awaitingFirstByte = false;
-        if (!_firstByte.TryReset())
+        Volatile.Write(ref _deadline, 0);
+        if (_firstByte.IsCancellationRequested)
         {
             _firstByte.Dispose();
             _firstByte = new CancellationTokenSource();
@@ -108,15 +116,7 @@ internal sealed class ForwardExchange : HttpTransformer
         _app = null!;
         _requestBody.Inner = null;
         _responseBody.Reset(null);
-        if (Interlocked.Increment(ref _pooled) <= PoolSize)
-        {
-            Pool.Enqueue(this);
-        }
-        else
-        {
-            Interlocked.Decrement(ref _pooled);
-            _firstByte.Dispose();
-        }
+        Pool.Enqueue(this);
     }
 
     public override ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -154,7 +154,7 @@ internal sealed class ForwardExchange : HttpTransformer
         headers.TryAddWithoutValidation("X-Forwarded-Port", PortText(httpContext.Connection.LocalPort));
         headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         headers.TryAddWithoutValidation("X-Request-Id", _requestId);
-        headers.TryAddWithoutValidation("X-Request-Start", _startedUnixMs.ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("X-Request-Start", RequestStartText(_startedUnixMs));
         var via = isHttp2 ? "2.0 paas-router" : "1.1 paas-router";
         headers.TryAddWithoutValidation(HeaderNames.Via, incoming.Via.Count == 0 ? via : incoming.Via.ToString() + ", " + via);
         if (_app.Route.Timeouts?.Connect is { } connectTimeout)
@@ -167,8 +167,7 @@ internal sealed class ForwardExchange : HttpTransformer
 
     public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
-        _awaitingFirstByte = false;
-        _firstByte.CancelAfter(Timeout.InfiniteTimeSpan);
+        Volatile.Write(ref _deadline, 0);
         if (proxyResponse is null)
         {
             return false;
@@ -211,9 +210,24 @@ internal sealed class ForwardExchange : HttpTransformer
     /// <summary>Re-arms the first-byte timer while the request body is still arriving.</summary>
     private void RequestBodyProgress()
     {
-        if (_awaitingFirstByte)
+        var deadline = Volatile.Read(ref _deadline);
+        if (deadline != 0)
         {
-            _firstByte.CancelAfter(_firstByteTimeout);
+            Interlocked.CompareExchange(ref _deadline, Environment.TickCount64 + _firstByteMilliseconds, deadline);
+        }
+    }
+
+    /// <summary>Cancels the token of every exchange past its first-byte deadline.</summary>
+    private static void Heartbeat()
+    {
+        var now = Environment.TickCount64;
+        foreach (var exchange in Volatile.Read(ref _all))
+        {
+            var deadline = Volatile.Read(ref exchange._deadline);
+            if (deadline != 0 && deadline < now && Interlocked.CompareExchange(ref exchange._deadline, 0, deadline) == deadline)
+            {
+                exchange._firstByte.Cancel();
+            }
         }
     }
 
@@ -252,6 +266,20 @@ internal sealed class ForwardExchange : HttpTransformer
         }
 
         return remote?.ToString() ?? "unknown";
+    }
+
+    /// <summary>The decimal text of a start time, shared by the requests of the same millisecond.</summary>
+    private static string RequestStartText(long unixMs)
+    {
+        var last = _lastStart;
+        if (last is not null && last.Item1 == unixMs)
+        {
+            return last.Item2;
+        }
+
+        var text = unixMs.ToString(CultureInfo.InvariantCulture);
+        _lastStart = Tuple.Create(unixMs, text);
+        return text;
     }
 
     /// <summary>The decimal text of the few local ports the router listens on, cached.</summary>

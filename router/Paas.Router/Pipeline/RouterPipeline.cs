@@ -94,9 +94,23 @@ internal sealed class RouterPipeline(
                 }
 
                 tried |= EndpointSelector.Bit(app.Endpoints, endpoint);
-                (failure, exception) = await ForwardAsync(context, endpoint, config, exchange);
+                endpoint.Enter();
+                ForwarderError error;
+                try
+                {
+                    exchange.Start();
+                    error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, _invoker, config, exchange, exchange.Token);
+                }
+                finally
+                {
+                    endpoint.Leave();
+                }
+
+                exception = error == ForwarderError.None ? null : context.Features.Get<IForwarderErrorFeature>()?.Exception;
+                failure = RouterFailures.From(error, exception, context.RequestAborted.IsCancellationRequested, exchange.FirstByteExpired);
                 if (failure != RouterFailure.BackendRefused)
                 {
+                    endpoint.MarkUp();
                     break;
                 }
 
@@ -162,28 +176,6 @@ internal sealed class RouterPipeline(
         if (upgrade.Count > 0 && !(upgrade.Count == 1 && string.Equals(upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase)))
         {
             headers.Remove(HeaderNames.Upgrade);
-        }
-    }
-
-    private async ValueTask<(RouterFailure Failure, Exception? Exception)> ForwardAsync(HttpContext context, EndpointState endpoint, ForwarderRequestConfig config, ForwardExchange exchange)
-    {
-        endpoint.Enter();
-        try
-        {
-            exchange.Start();
-            var error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, _invoker, config, exchange, exchange.Token);
-            var exception = error == ForwarderError.None ? null : context.Features.Get<IForwarderErrorFeature>()?.Exception;
-            var failure = RouterFailures.From(error, exception, context.RequestAborted.IsCancellationRequested, exchange.FirstByteExpired);
-            if (failure != RouterFailure.BackendRefused)
-            {
-                endpoint.MarkUp();
-            }
-
-            return (failure, exception);
-        }
-        finally
-        {
-            endpoint.Leave();
         }
     }
 
