@@ -34,8 +34,9 @@ internal sealed class ForwardExchange : HttpTransformer
     private static readonly Lock AllGate = new();
     private static ForwardExchange[] _all = [];
     private static Timer? _heartbeat;
-    private static volatile Tuple<int, string>? _lastPort;
-    private static volatile Tuple<long, string>? _lastStart;
+    private static Tuple<long, string>? _lastPort;
+    private static Tuple<long, string>? _lastStart;
+    private static Tuple<System.Net.IPAddress, string>? _lastClient;
 
     private readonly TimedRequestBody _requestBody;
     private readonly CountingResponseBody _responseBody = new();
@@ -151,10 +152,10 @@ internal sealed class ForwardExchange : HttpTransformer
         var forwardedFor = incoming["X-Forwarded-For"];
         headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor.Count == 0 ? client : string.Join(", ", forwardedFor.ToArray()) + ", " + client);
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.IsHttps ? "https" : "http");
-        headers.TryAddWithoutValidation("X-Forwarded-Port", PortText(httpContext.Connection.LocalPort));
+        headers.TryAddWithoutValidation("X-Forwarded-Port", DecimalText(ref _lastPort, httpContext.Connection.LocalPort));
         headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         headers.TryAddWithoutValidation("X-Request-Id", _requestId);
-        headers.TryAddWithoutValidation("X-Request-Start", RequestStartText(_startedUnixMs));
+        headers.TryAddWithoutValidation("X-Request-Start", DecimalText(ref _lastStart, _startedUnixMs));
         var via = isHttp2 ? "2.0 paas-router" : "1.1 paas-router";
         headers.TryAddWithoutValidation(HeaderNames.Via, incoming.Via.Count == 0 ? via : incoming.Via.ToString() + ", " + via);
         if (_app.Route.Timeouts?.Connect is { } connectTimeout)
@@ -165,15 +166,27 @@ internal sealed class ForwardExchange : HttpTransformer
         return default;
     }
 
-    public override async ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
+    public override ValueTask<bool> TransformResponseAsync(HttpContext httpContext, HttpResponseMessage? proxyResponse, CancellationToken cancellationToken)
     {
         Volatile.Write(ref _deadline, 0);
         if (proxyResponse is null)
         {
-            return false;
+            return new ValueTask<bool>(false);
         }
 
-        await base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        // YARP's own copy of the response headers completes synchronously; the rest follows it.
+        var copied = base.TransformResponseAsync(httpContext, proxyResponse, cancellationToken);
+        return copied.IsCompletedSuccessfully ? new ValueTask<bool>(AfterHeaders(httpContext, proxyResponse)) : AfterHeadersAsync(copied, httpContext, proxyResponse);
+    }
+
+    private async ValueTask<bool> AfterHeadersAsync(ValueTask<bool> copied, HttpContext httpContext, HttpResponseMessage proxyResponse)
+    {
+        await copied;
+        return AfterHeaders(httpContext, proxyResponse);
+    }
+
+    private bool AfterHeaders(HttpContext httpContext, HttpResponseMessage proxyResponse)
+    {
         var response = httpContext.Response;
         if (proxyResponse.Headers.NonValidated.TryGetValues(HeaderNames.Connection, out var connection)
             && RequestHeaderRules.NamedInConnection(new StringValues([.. connection])) is { } named)
@@ -257,42 +270,40 @@ internal sealed class ForwardExchange : HttpTransformer
         }
     }
 
+    /// <summary>The client address as text (an IPv4-mapped IPv6 address as IPv4), remembered for the next request from the same address.</summary>
     private static string ClientAddress(HttpContext context)
     {
         var remote = context.Connection.RemoteIpAddress;
-        if (remote is { IsIPv4MappedToIPv6: true })
+        if (remote is null)
         {
-            remote = remote.MapToIPv4();
+            return "unknown";
         }
 
-        return remote?.ToString() ?? "unknown";
-    }
-
-    /// <summary>The decimal text of a start time, shared by the requests of the same millisecond.</summary>
-    private static string RequestStartText(long unixMs)
-    {
-        var last = _lastStart;
-        if (last is not null && last.Item1 == unixMs)
+        var last = Volatile.Read(ref _lastClient);
+        if (last is not null && last.Item1.Equals(remote))
         {
             return last.Item2;
         }
 
-        var text = unixMs.ToString(CultureInfo.InvariantCulture);
-        _lastStart = Tuple.Create(unixMs, text);
+        var text = (remote.IsIPv4MappedToIPv6 ? remote.MapToIPv4() : remote).ToString();
+        Volatile.Write(ref _lastClient, Tuple.Create(remote, text));
         return text;
     }
 
-    /// <summary>The decimal text of the few local ports the router listens on, cached.</summary>
-    private static string PortText(int port)
+    /// <summary>
+    /// The decimal text of <paramref name="value"/>, remembered in <paramref name="last"/> for the next caller with the
+    /// same value: the few local ports, and the start time shared by the requests of one millisecond.
+    /// </summary>
+    private static string DecimalText(ref Tuple<long, string>? last, long value)
     {
-        var last = _lastPort;
-        if (last is not null && last.Item1 == port)
+        var cached = Volatile.Read(ref last);
+        if (cached is not null && cached.Item1 == value)
         {
-            return last.Item2;
+            return cached.Item2;
         }
 
-        var text = port.ToString(CultureInfo.InvariantCulture);
-        _lastPort = Tuple.Create(port, text);
+        var text = value.ToString(CultureInfo.InvariantCulture);
+        Volatile.Write(ref last, Tuple.Create(value, text));
         return text;
     }
 
