@@ -11,7 +11,7 @@
 # is measured, the other proxies are stopped (SIGSTOP, then SIGCONT), so no background work of theirs (a .NET
 # tier-1 recompilation, a timer) takes CPU from the one measured.
 #
-# This VM's figures swing by +-30% from one run to the next, so the three targets are measured ROUNDS times,
+# This VM's figures swing by +-30% from one run to the next, so the targets are measured ROUNDS times,
 # interleaved, and the median of each is reported (each round's figures are printed too).
 #
 # The router host runs as paasd runs it: the same runtime settings (server GC, as Microsoft.NET.Sdk.Web sets for

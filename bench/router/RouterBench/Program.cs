@@ -3,6 +3,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -95,7 +96,10 @@ switch (mode)
             ConnectTimeout = TimeSpan.FromSeconds(5),
         });
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
-        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, config, HttpTransformer.Default));
+        // ROUTERBENCH_BARE_HEADERS=1: the same request headers as the router sends (the Heroku set), to tell their cost
+        // from the rest of the router's work.
+        var transformer = Environment.GetEnvironmentVariable("ROUTERBENCH_BARE_HEADERS") == "1" ? new HerokuHeaders() : HttpTransformer.Default;
+        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, config, transformer));
         await bare.RunAsync();
         break;
 
@@ -105,3 +109,22 @@ switch (mode)
 }
 
 return 0;
+
+/// <summary>For the bare forwarder: the headers the router adds, computed the simplest way.</summary>
+internal sealed class HerokuHeaders : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var headers = proxyRequest.Headers;
+        var host = httpContext.Request.Headers.Host.ToString();
+        headers.Host = host;
+        headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
+        headers.TryAddWithoutValidation("X-Forwarded-Port", httpContext.Connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("X-Forwarded-Host", host);
+        headers.TryAddWithoutValidation("X-Request-Id", Guid.NewGuid().ToString());
+        headers.TryAddWithoutValidation("X-Request-Start", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("Via", "1.1 paas-router");
+    }
+}
