@@ -38,6 +38,7 @@ internal sealed class ForwardExchange : HttpTransformer
     private static Tuple<long, string>? _lastStart;
     private static Tuple<System.Net.IPAddress, string>? _lastClient;
 
+    private readonly Lock _gate = new();
     private readonly TimedRequestBody _requestBody;
     private readonly CountingResponseBody _responseBody = new();
     private CancellationTokenSource _firstByte = new();
@@ -107,11 +108,15 @@ internal sealed class ForwardExchange : HttpTransformer
             context.Response.Body = responseBody;
         }
 
-        Volatile.Write(ref _deadline, 0);
-        if (_firstByte.IsCancellationRequested)
+        // Under the lock the heartbeat takes to cancel: a token it cancels is seen here and never handed to the next request.
+        lock (_gate)
         {
-            _firstByte.Dispose();
-            _firstByte = new CancellationTokenSource();
+            Volatile.Write(ref _deadline, 0);
+            if (_firstByte.IsCancellationRequested)
+            {
+                _firstByte.Dispose();
+                _firstByte = new CancellationTokenSource();
+            }
         }
 
         _app = null!;
@@ -237,9 +242,17 @@ internal sealed class ForwardExchange : HttpTransformer
         foreach (var exchange in Volatile.Read(ref _all))
         {
             var deadline = Volatile.Read(ref exchange._deadline);
-            if (deadline != 0 && deadline < now && Interlocked.CompareExchange(ref exchange._deadline, 0, deadline) == deadline)
+            if (deadline == 0 || deadline >= now)
             {
-                exchange._firstByte.Cancel();
+                continue;
+            }
+
+            lock (exchange._gate)
+            {
+                if (Interlocked.CompareExchange(ref exchange._deadline, 0, deadline) == deadline)
+                {
+                    exchange._firstByte.Cancel();
+                }
             }
         }
     }
