@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Benchmarks the router against nginx on loopback: the same tiny Kestrel backend measured with wrk
-# directly, through Paas.Router, and through nginx as an equivalent reverse proxy (upstream keep-alive,
-# the same forwarded headers, access log off). Prints requests/s, p99 latency and the router/nginx ratios.
+# Benchmarks the router on loopback: the same tiny Kestrel backend measured with wrk directly, through a bare YARP
+# direct forwarder (RouterBench bare-yarp: the floor of what forwarding through YARP costs), through Paas.Router as
+# paasd hosts it, and through nginx as an equivalent reverse proxy (upstream keep-alive, the same forwarded headers,
+# access log off). Prints requests/s, p99 latency, CPU per request (the measured process's utime+stime from
+# /proc/PID/stat over the run, divided by the requests wrk completed; for "direct" the backend's) and the ratios
+# router/bare-yarp and router/nginx.
 #
 # Pinning (2 cores): wrk and the backend share LOAD_CPUS, each proxy alone gets PROXY_CPUS
 # (nginx: one worker; the router: .NET sees one CPU). Both proxies run under identical conditions: while one target
 # is measured, the other proxies are stopped (SIGSTOP, then SIGCONT), so no background work of theirs (a .NET
 # tier-1 recompilation, a timer) takes CPU from the one measured.
 #
-# This VM's figures swing by +-30% from one run to the next, so the three targets are measured ROUNDS times,
+# This VM's figures swing by +-30% from one run to the next, so the targets are measured ROUNDS times,
 # interleaved, and the median of each is reported (each round's figures are printed too).
 #
 # The router host runs as paasd runs it: the same runtime settings (server GC, as Microsoft.NET.Sdk.Web sets for
@@ -23,7 +26,8 @@
 # two runtime settings or two versions are compared side by side.
 #
 # Knobs (environment): DURATION=10s WARMUP=3s INITIAL_WARMUP=30s ROUNDS=3 THREADS=2 CONNECTIONS=64 LOAD_CPUS=0 PROXY_CPUS=1
-#                      BACKEND_PORT=18181 ROUTER_PORT=18182 NGINX_PORT=18183 ROUTER_B_PORT=18184
+#                      BACKEND_PORT=18181 ROUTER_PORT=18182 NGINX_PORT=18183 ROUTER_B_PORT=18184 BARE_PORT=18185
+#                      BARE_DOTNET_ENV="..." (runtime settings of the bare forwarder, by default the router's)
 #                      NGINX_WORKERS=1 ROUTER_DOTNET_ENV="..." ROUTER_B_DOTNET_ENV="..."
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -44,6 +48,8 @@ NGINX_PORT=${NGINX_PORT:-18183}
 ROUTER_B_PORT=${ROUTER_B_PORT:-18184}
 ROUTER_B_DOTNET_ENV=${ROUTER_B_DOTNET_ENV:-}
 ROUTER_B_DLL=${ROUTER_B_DLL:-}
+BARE_PORT=${BARE_PORT:-18185}
+BARE_DOTNET_ENV=${BARE_DOTNET_ENV:-$ROUTER_DOTNET_ENV}
 HOST_HEADER="bench.bench.test"
 
 TMP=$(mktemp -d)
@@ -66,6 +72,7 @@ signal_tree() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM HUP
 declare -A PROXY_PID
+declare -A TARGET_PID
 
 wait_port() {
   for _ in $(seq 1 150); do
@@ -83,11 +90,16 @@ dotnet build -c Release RouterBench/RouterBench.csproj -o "$TMP/bin" -v quiet -n
 
 taskset -c "$LOAD_CPUS" dotnet "$TMP/bin/RouterBench.dll" backend "$BACKEND_PORT" &
 PIDS+=($!)
+TARGET_PID[direct]=$!
+# shellcheck disable=SC2086
+env $BARE_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" bare-yarp "$BARE_PORT" "$BACKEND_PORT" &
+PIDS+=($!)
+PROXY_PID[bare-yarp]=$!
 # shellcheck disable=SC2086
 env $ROUTER_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" router "$ROUTER_PORT" "$BACKEND_PORT" "$TMP/data" &
 PIDS+=($!)
 PROXY_PID[router]=$!
-TARGETS=("direct $BACKEND_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT")
+TARGETS=("direct $BACKEND_PORT" "bare-yarp $BARE_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT")
 if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
   # shellcheck disable=SC2086
   env $ROUTER_B_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "${ROUTER_B_DLL:-$TMP/bin/RouterBench.dll}" router "$ROUTER_B_PORT" "$BACKEND_PORT" "$TMP/data-b" &
@@ -139,9 +151,10 @@ PIDS+=($!)
 PROXY_PID[nginx]=$!
 
 wait_port "$BACKEND_PORT"
+wait_port "$BARE_PORT"
 wait_port "$ROUTER_PORT"
 wait_port "$NGINX_PORT"
-PORTS=("$BACKEND_PORT" "$ROUTER_PORT" "$NGINX_PORT")
+PORTS=("$BACKEND_PORT" "$BARE_PORT" "$ROUTER_PORT" "$NGINX_PORT")
 if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
   wait_port "$ROUTER_B_PORT"
   PORTS+=("$ROUTER_B_PORT")
@@ -154,16 +167,31 @@ for port in "${PORTS[@]}"; do
   fi
 done
 
-# measure NAME PORT -> "NAME RPS P99_MS ERRORS"
+# cpu_ticks PID: utime+stime of the process and its children (nginx's worker), in clock ticks
+cpu_ticks() {
+  local total=0 pid
+  for pid in "$1" $(ps -o pid= --ppid "$1" 2>/dev/null); do
+    if [ -r "/proc/$pid/stat" ]; then
+      total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+    fi
+  done
+  echo "$total"
+}
+HZ=$(getconf CLK_TCK)
+
+# measure NAME PORT -> "NAME RPS P99_MS ERRORS CPU_US_PER_REQUEST"
 measure() {
-  local name=$1 port=$2 out other
+  local name=$1 port=$2 out other pid before after
   for other in "${!PROXY_PID[@]}"; do
     if [ "$other" = "$name" ]; then signal_tree CONT "${PROXY_PID[$other]}"; else signal_tree STOP "${PROXY_PID[$other]}"; fi
   done
   taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" >/dev/null || true
+  pid=${PROXY_PID[$name]:-${TARGET_PID[$name]:-}}
+  before=$(cpu_ticks "$pid")
   # A failed run counts as 0 requests/s with an error, rather than ending the whole benchmark.
   out=$(taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency -H "Host: $HOST_HEADER" "http://127.0.0.1:$port/" 2>&1) || out="Socket errors: wrk failed"
-  echo "$out" | awk -v name="$name" '
+  after=$(cpu_ticks "$pid")
+  echo "$out" | awk -v name="$name" -v ticks=$((after - before)) -v hz="$HZ" '
     function ms(v) {
       if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
       if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
@@ -171,15 +199,17 @@ measure() {
       return v
     }
     /Requests\/sec/ { rps = $2 }
+    / requests in / { requests = $1 }
     $1 == "99%" { p99 = ms($2) }
     /Non-2xx/ { errors += $NF }
     /Socket errors/ { errors += 1 }
-    END { printf "%s %.0f %.3f %d\n", name, rps, p99, errors }'
+    END { printf "%s %.0f %.3f %d %.1f\n", name, rps, p99, errors, (requests > 0 ? ticks * 1e6 / hz / requests : 0) }'
   for other in "${!PROXY_PID[@]}"; do
     signal_tree CONT "${PROXY_PID[$other]}"
   done
 }
 
+echo "load at start: $(uptime | sed 's/.*load average: //')"
 echo "wrk -t$THREADS -c$CONNECTIONS -d$DURATION (warm-up $INITIAL_WARMUP once, $WARMUP each time), $ROUNDS interleaved rounds; wrk+backend on CPU $LOAD_CPUS, proxy on CPU $PROXY_CPUS; router env: '$ROUTER_DOTNET_ENV'${ROUTER_B_DOTNET_ENV:+; router-b env: '$ROUTER_B_DOTNET_ENV'}${ROUTER_B_DLL:+; router-b: $ROUTER_B_DLL}"
 for target in "${TARGETS[@]:1}"; do
   # shellcheck disable=SC2086
@@ -195,19 +225,22 @@ for round in $(seq 1 "$ROUNDS"); do
     results+="$line"$'\n'
   done
 done
+echo "load at end: $(uptime | sed 's/.*load average: //')"
 printf "%s" "$results" | awk '
   function median(list, n,   i, j, t, a) {
     n = split(list, a, " ")
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] + 0 < a[i] + 0) { t = a[i]; a[i] = a[j]; a[j] = t }
     return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2
   }
-  { rps[$1] = rps[$1] " " $2; p99[$1] = p99[$1] " " $3; err[$1] += $4 }
+  { rps[$1] = rps[$1] " " $2; p99[$1] = p99[$1] " " $3; err[$1] += $4; cpu[$1] = cpu[$1] " " $5 }
   END {
-    printf "%-8s %12s %10s %8s   (medians)\n", "target", "requests/s", "p99 ms", "errors"
-    count = split("direct router nginx router-b", order, " ")
-    for (i = 1; i <= count; i++) { n = order[i]; if (!(n in rps)) continue; r[n] = median(rps[n]); p[n] = median(p99[n]); printf "%-8s %12d %10.2f %8d\n", n, r[n], p[n], err[n] }
-    if ("router-b" in r) printf "router-b/nginx: requests/s %.2fx, p99 %.2fx; router-b/router: requests/s %.2fx\n", r["router-b"] / r["nginx"], p["router-b"] / p["nginx"], r["router-b"] / r["router"]
-    rr = r["router"] / r["nginx"]; pr = p["router"] / p["nginx"]
-    printf "router/nginx: requests/s %.2fx (target >= 1.00x), p99 %.2fx (target <= 1.20x)\n", rr, pr
-    printf "verdict: %s\n", (rr >= 1.0 && pr <= 1.2) ? "target met" : "target NOT met"
+    printf "%-9s %12s %10s %12s %8s   (medians)\n", "target", "requests/s", "p99 ms", "CPU us/req", "errors"
+    count = split("direct bare-yarp router nginx router-b", order, " ")
+    for (i = 1; i <= count; i++) { n = order[i]; if (!(n in rps)) continue; r[n] = median(rps[n]); p[n] = median(p99[n]); c[n] = median(cpu[n]); printf "%-9s %12d %10.2f %12.1f %8d\n", n, r[n], p[n], c[n], err[n] }
+    if ("router-b" in r) printf "router-b/router: requests/s %.2fx, p99 %.2fx, CPU/req %.2fx\n", r["router-b"] / r["router"], p["router-b"] / p["router"], c["router-b"] / c["router"]
+    printf "bare-yarp/nginx: requests/s %.2fx, p99 %.2fx, CPU/req %.2fx\n", r["bare-yarp"] / r["nginx"], p["bare-yarp"] / p["nginx"], c["bare-yarp"] / c["nginx"]
+    printf "router/nginx:    requests/s %.2fx, p99 %.2fx, CPU/req %.2fx\n", r["router"] / r["nginx"], p["router"] / p["nginx"], c["router"] / c["nginx"]
+    rb = r["router"] / r["bare-yarp"]; pb = p["router"] / p["bare-yarp"]
+    printf "router/bare-yarp: requests/s %.2fx (target >= 0.95x), p99 %.2fx (target <= 1.10x), CPU/req %.2fx\n", rb, pb, c["router"] / c["bare-yarp"]
+    printf "verdict: %s\n", (rb >= 0.95 && pb <= 1.1) ? "target met" : "target NOT met"
   }'

@@ -3,14 +3,17 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Paas.Router.Hosting;
 using Paas.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
 
 // Usage: RouterBench backend PORT
 //        RouterBench router PORT BACKEND_PORT DATA_DIR
+//        RouterBench bare-yarp PORT BACKEND_PORT   (YARP's direct forwarder alone: the floor of what forwarding costs)
 var mode = args.Length > 0 ? args[0] : string.Empty;
 var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var builder = WebApplication.CreateSlimBuilder();
@@ -75,9 +78,53 @@ switch (mode)
         await router.RunAsync();
         break;
 
+    case "bare-yarp":
+        // The smallest YARP direct-forwarding app: IHttpForwarder, the default transformer (X-Forwarded-*), and a
+        // SocketsHttpHandler set as the router's is (no proxy, redirects, cookies, decompression or trace headers).
+        var prefix = "http://127.0.0.1:" + args[2];
+        builder.Services.AddHttpForwarder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
+        var bare = builder.Build();
+        var forwarder = bare.Services.GetRequiredService<IHttpForwarder>();
+        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
+        {
+            UseProxy = false,
+            AllowAutoRedirect = false,
+            AutomaticDecompression = DecompressionMethods.None,
+            UseCookies = false,
+            ActivityHeadersPropagator = null,
+            ConnectTimeout = TimeSpan.FromSeconds(5),
+        });
+        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        // ROUTERBENCH_BARE_HEADERS=1: the same request headers as the router sends (the Heroku set), to tell their cost
+        // from the rest of the router's work.
+        var transformer = Environment.GetEnvironmentVariable("ROUTERBENCH_BARE_HEADERS") == "1" ? new HerokuHeaders() : HttpTransformer.Default;
+        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, config, transformer));
+        await bare.RunAsync();
+        break;
+
     default:
-        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR");
+        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR | RouterBench bare-yarp PORT BACKEND_PORT");
         return 2;
 }
 
 return 0;
+
+/// <summary>For the bare forwarder: the headers the router adds, computed the simplest way.</summary>
+internal sealed class HerokuHeaders : HttpTransformer
+{
+    public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
+    {
+        await base.TransformRequestAsync(httpContext, proxyRequest, destinationPrefix, cancellationToken);
+        var headers = proxyRequest.Headers;
+        var host = httpContext.Request.Headers.Host.ToString();
+        headers.Host = host;
+        headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
+        headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
+        headers.TryAddWithoutValidation("X-Forwarded-Port", httpContext.Connection.LocalPort.ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("X-Forwarded-Host", host);
+        headers.TryAddWithoutValidation("X-Request-Id", Guid.NewGuid().ToString());
+        headers.TryAddWithoutValidation("X-Request-Start", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
+        headers.TryAddWithoutValidation("Via", "1.1 paas-router");
+    }
+}

@@ -49,12 +49,31 @@ internal sealed class RouterOptionsValidator : IValidateOptions<RouterOptions>
         Positive(problems, nameof(options.IdleTimeout), options.IdleTimeout);
         Positive(problems, nameof(options.EndpointRetryDelay), options.EndpointRetryDelay);
         Positive(problems, nameof(options.BackendPoolIdleTimeout), options.BackendPoolIdleTimeout);
-        if (options.EventLoopThreads is < 0 or > 256)
+        Positive(problems, nameof(options.BackendConnectionLifetime), options.BackendConnectionLifetime);
+        Positive(problems, nameof(options.RequestHeadersTimeout), options.RequestHeadersTimeout);
+        Positive(problems, nameof(options.KeepAliveTimeout), options.KeepAliveTimeout);
+        Positive(problems, nameof(options.MinRequestBodyGracePeriod), options.MinRequestBodyGracePeriod);
+        if (options.MinRequestBodyBytesPerSecond < 0)
         {
-            problems.Add($"Paas:Router:EventLoopThreads must be between 0 (none) and 256, or unset for one per CPU (got {options.EventLoopThreads}).");
+            problems.Add($"Paas:Router:MinRequestBodyBytesPerSecond must be 0 (off) or more (got {options.MinRequestBodyBytesPerSecond}).");
         }
 
+        AtLeastOne(problems, nameof(options.MaxConcurrentConnections), options.MaxConcurrentConnections);
+        AtLeastOne(problems, nameof(options.MaxConcurrentUpgradedConnections), options.MaxConcurrentUpgradedConnections);
+        AtLeastOne(problems, nameof(options.MaxRequestHeadersTotalSize), options.MaxRequestHeadersTotalSize);
+        AtLeastOne(problems, nameof(options.MaxRequestHeaderCount), options.MaxRequestHeaderCount);
+        AtLeastOne(problems, nameof(options.MaxRequestLineSize), options.MaxRequestLineSize);
+        AtLeastOne(problems, nameof(options.MaxRequestBodySize), options.MaxRequestBodySize);
+
         return problems.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(problems);
+    }
+
+    private static void AtLeastOne(List<string> problems, string name, long? value)
+    {
+        if (value is < 1)
+        {
+            problems.Add($"Paas:Router:{name} must be at least 1 (got {value}).");
+        }
     }
 
     private static void Positive(List<string> problems, string name, TimeSpan value)

@@ -1,16 +1,13 @@
 using System.Globalization;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Router.Forwarding;
-using Paas.Router.Front;
 using Paas.Router.Logging;
 using Paas.Router.Pipeline;
 using Paas.Router.Routing;
-using Paas.Router.Sockets;
 using Paas.Router.Tls;
 
 namespace Paas.Router.Hosting;
@@ -21,7 +18,8 @@ public static class RouterServiceCollectionExtensions
     /// <summary>
     /// Adds the router: <see cref="RouterOptions"/> (bound from <c>Paas:Router</c> and the flat keys
     /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATA_DIR</c>; validated on start),
-    /// the <see cref="RouteTableStore"/> the platform feeds, and a default <see cref="IRouterLogSink"/> writing
+    /// the <see cref="RouteTableStore"/> the platform feeds, YARP's forwarder (<c>AddHttpForwarder</c>) with the one
+    /// <c>SocketsHttpHandler</c> the router sends through, and a default <see cref="IRouterLogSink"/> writing
     /// to <c>ILogger</c>. Every registration is a <c>TryAdd</c>: register your own <see cref="IRouterLogSink"/>
     /// (before or after) to send router lines to the app logs. Then attach the router to Kestrel with
     /// <see cref="RouterKestrelExtensions.ListenPaasRouter"/> and to the request pipeline with
@@ -44,20 +42,13 @@ public static class RouterServiceCollectionExtensions
         services.AddLogging();
         services.TryAddSingleton<RouteTableStore>();
         services.TryAddSingleton<IRouterLogSink, LoggerRouterLogSink>();
-        services.TryAddSingleton<EventLoopGroup>();
-        services.TryAddSingleton(sp => new BackendPool(sp.GetRequiredService<IOptions<RouterOptions>>().Value.BackendPoolIdleTimeout, sp.GetRequiredService<EventLoopGroup>()));
-        services.TryAddSingleton<IHttpForwarder>(sp =>
-        {
-            var o = sp.GetRequiredService<IOptions<RouterOptions>>().Value;
-            // Plain HTTP/1.1 exchanges on the router's own pooled sockets; upgrades (WebSockets) through SocketsHttpHandler.
-            var upgrades = new HttpForwarder(BackendInvokerFactory.Create(o.ConnectTimeout, o.BackendPoolIdleTimeout), o.ConnectTimeout);
-            return new Http1Forwarder(sp.GetRequiredService<BackendPool>(), upgrades);
-        });
+        services.AddHttpForwarder();
 
-        // The plain-HTTP port's own transport (the fast path), next to Kestrel's socket transport for every other endpoint.
-        services.TryAddSingleton<FrontServices>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, SocketTransportFactory>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConnectionListenerFactory, FrontTransportFactory>());
+        // YARP's forwarder logs every request at Information ("Proxying to ...") and every failure with its stack trace,
+        // a client's malformed chunk included. The router says the same once per request, in its own words: the router
+        // line in the app's logs, and RouterLog.ForwardFailed (event 7104, Debug, with the exception).
+        services.Configure<LoggerFilterOptions>(o => o.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Error));
+        services.TryAddSingleton(sp => new BackendInvoker(sp.GetRequiredService<IOptions<RouterOptions>>().Value));
         services.TryAddSingleton<RouterPipeline>();
         services.TryAddSingleton<TlsCertificateSelector>();
         return services;

@@ -28,16 +28,4 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 7107, Level = LogLevel.Debug, Message = "No route for host {Host}")]
     public static partial void UnknownHost(ILogger logger, string host);
-
-    [LoggerMessage(EventId = 7108, Level = LogLevel.Error, Message = "The plain-HTTP fast path failed; the connection was closed")]
-    public static partial void FastPathFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 7109, Level = LogLevel.Warning, Message = "Accepting a connection on the plain-HTTP port failed")]
-    public static partial void AcceptFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(EventId = 7110, Level = LogLevel.Critical, Message = "Router event loop {Loop} stopped: epoll_wait failed with errno {Errno}; its connections no longer progress")]
-    public static partial void EventLoopFailed(ILogger logger, string loop, int errno);
-
-    [LoggerMessage(EventId = 7111, Level = LogLevel.Error, Message = "Code resumed by a router event loop failed")]
-    public static partial void EventLoopCallbackFailed(ILogger logger, Exception exception);
 }

@@ -20,11 +20,15 @@ internal static class ErrorPages
     private static readonly byte[] TimeoutPage = Render("Application timed out",
         "The app took too long to answer this request. Try again in a moment; if you own it, check <code>paas logs</code> for slow requests.");
 
+    private static readonly byte[] BadRequestPage = Render("Bad request",
+        "The request could not be read. Check what sends it.");
+
     public static byte[] For(RouterFailure failure) => failure switch
     {
         RouterFailure.UnknownHost => UnknownHostPage,
         RouterFailure.NoWebProcess => NoWebProcessPage,
         RouterFailure.Maintenance => MaintenancePage,
+        RouterFailure.BadRequest => BadRequestPage,
         RouterFailure.ConnectTimeout or RouterFailure.RequestTimeout or RouterFailure.IdleTimeout => TimeoutPage,
         _ => BadGatewayPage,
     };

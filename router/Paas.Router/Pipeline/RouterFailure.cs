@@ -33,6 +33,9 @@ internal enum RouterFailure
     /// <summary>The backend stopped in the middle of the response body: connection cut, H18.</summary>
     ResponseInterrupted,
 
+    /// <summary>The client's request body was malformed (a bad chunk, say), found while streaming it: 400, H26.</summary>
+    BadRequest,
+
     /// <summary>The client went away: 499, H27.</summary>
     ClientAborted,
 }

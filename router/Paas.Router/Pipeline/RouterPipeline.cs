@@ -3,14 +3,15 @@ using System.Globalization;
 using System.Net;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Net.Http.Headers;
 using Paas.Router.Balancing;
 using Paas.Router.Forwarding;
 using Paas.Router.Hosting;
 using Paas.Router.Logging;
 using Paas.Router.Routing;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Paas.Router.Pipeline;
 
@@ -18,31 +19,31 @@ namespace Paas.Router.Pipeline;
 /// The router's hot path, one request at a time:
 /// 1. Match: the <c>Host</c> header against the route table in force (exact host, then <c>*.</c> wildcard);
 ///    no app -> 404.
-/// 2. Gate: maintenance -> 503 page; <c>tls:enable</c> on plain HTTP -> redirect to HTTPS.
-/// 3. Select: power-of-two-choices over least outstanding requests among the app's up endpoints; none -> 503.
-/// 4. Forward: through <see cref="IHttpForwarder"/> with the Heroku request headers; an endpoint that refuses
-///    the connection is taken out of rotation and the request goes to the next one (back to 3).
-/// 5. Log: one Heroku-style line to <see cref="IRouterLogSink"/>; a failure before the response started is
-///    answered with a page a person understands.
+/// 2. Gate: maintenance -> 503 page (H80); <c>tls:enable</c> on plain HTTP -> redirect to HTTPS; an <c>Upgrade</c>
+///    other than <c>websocket</c> (<c>h2c</c>, <c>SPDY/3</c>...) is ignored, as RFC 9110 section 7.8 allows: the request
+///    is served as a plain HTTP/1.1 one, never tunnelled.
+/// 3. Select: power-of-two-choices over least outstanding requests among the app's up endpoints; none -> 503 (H14).
+/// 4. Forward: YARP's <see cref="IHttpForwarder"/> with the router's <see cref="ForwardExchange"/> (the Heroku headers,
+///    the first-byte timer) and the one shared <see cref="BackendInvoker"/>; an endpoint that refuses the connection is
+///    taken out of rotation and the request goes to the next one (back to 3).
+/// 5. Log: one Heroku-style line to <see cref="IRouterLogSink"/>; a failure before the response started is answered
+///    with a page a person understands.
 /// Expected failures travel as <see cref="RouterFailure"/> values, not exceptions.
 /// </summary>
 internal sealed class RouterPipeline(
     RouteTableStore store,
     IHttpForwarder forwarder,
+    BackendInvoker backend,
     IRouterLogSink sink,
     IOptions<RouterOptions> options,
     ILogger<RouterPipeline> logger)
 {
-    private const string ViaValue = "1.1 paas-router";
     private readonly RouterOptions _options = options.Value;
-    private readonly string _hsts = "max-age=" + ((long)options.Value.HstsMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
-    private readonly PortStrings _ports = new();
+    private readonly HttpMessageInvoker _invoker = backend.Invoker;
 
     public async Task InvokeAsync(HttpContext context)
     {
         var started = Stopwatch.GetTimestamp();
-        Unlimit(context);
-        var startedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var hostHeader = context.Request.Headers.Host.ToString();
 
         // 1. Match
@@ -61,80 +62,95 @@ internal sealed class RouterPipeline(
         if (app.Route.Maintenance)
         {
             await WritePageAsync(context, RouterFailure.Maintenance);
-            WriteLine(context, app, null, requestId, RouterFailure.Maintenance, 0, started, 0);
+            WriteLine(context, app, null, requestId, RouterFailure.Maintenance, started, 0);
             return;
         }
 
         if (app.Route.ForceHttps && !context.Request.IsHttps)
         {
             RedirectToHttps(context, hostHeader);
-            WriteLine(context, app, null, requestId, RouterFailure.None, 0, started, 0);
+            WriteLine(context, app, null, requestId, RouterFailure.None, started, 0);
             return;
         }
 
-        if (app.Route.ForceHttps)
-        {
-            context.Response.Headers.StrictTransportSecurity = _hsts;
-        }
+        IgnoreUpgradeOtherThanWebSocket(context.Request.Headers);
 
         // 3 + 4. Select and forward, moving on when an endpoint refuses the connection.
-        var headers = ProxyHeadersFor(context, hostHeader, requestId, startedUnixMs);
-        var result = new ForwardResult(ForwarderError.None, 0, 0);
-        EndpointState? endpoint = null;
-        ulong tried = 0;
-        var attempts = Math.Min(app.Endpoints.Length, 64);
-        var failure = RouterFailure.NoWebProcess;
-        for (var attempt = 0; attempt < attempts; attempt++)
+        var exchange = ForwardExchange.Rent(context, app, requestId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        try
         {
-            endpoint = Select(app, tried);
-            if (endpoint is null)
+            var config = IsGrpc(context.Request.ContentType) ? app.Grpc : app.Http1;
+            EndpointState? endpoint = null;
+            ulong tried = 0;
+            var attempts = Math.Min(app.Endpoints.Length, 64);
+            var failure = RouterFailure.NoWebProcess;
+            Exception? exception = null;
+            for (var attempt = 0; attempt < attempts; attempt++)
             {
-                break;
+                endpoint = EndpointSelector.Select(app.Endpoints, tried);
+                if (endpoint is null)
+                {
+                    break;
+                }
+
+                tried |= EndpointSelector.Bit(app.Endpoints, endpoint);
+                endpoint.Enter();
+                ForwarderError error;
+                try
+                {
+                    exchange.Start();
+                    error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, _invoker, config, exchange, exchange.Token);
+                }
+                finally
+                {
+                    endpoint.Leave();
+                }
+
+                exception = error == ForwarderError.None ? null : context.Features.Get<IForwarderErrorFeature>()?.Exception;
+                failure = RouterFailures.From(error, exception, context.RequestAborted.IsCancellationRequested, exchange.FirstByteExpired);
+                if (failure != RouterFailure.BackendRefused)
+                {
+                    endpoint.MarkUp();
+                    break;
+                }
+
+                endpoint.MarkDown(_options.EndpointRetryDelay);
+                RouterLog.EndpointOutOfRotation(logger, app.Name, endpoint.Process, endpoint.Endpoint.Address, _options.EndpointRetryDelay);
+                if (attempt + 1 < attempts)
+                {
+                    // YARP left its 502 and error feature on the response; nothing was sent, so the next endpoint gets a clean one.
+                    context.Response.StatusCode = StatusCodes.Status200OK;
+                    context.Features.Set<IForwarderErrorFeature>(null);
+                }
             }
 
-            tried |= EndpointSelector.Bit(app.Endpoints, endpoint);
-            result = await ForwardAsync(context, app, endpoint, headers);
-            failure = RouterFailures.From(result.Error);
-            if (result.Error != ForwarderError.ConnectRefused)
+            // 5. Answer failures, log.
+            if (failure != RouterFailure.None)
             {
-                break;
+                RouterLog.ForwardFailed(logger, app.Name, endpoint?.Process ?? "none", failure.ToString(), exception);
+                if (!context.Response.HasStarted && failure != RouterFailure.ClientAborted)
+                {
+                    context.Response.Headers.Clear();
+                    await WritePageAsync(context, failure);
+                }
+                else
+                {
+                    context.Abort();
+                }
             }
 
-            endpoint.MarkDown(_options.EndpointRetryDelay);
-            RouterLog.EndpointOutOfRotation(logger, app.Name, endpoint.Process, endpoint.Endpoint.Address, _options.EndpointRetryDelay);
+            WriteLine(context, app, endpoint, requestId, failure, started, failure == RouterFailure.None || context.Response.HasStarted ? exchange.ResponseBytes : 0);
         }
-
-        // 5. Answer failures, log.
-        if (failure != RouterFailure.None)
+        finally
         {
-            RouterLog.ForwardFailed(logger, app.Name, endpoint?.Process ?? "none", failure.ToString(), result.Exception);
-            if (!context.Response.HasStarted && failure != RouterFailure.ClientAborted)
-            {
-                context.Response.Headers.Clear();
-                await WritePageAsync(context, failure);
-            }
-            else
-            {
-                context.Abort();
-            }
+            exchange.Return(context);
         }
-
-        WriteLine(context, app, endpoint, requestId, failure, result.ConnectMilliseconds, started, result.ResponseBytes);
     }
 
-    /// <summary>Bodies may be any size and pace: the idle timeout guards them, not Kestrel's 30 MB and minimum rate.</summary>
-    private static void Unlimit(HttpContext context)
-    {
-        if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } size)
-        {
-            size.MaxRequestBodySize = null;
-        }
-
-        if (context.Features.Get<IHttpMinRequestBodyDataRateFeature>() is { } rate)
-        {
-            rate.MinDataRate = null;
-        }
-    }
+    /// <summary>gRPC's content types: <c>application/grpc</c>, <c>application/grpc+proto</c>... (gRPC over HTTP/2 spec).</summary>
+    private static bool IsGrpc(string? contentType) =>
+        contentType is not null && contentType.StartsWith("application/grpc", StringComparison.OrdinalIgnoreCase)
+        && (contentType.Length == 16 || contentType[16] is '+' or ';');
 
     private AppState? Match(string hostHeader) =>
         store.Compiled.MatchApp(HostMap<AppState>.HostWithoutPort(hostHeader));
@@ -149,46 +165,18 @@ internal sealed class RouterPipeline(
             + request.PathBase.ToUriComponent() + request.Path.ToUriComponent() + request.QueryString.ToUriComponent();
     }
 
-    private static EndpointState? Select(AppState app, ulong tried) => EndpointSelector.Select(app.Endpoints, tried);
-
-    private async ValueTask<ForwardResult> ForwardAsync(HttpContext context, AppState app, EndpointState endpoint, ProxyHeaders headers)
+    /// <summary>
+    /// Only WebSocket upgrades are forwarded (YARP also tunnels <c>SPDY/</c>); any other <c>Upgrade</c>, <c>h2c</c> above
+    /// all, is removed so the request goes on as plain HTTP/1.1 and its answer is not a 101 (RFC 9110 section 7.8,
+    /// RFC 9113 section 3.1: h2c upgrade is deprecated). Its <c>HTTP2-Settings</c> never leaves the router either.
+    /// </summary>
+    private static void IgnoreUpgradeOtherThanWebSocket(IHeaderDictionary headers)
     {
-        endpoint.Enter();
-        try
+        var upgrade = headers.Upgrade;
+        if (upgrade.Count > 0 && !(upgrade.Count == 1 && string.Equals(upgrade.ToString(), "websocket", StringComparison.OrdinalIgnoreCase)))
         {
-            var result = await forwarder.SendAsync(context, new ForwardRequest(endpoint.DestinationPrefix, app.Timeouts, headers));
-            if (result.Error != ForwarderError.ConnectRefused)
-            {
-                endpoint.MarkUp();
-            }
-
-            return result;
+            headers.Remove(HeaderNames.Upgrade);
         }
-        finally
-        {
-            endpoint.Leave();
-        }
-    }
-
-    private ProxyHeaders ProxyHeadersFor(HttpContext context, string hostHeader, string requestId, long startedUnixMs)
-    {
-        var remote = context.Connection.RemoteIpAddress;
-        if (remote is { IsIPv4MappedToIPv6: true })
-        {
-            remote = remote.MapToIPv4();
-        }
-
-        var client = remote?.ToString() ?? "unknown";
-        var existing = context.Request.Headers["X-Forwarded-For"];
-        var forwardedFor = existing.Count == 0 ? client : string.Join(", ", existing.ToArray()) + ", " + client;
-        return new ProxyHeaders(
-            forwardedFor,
-            context.Request.IsHttps ? "https" : "http",
-            _ports.Get(context.Connection.LocalPort),
-            hostHeader,
-            requestId,
-            startedUnixMs.ToString(CultureInfo.InvariantCulture),
-            ViaValue);
     }
 
     private static Task WritePageAsync(HttpContext context, RouterFailure failure)
@@ -206,7 +194,7 @@ internal sealed class RouterPipeline(
         return HttpMethods.IsHead(context.Request.Method) ? Task.CompletedTask : context.Response.Body.WriteAsync(page, 0, page.Length, context.RequestAborted);
     }
 
-    private void WriteLine(HttpContext context, AppState app, EndpointState? endpoint, string requestId, RouterFailure failure, long connectMs, long started, long bytes)
+    private void WriteLine(HttpContext context, AppState app, EndpointState? endpoint, string requestId, RouterFailure failure, long started, long bytes)
     {
         if (!sink.IsEnabled(app.Name))
         {
@@ -214,41 +202,23 @@ internal sealed class RouterPipeline(
         }
 
         var request = context.Request;
-        var serviceMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds - connectMs;
+        var serviceMs = (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         var status = failure == RouterFailure.None || context.Response.HasStarted ? context.Response.StatusCode : RouterFailures.Status(failure);
         var fwd = context.Connection.RemoteIpAddress is { } ip ? (ip.IsIPv4MappedToIPv6 ? ip.MapToIPv4() : ip) : IPAddress.None;
+        var target = context.Features.Get<IHttpRequestFeature>()?.RawTarget is { Length: > 0 } raw ? raw : request.Path.ToString() + request.QueryString.ToString();
         var line = RouterLine.Format(
             failure,
             request.Method,
-            request.Path.ToString() + request.QueryString.ToString(),
+            target,
             HostMap<AppState>.HostWithoutPort(request.Headers.Host.ToString()),
             requestId,
             fwd.ToString(),
             endpoint?.Process ?? string.Empty,
-            connectMs,
+            0,
             serviceMs,
             status,
             bytes,
             request.IsHttps ? "https" : "http");
         sink.Write(app.Name, line);
-    }
-
-    /// <summary>Caches the decimal text of the few local ports the router listens on.</summary>
-    private sealed class PortStrings
-    {
-        private volatile Tuple<int, string>? _last;
-
-        public string Get(int port)
-        {
-            var last = _last;
-            if (last is not null && last.Item1 == port)
-            {
-                return last.Item2;
-            }
-
-            var text = port.ToString(CultureInfo.InvariantCulture);
-            _last = Tuple.Create(port, text);
-            return text;
-        }
     }
 }

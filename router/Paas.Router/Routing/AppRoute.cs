@@ -20,6 +20,14 @@ public sealed record AppRoute(string App, IReadOnlyList<string> Hosts, IReadOnly
     /// </summary>
     public bool ForceHttps { get; init; }
 
+    /// <summary>
+    /// gRPC to the app over HTTP/2 without TLS (h2c with prior knowledge, RFC 9113 section 3.3): requests whose
+    /// <c>Content-Type</c> is <c>application/grpc</c> (or <c>application/grpc+...</c>) go to the process as HTTP/2, so
+    /// streaming and trailers work end to end; every other request stays HTTP/1.1. Off by default: the platform's
+    /// processes speak HTTP/1.1, and without this gRPC goes to them as HTTP/1.1 (which gRPC servers refuse).
+    /// </summary>
+    public bool GrpcOverH2c { get; init; }
+
     /// <summary>Per-app timeouts; a null value (or a null record) takes the router default from <c>RouterOptions</c>.</summary>
     public RouteTimeouts? Timeouts { get; init; }
 }

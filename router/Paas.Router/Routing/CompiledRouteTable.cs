@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net.Security;
 using Paas.Router.Balancing;
 using Paas.Router.Hosting;
@@ -41,6 +42,7 @@ internal sealed class CompiledRouteTable
         Func<RouteCertificate, SslStreamCertificateContext?> loadCertificate)
     {
         var apps = new HostMap<AppState>();
+        var hsts = "max-age=" + ((long)options.HstsMaxAge.TotalSeconds).ToString(CultureInfo.InvariantCulture);
         var liveEndpoints = new Dictionary<string, EndpointState>(StringComparer.Ordinal);
         foreach (var route in table.Apps)
         {
@@ -62,7 +64,7 @@ internal sealed class CompiledRouteTable
                 route.Timeouts?.Connect ?? options.ConnectTimeout,
                 route.Timeouts?.FirstByte ?? options.FirstByteTimeout,
                 route.Timeouts?.Idle ?? options.IdleTimeout);
-            var app = new AppState(route, states, timeouts);
+            var app = new AppState(route, states, timeouts, hsts);
             apps.TryAdd(route.App + "." + options.Domain, app);
             foreach (var host in route.Hosts)
             {

@@ -97,6 +97,27 @@ public sealed class HeaderTests
         Assert.False(response.Headers.Contains("Proxy-Connection"));
     }
 
+    [Fact]
+    public async Task Client_claims_of_address_host_and_tls_and_underscore_names_do_not_reach_the_app()
+    {
+        var (backend, router) = await StartAsync();
+        await using var backendScope = backend;
+        await using var routerScope = router;
+
+        var answer = await Abuse.RawClient.ExchangeAsync(router.HttpPort,
+            "GET /headers HTTP/1.1\r\nHost: alpha.paas.test\r\nForwarded: for=203.0.113.9;proto=https\r\nX-Real-IP: 203.0.113.9\r\n"
+            + "X-Forwarded-Host: evil.example\r\nX-Forwarded-Ssl: on\r\nX_Forwarded_For: 203.0.113.9\r\nX-Under_Score: 1\r\nX-Kept: yes\r\n\r\n");
+        var headers = Backend.ParseHeaders(answer[answer.IndexOf('{', StringComparison.Ordinal)..(answer.LastIndexOf('}') + 1)]);
+
+        Assert.Equal("yes", headers["X-Kept"]);
+        Assert.Equal("alpha.paas.test", headers["X-Forwarded-Host"]);
+        Assert.Equal("127.0.0.1", headers["X-Forwarded-For"]);
+        foreach (var name in new[] { "Forwarded", "X-Real-IP", "X-Forwarded-Ssl", "X_Forwarded_For", "X-Under_Score" })
+        {
+            Assert.False(headers.ContainsKey(name), name + " reached the backend");
+        }
+    }
+
     private static async Task<string> SendWithRequestId(HttpClient client, string id)
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, "http://alpha.paas.test/headers");

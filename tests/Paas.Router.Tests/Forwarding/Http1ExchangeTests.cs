@@ -133,6 +133,28 @@ public sealed class Http1ExchangeTests
     }
 
     [Fact]
+    public async Task Connection_close_from_the_client_is_answered_with_close_and_the_backend_connection_kept()
+    {
+        await using var backend = await Backend.StartAsync("A");
+        await using var router = await RouterFor(backend.Address);
+        for (var i = 0; i < 3; i++)
+        {
+            // RawClient reads until the router closes the connection.
+            var answer = await Abuse.RawClient.ExchangeAsync(router.HttpPort,
+                "GET /headers HTTP/1.1\r\nHost: alpha.paas.test\r\nConnection: close\r\nX-Forwarded-For: 10.1.2.3\r\n\r\n", TimeSpan.FromSeconds(5));
+
+            Assert.StartsWith("HTTP/1.1 200", answer, StringComparison.Ordinal);
+            Assert.Contains("\r\nConnection: close\r\n", answer, StringComparison.Ordinal);
+            Assert.DoesNotContain("Keep-Alive", answer, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("Proxy-Connection", answer, StringComparison.OrdinalIgnoreCase);
+            Assert.Contains("\"X-Forwarded-For\":\"10.1.2.3, 127.0.0.1\"", answer, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain("\"Connection\"", answer, StringComparison.OrdinalIgnoreCase);
+        }
+
+        Assert.Equal(1, backend.Connections);
+    }
+
+    [Fact]
     public async Task Head_204_and_304_responses_have_no_body_and_keep_the_connection()
     {
         await using var backend = KeepAlive(head => head.StartsWith("HEAD", StringComparison.Ordinal)

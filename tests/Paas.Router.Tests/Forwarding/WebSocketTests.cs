@@ -53,4 +53,26 @@ public sealed class WebSocketTests
         Assert.Equal(System.Net.HttpStatusCode.OK, socket.HttpStatusCode); // 200 on an HTTP/2 stream, not 101
         await socket.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
     }
+
+    [Fact]
+    public async Task Websockets_past_the_upgraded_connection_cap_are_refused_and_the_open_one_keeps_working()
+    {
+        await using var backend = await Backend.StartAsync("A");
+        await using var router = await RouterServer.StartAsync(
+            new RouteTable([new AppRoute("alpha", [], [new RouteEndpoint(backend.Address, "web.1")])], []),
+            settings: new Dictionary<string, string?> { ["Paas:Router:MaxConcurrentUpgradedConnections"] = "1" });
+        using var invoker = new HttpMessageInvoker(router.CreateHandler());
+        var ct = TestContext.Current.CancellationToken;
+        using var first = new ClientWebSocket();
+        await first.ConnectAsync(new Uri("ws://alpha.paas.test/ws"), invoker, ct);
+
+        using var second = new ClientWebSocket();
+        await Assert.ThrowsAnyAsync<Exception>(() => second.ConnectAsync(new Uri("ws://alpha.paas.test/ws"), invoker, ct));
+
+        var buffer = new byte[64];
+        await first.SendAsync(Encoding.UTF8.GetBytes("still here"), WebSocketMessageType.Text, true, ct);
+        var received = await first.ReceiveAsync(buffer, ct);
+        Assert.Equal("still here", Encoding.UTF8.GetString(buffer, 0, received.Count));
+        await first.CloseAsync(WebSocketCloseStatus.NormalClosure, "bye", ct);
+    }
 }

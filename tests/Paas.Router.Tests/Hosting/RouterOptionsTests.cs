@@ -16,13 +16,13 @@ public sealed class RouterOptionsTests
             ["Paas:Router:Domain"] = "not a domain",
             ["Paas:Router:ConnectTimeout"] = "00:00:00",
             ["Paas:Router:ListenAddress"] = "somewhere",
-            ["Paas:Router:EventLoopThreads"] = "-1",
+            ["Paas:Router:MaxConcurrentConnections"] = "0",
         });
 
         var error = Assert.Throws<OptionsValidationException>(() => services.GetRequiredService<IOptions<RouterOptions>>().Value);
 
         Assert.Equal(5, error.Failures.Count());
-        Assert.Contains(error.Failures, f => f.Contains("EventLoopThreads", StringComparison.Ordinal));
+        Assert.Contains(error.Failures, f => f.Contains("MaxConcurrentConnections", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -45,18 +45,21 @@ public sealed class RouterOptionsTests
     }
 
     [Fact]
-    public void Event_loops_default_to_one_per_cpu_and_zero_turns_them_off()
+    public void Kestrel_limits_have_nginx_like_defaults_and_follow_the_options()
     {
         using (var services = Build([]))
         {
-            Assert.Equal(Environment.ProcessorCount, services.GetRequiredService<Paas.Router.Sockets.EventLoopGroup>().Count);
+            var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
+            Assert.Equal(TimeSpan.FromSeconds(60), options.RequestHeadersTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(90), options.KeepAliveTimeout);
+            Assert.Equal(10_000, options.MaxConcurrentConnections);
+            Assert.Null(options.MaxRequestBodySize);
         }
 
-        using (var services = Build(new() { ["Paas:Router:EventLoopThreads"] = "0" }))
+        using (var services = Build(new() { ["Paas:Router:RequestHeadersTimeout"] = "00:00:02", ["Paas:Router:MaxConcurrentConnections"] = "" }))
         {
-            var loops = services.GetRequiredService<Paas.Router.Sockets.EventLoopGroup>();
-            Assert.Equal(0, loops.Count);
-            Assert.Null(loops.Next());
+            var options = services.GetRequiredService<IOptions<RouterOptions>>().Value;
+            Assert.Equal(TimeSpan.FromSeconds(2), options.RequestHeadersTimeout);
         }
     }
 

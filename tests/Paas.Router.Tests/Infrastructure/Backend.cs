@@ -20,6 +20,7 @@ public sealed class Backend : IAsyncDisposable
     private readonly WebApplication _app;
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _connections = new();
     private int _requests;
+    private int _uploads;
 
     private Backend(WebApplication app, string name)
     {
@@ -34,6 +35,9 @@ public sealed class Backend : IAsyncDisposable
     public string Address => $"127.0.0.1:{Port}";
 
     public int Requests => Volatile.Read(ref _requests);
+
+    /// <summary>How many request bodies <c>POST /upload</c> read to their end.</summary>
+    public int Uploads => Volatile.Read(ref _uploads);
 
     /// <summary>How many distinct connections requests arrived on.</summary>
     public int Connections => _connections.Count;
@@ -76,6 +80,7 @@ public sealed class Backend : IAsyncDisposable
             }
 
             ArrayPool<byte>.Shared.Return(buffer);
+            Interlocked.Increment(ref backend._uploads);
             return total.ToString(System.Globalization.CultureInfo.InvariantCulture);
         });
         app.MapGet("/download", async (HttpContext context, long bytes) =>

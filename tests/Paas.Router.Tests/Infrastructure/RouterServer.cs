@@ -35,6 +35,9 @@ public sealed class RouterServer : IAsyncDisposable
 
     public RecordingLogSink Log { get; } = new();
 
+    /// <summary>What the host's loggers received at Debug and above (the router's own diagnostics, Kestrel's, YARP's).</summary>
+    public RecordingLoggerProvider Diagnostics { get; private init; } = null!;
+
     public RouteTableStore Routes => _app.Services.GetRequiredService<RouteTableStore>();
 
     public IServiceProvider Services => _app.Services;
@@ -46,6 +49,9 @@ public sealed class RouterServer : IAsyncDisposable
         var dataDirectory = Path.Combine(Path.GetTempPath(), "paas-router-tests", Guid.NewGuid().ToString("N"));
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
+        var logs = new RecordingLoggerProvider();
+        builder.Logging.AddProvider(logs);
+        builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
             ["Paas:Router:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
@@ -69,7 +75,7 @@ public sealed class RouterServer : IAsyncDisposable
         }
 
         var app = builder.Build();
-        var server = new RouterServer(app, httpPort, httpsPort, dataDirectory);
+        var server = new RouterServer(app, httpPort, httpsPort, dataDirectory) { Diagnostics = logs };
         sink = server.Log;
         app.UsePaasRouter();
         configureOther?.Invoke(app);
