@@ -57,6 +57,7 @@ public static class ControllerExtensions
         services.TryAddSingleton<AppAccess>();
         services.TryAddSingleton<DomainClaims>();
         services.TryAddSingleton<DeploymentSpecs>();
+        services.TryAddSingleton<IRoutePropagation, NoRoutePropagation>();
         services.TryAddSingleton<ReleaseService>();
 
         services.AddAuthentication(TokenAuthenticationHandler.SchemeName)

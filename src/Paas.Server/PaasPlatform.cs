@@ -336,6 +336,7 @@ public sealed class PaasPlatform : IAsyncDisposable
             sp.GetService<IRouteEndpointSource>() ?? new SchedulerEndpoints(sp.GetRequiredService<Paas.Scheduling.IEndpointFeed>()),
             sp.GetRequiredService<ILogger<RouteChangeLog>>()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RouteChangeLog>());
+        builder.Services.AddSingleton<IRoutePropagation>(sp => sp.GetRequiredService<RouteChangeLog>());
         if (roles.HasFlag(PlatformRoles.Builder))
         {
             AddBuilder(builder, service, registryUrl, controllerUrl: null);

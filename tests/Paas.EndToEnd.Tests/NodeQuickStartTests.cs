@@ -148,7 +148,7 @@ public sealed partial class NodeQuickStartTests(ITestOutputHelper output) : IAsy
             await File.WriteAllTextAsync(server, (await File.ReadAllTextAsync(server, TestContext.Current.CancellationToken)).Replace("(node ${process.version})", "(node ${process.version}, build 2)", StringComparison.Ordinal), TestContext.Current.CancellationToken);
             await Platform.GitOk(repo, "commit", "-q", "-am", "build 2");
             var push = await Platform.GitOk(repo, TimeSpan.FromMinutes(2), "push", "paas", "master");
-            Assert.True((push.Out + push.Error).Contains("done, v5", StringComparison.Ordinal), $"the second git push makes v5:\n{push.Error}");
+            Assert.True((push.Out + push.Error).Contains("Released v5", StringComparison.Ordinal), $"the second git push makes v5:\n{push.Error}");
             done.Append("push v5; ");
             await Platform.GetUntilAsync(Host, b => b.Contains("build 2", StringComparison.Ordinal), "the second build");
             Assert.Contains("now running web at 2", await Platform.PaasOk(repo, "scale", "web=2"));

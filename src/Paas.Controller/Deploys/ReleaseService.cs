@@ -22,8 +22,12 @@ internal sealed partial class ReleaseService(
     AppDeployLocks locks,
     IOptions<PaasOptions> options,
     ILogger<ReleaseService> logger,
+    IRoutePropagation routes,
     IAppLogStore? logs = null)
 {
+    /// <summary>How long a deploy, scale or restart waits for the routers to have its routes before it reports success anyway: 10 s.</summary>
+    private static readonly TimeSpan RouteWait = TimeSpan.FromSeconds(10);
+
     public Task<Release> ChangeConfigAsync(App app, User user, IReadOnlyDictionary<string, string?> changes, CancellationToken cancellationToken) =>
         AppendAndDeployAsync(app, snapshot =>
         {
@@ -180,6 +184,7 @@ internal sealed partial class ReleaseService(
         if ((await scheduler.ListAsync(app.Name, cancellationToken).ConfigureAwait(false)).Count > 0)
         {
             await scheduler.RestartAsync(app.Name, target, cancellationToken).ConfigureAwait(false);
+            await WaitForRoutersAsync(app, cancellationToken).ConfigureAwait(false);
             return;
         }
 
@@ -199,6 +204,8 @@ internal sealed partial class ReleaseService(
         {
             throw new SchedulerUnavailableException($"{app.Name} cannot start: {down.Reason}", isTransient: true);
         }
+
+        await WaitForRoutersAsync(app, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DestroyAsync(App app, AppStore apps, CancellationToken cancellationToken)
@@ -244,6 +251,7 @@ internal sealed partial class ReleaseService(
             throw new DeployFailedException(release.Version, $"v{release.Version} was recorded but failed to deploy: {result.FailureReason}; {app.Name} keeps running its previous release");
         }
 
+        await WaitForRoutersAsync(app, cancellationToken).ConfigureAwait(false);
         return release with { State = state };
     }
 
@@ -268,7 +276,20 @@ internal sealed partial class ReleaseService(
     {
         var effective = await EffectiveFormationAsync(app, current.Build!, cancellationToken).ConfigureAwait(false);
         await scheduler.ScaleAsync(await specs.ForAsync(app, current, effective, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await WaitForRoutersAsync(app, cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>Waits (at most <see cref="RouteWait"/>) until the routers route to what now runs, so that success means reachable.</summary>
+    private async Task WaitForRoutersAsync(App app, CancellationToken cancellationToken)
+    {
+        if (!await routes.PublishAndWaitAsync(RouteWait, cancellationToken).ConfigureAwait(false))
+        {
+            LogRoutersLate(logger, app.Name, RouteWait.TotalSeconds);
+        }
+    }
+
+    [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "The routers did not confirm the routes of {App} within {Seconds} s; reporting success anyway")]
+    private static partial void LogRoutersLate(ILogger logger, string app, double seconds);
 
     [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Release v{Version} of {App} created: {Summary}")]
     private static partial void LogReleased(ILogger logger, string app, int version, string summary);

@@ -19,7 +19,7 @@ internal sealed partial class RouteChangeLog(
     AppStore apps,
     RoutingStore routing,
     IRouteEndpointSource endpoints,
-    ILogger<RouteChangeLog> logger) : BackgroundService, IRouteChangeSource
+    ILogger<RouteChangeLog> logger) : BackgroundService, IRouteChangeSource, Paas.Controller.IRoutePropagation
 {
     /// <summary>How often the stores are read: 500 ms.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
@@ -31,6 +31,10 @@ internal sealed partial class RouteChangeLog(
     public static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
 
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _refreshing = new(1, 1);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<long, long> _delivered = new();
+    private long _watchers;
+    private TaskCompletionSource _progress = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>This log's <see cref="RouteChange.Origin"/>: random per controller process.</summary>
     public string Origin { get; } = Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(8));
@@ -59,6 +63,76 @@ internal sealed partial class RouteChangeLog(
     /// <param name="cancellationToken">Cancels the reads.</param>
     /// <returns>Whether a change was recorded.</returns>
     public async Task<bool> RefreshAsync(CancellationToken cancellationToken)
+    {
+        // One refresh at a time: a read that started earlier must not record its older table after a newer one.
+        await _refreshing.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            return await ReadAndRecordAsync(cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            _refreshing.Release();
+        }
+    }
+
+    /// <summary>
+    /// Records the current routes now (<see cref="RefreshAsync"/>) and waits until every watcher (the router in this
+    /// process, or each router's <c>GET /internal/v1/routes</c> stream, once the change is written to it) has taken the
+    /// version that holds them.
+    /// </summary>
+    /// <param name="timeout">The longest wait.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>True when every watcher has the routes (or none watches), false after <paramref name="timeout"/>.</returns>
+    public async Task<bool> PublishAndWaitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        await RefreshAsync(cancellationToken).ConfigureAwait(false);
+        var version = Version;
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        while (true)
+        {
+            Task progress;
+            lock (_gate)
+            {
+                progress = _progress.Task;
+            }
+
+            if (_delivered.Values.All(v => v >= version))
+            {
+                return true;
+            }
+
+            try
+            {
+                await progress.WaitAsync(deadline.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+            {
+                return false;
+            }
+        }
+    }
+
+    private void Delivered(long watcher, long version)
+    {
+        _delivered[watcher] = version;
+        WakeWaiters();
+    }
+
+    private void WakeWaiters()
+    {
+        TaskCompletionSource done;
+        lock (_gate)
+        {
+            done = _progress;
+            _progress = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+
+        done.TrySetResult();
+    }
+
+    private async Task<bool> ReadAndRecordAsync(CancellationToken cancellationToken)
     {
         var all = await apps.ListAllAsync(cancellationToken).ConfigureAwait(false);
         var domains = (await routing.ListDomainsAsync(null, cancellationToken).ConfigureAwait(false)).ToLookup(d => d.App);
@@ -120,45 +194,56 @@ internal sealed partial class RouteChangeLog(
     {
         var sent = fromVersion;
         var started = false;
-        while (!cancellationToken.IsCancellationRequested)
+        var watcher = Interlocked.Increment(ref _watchers);
+        _delivered[watcher] = 0;
+        try
         {
-            List<RouteChange> pending = [];
-            Task changed;
-            lock (_gate)
+            while (!cancellationToken.IsCancellationRequested)
             {
-                changed = _changed.Task;
-                if (_loaded && !started)
+                List<RouteChange> pending = [];
+                Task changed;
+                lock (_gate)
                 {
-                    started = true;
-                    var resumable = origin == Origin && fromVersion > 0 && fromVersion <= _version && _changes.First is { } oldest && fromVersion >= oldest.Value.Version - 1;
-                    if (!resumable)
+                    changed = _changed.Task;
+                    if (_loaded && !started)
                     {
-                        pending.Add(new RouteChange(RouteChangeType.Snapshot, _version, Origin) { Apps = [.. _apps.Values.Select(a => a.Route)], Certificates = _certificates });
-                        sent = _version;
+                        started = true;
+                        var resumable = origin == Origin && fromVersion > 0 && fromVersion <= _version && _changes.First is { } oldest && fromVersion >= oldest.Value.Version - 1;
+                        if (!resumable)
+                        {
+                            pending.Add(new RouteChange(RouteChangeType.Snapshot, _version, Origin) { Apps = [.. _apps.Values.Select(a => a.Route)], Certificates = _certificates });
+                            sent = _version;
+                        }
+                    }
+
+                    if (started)
+                    {
+                        pending.AddRange(_changes.Where(c => c.Version > sent));
                     }
                 }
 
-                if (started)
+                foreach (var change in pending)
                 {
-                    pending.AddRange(_changes.Where(c => c.Version > sent));
+                    sent = change.Version;
+                    yield return change;
+                    Delivered(watcher, sent); // the watcher asks for the next change: it has taken this one
+                }
+
+                using var bookmarkDue = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+                var bookmark = Task.Delay(BookmarkInterval, bookmarkDue.Token);
+                var woken = await Task.WhenAny(changed, bookmark).ConfigureAwait(false);
+                await bookmarkDue.CancelAsync().ConfigureAwait(false);
+                cancellationToken.ThrowIfCancellationRequested();
+                if (woken == bookmark && started)
+                {
+                    yield return new RouteChange(RouteChangeType.Bookmark, sent, Origin);
                 }
             }
-
-            foreach (var change in pending)
-            {
-                sent = change.Version;
-                yield return change;
-            }
-
-            using var bookmarkDue = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            var bookmark = Task.Delay(BookmarkInterval, bookmarkDue.Token);
-            var woken = await Task.WhenAny(changed, bookmark).ConfigureAwait(false);
-            await bookmarkDue.CancelAsync().ConfigureAwait(false);
-            cancellationToken.ThrowIfCancellationRequested();
-            if (woken == bookmark && started)
-            {
-                yield return new RouteChange(RouteChangeType.Bookmark, sent, Origin);
-            }
+        }
+        finally
+        {
+            _delivered.TryRemove(watcher, out _);
+            WakeWaiters(); // a router that left is no longer waited for
         }
     }
 
