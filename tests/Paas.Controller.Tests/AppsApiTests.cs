@@ -35,6 +35,38 @@ public sealed class AppsApiTests
         Assert.Contains("destroy hello", platform.Scheduler.Calls);
     }
 
+    /// <summary><c>GET /v2/apps</c> pages as its <c>next</c> and <c>previous</c> promise (issue "The first hour", item 11), and only over the caller's apps.</summary>
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task The_app_list_pages_by_limit_and_offset(string backend)
+    {
+        await using var platform = await TestPlatform.StartAsync(backend, new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        var (alice, _) = await platform.UserAsync("alice");
+        var (bob, _) = await platform.UserAsync("bob");
+        foreach (var name in new[] { "e-app", "a-app", "d-app", "c-app", "b-app" })
+        {
+            await (await alice.Post("/v2/apps", new AppCreateRequest(name))).Read<AppInfo>(HttpStatusCode.Created);
+        }
+
+        await (await bob.Post("/v2/apps", new AppCreateRequest("bobs-app"))).Read<AppInfo>(HttpStatusCode.Created);
+
+        var first = await alice.Get<PagedList<AppInfo>>("/v2/apps?limit=2");
+        Assert.Equal((6, "/v2/apps?limit=2&offset=2", (string?)null), (first.Count, first.Next, first.Previous)); // alice is the first user: an admin, who sees bob's app too
+        Assert.Equal(["a-app", "b-app"], first.Results.Select(a => a.Name));
+        var second = await alice.Get<PagedList<AppInfo>>(first.Next!);
+        Assert.Equal(["bobs-app", "c-app"], second.Results.Select(a => a.Name));
+        var last = await alice.Get<PagedList<AppInfo>>("/v2/apps?limit=2&offset=4");
+        Assert.Equal(["d-app", "e-app"], last.Results.Select(a => a.Name));
+        var beyond = await alice.Get<PagedList<AppInfo>>("/v2/apps?limit=2&offset=6");
+        Assert.Equal((0, (string?)null, "/v2/apps?limit=2&offset=4"), (beyond.Results.Count, beyond.Next, beyond.Previous));
+
+        var bobs = await bob.Get<PagedList<AppInfo>>("/v2/apps?limit=1");
+        Assert.Equal((1, "bobs-app", (string?)null), (bobs.Count, Assert.Single(bobs.Results).Name, bobs.Next));
+        await (await alice.GetAsync("/v2/apps?limit=0")).Problem(HttpStatusCode.BadRequest, "limit=0 is out of range");
+        await (await alice.GetAsync("/v2/apps?limit=1001")).Problem(HttpStatusCode.BadRequest, "use 1 to 1000");
+    }
+
     [Theory]
     [InlineData("Hello", "lower-case")]
     [InlineData("-hello", "starting with a letter")]

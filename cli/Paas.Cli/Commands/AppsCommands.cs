@@ -62,7 +62,7 @@ internal static class AppsCommands
         command.SetAction(async (parse, cancellationToken) =>
         {
             var client = context.Client();
-            var apps = await client.ListAppsAsync(cancellationToken: cancellationToken);
+            var apps = await client.ListAllAppsAsync(cancellationToken);
             if (parse.GetValue(json))
             {
                 context.WriteJson(apps);

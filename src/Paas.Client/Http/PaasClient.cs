@@ -108,6 +108,24 @@ public sealed partial class PaasClient
     public Task<PagedList<AppInfo>> ListAppsAsync(int? limit = null, int? offset = null, CancellationToken cancellationToken = default) =>
         SendAsync<PagedList<AppInfo>>(HttpMethod.Get, Paged("v2/apps", limit, offset), null, cancellationToken);
 
+    /// <summary><c>GET /v2/apps</c>, every page (1,000 apps a request): all the apps the user may see.</summary>
+    /// <param name="cancellationToken">Cancels the requests.</param>
+    /// <returns>Every app, by name, as one list.</returns>
+    public async Task<PagedList<AppInfo>> ListAllAppsAsync(CancellationToken cancellationToken = default)
+    {
+        const int PageSize = 1000;
+        var all = new List<AppInfo>();
+        while (true)
+        {
+            var page = await ListAppsAsync(PageSize, all.Count, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page.Results);
+            if (page.Next is null || page.Results.Count == 0)
+            {
+                return new PagedList<AppInfo>(all.Count, all);
+            }
+        }
+    }
+
     /// <summary><c>POST /v2/apps</c>: creates an app (201).</summary>
     /// <param name="request">The name, or null for a random one.</param>
     /// <param name="cancellationToken">Cancels the request.</param>

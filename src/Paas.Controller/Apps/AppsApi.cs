@@ -38,16 +38,17 @@ internal static class AppsApi
         };
     }
 
-    private static async Task<Ok<PagedList<AppInfo>>> ListAsync(HttpContext context, AppStore apps, LedgerStore ledger, FormationStore formations, IOptions<PaasOptions> options, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<AppInfo>>> ListAsync(int? limit, int? offset, HttpContext context, AppStore apps, LedgerStore ledger, FormationStore formations, IOptions<PaasOptions> options, CancellationToken cancellationToken)
     {
-        var list = await apps.ListAsync(context.PaasUser(), cancellationToken).ConfigureAwait(false);
-        var infos = new List<AppInfo>(list.Count);
-        foreach (var app in list)
+        var paging = Paging.From(limit, offset);
+        var (count, page) = await apps.ListAsync(context.PaasUser(), paging.Limit, paging.Offset, cancellationToken).ConfigureAwait(false);
+        var infos = new List<AppInfo>(page.Count);
+        foreach (var app in page)
         {
             infos.Add(await InfoOfAsync(app, ledger, formations, options.Value, cancellationToken).ConfigureAwait(false));
         }
 
-        return TypedResults.Ok(new PagedList<AppInfo>(infos.Count, infos));
+        return TypedResults.Ok(paging.Page(context.Request, count, infos));
     }
 
     private static async Task<Created<AppInfo>> CreateAsync(AppCreateRequest? request, HttpContext context, AppStore apps, IOptions<PaasOptions> options, CancellationToken cancellationToken)
