@@ -1,27 +1,23 @@
-using System.Text.RegularExpressions;
+using Paas.Domain;
 
 namespace Paas.Cli.Parsing;
 
-/// <summary>Parses <c>--procfile 'web: command'</c> lines into process type to command, as a Procfile reads.</summary>
-internal static partial class ProcfileEntry
+/// <summary>Parses <c>--procfile 'web: command'</c> lines into process type to command, by the Procfile rule (<see cref="Procfile"/>).</summary>
+internal static class ProcfileEntry
 {
     public static IReadOnlyDictionary<string, string>? Parse(IEnumerable<string>? lines)
     {
         var types = new SortedDictionary<string, string>(StringComparer.Ordinal);
         foreach (var line in lines ?? [])
         {
-            var match = Pattern().Match(line);
-            if (!match.Success)
+            if (Procfile.ParseLine(line, out var name, out var command) is { } error)
             {
-                throw CliException.Usage($"'{line}' is not a Procfile line; write it like 'web: ./server --port $PORT'.");
+                throw CliException.Usage($"'{line}' {error}; write it like 'web: ./server --port $PORT'.");
             }
 
-            types[match.Groups[1].Value] = match.Groups[2].Value.Trim();
+            types[name] = command;
         }
 
         return types.Count == 0 ? null : types;
     }
-
-    [GeneratedRegex(@"^\s*([a-zA-Z0-9_-]+)\s*:\s*(\S.*)$")]
-    private static partial Regex Pattern();
 }

@@ -234,7 +234,7 @@ internal sealed class BuildPipeline(
         var procfile = Path.Combine(run.AppDir, "Procfile");
         if (File.Exists(procfile))
         {
-            var (declared, error) = Procfile.Parse(await File.ReadAllTextAsync(procfile, run.Timeout).ConfigureAwait(false));
+            var (declared, error) = Paas.Domain.Procfile.Parse(await File.ReadAllTextAsync(procfile, run.Timeout).ConfigureAwait(false));
             if (declared is null)
             {
                 return new BuildError(BuildFailure.ProcfileInvalid, error!);

@@ -24,4 +24,11 @@ public sealed class ProcfileEntryTests
     {
         Assert.Throws<CliException>(() => ProcfileEntry.Parse(["web:"]));
     }
+
+    [Fact]
+    public void Refuses_a_type_the_platform_would_refuse_before_anything_is_sent()
+    {
+        var error = Assert.Throws<CliException>(() => ProcfileEntry.Parse(["Web: ./server"]));
+        Assert.Contains("'Web' is not a valid process type: use lower-case letters", error.Message, StringComparison.Ordinal);
+    }
 }
