@@ -14,12 +14,15 @@ cleanup() {
   rm -rf "$work"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # interrupted: leave through the EXIT trap, which stops what this script started
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 echo "-----> Building paasd (Release)"
 dotnet publish src/Paas.Server/Paas.Server.csproj -c Release -o "$work/paasd" --nologo -v q >/dev/null
 
+# Starts a throwaway PostgreSQL cluster and sets database (its connection string), pgbin and pgdata in this shell, so
+# cleanup can stop it: never call it in $(...), whose subshell would keep those to itself.
 start_postgres() {
   pgbin=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -1)
   pgdata="$work/pg/data"; mkdir -p "$work/pg"; chown postgres:postgres "$work/pg"
@@ -27,7 +30,7 @@ start_postgres() {
   runuser -u postgres -- "$pgbin/initdb" -A trust -U postgres -D "$pgdata" --no-sync >/dev/null
   runuser -u postgres -- "$pgbin/pg_ctl" start -w -D "$pgdata" -l "$work/pg/log" \
     -o "-p $pgport -k $work/pg -c listen_addresses=127.0.0.1 -c max_connections=200" >/dev/null
-  echo "Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres;Maximum Pool Size=64"
+  database="Host=127.0.0.1;Port=$pgport;Username=postgres;Database=postgres;Maximum Pool Size=64"
 }
 
 # wrk_stats OUTPUT -> "requests/s p99(ms) non2xx"
@@ -48,7 +51,7 @@ wrk_stats() {
 results=()
 for backend in sqlite postgres; do
   database=""
-  [[ $backend == postgres ]] && database=$(start_postgres)
+  if [[ $backend == postgres ]]; then start_postgres; fi
   port=$(free_port)
   PAAS_DATA_DIR="$work/data-$backend" PAAS_API_PORT=$port PAAS_HTTP_PORT=0 PAAS_HTTPS_PORT=0 PAAS_REGISTRY_PORT=0 \
     PAAS_DATABASE="$database" Logging__LogLevel__Default=Warning \
