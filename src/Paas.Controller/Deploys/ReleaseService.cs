@@ -199,13 +199,11 @@ internal sealed partial class ReleaseService(
             throw Problems.Conflict($"{app.Name} runs no processes (every type is scaled to 0): paas scale web=1");
         }
 
-        await scheduler.ScaleAsync(await specs.ForAsync(app, current, effective, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+        await ApplyFormationAsync(app, current, effective, cancellationToken).ConfigureAwait(false);
         if ((await scheduler.ListAsync(app.Name, cancellationToken).ConfigureAwait(false)).FirstOrDefault(p => p.State == ProcessState.Down && p.Reason is not null) is { } down)
         {
             throw new SchedulerUnavailableException($"{app.Name} cannot start: {down.Reason}", isTransient: true);
         }
-
-        await WaitForRoutersAsync(app, cancellationToken).ConfigureAwait(false);
     }
 
     public async Task DestroyAsync(App app, AppStore apps, CancellationToken cancellationToken)
@@ -272,9 +270,12 @@ internal sealed partial class ReleaseService(
     }
 
     /// <summary>Hands the current release with the app's formation and policies to the scheduler (under the app's lock).</summary>
-    private async Task ApplyFormationAsync(App app, Release current, CancellationToken cancellationToken)
+    private async Task ApplyFormationAsync(App app, Release current, CancellationToken cancellationToken) =>
+        await ApplyFormationAsync(app, current, await EffectiveFormationAsync(app, current.Build!, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
+
+    /// <summary>Hands the release and its effective formation to the scheduler, then waits for the routers (<see cref="WaitForRoutersAsync"/>).</summary>
+    private async Task ApplyFormationAsync(App app, Release current, IReadOnlyDictionary<string, int> effective, CancellationToken cancellationToken)
     {
-        var effective = await EffectiveFormationAsync(app, current.Build!, cancellationToken).ConfigureAwait(false);
         await scheduler.ScaleAsync(await specs.ForAsync(app, current, effective, cancellationToken).ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         await WaitForRoutersAsync(app, cancellationToken).ConfigureAwait(false);
     }
