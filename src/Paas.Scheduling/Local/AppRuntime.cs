@@ -68,5 +68,6 @@ internal sealed class AppRuntime(string name)
 /// <param name="Spec">The release and formation wanted.</param>
 /// <param name="Reason">Why it could not start, in words.</param>
 /// <param name="Attempts">How many attempts failed so far.</param>
+/// <param name="Delay">The back-off before the next attempt.</param>
 /// <param name="NextAttempt">When the next one is due.</param>
-internal sealed record PendingRelease(DeploymentSpec Spec, string Reason, int Attempts, DateTimeOffset NextAttempt);
+internal sealed record PendingRelease(DeploymentSpec Spec, string Reason, int Attempts, TimeSpan Delay, DateTimeOffset NextAttempt);

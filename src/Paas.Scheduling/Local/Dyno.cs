@@ -200,7 +200,7 @@ internal sealed class Dyno
                 break;
             }
 
-            backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, options.CrashBackoffMax.Ticks));
+            backoff = options.NextBackoff(backoff);
         }
 
         _firstBoot.TrySetResult($"{Name} was stopped before it came up");

@@ -498,9 +498,9 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     /// <summary>Keeps <paramref name="spec"/> as the app's pending release and schedules its next attempt.</summary>
     private void Postpone(AppRuntime app, DeploymentSpec spec, string reason)
     {
-        var attempts = app.Pending is { } previous && previous.Spec == spec ? previous.Attempts + 1 : 1;
-        var delay = TimeSpan.FromTicks(Math.Min(_options.CrashBackoffMax.Ticks, _options.CrashBackoffInitial.Ticks << Math.Min(attempts - 1, 20)));
-        var pending = new PendingRelease(spec, reason, attempts, DateTimeOffset.UtcNow + delay);
+        var again = app.Pending is { } previous && previous.Spec == spec ? previous : null;
+        var delay = again is null ? _options.CrashBackoffInitial : _options.NextBackoff(again.Delay);
+        var pending = new PendingRelease(spec, reason, (again?.Attempts ?? 0) + 1, delay, DateTimeOffset.UtcNow + delay);
         app.Pending = pending;
         Event(spec.App, $"Cannot run v{spec.Release} yet: {reason}; trying again in {delay.TotalSeconds:0} s");
         LogSlugUnavailable(_logger, spec.App, spec.Release, reason);

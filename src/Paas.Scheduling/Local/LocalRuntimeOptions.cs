@@ -36,6 +36,11 @@ public sealed class LocalRuntimeOptions
     /// <summary>The longest restart delay. Default 5 minutes.</summary>
     public TimeSpan CrashBackoffMax { get; set; } = TimeSpan.FromMinutes(5);
 
+    /// <summary>The back-off that follows <paramref name="previous"/>: twice as long, at most <see cref="CrashBackoffMax"/> (crashed processes and releases waiting for their image alike).</summary>
+    /// <param name="previous">The back-off just waited.</param>
+    /// <returns>The next back-off.</returns>
+    public TimeSpan NextBackoff(TimeSpan previous) => TimeSpan.FromTicks(Math.Min(previous.Ticks * 2, CrashBackoffMax.Ticks));
+
     /// <summary>A process up for this long has its back-off reset to <see cref="CrashBackoffInitial"/>. Default 10 minutes.</summary>
     public TimeSpan CrashBackoffReset { get; set; } = TimeSpan.FromMinutes(10);
 
