@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Http.Headers;
-using System.Text;
 using Paas.Oci;
 
 namespace Paas.Builder;
@@ -91,7 +90,7 @@ internal sealed class RegistryPusher(HttpClient http, Uri registry, string usern
     private HttpRequestMessage Request(HttpMethod method, string pathOrUrl)
     {
         var request = new HttpRequestMessage(method, pathOrUrl.StartsWith("http", StringComparison.Ordinal) ? new Uri(pathOrUrl) : new Uri(registry, pathOrUrl));
-        request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(username + ":" + password)));
+        request.Headers.Authorization = BasicAuthentication.Header(username, password);
         return request;
     }
 

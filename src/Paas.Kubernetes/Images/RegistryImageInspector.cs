@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Net.Http.Headers;
-using System.Text;
 using Paas.Oci;
 
 namespace Paas.Kubernetes.Images;
@@ -72,7 +71,7 @@ public sealed class RegistryImageInspector(string launcherPath, string? username
 
         if (username is not null && password() is { } secret && string.Equals(new Uri(url).Authority, registryAuthority(), StringComparison.OrdinalIgnoreCase))
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{secret}")));
+            request.Headers.Authorization = BasicAuthentication.Header(username, secret);
         }
 
         using var response = await _http.SendAsync(request, cancellationToken).ConfigureAwait(false);

@@ -1,7 +1,6 @@
 using System.Formats.Tar;
 using System.IO.Compression;
 using System.Net.Http.Headers;
-using System.Text;
 using Microsoft.Extensions.Options;
 using Paas.Oci;
 
@@ -169,11 +168,11 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
 
         if (_options.RegistryAuthority?.Invoke() is { } own && string.Equals(host, own, StringComparison.OrdinalIgnoreCase))
         {
-            return _options.RegistryPassword is { } secret ? Basic(_options.RegistryUsername, secret) : null;
+            return _options.RegistryPassword is { } secret ? BasicAuthentication.Header(_options.RegistryUsername, secret) : null;
         }
 
         return _logins is not null && await _logins.FindAsync(app, host, cancellationToken).ConfigureAwait(false) is { } login
-            ? Basic(login.Username, login.Password)
+            ? BasicAuthentication.Header(login.Username, login.Password)
             : null;
     }
 
@@ -229,9 +228,6 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
 
     [System.Text.RegularExpressions.GeneratedRegex(@"([A-Za-z][A-Za-z0-9_-]*)\s*=\s*""([^""]*)""", System.Text.RegularExpressions.RegexOptions.CultureInvariant)]
     private static partial System.Text.RegularExpressions.Regex AuthParameter();
-
-    private static AuthenticationHeaderValue Basic(string username, string password) =>
-        new("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes($"{username}:{password}")));
 
     /// <summary>Why a registry refused a manifest, in words that say what to do.</summary>
     private static string ManifestRefusal(string image, string? host, HttpResponseMessage response, bool withLogin)

@@ -73,8 +73,7 @@ public sealed class ServiceCredential
 
     /// <summary>The <c>Authorization</c> header the internal contracts between the parts require: <c>Basic base64(paas-service:SECRET)</c>.</summary>
     /// <returns>The header value.</returns>
-    public System.Net.Http.Headers.AuthenticationHeaderValue BasicAuthorization() =>
-        new("Basic", Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{Username}:{Secret}")));
+    public System.Net.Http.Headers.AuthenticationHeaderValue BasicAuthorization() => Paas.Oci.BasicAuthentication.Header(Username, Secret);
 
     /// <summary>
     /// Whether an <c>Authorization</c> header is <see cref="BasicAuthorization"/>'s, compared in constant time: the parts'
