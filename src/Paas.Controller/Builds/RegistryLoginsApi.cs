@@ -55,9 +55,7 @@ internal static class RegistryLoginsApi
             throw Problems.Invalid(string.Join("; ", errors));
         }
 
-        await logins.SetAsync(found.Id, host, request.Username, request.Password, user.Username, cancellationToken).ConfigureAwait(false);
-        var stored = (await logins.ListAsync(found.Id, cancellationToken).ConfigureAwait(false)).Single(l => l.Registry == host);
-        return TypedResults.Ok(Info(stored));
+        return TypedResults.Ok(Info(await logins.SetAsync(found.Id, host, request.Username, request.Password, user.Username, cancellationToken).ConfigureAwait(false)));
     }
 
     private static async Task<NoContent> RemoveAsync(string app, string registry, HttpContext context, AppAccess access, AppRegistryCredentialStore logins, PlatformRegistry platformRegistry, CancellationToken cancellationToken)

@@ -58,13 +58,14 @@ public sealed class AppRegistryCredentialStore
     /// <param name="password">The password or token.</param>
     /// <param name="updatedBy">Who stores it (a username).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>A task.</returns>
-    public async Task SetAsync(string appId, string registry, string username, string password, string updatedBy, CancellationToken cancellationToken)
+    /// <returns>The login as stored, without its password.</returns>
+    public async Task<StoredRegistryLogin> SetAsync(string appId, string registry, string username, string password, string updatedBy, CancellationToken cancellationToken)
     {
         var sealedPassword = _keys.Protect(password, StoredSecrets.RegistryPasswords.Place(appId, registry));
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await using var transaction = await connection.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
-        var args = new { appId, registry, username, password = sealedPassword, updatedBy, now = DateTimeOffset.UtcNow };
+        var now = DateTimeOffset.UtcNow;
+        var args = new { appId, registry, username, password = sealedPassword, updatedBy, now };
         var updated = await connection.ExecuteAsync(new CommandDefinition(
             "UPDATE app_registry_credentials SET username = @username, password = @password, updated_by = @updatedBy, updated_at = @now WHERE app_id = @appId AND registry = @registry",
             args,
@@ -80,6 +81,7 @@ public sealed class AppRegistryCredentialStore
         }
 
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return new StoredRegistryLogin(registry, username, updatedBy, now);
     }
 
     /// <summary>Removes an app's credential for a registry.</summary>

@@ -51,10 +51,10 @@ public sealed class SecretKeyRing
     public string FilePath => _path;
 
     /// <summary>The id of the key that encrypts (the file's last key).</summary>
-    public string PrimaryKeyId => Current().Primary.Id;
+    public string PrimaryKeyId => _snapshot.Primary.Id;
 
     /// <summary>The ids of every key in the file, in file order.</summary>
-    public IReadOnlyList<string> KeyIds => [.. Current().Keys.Select(k => k.Id)];
+    public IReadOnlyList<string> KeyIds => [.. _snapshot.Keys.Select(k => k.Id)];
 
     /// <summary>Whether <paramref name="stored"/> is an encrypted value (has the <c>paas:v1:</c> prefix).</summary>
     /// <param name="stored">A stored value.</param>
@@ -107,7 +107,7 @@ public sealed class SecretKeyRing
         }
 
         var id = KeyIdOf(stored) ?? throw new CryptographicException($"a stored secret of {place} is malformed (no key id)");
-        var key = Current().Find(id) ?? Refresh().Find(id)
+        var key = _snapshot.Find(id) ?? Refresh().Find(id)
             ?? throw new CryptographicException($"a stored secret of {place} was encrypted with key '{id}', which the key file {_path} does not have; restore that key's line (PAAS_SECRET_KEYS_FILE)");
         byte[] box;
         try
@@ -171,14 +171,11 @@ public sealed class SecretKeyRing
         }
     }
 
-    private Snapshot Current() => _snapshot;
-
     private Snapshot Refresh()
     {
         var snapshot = _snapshot;
-        var written = File.GetLastWriteTimeUtc(_path);
-        var length = new FileInfo(_path).Length;
-        if (written == snapshot.Written && length == snapshot.Length)
+        var file = new FileInfo(_path);
+        if (file.LastWriteTimeUtc == snapshot.Written && file.Length == snapshot.Length)
         {
             return snapshot;
         }
