@@ -60,13 +60,16 @@ internal sealed class DomainClaims(RoutingStore routing, AppAccess access, Permi
     {
         var domains = await routing.ListDomainsAsync(null, cancellationToken).ConfigureAwait(false);
         var conflicts = new List<DomainConflict>();
-        for (var i = 0; i < domains.Count; i++)
+
+        // Stored domains are unique, so two overlap only as a wildcard and a name one level under it: each wildcard is
+        // compared with the domains of the same name above their first label, no more (this runs at every start).
+        foreach (var group in domains.GroupBy(d => d.Domain[(d.Domain.IndexOf('.', StringComparison.Ordinal) + 1)..], StringComparer.Ordinal))
         {
-            for (var j = i + 1; j < domains.Count; j++)
+            foreach (var wildcard in group.Where(d => d.Domain.StartsWith("*.", StringComparison.Ordinal)))
             {
-                if (domains[i].App != domains[j].App && DomainName.Overlaps(domains[i].Domain, domains[j].Domain))
+                foreach (var other in group.Where(d => d.App != wildcard.App && DomainName.Overlaps(wildcard.Domain, d.Domain)))
                 {
-                    conflicts.Add(new DomainConflict(domains[i].Domain, domains[i].App, $"overlaps {domains[j].Domain} of {domains[j].App}", null));
+                    conflicts.Add(new DomainConflict(wildcard.Domain, wildcard.App, $"overlaps {other.Domain} of {other.App}", null));
                 }
             }
         }
