@@ -21,7 +21,8 @@ public sealed class UnixTerminalTests
         Assert.Null(terminal.Size); // a fresh pseudo-terminal is 0 x 0: the platform's default then
         pty.SetWindowSize(132, 43);
         Assert.Equal(new TerminalSize(132, 43), terminal.Size);
-        Assert.False(new UnixTerminal(pty.SlaveFd, output: 99).IsInteractive); // output redirected (no such descriptor here)
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.Write);
+        Assert.False(new UnixTerminal(pty.SlaveFd, output: NoTerminal(devNull)).IsInteractive); // output redirected
     }
 
     [Fact]
@@ -45,10 +46,17 @@ public sealed class UnixTerminalTests
     [Fact]
     public void A_descriptor_that_is_no_terminal_cannot_go_raw()
     {
-        var terminal = new UnixTerminal(input: 99, output: 99);
+        using var devNull = File.OpenHandle("/dev/null", FileMode.Open, FileAccess.ReadWrite);
+        var terminal = new UnixTerminal(input: NoTerminal(devNull), output: NoTerminal(devNull));
 
         Assert.False(terminal.IsInteractive);
         Assert.Null(terminal.Size);
         Assert.Throws<IOException>(terminal.EnterRawMode);
     }
+
+    /// <summary>
+    /// An open descriptor that is no terminal (/dev/null). A fixed number such as 99 is not: tests running in parallel open
+    /// pseudo-terminals, and one of them may be descriptor 99 at that moment.
+    /// </summary>
+    private static int NoTerminal(Microsoft.Win32.SafeHandles.SafeFileHandle handle) => (int)handle.DangerousGetHandle();
 }
