@@ -53,7 +53,13 @@ public sealed class RegistrySlugSourceTests
 
             Assert.True(second.Succeeded, second.FailureReason);
             var otherDigest = other[(other.IndexOf('@', StringComparison.Ordinal) + 1)..];
-            Assert.Equal([Path.Combine(dataDir, "slugs", otherDigest.Replace(':', '-'))], Directory.GetDirectories(Path.Combine(dataDir, "slugs")));
+            string[] kept = [Path.Combine(dataDir, "slugs", otherDigest.Replace(':', '-'))];
+            for (var wait = 0; wait < 100 && !kept.SequenceEqual(Directory.GetDirectories(Path.Combine(dataDir, "slugs"))); wait++)
+            {
+                await Task.Delay(100); // the old release's slug is pruned once its processes have drained and stopped, after the deploy answered
+            }
+
+            Assert.Equal(kept, Directory.GetDirectories(Path.Combine(dataDir, "slugs")));
         }
         finally
         {
