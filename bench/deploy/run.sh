@@ -72,7 +72,7 @@ push() {
   elapsed "$start" "$served" >> "$work/$label.totals"; echo >> "$work/$label.totals"
   awk -v start="$start" -v end="$end" -v served="$served" '
     NR == 1 { printf "%.3f receive pack, start build\n", $1 - start }
-    / remote: -----> / { if (name != "") printf "%.3f %s\n", $1 - t, name; t = $1; name = substr($0, index($0, "----->") + 7) }
+    / remote: -----> / { if (name != "") printf "%.3f %s\n", $1 - t, name; t = $1; name = substr($0, index($0, "----->") + 7); sub(/ from commit [0-9a-f]+/, "", name) }
     END { if (name != "") printf "%.3f %s\n", end - t, name " (to push end)"; printf "%.3f push end -> router serves\n", served - end }' \
     "$log" >> "$work/$label.steps"
 }
