@@ -258,7 +258,9 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
         Assert.NotEqual(0, code);
         Assert.Contains("remote:  !     v2 was recorded but failed to deploy: web.1 exited with code 1", output);
-        Assert.Contains("Push rejected, the build of " + app + " failed to deploy", output);
+        Assert.Contains($"remote:  !     Push rejected to {app}: it built, but the new release did not start (the reason is above)", output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "failed to deploy")); // one sentence says so, once
+        Assert.DoesNotContain("failed to build", output);
         var releases = (await fixture.Alice.ListReleasesAsync(app)).Results;
         Assert.Equal(ReleaseStatus.Failed, releases.First(r => r.Version == 2).Status);
         Assert.Equal(1, (await fixture.Alice.GetAppAsync(app)).Release);

@@ -106,7 +106,7 @@ internal sealed class BuildPipeline(
             BuilderLog.BuildFailed(logger, push.App, error.Failure, error.Message);
             events.Write(push.App, "Build failed: " + error.Message);
             await output.ErrorAsync(error.Message).ConfigureAwait(false);
-            await output.ErrorAsync(error.Failure == BuildFailure.DeployFailed ? "Push rejected, the build of " + push.App + " failed to deploy" : "Push rejected, failed to build " + push.App).ConfigureAwait(false);
+            await output.ErrorAsync(error.Failure == BuildFailure.DeployFailed ? $"Push rejected to {push.App}: it built, but the new release did not start (the reason is above)" : "Push rejected, failed to build " + push.App).ConfigureAwait(false);
             return null;
         }
 
