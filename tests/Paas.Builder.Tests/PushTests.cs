@@ -245,6 +245,11 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.NotEqual(0, code);
         Assert.Contains("remote:  !     " + reason, output);
         Assert.Contains("pre-receive hook declined", output);
+        if (fixtureApp == "broken-procfile")
+        {
+            Assert.DoesNotContain("detected", output); // read from the pushed commit and refused before any buildpack ran
+        }
+
         Assert.Equal(before, (await fixture.Alice.GetAppAsync(app)).Release);
         Assert.Empty((await fixture.Alice.ListBuildsAsync(app)).Results);
     }

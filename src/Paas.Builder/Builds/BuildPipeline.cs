@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.Net;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.Logging;
@@ -16,7 +15,8 @@ namespace Paas.Builder;
 /// <item>Read the push: exactly one update of <c>master</c> or <c>main</c> (<see cref="BuildFailure.WrongBranch"/>).</item>
 /// <item>Claim the app: one build per app at a time (<see cref="BuildFailure.Busy"/>).</item>
 /// <item>Fetch the app's config vars through the controller API (they become ENV_DIR files).</item>
-/// <item>Export the commit from the push's quarantine with <c>git archive</c>, then drop what <c>.slugignore</c> names.</item>
+/// <item>Export the commit's tree from the push's quarantine with LibGit2Sharp (<see cref="CommitExport"/>), refuse an invalid
+/// <c>Procfile</c> there, before anything is built (<see cref="BuildFailure.ProcfileInvalid"/>), then drop what <c>.slugignore</c> names.</item>
 /// <item>Compile, through the <see cref="ICompiler"/> (the builder's own processes, or a Kubernetes build Pod): choose
 /// buildpacks (<c>BUILDPACK_URL</c>, else <c>.buildpacks</c>, else the first built-in whose <c>bin/detect</c> succeeds), run
 /// <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each, output streamed, and the last one's <c>bin/release</c>.</item>
@@ -161,35 +161,29 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 4. export the commit from the quarantine, honour .slugignore
+    // 4. export the commit from the quarantine (LibGit2Sharp), check its Procfile before anything is built, honour .slugignore
     private async Task<BuildError?> ExportAsync(BuildRun run)
     {
-        var environment = new Dictionary<string, string>
+        var quarantine = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false);
+        var alternates = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false);
+        PushedCommit commit;
+        try
         {
-            ["GIT_OBJECT_DIRECTORY"] = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false),
-            ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false),
-        };
-        foreach (var (key, value) in environment.Where(e => e.Value.Length == 0).ToList())
+            commit = await Task.Run(() => CommitExport.Export(run.Push.Repository, quarantine, alternates, run.Sha, run.Push.Directory, run.AppDir, run.Timeout), run.Timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or LibGit2Sharp.LibGit2SharpException)
         {
-            environment.Remove(key);
+            return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} cannot be read: {e.Message}");
         }
 
-        var tar = Path.Combine(run.Push.Directory, "source.tar");
-        await using (var file = File.Create(tar))
-        {
-            var (code, error) = await GitCommand.RunAsync(["--git-dir", run.Push.Repository, "archive", "--format=tar", run.Sha], null, file, environment, run.Timeout).ConfigureAwait(false);
-            if (code != 0)
-            {
-                throw new IOException("git archive failed: " + error.Trim());
-            }
-        }
-
-        Directory.CreateDirectory(run.AppDir);
-        await TarFile.ExtractToDirectoryAsync(tar, run.AppDir, overwriteFiles: true, run.Timeout).ConfigureAwait(false);
-        File.Delete(tar);
         if (!Directory.EnumerateFileSystemEntries(run.AppDir).Any())
         {
             return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} has no files: add your app and push again");
+        }
+
+        if (commit.Procfile is { } procfile && Paas.Domain.Procfile.Parse(procfile).Error is { } invalid)
+        {
+            return new BuildError(BuildFailure.ProcfileInvalid, invalid); // before any buildpack runs: one grammar, the domain's
         }
 
         var slugignore = Path.Combine(run.AppDir, ".slugignore");
