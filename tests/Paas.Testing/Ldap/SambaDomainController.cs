@@ -446,11 +446,8 @@ public sealed class SambaDomainController : ITestDirectory
     /// <summary>Runs an OpenLDAP tool as Administrator over ldaps, trusting only the controller's CA (through an ldap.conf of its own).</summary>
     private static async Task LdapToolAsync(string root, string url, string tool, string[] args, string stdin)
     {
-        var conf = Path.Combine(root, "ldap.conf");
-        if (!File.Exists(conf))
-        {
-            await File.WriteAllTextAsync(conf, $"TLS_CACERT {Path.Combine(root, "ca", "ca.pem")}\nTLS_REQCERT demand\n");
-        }
+        var conf = Path.Combine(root, "ldap.conf"); // written each time: a copy of the template holds the template's
+        await File.WriteAllTextAsync(conf, $"TLS_CACERT {Path.Combine(root, "ca", "ca.pem")}\nTLS_REQCERT demand\n");
 
         var path = ExternalTool.Find(tool) ?? throw new InvalidOperationException($"{tool} is not installed (apt-get install ldap-utils)");
         var (exitCode, output, error) = await ChildProcess.RunAsync(
