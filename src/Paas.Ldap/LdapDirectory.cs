@@ -92,7 +92,7 @@ public sealed partial class LdapDirectory : IUserDirectory
             (connection, options) =>
             {
                 // The user filter with {0} as '*' (a presence or substring assertion) keeps every other condition in
-                // it, such as AD's "not disabled" bit test, and is searched on the entry itself.
+                // it, and is searched on the entry itself; Admit then applies the same rule as at sign-in.
                 var filter = options.EffectiveUserFilter.Replace("{0}", "*", StringComparison.Ordinal);
                 var entry = FindUser(connection, options, filter, dn, SearchScope.Base);
                 if (entry is null)
@@ -125,7 +125,7 @@ public sealed partial class LdapDirectory : IUserDirectory
         }
 
         var domain = login[..separator];
-        return string.Equals(domain, options.EffectiveDomain, StringComparison.OrdinalIgnoreCase) || domain.Equals(options.EffectiveDomain + ".", StringComparison.OrdinalIgnoreCase)
+        return string.Equals(domain, options.EffectiveDomain, StringComparison.OrdinalIgnoreCase)
             ? login[(separator + 1)..]
             : null;
     }
@@ -360,6 +360,7 @@ public sealed partial class LdapDirectory : IUserDirectory
 
         LibLdapDefaults.EnsureApplied();
         var failures = new List<string>();
+        var tlsRefused = false;
         foreach (var server in options.Servers)
         {
             cancellationToken.ThrowIfCancellationRequested();
@@ -391,7 +392,9 @@ public sealed partial class LdapDirectory : IUserDirectory
             catch (LdapException e) when (IsUnreachable(e.ErrorCode))
             {
                 LogUnreachable(_logger, server, e.Message, e.ErrorCode);
-                failures.Add($"{server}: {Describe(e)}{TlsAdvice(server, options, e.ErrorCode)}");
+                var tls = await TlsAdviceAsync(server, options, e.ErrorCode).ConfigureAwait(false);
+                tlsRefused |= tls.Length > 0;
+                failures.Add($"{server}: {Describe(e)}{tls}");
             }
             catch (Exception e) when (StrongAuthRequired(e))
             {
@@ -411,7 +414,9 @@ public sealed partial class LdapDirectory : IUserDirectory
             }
         }
 
-        throw Logged(new DirectoryUnavailableException($"the directory cannot be reached ({string.Join("; ", failures)}): check that it is up and that PAAS_LDAP_URL is right"));
+        throw Logged(new DirectoryUnavailableException(tlsRefused
+            ? $"the directory cannot be reached over TLS ({string.Join("; ", failures)})"
+            : $"the directory cannot be reached ({string.Join("; ", failures)}): check that it is up and that PAAS_LDAP_URL is right"));
     }
 
     /// <summary>Logs what the 503 answered (its message promises the log holds the details), with the LDAP error behind it.</summary>
@@ -439,7 +444,7 @@ public sealed partial class LdapDirectory : IUserDirectory
     /// untrusted CA, a name mismatch and a server that is down alike), why: found by <see cref="TlsDiagnosis"/>, or both
     /// possible causes when it cannot tell; empty without TLS.
     /// </summary>
-    private static string TlsAdvice(string server, LdapOptions options, int code)
+    private static async Task<string> TlsAdviceAsync(string server, LdapOptions options, int code)
     {
         if (!LdapOptions.TryParseServer(server, out var uri) || !(uri.Scheme == "ldaps" || options.StartTls) || code is not (81 or 91))
         {
@@ -447,32 +452,36 @@ public sealed partial class LdapDirectory : IUserDirectory
         }
 
         var port = uri.Port > 0 ? uri.Port : uri.Scheme == "ldaps" ? 636 : 389;
-        var explained = TlsDiagnosis.Explain(uri, port, options.CaFile, options.Timeout);
+        var explained = await TlsDiagnosis.ExplainAsync(uri, port, options.CaFile, options.Timeout).ConfigureAwait(false);
         if (explained is not null)
         {
             return $": TLS failed: {explained}";
         }
 
-        return code == 91 || PortAccepts(uri.Host, port, options.Timeout)
+        return code == 91 || await PortAcceptsAsync(uri.Host, port, options.Timeout).ConfigureAwait(false)
             ? $" (over TLS this also means the server's certificate is not trusted: either it is not signed by a CA in PAAS_LDAP_CA_FILE{(string.IsNullOrWhiteSpace(options.CaFile) ? " (unset: the system's CAs)" : "")}, or it does not name '{uri.Host}' as written in PAAS_LDAP_URL)"
             : "";
     }
 
-    private static bool PortAccepts(string host, int port, TimeSpan timeout)
+    private static async Task<bool> PortAcceptsAsync(string host, int port, TimeSpan timeout)
     {
+        using var limit = new CancellationTokenSource(timeout);
+        using var client = new System.Net.Sockets.TcpClient();
         try
         {
-            using var client = new System.Net.Sockets.TcpClient();
-            return client.ConnectAsync(host, port).Wait(timeout);
+            await client.ConnectAsync(host, port, limit.Token).ConfigureAwait(false);
+            return true;
         }
-        catch (AggregateException)
+        catch (Exception e) when (e is System.Net.Sockets.SocketException or OperationCanceledException)
         {
             return false;
         }
     }
 
     private static string Describe(LdapException e) =>
-        string.IsNullOrWhiteSpace(e.ServerErrorMessage) ? $"{e.Message} (LDAP result {e.ErrorCode})" : $"{e.Message}: {e.ServerErrorMessage} (LDAP result {e.ErrorCode})";
+        string.IsNullOrWhiteSpace(e.ServerErrorMessage) || e.ServerErrorMessage == "(unknown error code)"
+            ? $"{e.Message.Trim()} (LDAP result {e.ErrorCode})"
+            : $"{e.Message.Trim()}: {e.ServerErrorMessage} (LDAP result {e.ErrorCode})";
 
     /// <summary>Client-side result codes that mean "this server did not answer" (RFC 4511 leaves them to the API): try the next one.</summary>
     private static bool IsUnreachable(int code) => code is 81 /* server down */ or 85 /* timeout */ or 91 /* connect error */ or 51 /* busy */ or 52 /* unavailable */;

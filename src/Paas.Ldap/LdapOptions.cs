@@ -6,7 +6,7 @@ namespace Paas.Ldap;
 /// a typical set-up needs only the URL, the service bind and the two search bases:
 /// <list type="table">
 /// <listheader><term>setting</term><description><c>openldap</c> default / <c>active_directory</c> default</description></listheader>
-/// <item><term><see cref="UserFilter"/></term><description><c>(&amp;(objectClass=inetOrgPerson)(uid={0}))</c> / <c>(&amp;(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0}))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))</c></description></item>
+/// <item><term><see cref="UserFilter"/></term><description><c>(&amp;(objectClass=inetOrgPerson)(uid={0}))</c> / <c>(&amp;(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))</c> (disabled, expired and locked-out accounts are refused by one rule at sign-in and refresh, not by the filter)</description></item>
 /// <item><term><see cref="UsernameAttribute"/></term><description><c>uid</c> / <c>sAMAccountName</c></description></item>
 /// <item><term><see cref="GroupFilter"/></term><description><c>(&amp;(objectClass=groupOfNames)(member={0}))</c> / <c>(&amp;(objectClass=group)(member:1.2.840.113556.1.4.1941:={0}))</c></description></item>
 /// <item><term><see cref="NestedGroups"/></term><description><c>true</c> (walked by the platform) / <c>false</c> (the in-chain rule 1.2.840.113556.1.4.1941 makes AD return nested groups itself)</description></item>
@@ -55,7 +55,8 @@ public sealed class LdapOptions
 
     /// <summary>
     /// The user search filter with <c>{0}</c> for the login name, escaped per RFC 4515 (<c>PAAS_LDAP_USER_FILTER</c>).
-    /// It must match one entry; an AD filter may also exclude disabled accounts. Default per <see cref="Flavor"/>.
+    /// It must match one entry. Default per <see cref="Flavor"/>. Account states (disabled, expired, locked out, password
+    /// to change) need no clause here: the platform refuses them itself, at sign-in and at every refresh.
     /// </summary>
     public string? UserFilter { get; set; }
 
@@ -148,7 +149,7 @@ public sealed class LdapOptions
 
     /// <summary>The user filter in effect.</summary>
     public string EffectiveUserFilter => NonEmpty(UserFilter) ?? (IsActiveDirectory
-        ? "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0}))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+        ? "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))"
         : "(&(objectClass=inetOrgPerson)(uid={0}))");
 
     /// <summary>The username attribute in effect.</summary>

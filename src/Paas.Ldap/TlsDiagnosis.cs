@@ -24,7 +24,7 @@ internal static class TlsDiagnosis
     /// <param name="caFile">The CA file trusted (PAAS_LDAP_CA_FILE), or null for the system's.</param>
     /// <param name="timeout">The limit of the whole check.</param>
     /// <returns>The advice, or null.</returns>
-    public static string? Explain(Uri server, int port, string? caFile, TimeSpan timeout)
+    public static async Task<string?> ExplainAsync(Uri server, int port, string? caFile, TimeSpan timeout)
     {
         X509Certificate2? certificate = null;
         SslPolicyErrors errors = SslPolicyErrors.None;
@@ -32,22 +32,22 @@ internal static class TlsDiagnosis
         {
             using var limit = new CancellationTokenSource(timeout);
             using var client = new TcpClient();
-            client.ConnectAsync(server.Host, port, limit.Token).AsTask().GetAwaiter().GetResult();
+            await client.ConnectAsync(server.Host, port, limit.Token).ConfigureAwait(false);
             var stream = client.GetStream();
-            if (server.Scheme == "ldap" && !StartTls(stream, limit.Token))
+            if (server.Scheme == "ldap" && !await StartTlsAsync(stream, limit.Token).ConfigureAwait(false))
             {
                 return $"the server at {server} refused StartTLS: use ldaps:// or turn TLS on at the server";
             }
 
-            using var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, cert, _, policyErrors) =>
+            await using var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, cert, _, policyErrors) =>
             {
                 certificate = cert is null ? null : new X509Certificate2(cert);
                 errors = policyErrors;
                 return false; // this connection is only for the diagnosis
             });
-            tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = server.Host }, limit.Token).GetAwaiter().GetResult();
+            await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = server.Host }, limit.Token).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException)
+        catch (Exception e) when (e is SocketException or IOException or OperationCanceledException or EndOfStreamException)
         {
             if (certificate is null)
             {
@@ -81,21 +81,21 @@ internal static class TlsDiagnosis
         }
     }
 
-    private static bool StartTls(NetworkStream stream, CancellationToken cancellationToken)
+    private static async Task<bool> StartTlsAsync(NetworkStream stream, CancellationToken cancellationToken)
     {
-        stream.WriteAsync(StartTlsRequest, cancellationToken).AsTask().GetAwaiter().GetResult();
+        await stream.WriteAsync(StartTlsRequest, cancellationToken).ConfigureAwait(false);
         var header = new byte[2];
-        stream.ReadExactlyAsync(header, cancellationToken).AsTask().GetAwaiter().GetResult();
+        await stream.ReadExactlyAsync(header, cancellationToken).ConfigureAwait(false);
         var length = (int)header[1];
         if ((length & 0x80) != 0)
         {
             var octets = new byte[length & 0x7f];
-            stream.ReadExactlyAsync(octets, cancellationToken).AsTask().GetAwaiter().GetResult();
+            await stream.ReadExactlyAsync(octets, cancellationToken).ConfigureAwait(false);
             length = octets.Aggregate(0, (n, b) => (n << 8) | b);
         }
 
         var body = new byte[length];
-        stream.ReadExactlyAsync(body, cancellationToken).AsTask().GetAwaiter().GetResult();
+        await stream.ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false);
 
         // extendedResp [APPLICATION 24] { resultCode ENUMERATED ... }: the first 0x0a 0x01 after the 0x78 tag.
         var at = Array.IndexOf(body, (byte)0x78);

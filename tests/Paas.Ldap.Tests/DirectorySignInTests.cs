@@ -304,9 +304,12 @@ public sealed class DirectorySignInTests
         var carol = (await alice.GetFromJsonAsync<PagedList<UserInfo>>("/v2/users", PaasJson.Options))!.Results.Single(u => u.Username == "carol");
         Assert.Equal(["developers", "frontend"], carol.Teams);
 
-        // frank's account is disabled (userAccountControl 514): the filter excludes him, the answer is a plain 401.
+        // frank's account is disabled (userAccountControl 514). slapd accepts his password, as AD would not; the platform
+        // refuses the account itself, with the reason (only after the right password).
         var frank = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest("frank", SlapdServer.UserPassword("frank")), PaasJson.Options);
-        await Problem(frank, HttpStatusCode.Unauthorized, "invalid username or password");
+        await Problem(frank, HttpStatusCode.Forbidden, "your directory account may not sign in: the account is disabled in the directory");
+        var frankWrong = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest("frank", "not-franks-password"), PaasJson.Options);
+        await Problem(frankWrong, HttpStatusCode.Unauthorized, "invalid username or password");
 
         // Disabling bob after he signed in ends his access at the next refresh.
         var (bobClient, _) = await SignInTokenAsync(platform, "bob");
@@ -340,7 +343,7 @@ public sealed class DirectorySignInTests
         ["Paas:Ldap:Flavor"] = "active_directory",
 
         // As the default, without objectCategory (the AD-like schema has none).
-        ["Paas:Ldap:UserFilter"] = "(&(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0}))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+        ["Paas:Ldap:UserFilter"] = "(&(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))",
 
         // slapd does not implement the in-chain rule AD's default group filter uses: read memberOf and walk nesting.
         ["Paas:Ldap:GroupMembershipAttribute"] = "memberOf",
