@@ -52,7 +52,8 @@ public sealed partial class LdapDirectory : IUserDirectory
                 if (AccountName(login, options) is not { } name)
                 {
                     var domain = login[..login.IndexOf('\\', StringComparison.Ordinal)];
-                    return new DirectorySignIn(DirectorySignInOutcome.NotPermitted, Reason: $"'{domain}' is not the Windows domain of this platform's directory: sign in as {options.EffectiveDomain}\\{login[(domain.Length + 1)..]}, or with your user principal name (name@domain)");
+                    var accepted = options.EffectiveDomain is { } known ? $"sign in as {known}\\{login[(domain.Length + 1)..]}, or" : "the platform's admin may set PAAS_LDAP_DOMAIN; sign in";
+                    return new DirectorySignIn(DirectorySignInOutcome.NotPermitted, Reason: $"'{domain}' is not the Windows domain of this platform's directory: {accepted} with your user principal name (name@domain)");
                 }
 
                 var entry = FindUser(connection, options, LdapEscaping.Format(options.EffectiveUserFilter, name), options.UserBase!, SearchScope.Subtree);
