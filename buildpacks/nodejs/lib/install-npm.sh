@@ -34,8 +34,8 @@ install_npm() {
   else
     echo "       Using npm $version from the build cache"
   fi
-  npm_config_globalconfig="$("$npm_cli" config get globalconfig 2>/dev/null || true)"
-  export npm_config_globalconfig
+  cli="$("$npm_cli" config get globalconfig 2>/dev/null || true)"
+  if [ -n "$cli" ]; then export npm_config_globalconfig="$cli"; fi
   npm_bin="$(mktemp -d)"
   for cli in npm npx; do
     if [ -f "$dir/bin/$cli-cli.js" ]; then
