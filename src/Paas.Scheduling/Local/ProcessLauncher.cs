@@ -4,8 +4,9 @@ using System.Globalization;
 namespace Paas.Scheduling.Local;
 
 /// <summary>
-/// Starts one process of a release the way Heroku starts a dyno: <c>setsid bash -c WRAPPER</c> in the slug's app folder,
-/// so the process leads its own process group; the wrapper sources <c>.profile.d/*.sh</c>, then runs the command with
+/// Starts one process of a release the way Heroku starts a dyno: <c>env --default-signal setsid bash -c WRAPPER</c> in the
+/// slug's app folder, so the process leads its own process group with every signal's default handling (whatever paasd
+/// inherited); the wrapper sources <c>.profile.d/*.sh</c>, then runs the command with
 /// <c>bash -c</c>. The environment is built from scratch (nothing of the platform's own environment leaks in): <c>PATH</c>,
 /// <c>LANG</c>, then <see cref="DynoEnvironment.Resolve"/> (config vars and the platform's variables; <c>HEROKU_DYNO_ID</c> is a
 /// new UUID per start), then <c>HOME</c> and, with a terminal, <c>TERM</c>.
@@ -42,7 +43,9 @@ internal static class ProcessLauncher
         var spec = context.Spec;
         var user = context.User;
         var app = user is null ? context.AppDirectory : context.Options.AppMountPoint;
-        var start = new ProcessStartInfo(terminal is null ? "setsid" : "sh")
+        // env --default-signal first: a paasd started with SIGINT and SIGQUIT ignored (from a script's background job, or
+        // nohup) would hand that on through exec, and Ctrl+C in `paas run` or a SIGINT to stop a process would do nothing.
+        var start = new ProcessStartInfo("env")
         {
             WorkingDirectory = context.AppDirectory,
             UseShellExecute = false,
@@ -50,6 +53,8 @@ internal static class ProcessLauncher
             RedirectStandardError = true,
             RedirectStandardInput = true,
         };
+        start.ArgumentList.Add("--default-signal");
+        start.ArgumentList.Add(terminal is null ? "setsid" : "sh");
         if (terminal is { } tty)
         {
             foreach (var arg in (string[])["-c", "exec setsid --ctty \"$@\" <\"$0\" >\"$0\" 2>&1", tty.Path])

@@ -13,7 +13,7 @@ public sealed class LocalProcessSchedulerTests
     {
         await using var h = new LocalHarness(o => o.RunAsAppUsers = false);
         Environment.SetEnvironmentVariable("PAAS_TEST_PLATFORM_SECRET", "leak");
-        var spec = h.Spec("envapp", 7, new Dictionary<string, string> { ["worker"] = "echo \"env $DYNO $PS $PAAS_APP $PAAS_RELEASE $SOURCE_VERSION $HOME $FOO $FROM_PROFILE [$PAAS_TEST_PLATFORM_SECRET] $(pwd)\"; echo \"path $PATH\"; exec sleep 600" },
+        var spec = h.Spec("envapp", 7, new Dictionary<string, string> { ["worker"] = "echo \"env $DYNO $PS $PAAS_APP $PAAS_RELEASE $SOURCE_VERSION $HOME $FOO $FROM_PROFILE [$PAAS_TEST_PLATFORM_SECRET] $(pwd)\"; echo \"path $PATH\"; grep SigIgn /proc/self/status; exec sleep 600" },
             OneWorker, new Dictionary<string, string> { ["FOO"] = "bar baz" });
 
         Assert.True((await h.Scheduler.DeployAsync(spec, CancellationToken.None)).Succeeded);
@@ -22,6 +22,12 @@ public sealed class LocalProcessSchedulerTests
         var app = (await h.Slugs.PrepareAsync("fixture", LocalHarness.Image, CancellationToken.None)).AppDirectory;
         Assert.Contains(h.Lines("envapp"), l => l.EndsWith($"app[worker.1]: env worker.1 worker.1 envapp v7 cafe42 {app} bar baz profiled [] {app}", StringComparison.Ordinal));
         Assert.Contains(h.Lines("envapp"), l => l.Contains($"app[worker.1]: path {app}/bin:", StringComparison.Ordinal));
+
+        // every signal handled as by default, whatever paasd inherited (started from a script's background job, SIGINT and
+        // SIGQUIT arrive ignored, and Ctrl+C in `paas run` would do nothing): bits 1 and 2 of the mask are SIGINT and SIGQUIT
+        await h.WaitForLogAsync("envapp", "app[worker.1]: SigIgn:");
+        var ignored = Convert.ToUInt64(h.Lines("envapp").Last(l => l.Contains("SigIgn:", StringComparison.Ordinal)).Split('\t', ' ')[^1], 16);
+        Assert.Equal(0UL, ignored & 0b110);
     }
 
     [Fact]
