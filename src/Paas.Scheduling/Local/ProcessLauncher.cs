@@ -77,8 +77,44 @@ internal static class ProcessLauncher
 
         var env = start.Environment;
         env.Clear();
-        env["PATH"] = $"{app}/bin:{app}/.heroku/node/bin:{app}/.heroku/python/bin:{context.Options.SystemPath}";
-        env["LANG"] = "C.UTF-8";
+        foreach (var (key, value) in Environment(spec, name, port, app, context.Options.SystemPath))
+        {
+            env[key] = value;
+        }
+
+        if (terminal is { } type)
+        {
+            env["TERM"] = type.Type;
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start");
+        if (!redirectInput)
+        {
+            process.StandardInput.Close();
+        }
+
+        return process;
+    }
+
+    /// <summary>
+    /// The environment of one process of a release, built from scratch (the rule every runtime shares: the local runtime's
+    /// processes and podman's containers): <c>PATH</c> (the slug's <c>bin</c> folders, then <paramref name="systemPath"/>),
+    /// <c>LANG</c>, the release's config vars, then <c>HOME</c>, <c>DYNO</c>/<c>PS</c>, <c>PAAS_APP</c>, <c>PAAS_RELEASE</c>
+    /// (<c>v7</c>), <c>SOURCE_VERSION</c> and <c>PORT</c>, which win over config vars of the same name.
+    /// </summary>
+    /// <param name="spec">The release.</param>
+    /// <param name="name">The process name (<c>web.1</c>, <c>run.4821</c>).</param>
+    /// <param name="port">Its <c>PORT</c>, or null (not a web process).</param>
+    /// <param name="app">Where the process sees its slug (its <c>HOME</c>): the slug folder, or <c>/app</c> when confined or in a container.</param>
+    /// <param name="systemPath">The <c>PATH</c> after the slug's own folders.</param>
+    /// <returns>Variable name to value.</returns>
+    public static Dictionary<string, string> Environment(DeploymentSpec spec, string name, int? port, string app, string systemPath)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = $"{app}/bin:{app}/.heroku/node/bin:{app}/.heroku/python/bin:{systemPath}",
+            ["LANG"] = "C.UTF-8",
+        };
         foreach (var (key, value) in spec.Config)
         {
             env[key] = value;
@@ -99,18 +135,7 @@ internal static class ProcessLauncher
             env["PORT"] = port.Value.ToString(CultureInfo.InvariantCulture);
         }
 
-        if (terminal is { } type)
-        {
-            env["TERM"] = type.Type;
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("setsid did not start");
-        if (!redirectInput)
-        {
-            process.StandardInput.Close();
-        }
-
-        return process;
+        return env;
     }
 
     /// <summary>Copies each line the process writes (both streams) to <paramref name="sink"/>; completes when both streams end.</summary>
