@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Scheduling.Logs;
+using AppRuntime = Paas.Scheduling.Local.AppRuntime<Paas.Scheduling.Local.ReleaseContext, Paas.Scheduling.Local.Dyno>;
 
 namespace Paas.Scheduling.Local;
 
