@@ -8,6 +8,7 @@
 #     postgresql          tests start throwaway clusters (production may use any PostgreSQL)
 #     slapd, ldap-utils   LDAP/Active Directory sign-in tests
 #     skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests and the podman fake kubelet; buildah also commits the stack
+#     containernetworking-plugins, iptables   the podman scheduler's per-app networks (CNI bridge, portmap for ports published on 127.0.0.1)
 #     busybox-static      the static /bin/busybox the podman kubelet tests build their image from (no image registry here)
 #     debootstrap         the stack's Debian root filesystem (stack/build.sh)
 #     docker-registry, nginx, wrk, hey        peers and load generators for bench/ and the tests
@@ -19,7 +20,7 @@ set -euo pipefail
 
 profile="${1:-test}"
 run_packages=(git nodejs npm curl ca-certificates)
-test_packages=(postgresql slapd ldap-utils skopeo podman buildah runc uidmap busybox-static debootstrap docker-registry nginx wrk hey jq)
+test_packages=(postgresql slapd ldap-utils skopeo podman buildah runc uidmap containernetworking-plugins iptables busybox-static debootstrap docker-registry nginx wrk hey jq)
 case "$profile" in
   run) packages=("${run_packages[@]}") ;;
   test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;

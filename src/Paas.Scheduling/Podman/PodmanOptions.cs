@@ -41,6 +41,20 @@ public sealed class PodmanOptions
     /// <summary>Whether images no app runs any more are removed from podman's storage after a deploy or destroy (<c>podman rmi</c>, best effort). Default true.</summary>
     public bool PruneImages { get; set; } = true;
 
+    /// <summary>The podman executable's full path: <see cref="PodmanPath"/> itself when it names a file, else the first match on <c>PATH</c>; null when none exists.</summary>
+    /// <returns>The path, or null.</returns>
+    public string? Locate()
+    {
+        if (PodmanPath.Contains('/', StringComparison.Ordinal))
+        {
+            return File.Exists(PodmanPath) ? Path.GetFullPath(PodmanPath) : null;
+        }
+
+        return (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Select(folder => Path.Combine(folder, PodmanPath))
+            .FirstOrDefault(File.Exists);
+    }
+
     /// <summary>How long one podman command (pull, run, inspect, stop, rm) may take before it is killed. Default 5 minutes (a first pull of the stack).</summary>
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromMinutes(5);
 }
