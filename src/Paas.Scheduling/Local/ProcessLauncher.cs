@@ -50,7 +50,7 @@ internal static class ProcessLauncher
         };
         if (terminal is { } tty)
         {
-            foreach (var arg in (string[])["-c", "exec setsid --ctty \"$@\" <\"$0\" >\"$0\" 2>&1", tty.Path])
+            foreach (var arg in (string[])["-c", PseudoTerminal.AttachScript, tty.Path])
             {
                 start.ArgumentList.Add(arg);
             }

@@ -9,17 +9,29 @@ namespace Paas.Scheduling.Podman;
 /// </summary>
 internal sealed class PodmanCli(PodmanOptions options)
 {
-    /// <summary>Starts podman with every stream redirected; standard input is closed at once unless <paramref name="keepInput"/>.</summary>
+    /// <summary>
+    /// Starts podman with every stream redirected; standard input is closed at once unless <paramref name="keepInput"/>.
+    /// With <paramref name="terminal"/> (a pseudo-terminal's slave), podman runs on it instead (<see cref="Local.PseudoTerminal.AttachScript"/>):
+    /// <c>podman run -t</c> then copies between it and the container's terminal, sizes included.
+    /// </summary>
     /// <exception cref="SchedulerUnavailableException">podman is not installed (not transient).</exception>
-    public Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool keepInput = false)
+    public Process Start(IEnumerable<string> args, IReadOnlyDictionary<string, string>? environment = null, bool keepInput = false, string? terminal = null)
     {
-        var start = new ProcessStartInfo(options.PodmanPath)
+        var start = new ProcessStartInfo(terminal is null ? options.PodmanPath : "sh")
         {
             UseShellExecute = false,
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
+        if (terminal is not null)
+        {
+            foreach (var arg in (string[])["-c", Local.PseudoTerminal.AttachScript, terminal, options.PodmanPath])
+            {
+                start.ArgumentList.Add(arg);
+            }
+        }
+
         if (options.Runtime is { Length: > 0 } runtime)
         {
             start.ArgumentList.Add("--runtime");

@@ -61,6 +61,13 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         _adopted = Task.Run(AdoptAsync);
     }
 
+    /// <summary>
+    /// True: a one-off run with a TTY runs <c>podman run --tty</c> on a pseudo-terminal of this machine (the local runtime's
+    /// <see cref="PseudoTerminal"/>), which podman copies to and from the container's terminal and resizes it with; should
+    /// none be left, the run goes on with pipes.
+    /// </summary>
+    public bool SupportsTty => true;
+
     /// <inheritdoc />
     public long Version => Interlocked.Read(ref _version);
 
@@ -286,13 +293,15 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
             return RunResult.NotStarted(name, $"the image of v{spec.Release} is not available: {unavailable}");
         }
 
-        var withInput = request.Input is not null;
+        using var terminal = request.Terminal is { } tty && !request.Detached && request.RawOutput is not null ? OpenTerminal(tty) : null;
+        var withInput = request.Input is not null && terminal is null;
         string? envFile = null;
         Process process;
         string container;
         try
         {
-            var (args, environment, envText) = ContainerCommand.Build(release, name, ContainerLabels.RunType, request.Command, withInput ? ["--rm", "--interactive"] : ["--rm"]);
+            List<string> flags = terminal is not null ? ["--rm", "--interactive", "--tty"] : withInput ? ["--rm", "--interactive"] : ["--rm"];
+            var (args, environment, envText) = ContainerCommand.Build(release, name, ContainerLabels.RunType, request.Command, flags, terminal is null ? null : request.Terminal!.Type);
             container = args[args.IndexOf("--name") + 1];
             if (envText is not null)
             {
@@ -301,7 +310,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
             }
 
             Event(spec.App, $"Starting process {name} with command `{request.Command}`");
-            process = _cli.Start(args, environment, keepInput: withInput);
+            process = _cli.Start(args, environment, keepInput: withInput, terminal: terminal?.SlavePath);
         }
         catch (Exception e) when (e is InvalidOperationException or SchedulerUnavailableException or IOException)
         {
@@ -322,8 +331,16 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
             : ProcessLauncher.PumpAsync(process, line => request.Detached
                 ? Log(spec.App, name, line)
                 : Deliver(() => output(line, deadline.Token)));
+        if (terminal is not null)
+        {
+            // The pipes only carry the shell's complaint should it fail to open the terminal; podman writes to the terminal.
+            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => Deliver(() => request.RawOutput!(chunk, deadline.Token))));
+        }
+
         using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        var input = request.Input is { } stream ? ForwardInputAsync(stream, process, inputEnd.Token) : Task.CompletedTask;
+        var input = request.Input is not { } stream ? Task.CompletedTask
+            : terminal is null ? ForwardInputAsync(stream, process, inputEnd.Token)
+            : Task.WhenAll(terminal.ForwardKeystrokesAsync(stream, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));
         var timedOut = false;
         try
         {
@@ -792,6 +809,20 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         }
     }
 
+    /// <summary>A pseudo-terminal for a run with a TTY, or null when the system has none left (the run then uses pipes).</summary>
+    private PseudoTerminal? OpenTerminal(RunTerminal terminal)
+    {
+        try
+        {
+            return PseudoTerminal.Open(terminal.Size);
+        }
+        catch (IOException e)
+        {
+            LogNoTerminal(_logger, e.Message);
+            return null;
+        }
+    }
+
     private static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
     {
         try
@@ -832,6 +863,9 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
     [LoggerMessage(EventId = 5106, Level = LogLevel.Error, Message = "Finding the containers a previous platform process left failed: {Reason}")]
     private static partial void LogAdoptionFailed(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "A one-off process asked for a terminal and runs without one: {Reason}")]
+    private static partial void LogNoTerminal(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 5107, Level = LogLevel.Warning, Message = "The network {Network} was not removed: {Reason}")]
     private static partial void LogNetworkNotRemoved(ILogger logger, string network, string reason);
