@@ -243,15 +243,6 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
     {
         await _adopted.ConfigureAwait(false);
         await StopAppAsync(app, cancellationToken).ConfigureAwait(false);
-
-        // Whatever else carries the app's labels (a container a stop could not reach), then its network.
-        var left = await _cli.RunAsync(["ps", "--all", "--quiet", "--no-trunc", "--filter", $"label={ContainerLabels.Platform}={_platform}", "--filter", $"label={ContainerLabels.App}={app}"], cancellationToken).ConfigureAwait(false);
-        var ids = Lines(left.Output);
-        if (ids.Count > 0)
-        {
-            await _cli.RunAsync(["rm", "--force", "--time", "0", .. ids], cancellationToken).ConfigureAwait(false);
-        }
-
         var network = await _cli.RunAsync(["network", "rm", ContainerLabels.Network(app)], cancellationToken).ConfigureAwait(false);
         if (network.ExitCode != 0 && !network.Reason.Contains("network not found", StringComparison.OrdinalIgnoreCase))
         {
@@ -260,6 +251,18 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
         _logs.Delete(app);
         await PruneAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Stops the app's containers, then removes whatever else of this platform carries the app's label (a container a stop could not reach).</summary>
+    private async Task StopAppAsync(string app, CancellationToken cancellationToken)
+    {
+        await StopSupervisedAsync(app, cancellationToken).ConfigureAwait(false);
+        var left = await _cli.RunAsync(["ps", "--all", "--quiet", "--no-trunc", "--filter", $"label={ContainerLabels.Platform}={_platform}", "--filter", $"label={ContainerLabels.App}={app}"], cancellationToken).ConfigureAwait(false);
+        var ids = Lines(left.Output);
+        if (ids.Count > 0)
+        {
+            await _cli.RunAsync(["rm", "--force", "--time", "0", .. ids], cancellationToken).ConfigureAwait(false);
+        }
     }
 
     /// <summary>The processes of a pending release that none runs for yet, listed as down with the reason.</summary>
@@ -385,7 +388,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         var wanted = desired.Select(d => d.App).ToHashSet(StringComparer.Ordinal);
         foreach (var gone in _apps.Keys.Where(a => !wanted.Contains(a)).ToList())
         {
-            await DestroyAsync(gone, cancellationToken).ConfigureAwait(false);
+            await StopAppAsync(gone, cancellationToken).ConfigureAwait(false); // its logs and network stay: the app may still exist, without a build
         }
 
         await Task.WhenAll(desired.Select(async spec =>
@@ -656,7 +659,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         }
     }
 
-    private async Task StopAppAsync(string app, CancellationToken cancellationToken)
+    private async Task StopSupervisedAsync(string app, CancellationToken cancellationToken)
     {
         if (!_apps.TryGetValue(app, out var runtime))
         {

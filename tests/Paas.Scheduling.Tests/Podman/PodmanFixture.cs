@@ -38,6 +38,9 @@ internal static class PodmanFixture
         server.serve_forever()
         """;
 
+    /// <summary>The fixture image's name in podman's storage, one per test process (two runs on one machine do not share it); removed at the end of the run.</summary>
+    private static readonly string FixtureTag = $"localhost/paas-podman-fixture:{Environment.ProcessId}";
+
     private static readonly SemaphoreSlim Gate = new(1, 1);
     private static TestRegistry? _registry;
     private static string? _image;
@@ -71,6 +74,7 @@ internal static class PodmanFixture
             {
                 _registry = await TestRegistry.StartAsync();
                 _image = await BuildAsync(stack!, _registry.Host);
+                AppDomain.CurrentDomain.ProcessExit += (_, _) => CleanUp();
             }
         }
         finally
@@ -99,6 +103,17 @@ internal static class PodmanFixture
     /// <summary>Runs podman (<c>--runtime runc</c>) and returns its standard output; fails the test when it fails.</summary>
     public static Task<string> PodmanAsync(params string[] args) => ExternalTool.RunAsync("podman", TimeSpan.FromMinutes(1), ["--runtime", "runc", .. args]);
 
+    /// <summary>At the end of the run: the fixture image out of podman's storage (the stack it is built on stays, cached), the registry stopped and its folder removed.</summary>
+    private static void CleanUp()
+    {
+        if (_image is not null)
+        {
+            ExternalTool.RunRawAsync("podman", TimeSpan.FromSeconds(20), "rmi", _image, FixtureTag).GetAwaiter().GetResult();
+        }
+
+        _registry?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+    }
+
     private static async Task<string> BuildAsync(string stack, string registry)
     {
         var slug = Directory.CreateTempSubdirectory("paas-podman-slug-");
@@ -126,9 +141,9 @@ internal static class PodmanFixture
             container = (await ExternalTool.RunAsync("buildah", timeout, "from", "--quiet", "--pull-never", stackName)).Trim();
             await ExternalTool.RunAsync("buildah", timeout, "copy", "--chown", "1000:1000", container, slug.FullName + "/", "/app/");
             var digestFile = Path.Combine(slug.FullName, "digest");
-            await ExternalTool.RunAsync("buildah", timeout, "commit", "--quiet", container, "localhost/paas-podman-fixture:latest");
+            await ExternalTool.RunAsync("buildah", timeout, "commit", "--quiet", container, FixtureTag);
             await ExternalTool.RunAsync("buildah", timeout, "push", "--quiet", "--tls-verify=false", "--creds", $"{TestRegistry.Username}:{TestRegistry.Secret}",
-                "--digestfile", digestFile, "localhost/paas-podman-fixture:latest", $"docker://{registry}/fixture:latest");
+                "--digestfile", digestFile, FixtureTag, $"docker://{registry}/fixture:latest");
             var digest = (await File.ReadAllTextAsync(digestFile)).Trim();
             return $"{registry}/fixture@{digest}";
         }

@@ -125,6 +125,37 @@ public sealed class PodmanSchedulerTests : IAsyncLifetime
         Assert.Equal("", (await PodmanFixture.PodmanAsync("ps", "--all", "--quiet", "--filter", $"label=io.paas.app={_app}", "--filter", "label=io.paas.type=run")).Trim());
     }
 
+    [Fact]
+    public async Task A_restarted_scheduler_adopts_running_processes_removes_one_off_runs_and_a_reconcile_without_the_app_stops_them()
+    {
+        Assert.True((await _scheduler!.DeployAsync(Spec(), CancellationToken.None)).Succeeded);
+        var run = _scheduler.RunAsync(new RunRequest(Spec(), "sleep 600"), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while ((await RunContainersAsync()).Length == 0)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the run's container did not start");
+            await Task.Delay(100);
+        }
+
+        _scheduler.Abandon(); // a crash: the containers keep running, the run's caller is gone
+        _scheduler = PodmanFixture.Create(_dataDir, _logs!);
+
+        var adopted = await _scheduler.ListAsync(_app, CancellationToken.None);
+        Assert.Equal(["web.1"], adopted.Select(p => p.Name));
+        Assert.Empty(await RunContainersAsync());
+        Assert.Equal(137, (await run.WaitAsync(TimeSpan.FromSeconds(30))).ExitCode);
+
+        await _scheduler.ReconcileAsync([], CancellationToken.None);
+
+        Assert.Empty(await _scheduler.ListAsync(_app, CancellationToken.None));
+        Assert.Equal("", (await PodmanFixture.PodmanAsync("ps", "--all", "--quiet", "--filter", $"label=io.paas.app={_app}")).Trim());
+        Assert.NotEmpty(_logs!.Tail(_app, 10)); // the app may still exist: its logs stay
+    }
+
+    private async Task<string[]> RunContainersAsync() =>
+        (await PodmanFixture.PodmanAsync("ps", "--all", "--quiet", "--filter", $"label=io.paas.app={_app}", "--filter", "label=io.paas.type=run"))
+            .Split('\n', StringSplitOptions.RemoveEmptyEntries);
+
     private DeploymentSpec Spec(int release = 1) =>
         new(_app, release, PodmanFixture.Image, new Dictionary<string, string>(), new Dictionary<string, string> { ["web"] = PodmanFixture.WebCommand },
             new Dictionary<string, int> { ["web"] = 1 }, "cafe42");
