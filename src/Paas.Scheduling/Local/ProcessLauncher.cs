@@ -77,7 +77,7 @@ internal static class ProcessLauncher
 
         var env = start.Environment;
         env.Clear();
-        foreach (var (key, value) in Environment(spec, name, port, app, context.Options.SystemPath))
+        foreach (var (key, value) in EnvironmentFor(spec, name, port, app, context.Options.SystemPath))
         {
             env[key] = value;
         }
@@ -108,7 +108,7 @@ internal static class ProcessLauncher
     /// <param name="app">Where the process sees its slug (its <c>HOME</c>): the slug folder, or <c>/app</c> when confined or in a container.</param>
     /// <param name="systemPath">The <c>PATH</c> after the slug's own folders.</param>
     /// <returns>Variable name to value.</returns>
-    public static Dictionary<string, string> Environment(DeploymentSpec spec, string name, int? port, string app, string systemPath)
+    public static Dictionary<string, string> EnvironmentFor(DeploymentSpec spec, string name, int? port, string app, string systemPath)
     {
         var env = new Dictionary<string, string>(StringComparer.Ordinal)
         {

@@ -8,7 +8,7 @@ namespace Paas.Scheduling.Podman;
 /// Builds <c>podman run</c> for one process of a release (podman-run(1)):
 /// <c>run --name paas-APP-web.1-RANDOM --label ... --network paas-APP [--publish 127.0.0.1::PORT] --security-opt
 /// no-new-privileges [--memory B --memory-swap B] [--cpus N] --env NAME... [--env-file F] [--entrypoint '["/bin/sh","-c"]']
-/// IMAGE COMMAND</c>. The environment is the local runtime's (<see cref="ProcessLauncher.Environment"/>) with the slug at
+/// IMAGE COMMAND</c>. The environment is the local runtime's (<see cref="ProcessLauncher.EnvironmentFor"/>) with the slug at
 /// <c>/app</c> and the image's own <c>PATH</c> after the slug's folders. Values never appear on the command line: each
 /// variable is <c>--env NAME</c> with its value in podman's own environment, except the few names that change how podman
 /// itself behaves (<c>PATH</c>, <c>HOME</c>, <c>TMPDIR</c>, <c>XDG_*</c>, <c>CONTAINERS_*</c>...), which go through a
@@ -70,7 +70,7 @@ internal static class ContainerCommand
             }
         }
 
-        var variables = ProcessLauncher.Environment(spec, name, web ? release.Podman.WebPort : null, "/app", image.SystemPath);
+        var variables = ProcessLauncher.EnvironmentFor(spec, name, web ? release.Podman.WebPort : null, "/app", image.SystemPath);
         if (terminalType is not null)
         {
             variables["TERM"] = terminalType;

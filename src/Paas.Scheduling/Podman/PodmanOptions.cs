@@ -18,7 +18,8 @@ public sealed class PodmanOptions
 
     /// <summary>
     /// Arguments added to every <c>podman run</c>. Default <c>--ulimit nofile=1024:1024 --ulimit nproc=1024:1024</c>: the
-    /// limits these machines accept (podman's defaults, copied from its own process, are refused there).
+    /// limits these machines accept (podman's defaults, copied from its own process, are refused there). Items bound from
+    /// configuration (<c>Paas:Podman:RunArguments:0</c>...) are added after these, as the configuration binder does with lists.
     /// </summary>
     public IList<string> RunArguments { get; set; } = ["--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
 
