@@ -313,19 +313,37 @@ internal sealed class Container
             }).ContinueWith(_ => Forget(process), TaskScheduler.Default);
     }
 
-    /// <summary><c>podman wait</c>: the container's exit status (128 + N after signal N), or -1 when it cannot be told.</summary>
+    /// <summary>
+    /// <c>podman wait</c>: the container's exit status (128 + N after signal N), or -1 when it cannot be told. Should
+    /// <c>podman wait</c> itself fail while the container still runs (a storage lock timing out under load), it waits again
+    /// rather than take a running container for a crashed one.
+    /// </summary>
     private async Task<int> WaitForExitAsync(string id)
     {
-        var process = Helper(["wait", id]);
-        if (process is null)
+        while (true)
         {
-            return -1;
-        }
+            var process = Helper(["wait", id]);
+            if (process is null)
+            {
+                return -1;
+            }
 
-        var output = await process.StandardOutput.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
-        await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        Forget(process);
-        return int.TryParse(output.Trim(), CultureInfo.InvariantCulture, out var status) ? status : -1;
+            var output = await process.StandardOutput.ReadToEndAsync(CancellationToken.None).ConfigureAwait(false);
+            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            Forget(process);
+            if (int.TryParse(output.Trim(), CultureInfo.InvariantCulture, out var status))
+            {
+                return status;
+            }
+
+            var running = _abandoned ? null : await _release.Cli.RunAsync(["container", "inspect", "--format", "{{.State.Running}}", id], CancellationToken.None).ConfigureAwait(false);
+            if (running is null || running.ExitCode != 0 || running.Output.Trim() != "true")
+            {
+                return -1;
+            }
+
+            await Task.Delay(TimeSpan.FromSeconds(1)).ConfigureAwait(false);
+        }
     }
 
     private Process? Helper(IEnumerable<string> args)
