@@ -62,6 +62,29 @@ public sealed class PodmanSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Another_apps_containers_cannot_reach_this_apps_containers()
+    {
+        var other = "pod" + Guid.NewGuid().ToString("N")[..8];
+        Assert.True((await _scheduler!.DeployAsync(Spec(), CancellationToken.None)).Succeeded);
+        try
+        {
+            using var container = await InspectAsync("web.1");
+            var address = container.RootElement.GetProperty("NetworkSettings").GetProperty("Networks").GetProperty($"paas-{_app}").GetProperty("IPAddress").GetString();
+            var probe = $"curl -s -m 2 -o /dev/null http://{address}:5000/";
+
+            var fromOther = await _scheduler.RunAsync(new RunRequest(Spec() with { App = other }, probe), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+            var fromSelf = await _scheduler.RunAsync(new RunRequest(Spec(), probe), (_, _) => ValueTask.CompletedTask, CancellationToken.None);
+
+            Assert.Equal(28, fromOther.ExitCode); // curl: timed out (the isolated networks drop the packets)
+            Assert.Equal(0, fromSelf.ExitCode);
+        }
+        finally
+        {
+            await _scheduler.DestroyAsync(other, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_health_check_the_process_fails_fails_the_deploy_and_one_it_passes_lets_it_through()
     {
         var failing = Spec() with
