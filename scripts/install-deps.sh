@@ -7,6 +7,8 @@
 #   scripts/install-deps.sh test   the above, plus what the tests and benches use (scripts/test.sh):
 #     postgresql          tests start throwaway clusters (production may use any PostgreSQL)
 #     slapd, ldap-utils   LDAP/Active Directory sign-in tests
+#     samba, samba-ad-provision, samba-dsdb-modules, samba-vfs-modules   a real Active Directory domain controller for
+#                         the sign-in tests (tests/Paas.Testing/Ldap/SambaDomainController.cs provisions its own)
 #     skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests and the podman fake kubelet; buildah also commits the stack
 #     containernetworking-plugins, iptables   the podman scheduler's per-app networks (CNI bridge, portmap for ports published on 127.0.0.1)
 #     busybox-static      the static /bin/busybox the podman kubelet tests build their image from (no image registry here)
@@ -15,12 +17,13 @@
 #     jq                  scripts
 # Another apt or dpkg may be running (unattended upgrades on a fresh machine): the script waits for it (up to 10 min)
 # rather than failing. On a machine with systemd, the services Debian starts with docker-registry (port 5000, the
-# platform's registry port) and nginx (port 80) are stopped and disabled: the tests and benches start their own.
+# platform's registry port), nginx (port 80) and samba (smbd, nmbd, samba-ad-dc: ports 139, 445, 389...) are stopped and
+# disabled: the tests and benches start their own.
 set -euo pipefail
 
 profile="${1:-test}"
 run_packages=(git nodejs npm curl ca-certificates)
-test_packages=(postgresql slapd ldap-utils skopeo podman buildah runc uidmap containernetworking-plugins iptables busybox-static debootstrap docker-registry nginx wrk hey jq)
+test_packages=(postgresql slapd ldap-utils samba samba-ad-provision samba-dsdb-modules samba-vfs-modules skopeo podman buildah runc uidmap containernetworking-plugins iptables busybox-static debootstrap docker-registry nginx wrk hey jq)
 case "$profile" in
   run) packages=("${run_packages[@]}") ;;
   test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;
@@ -69,7 +72,7 @@ fi
 # Debian starts these packages' services on a machine with systemd; nothing of the platform uses them, and
 # docker-registry's holds the platform's registry port 5000.
 if [[ "$profile" == test ]] && command -v systemctl >/dev/null && [[ -d /run/systemd/system ]]; then
-  for service in docker-registry nginx; do
+  for service in docker-registry nginx smbd nmbd samba-ad-dc; do
     if systemctl is-enabled --quiet "$service" 2>/dev/null || systemctl is-active --quiet "$service" 2>/dev/null; then
       echo "       stopping and disabling the $service service (the tests and benches run their own)"
       $sudo systemctl disable --now "$service" >/dev/null 2>&1 || true

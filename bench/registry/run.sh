@@ -23,6 +23,7 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
+trap 'exit 130' INT TERM # interrupted: leave through the EXIT trap, which stops paasd and docker-registry
 
 for tool in skopeo docker-registry dotnet curl sha256sum gzip tar; do
   command -v "$tool" >/dev/null || { echo "missing: $tool" >&2; exit 1; }

@@ -13,6 +13,8 @@ namespace Paas.Builder;
 ///       objects/tmp_objdir-incoming-XXXXXX/  a push's quarantine while receive-pack runs (git 2.13+; incoming-XXXXXX
 ///                           before): moved into objects/ when the hook accepts, left behind when receive-pack is
 ///                           killed; swept once old (QuarantineSweeper)
+///   slug-layers/
+///     APP/                  the compressed layers of the app's last slug, DIFFID.DIGEST.tar.gz, reused when unchanged
 /// WORK_DIR/
 ///   cache/
 ///     APP/                  CACHE_DIR given to bin/compile, kept between builds (node versions, npm cache)
@@ -61,6 +63,11 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
 
     /// <summary>The build cache of <paramref name="app"/>.</summary>
     public string Cache(string app) => Path.Combine(WorkDir, "cache", app);
+
+    /// <summary>The app's slug layers of its last build (<see cref="SlugLayer"/>), in the data folder, which buildpacks cannot write.</summary>
+    /// <param name="app">The app's name.</param>
+    /// <returns><c>DATA_DIR/slug-layers/APP</c>.</returns>
+    public string SlugLayers(string app) => Path.Combine(DataDir, "slug-layers", app);
 
     /// <summary>The working folder of one push.</summary>
     public string Push(string pushId) => Path.Combine(WorkDir, "builds", pushId);

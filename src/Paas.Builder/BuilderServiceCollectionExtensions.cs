@@ -42,6 +42,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<ControllerApi>();
         services.TryAddSingleton<GitAuthenticator>();
         services.TryAddSingleton<IBuildEventSink, NoBuildEvents>();
+        services.TryAddSingleton<ISlugHandOff, NoSlugHandOff>();
         services.TryAddSingleton<ICompiler, LocalCompiler>();
         services.TryAddSingleton<BuildTransfers>();
         services.TryAddSingleton<BuildPipeline>();

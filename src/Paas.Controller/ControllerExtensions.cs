@@ -21,8 +21,9 @@ public static class ControllerExtensions
     /// <summary>
     /// Registers the controller's services: <see cref="PaasOptions"/> bound from the <c>Paas</c> section and validated at
     /// start-up, the database (SQLite or PostgreSQL per <see cref="PaasOptions.Database"/>) migrated before requests are served,
-    /// token authentication, directory (LDAP/AD) sign-in per <see cref="LdapOptions"/> (section <c>Paas:Ldap</c>), problem details, OpenAPI, and <see cref="RecordingScheduler"/> as the <see cref="IScheduler"/>
-    /// unless one was registered before (TryAdd).
+    /// token authentication, directory (LDAP/AD) sign-in per <see cref="LdapOptions"/> (section <c>Paas:Ldap</c>), problem details and OpenAPI.
+    /// It registers no <see cref="IScheduler"/>: the host must (the local runtime, Kubernetes), else resolving the controller's
+    /// services fails at start with "Unable to resolve service for type 'Paas.Scheduling.IScheduler'".
     /// </summary>
     /// <param name="services">The service collection.</param>
     /// <param name="configuration">The configuration holding the <c>Paas</c> section.</param>
@@ -50,7 +51,6 @@ public static class ControllerExtensions
         services.TryAddSingleton<DirectoryAccounts>();
         services.TryAddSingleton<TokenUsers>();
         services.AddHostedService<DirectorySyncService>();
-        services.TryAddSingleton<IScheduler, RecordingScheduler>();
         services.TryAddSingleton<IAppRegistryLogins, StoredAppRegistryLogins>();
         services.TryAddSingleton<PasswordHashing>();
         services.TryAddSingleton<LoginThrottle>();

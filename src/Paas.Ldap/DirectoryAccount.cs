@@ -5,8 +5,8 @@ namespace Paas.Ldap;
 /// <param name="Username">The value of the username attribute (<c>uid</c>, <c>sAMAccountName</c>), lower-cased.</param>
 /// <param name="Email">The e-mail address, if the entry has one.</param>
 /// <param name="DisplayName">The display name (or <c>cn</c>), if any.</param>
-/// <param name="Groups">Every group the user belongs to, nested ones included when <see cref="LdapOptions.NestedGroups"/> is on.</param>
-/// <param name="IsAdmin">Whether one of <paramref name="Groups"/> is <see cref="LdapOptions.AdminGroup"/>.</param>
+/// <param name="Groups">The groups the user belongs to that are teams (see <see cref="LdapOptions.TeamPrefix"/>), nested ones included when <see cref="LdapOptions.NestedGroups"/> is on or AD's in-chain rule finds them.</param>
+/// <param name="IsAdmin">Whether the user is in <see cref="LdapOptions.AdminGroup"/> (directly or nested), a team or not.</param>
 public sealed record DirectoryAccount(string Dn, string Username, string? Email, string? DisplayName, IReadOnlyList<DirectoryGroup> Groups, bool IsAdmin);
 
 /// <summary>A directory group, which the platform maps to a team of the same (lower-cased) name.</summary>
@@ -23,14 +23,27 @@ public enum DirectorySignInOutcome
     /// <summary>No entry matches the user filter (unknown, or excluded by it, e.g. a disabled AD account).</summary>
     UnknownUser,
 
-    /// <summary>The entry exists but the bind with the given password failed (LDAP result 49), or the password was empty.</summary>
+    /// <summary>
+    /// The entry exists but the bind with the given password failed (LDAP result 49), or the password was empty. AD also
+    /// refuses binds of disabled, expired, locked-out and must-change-password accounts this way;
+    /// <see cref="DirectorySignIn.Reason"/> then says which, from AD's <c>data</c> code, for the log only.
+    /// </summary>
     InvalidCredentials,
+
+    /// <summary>
+    /// The account may not use the platform, with <see cref="DirectorySignIn.Reason"/> saying why: the directory accepted
+    /// the password but the account is the platform's own service account, is not in <see cref="LdapOptions.RequiredGroup"/>,
+    /// or its state refuses it (disabled, expired, locked out, password must change: MS-ADTS userAccountControl and
+    /// account attributes); or the login names another Windows domain than <see cref="LdapOptions.EffectiveDomain"/>.
+    /// </summary>
+    NotPermitted,
 }
 
 /// <summary>The result of <see cref="IUserDirectory.SignInAsync"/>.</summary>
 /// <param name="Outcome">What happened.</param>
 /// <param name="Account">The account, on success.</param>
-public sealed record DirectorySignIn(DirectorySignInOutcome Outcome, DirectoryAccount? Account = null);
+/// <param name="Reason">Why the sign-in was refused, written for the person signing in, when known (always for <see cref="DirectorySignInOutcome.NotPermitted"/>).</param>
+public sealed record DirectorySignIn(DirectorySignInOutcome Outcome, DirectoryAccount? Account = null, string? Reason = null);
 
 /// <summary>
 /// The directory cannot answer: every server is down or unreachable, the service bind is refused, or the configuration

@@ -10,8 +10,16 @@ public interface IUserDirectory
     /// <summary>Whether a directory is configured at all.</summary>
     bool Enabled { get; }
 
-    /// <summary>Checks a login name and password: finds the entry with the user filter, binds as it, reads its groups.</summary>
-    /// <param name="login">What the person typed (a uid, sAMAccountName or userPrincipalName, per the filter); escaped here.</param>
+    /// <summary>
+    /// Checks a login name and password: finds the entry with the user filter, binds as it, reads its groups, and admits
+    /// the account only when it is not the service account, its state allows it (not disabled, expired, locked out or
+    /// due to change its password) and it is in <see cref="LdapOptions.RequiredGroup"/> when one is set.
+    /// </summary>
+    /// <param name="login">
+    /// What the person typed (a uid, sAMAccountName or userPrincipalName, per the filter, or <c>DOMAIN\login</c> of
+    /// <see cref="LdapOptions.EffectiveDomain"/> with the <c>active_directory</c> flavor); escaped here. A login holding a
+    /// control character is refused as invalid credentials.
+    /// </param>
     /// <param name="password">The password; an empty one is refused without binding (RFC 4513 section 5.1.2: it would be an unauthenticated bind).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The outcome, with the account on success.</returns>
@@ -19,12 +27,13 @@ public interface IUserDirectory
     Task<DirectorySignIn> SignInAsync(string login, string password, CancellationToken cancellationToken);
 
     /// <summary>
-    /// Reads a known user again, by DN: the entry must still exist and still match the user filter (so a disabled AD
-    /// account drops out), and its groups are read anew.
+    /// Reads a known user again, by DN: the entry must still exist, still match the user filter and still be admitted by
+    /// the same rule as <see cref="SignInAsync"/> (so a disabled, expired, locked-out or must-change-password AD account,
+    /// or one taken out of the required group, drops out), and its groups are read anew.
     /// </summary>
     /// <param name="dn">The DN recorded at sign-in.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
-    /// <returns>The account, or null when it is gone, moved or excluded by the filter.</returns>
+    /// <returns>The account, or null when it is gone, moved, excluded by the filter or no longer admitted.</returns>
     /// <exception cref="DirectoryUnavailableException">No server answered, the service bind failed, or the configuration does not fit.</exception>
     Task<DirectoryAccount?> RefreshAsync(string dn, CancellationToken cancellationToken);
 

@@ -6,7 +6,7 @@ namespace Paas.Ldap;
 /// a typical set-up needs only the URL, the service bind and the two search bases:
 /// <list type="table">
 /// <listheader><term>setting</term><description><c>openldap</c> default / <c>active_directory</c> default</description></listheader>
-/// <item><term><see cref="UserFilter"/></term><description><c>(&amp;(objectClass=inetOrgPerson)(uid={0}))</c> / <c>(&amp;(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0}))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))</c></description></item>
+/// <item><term><see cref="UserFilter"/></term><description><c>(&amp;(objectClass=inetOrgPerson)(uid={0}))</c> / <c>(&amp;(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))</c> (disabled, expired and locked-out accounts are refused by one rule at sign-in and refresh, not by the filter)</description></item>
 /// <item><term><see cref="UsernameAttribute"/></term><description><c>uid</c> / <c>sAMAccountName</c></description></item>
 /// <item><term><see cref="GroupFilter"/></term><description><c>(&amp;(objectClass=groupOfNames)(member={0}))</c> / <c>(&amp;(objectClass=group)(member:1.2.840.113556.1.4.1941:={0}))</c></description></item>
 /// <item><term><see cref="NestedGroups"/></term><description><c>true</c> (walked by the platform) / <c>false</c> (the in-chain rule 1.2.840.113556.1.4.1941 makes AD return nested groups itself)</description></item>
@@ -14,7 +14,8 @@ namespace Paas.Ldap;
 /// Environment variables (see <c>PaasEnvironment</c>): <c>PAAS_LDAP_URL</c> (several separated by spaces or commas),
 /// <c>PAAS_LDAP_BIND_DN</c>, <c>PAAS_LDAP_BIND_PASSWORD_FILE</c>, <c>PAAS_LDAP_BIND_PASSWORD</c>, <c>PAAS_LDAP_USER_BASE</c>,
 /// <c>PAAS_LDAP_USER_FILTER</c>, <c>PAAS_LDAP_GROUP_BASE</c>, <c>PAAS_LDAP_GROUP_FILTER</c>, <c>PAAS_LDAP_ADMIN_GROUP</c>,
-/// <c>PAAS_LDAP_FLAVOR</c>, <c>PAAS_LDAP_CA_FILE</c>, <c>PAAS_LDAP_START_TLS</c>, <c>PAAS_LDAP_ALLOW_UNKNOWN_USERS</c>.
+/// <c>PAAS_LDAP_FLAVOR</c>, <c>PAAS_LDAP_CA_FILE</c>, <c>PAAS_LDAP_START_TLS</c>, <c>PAAS_LDAP_ALLOW_UNKNOWN_USERS</c>,
+/// <c>PAAS_LDAP_REQUIRED_GROUP</c>, <c>PAAS_LDAP_TEAM_PREFIX</c>, <c>PAAS_LDAP_DOMAIN</c>.
 /// </summary>
 public sealed class LdapOptions
 {
@@ -54,7 +55,8 @@ public sealed class LdapOptions
 
     /// <summary>
     /// The user search filter with <c>{0}</c> for the login name, escaped per RFC 4515 (<c>PAAS_LDAP_USER_FILTER</c>).
-    /// It must match one entry; an AD filter may also exclude disabled accounts. Default per <see cref="Flavor"/>.
+    /// It must match one entry. Default per <see cref="Flavor"/>. Account states (disabled, expired, locked out, password
+    /// to change) need no clause here: the platform refuses them itself, at sign-in and at every refresh.
     /// </summary>
     public string? UserFilter { get; set; }
 
@@ -95,6 +97,29 @@ public sealed class LdapOptions
     public string? AdminGroup { get; set; }
 
     /// <summary>
+    /// The group (name or DN, like <see cref="AdminGroup"/>) whose members alone may sign in, nested members included
+    /// (<c>PAAS_LDAP_REQUIRED_GROUP</c>); empty (the default): any account the user filter finds. It is checked at
+    /// sign-in and at every refresh: someone taken out of it loses access at the next refresh. It must be under
+    /// <see cref="GroupBase"/> (or reachable through <see cref="GroupMembershipAttribute"/>), where groups are read.
+    /// </summary>
+    public string? RequiredGroup { get; set; }
+
+    /// <summary>
+    /// Only groups whose name starts with this (case-insensitive, e.g. <c>paas-</c>) become teams
+    /// (<c>PAAS_LDAP_TEAM_PREFIX</c>); empty (the default): every group under <see cref="GroupBase"/>. The team keeps the
+    /// group's whole name. <see cref="AdminGroup"/> and <see cref="RequiredGroup"/> are matched against every group, teams
+    /// or not, so AD's built-in groups (<c>Domain Admins</c>, <c>Denied RODC Password Replication Group</c>) can be left out.
+    /// </summary>
+    public string? TeamPrefix { get; set; }
+
+    /// <summary>
+    /// The NetBIOS domain accepted in <c>DOMAIN\login</c> sign-ins with the <c>active_directory</c> flavor
+    /// (<c>PAAS_LDAP_DOMAIN</c>, e.g. <c>CORP</c>); default: the first <c>dc=</c> label of <see cref="UserBase"/>,
+    /// which is what AD's provisioning proposes. Another domain is refused with its name.
+    /// </summary>
+    public string? Domain { get; set; }
+
+    /// <summary>
     /// Whether directory users unknown to the platform may sign in, their account made at first sign-in
     /// (<c>PAAS_LDAP_ALLOW_UNKNOWN_USERS</c>); default true. When false, an admin adds them first with <c>paas users:add</c>.
     /// </summary>
@@ -124,7 +149,7 @@ public sealed class LdapOptions
 
     /// <summary>The user filter in effect.</summary>
     public string EffectiveUserFilter => NonEmpty(UserFilter) ?? (IsActiveDirectory
-        ? "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0}))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))"
+        ? "(&(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))"
         : "(&(objectClass=inetOrgPerson)(uid={0}))");
 
     /// <summary>The username attribute in effect.</summary>
@@ -134,6 +159,13 @@ public sealed class LdapOptions
     public string EffectiveGroupFilter => NonEmpty(GroupFilter) ?? (IsActiveDirectory
         ? "(&(objectClass=group)(member:1.2.840.113556.1.4.1941:={0}))"
         : "(&(objectClass=groupOfNames)(member={0}))");
+
+    /// <summary>The NetBIOS domain in effect for <c>DOMAIN\login</c>: <see cref="Domain"/>, else the first <c>dc=</c> label of <see cref="UserBase"/> (upper-cased), else null.</summary>
+    public string? EffectiveDomain => NonEmpty(Domain)?.Trim() ?? (UserBase ?? "").Split(',')
+        .Select(part => part.Split('=', 2))
+        .Where(pair => pair.Length == 2 && pair[0].Trim().Equals("dc", StringComparison.OrdinalIgnoreCase))
+        .Select(pair => pair[1].Trim().ToUpperInvariant())
+        .FirstOrDefault();
 
     /// <summary>Whether nested groups are walked by the platform.</summary>
     public bool EffectiveNestedGroups => NestedGroups ?? !IsActiveDirectory;

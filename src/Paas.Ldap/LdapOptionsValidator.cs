@@ -39,6 +39,11 @@ public sealed class LdapOptionsValidator : IValidateOptions<LdapOptions>
             CheckFilter(errors, "PAAS_LDAP_GROUP_FILTER", options.EffectiveGroupFilter, "the member's DN");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.RequiredGroup) && string.IsNullOrWhiteSpace(options.GroupBase) && string.IsNullOrWhiteSpace(options.GroupMembershipAttribute))
+        {
+            errors.Add($"PAAS_LDAP_REQUIRED_GROUP '{options.RequiredGroup}' is set but groups are not read: set PAAS_LDAP_GROUP_BASE to the subtree holding it");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.BindDn) && string.IsNullOrEmpty(options.BindPassword) && string.IsNullOrEmpty(options.BindPasswordFile))
         {
             errors.Add("PAAS_LDAP_BIND_DN is set but no password is: set PAAS_LDAP_BIND_PASSWORD_FILE (or PAAS_LDAP_BIND_PASSWORD); an empty password would be an unauthenticated bind (RFC 4513 section 5.1.2)");

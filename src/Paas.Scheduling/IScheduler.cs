@@ -2,7 +2,7 @@ namespace Paas.Scheduling;
 
 /// <summary>
 /// Turns a release and a formation into running processes. Implementations: the local process runtime (the embedded
-/// default), podman (<see cref="Podman.PodmanScheduler"/>) and Kubernetes (<c>Paas.Kubernetes</c>); <see cref="RecordingScheduler"/> is the test double.
+/// default), podman (<see cref="Podman.PodmanScheduler"/>) and Kubernetes (<c>Paas.Kubernetes</c>); the tests' <c>RecordingScheduler</c> is a test double.
 /// Every implementation runs the same conformance suite. Calls for one app are serialized by the caller
 /// (the controller's deploy coordinator); calls for different apps may run concurrently.
 /// </summary>
@@ -23,7 +23,9 @@ public interface IScheduler
 
     /// <summary>
     /// Deploys a new release without downtime: starts its processes, waits until they are up, switches
-    /// traffic to them, then stops the previous release's processes.
+    /// traffic to them, then stops the previous release's processes. It may answer once traffic is switched, while the
+    /// previous processes still drain and stop (<see cref="ListAsync"/> then lists them as stopping), as a Kubernetes
+    /// rollout is complete while old pods terminate; the app's next operation waits for them.
     /// </summary>
     /// <param name="spec">What to run.</param>
     /// <param name="cancellationToken">Cancels the wait (the scheduler then stops what it started).</param>

@@ -66,6 +66,9 @@ public static class PaasEnvironment
         ["PAAS_LDAP_GROUP_FILTER"] = "Paas:Ldap:GroupFilter",
         ["PAAS_LDAP_ADMIN_GROUP"] = "Paas:Ldap:AdminGroup",
         ["PAAS_LDAP_ALLOW_UNKNOWN_USERS"] = "Paas:Ldap:AllowUnknownUsers",
+        ["PAAS_LDAP_REQUIRED_GROUP"] = "Paas:Ldap:RequiredGroup",
+        ["PAAS_LDAP_TEAM_PREFIX"] = "Paas:Ldap:TeamPrefix",
+        ["PAAS_LDAP_DOMAIN"] = "Paas:Ldap:Domain",
     };
 
     /// <summary>Whether <paramref name="variable"/> is a duration given in seconds (<c>*_TIMEOUT</c>, <c>*_EXPIRY</c>).</summary>

@@ -82,6 +82,42 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Equal("node bin/paas-static-server.js", build.ProcessTypes["web"]);
     }
 
+    /// <summary>
+    /// A large top-level folder of the slug is a layer of its own (issue "The first hour", warm redeploy): a code-only change
+    /// keeps its digest, so it is neither compressed nor uploaded again, and only the last layer changes.
+    /// </summary>
+    [Fact]
+    public async Task A_large_folder_is_its_own_layer_and_an_unchanged_one_is_kept_by_the_next_push()
+    {
+        var app = await fixture.NewAppAsync("layers");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+        var vendor = Path.Combine(repo.Directory, "vendor");
+        Directory.CreateDirectory(vendor);
+        var data = new byte[SlugLayer.SplitThreshold + 1024];
+        new Random(7).NextBytes(data);
+        await File.WriteAllBytesAsync(Path.Combine(vendor, "big.bin"), data);
+        await repo.CommitChangeAsync("vendor/small.txt", "small\n");
+        Assert.Equal(0, (await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master")).Code);
+        var first = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + (await repo.HeadAsync())[..7]));
+
+        await repo.CommitChangeAsync("start.sh", "#!/bin/sh\necho changed\nexec sleep 600\n");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.True(code == 0, output);
+        Assert.Matches(@"Compressing\.\.\. done, [0-9.]+ MB \([0-9.]+ MB unchanged since the last build\)", output);
+        var second = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + (await repo.HeadAsync())[..7]));
+        Assert.Equal(2, first.Layers.Count);
+        Assert.Equal(first.Layers[0].Digest, second.Layers[0].Digest);
+        Assert.NotEqual(first.Layers[1].Digest, second.Layers[1].Digest);
+        var vendorFiles = await LayerFilesAsync(await BlobAsync(app, second.Layers[0].Digest));
+        var rest = await LayerFilesAsync(await BlobAsync(app, second.Layers[1].Digest));
+        Assert.Equal(["app", "app/vendor", "app/vendor/big.bin", "app/vendor/small.txt"], vendorFiles.Keys.Order(StringComparer.Ordinal));
+        Assert.Contains("app/start.sh", rest.Keys);
+        Assert.DoesNotContain(rest.Keys, k => k.StartsWith("app/vendor", StringComparison.Ordinal));
+        var config = OciJson.DeserializeConfig(await BlobAsync(app, second.Config.Digest));
+        Assert.Equal(2, config.RootFs.DiffIds.Count);
+    }
+
     [Fact]
     public async Task Node_app_gets_the_node_version_engines_asks_for()
     {
@@ -103,9 +139,12 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var slug = Path.Combine(Path.GetTempPath(), "paas-slug-" + Guid.NewGuid().ToString("N")[..8]);
         try
         {
-            await using (var layer = new GZipStream(new MemoryStream(await BlobAsync(app, manifest.Layers[0].Digest)), CompressionMode.Decompress))
+            // Node.js (over 16 MiB) is a layer of its own, the rest of the slug the last one: together they are the slug
+            Assert.Equal(2, manifest.Layers.Count);
+            Directory.CreateDirectory(slug);
+            foreach (var descriptor in manifest.Layers)
             {
-                Directory.CreateDirectory(slug);
+                await using var layer = new GZipStream(new MemoryStream(await BlobAsync(app, descriptor.Digest)), CompressionMode.Decompress);
                 await TarFile.ExtractToDirectoryAsync(layer, slug, overwriteFiles: true);
             }
 
@@ -206,6 +245,11 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.NotEqual(0, code);
         Assert.Contains("remote:  !     " + reason, output);
         Assert.Contains("pre-receive hook declined", output);
+        if (fixtureApp == "broken-procfile")
+        {
+            Assert.DoesNotContain("detected", output); // read from the pushed commit and refused before any buildpack ran
+        }
+
         Assert.Equal(before, (await fixture.Alice.GetAppAsync(app)).Release);
         Assert.Empty((await fixture.Alice.ListBuildsAsync(app)).Results);
     }
@@ -219,7 +263,9 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
         Assert.NotEqual(0, code);
         Assert.Contains("remote:  !     v2 was recorded but failed to deploy: web.1 exited with code 1", output);
-        Assert.Contains("Push rejected, the build of " + app + " failed to deploy", output);
+        Assert.Contains($"remote:  !     Push rejected to {app}: it built, but the new release did not start (the reason is above)", output);
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, "failed to deploy")); // one sentence says so, once
+        Assert.DoesNotContain("failed to build", output);
         var releases = (await fixture.Alice.ListReleasesAsync(app)).Results;
         Assert.Equal(ReleaseStatus.Failed, releases.First(r => r.Version == 2).Status);
         Assert.Equal(1, (await fixture.Alice.GetAppAsync(app)).Release);

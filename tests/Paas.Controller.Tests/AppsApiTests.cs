@@ -67,6 +67,55 @@ public sealed class AppsApiTests
         await (await alice.GetAsync("/v2/apps?limit=1001")).Problem(HttpStatusCode.BadRequest, "use 1 to 1000");
     }
 
+    /// <summary>Every other list endpoint pages the same way (issue "The first hour", item 11): users, teams, an app's domains, perms and processes, certificates.</summary>
+    [Theory]
+    [InlineData(Backend.Sqlite)]
+    [InlineData(Backend.Postgres)]
+    public async Task The_other_lists_page_by_limit_and_offset_too(string backend)
+    {
+        await using var platform = await TestPlatform.StartAsync(backend, new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });
+        var (alice, _) = await platform.UserAsync("alice");
+        await platform.UserAsync("bob");
+        await platform.UserAsync("carol");
+        await (await alice.Post("/v2/apps", new AppCreateRequest("hello"))).Read<AppInfo>(HttpStatusCode.Created);
+        foreach (var domain in new[] { "c.example.com", "a.example.com", "b.example.com" })
+        {
+            await (await alice.Post("/v2/apps/hello/domains", new DomainCreateRequest(domain))).Read<DomainInfo>(HttpStatusCode.Created);
+        }
+
+        foreach (var team in new[] { "web", "ops" })
+        {
+            Assert.Equal(HttpStatusCode.Created, (await alice.Post("/v2/teams", new TeamCreateRequest(team))).StatusCode);
+        }
+
+        Assert.True((await alice.Post("/v2/apps/hello/perms", new PermissionCreateRequest("bob"))).IsSuccessStatusCode);
+        Assert.True((await alice.Post("/v2/apps/hello/perms", new PermissionCreateRequest("carol"))).IsSuccessStatusCode);
+
+        await PagesAsync<UserInfo>("/v2/users", 3, u => u.Username, ["alice", "bob", "carol"]);
+        await PagesAsync<TeamInfo>("/v2/teams", 2, t => t.Name, ["ops", "web"]);
+        await PagesAsync<DomainInfo>("/v2/apps/hello/domains", 3, d => d.Domain, ["a.example.com", "b.example.com", "c.example.com"]);
+        await PagesAsync<PermissionInfo>("/v2/apps/hello/perms", 2, p => p.Username!, ["bob", "carol"]);
+        var certs = await alice.Get<PagedList<CertificateInfo>>("/v2/certs?limit=1");
+        Assert.Equal((0, (string?)null), (certs.Count, certs.Next));
+        await (await alice.GetAsync("/v2/apps/hello/domains?limit=0")).Problem(HttpStatusCode.BadRequest, "limit=0 is out of range");
+
+        async Task PagesAsync<T>(string path, int count, Func<T, string> name, string[] expected)
+        {
+            var seen = new List<string>();
+            string? next = path + "?limit=1";
+            while (next is not null)
+            {
+                var page = await alice.Get<PagedList<T>>(next);
+                Assert.Equal(count, page.Count);
+                Assert.Equal(seen.Count == 0 ? null : $"{path}?limit=1&offset={seen.Count - 1}", page.Previous);
+                seen.Add(name(Assert.Single(page.Results)));
+                next = page.Next;
+            }
+
+            Assert.Equal(expected, seen);
+        }
+    }
+
     [Theory]
     [InlineData("Hello", "lower-case")]
     [InlineData("-hello", "starting with a letter")]

@@ -10,13 +10,21 @@ using Xunit;
 namespace Paas.Ldap.Tests;
 
 /// <summary>
-/// The platform signing people in through a real slapd (see <see cref="SlapdServer"/> for the seeded people and groups):
-/// directory accounts and teams, wrong passwords, injection attempts, a directory that is down or misconfigured, the
-/// admin group, app access through directory teams on the API, the registry and the git endpoint, and group or account
-/// changes in the directory taking effect without a new sign-in.
+/// The platform signing people in through a real directory (see <see cref="SlapdServer"/> for the seeded people and
+/// groups): directory accounts and teams, wrong passwords, injection attempts, a directory that is down or misconfigured,
+/// the admin group, app access through directory teams on the API, the registry and the git endpoint, and group or account
+/// changes in the directory taking effect without a new sign-in. The scenarios taking a <c>server</c> run against both
+/// slapd (the <c>openldap</c> flavor) and a Samba Active Directory domain controller (the <c>active_directory</c> flavor
+/// with its defaults, over ldaps); AD's own behaviour is in <see cref="ActiveDirectorySignInTests"/>.
 /// </summary>
 public sealed class DirectorySignInTests
 {
+    /// <summary>slapd with the OpenLdap flavor.</summary>
+    public const string Slapd = "slapd";
+
+    /// <summary>Samba's AD domain controller.</summary>
+    public const string Samba = "samba";
+
     private const string RootPassword = "root-password-1";
 
     [Theory]
@@ -65,20 +73,34 @@ public sealed class DirectorySignInTests
         await Problem(await bob.PostAsJsonAsync("/v2/auth/passwd", new PasswordChangeRequest("bob-Secret1", "another-password"), PaasJson.Options), HttpStatusCode.BadRequest, "kept by the directory");
     }
 
-    [Theory]
-    [InlineData("bob", "wrong-password")]
-    [InlineData("bob", "")]
-    [InlineData("nobody", "whatever-password")]
-    [InlineData("*", "bob-Secret1")]
-    [InlineData("*)(uid=*", "bob-Secret1")]
-    [InlineData("admin)(|(uid=*", "bob-Secret1")]
-    [InlineData("bob)(|(uid=*", "bob-Secret1")]
-    [InlineData("b*", "bob-Secret1")]
-    [InlineData("bob\0", "bob-Secret1")]
-    [InlineData("uid=bob,ou=people,dc=example,dc=com", "bob-Secret1")]
-    public async Task Wrong_passwords_unknown_users_and_injection_attempts_answer_401(string login, string password)
+    public static TheoryData<string, string, string> RefusedLogins()
     {
-        await using var directory = await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap);
+        (string Login, string Password)[] common =
+        [
+            ("bob", "wrong-password"), ("bob", ""), ("nobody", "whatever-password"), ("*", "bob-Secret1"), ("*)(uid=*", "bob-Secret1"),
+            ("admin)(|(uid=*", "bob-Secret1"), ("bob)(|(uid=*", "bob-Secret1"), ("b*", "bob-Secret1"), ("bob\0", "bob-Secret1"),
+        ];
+        var data = new TheoryData<string, string, string>();
+        foreach (var (login, password) in common)
+        {
+            data.Add(Slapd, login, password);
+            data.Add(Samba, login, password);
+        }
+
+        data.Add(Slapd, "uid=bob,ou=people,dc=example,dc=com", "bob-Secret1");
+        data.Add(Samba, "CN=Bob Brown,CN=Users,DC=corp,DC=example,DC=com", "bob-Secret1");
+        data.Add(Samba, "*@example.com", "bob-Secret1");
+        data.Add(Samba, "bob)(sAMAccountName=*", "bob-Secret1");
+        data.Add(Samba, "CORP\\*", "bob-Secret1");
+        data.Add(Samba, "CORP\\bob", "wrong-password");
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(RefusedLogins))]
+    public async Task Wrong_passwords_unknown_users_and_injection_attempts_answer_401(string server, string login, string password)
+    {
+        await using var directory = await DirectoryAsync(server);
         await using var platform = await StartAsync(directory);
         using var anonymous = platform.Client();
         var response = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest(login, password), PaasJson.Options);
@@ -95,10 +117,12 @@ public sealed class DirectorySignInTests
         await Problem(response, HttpStatusCode.Forbidden, "cannot be a platform username");
     }
 
-    [Fact]
-    public async Task A_directory_that_is_down_answers_503_and_local_admins_still_sign_in()
+    [Theory]
+    [InlineData(Slapd)]
+    [InlineData(Samba)]
+    public async Task A_directory_that_is_down_answers_503_and_local_admins_still_sign_in(string server)
     {
-        await using var directory = await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap);
+        await using var directory = await DirectoryAsync(server);
         await using var platform = await StartAsync(directory);
         await SignInAsync(platform, "bob");
 
@@ -112,10 +136,12 @@ public sealed class DirectorySignInTests
         await SignInAsync(platform, "bob");
     }
 
-    [Fact]
-    public async Task A_misconfigured_directory_answers_503_with_what_to_check()
+    [Theory]
+    [InlineData(Slapd)]
+    [InlineData(Samba)]
+    public async Task A_misconfigured_directory_answers_503_with_what_to_check(string server)
     {
-        await using var directory = await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap);
+        await using var directory = await DirectoryAsync(server);
         await using (var wrongBind = await StartAsync(directory, new() { ["Paas:Ldap:BindPassword"] = "not-the-password", ["Paas:Ldap:BindPasswordFile"] = null }))
         {
             using var anonymous = wrongBind.Client();
@@ -162,11 +188,12 @@ public sealed class DirectorySignInTests
     }
 
     [Theory]
-    [InlineData(Backend.Sqlite)]
-    [InlineData(Backend.Postgres)]
-    public async Task Directory_teams_give_their_role_on_the_api_registry_and_git_and_lose_it_when_the_directory_changes(string backend)
+    [InlineData(Slapd, Backend.Sqlite)]
+    [InlineData(Slapd, Backend.Postgres)]
+    [InlineData(Samba, Backend.Sqlite)]
+    public async Task Directory_teams_give_their_role_on_the_api_registry_and_git_and_lose_it_when_the_directory_changes(string server, string backend)
     {
-        await using var directory = await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap);
+        await using var directory = await DirectoryAsync(server);
         await using var platform = await StartAsync(directory, new() { ["Paas:Ldap:RefreshInterval"] = "00:00:01" }, backend);
         var (root, _) = await platform.LoginAsync("root", RootPassword);
         await Created(await root.PostAsJsonAsync("/v2/apps", new AppCreateRequest("shop"), PaasJson.Options));
@@ -217,7 +244,7 @@ public sealed class DirectorySignInTests
 
         // Removed from developers in the directory: bob's next request after the refresh interval has no access, with
         // the same token and no new sign-in.
-        await directory.ModifyAsync($"dn: {directory.GroupDn("developers")}\nchangetype: modify\ndelete: member\nmember: {directory.UserDn("bob")}\n");
+        await directory.RemoveMemberAsync("developers", "bob");
 
         // The background refresh notices first, before bob uses his token again.
         await Eventually(async () => !(await root.GetFromJsonAsync<TeamDetail>("/v2/teams/developers", PaasJson.Options))!.Members.Contains("bob"));
@@ -230,7 +257,7 @@ public sealed class DirectorySignInTests
         }
 
         // Deleted from the directory: dave loses every access, the token stops working.
-        await directory.DeleteAsync(directory.UserDn("dave"));
+        await directory.DeleteUserAsync("dave");
         await Eventually(async () => (await dave.GetAsync("/v2/auth/whoami")).StatusCode == HttpStatusCode.Unauthorized);
         using (var registry = Basic(platform.RegistryUrl, "dave", daveToken))
         {
@@ -277,9 +304,12 @@ public sealed class DirectorySignInTests
         var carol = (await alice.GetFromJsonAsync<PagedList<UserInfo>>("/v2/users", PaasJson.Options))!.Results.Single(u => u.Username == "carol");
         Assert.Equal(["developers", "frontend"], carol.Teams);
 
-        // frank's account is disabled (userAccountControl 514): the filter excludes him, the answer is a plain 401.
+        // frank's account is disabled (userAccountControl 514). slapd accepts his password, as AD would not; the platform
+        // refuses the account itself, with the reason (only after the right password).
         var frank = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest("frank", SlapdServer.UserPassword("frank")), PaasJson.Options);
-        await Problem(frank, HttpStatusCode.Unauthorized, "invalid username or password");
+        await Problem(frank, HttpStatusCode.Forbidden, "your directory account may not sign in: the account is disabled in the directory");
+        var frankWrong = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest("frank", "not-franks-password"), PaasJson.Options);
+        await Problem(frankWrong, HttpStatusCode.Unauthorized, "invalid username or password");
 
         // Disabling bob after he signed in ends his access at the next refresh.
         var (bobClient, _) = await SignInTokenAsync(platform, "bob");
@@ -313,7 +343,7 @@ public sealed class DirectorySignInTests
         ["Paas:Ldap:Flavor"] = "active_directory",
 
         // As the default, without objectCategory (the AD-like schema has none).
-        ["Paas:Ldap:UserFilter"] = "(&(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0}))(!(userAccountControl:1.2.840.113556.1.4.803:=2)))",
+        ["Paas:Ldap:UserFilter"] = "(&(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))",
 
         // slapd does not implement the in-chain rule AD's default group filter uses: read memberOf and walk nesting.
         ["Paas:Ldap:GroupMembershipAttribute"] = "memberOf",
@@ -321,7 +351,20 @@ public sealed class DirectorySignInTests
         ["Paas:Ldap:RefreshInterval"] = "00:00:01",
     };
 
-    private static async Task<TestPlatform> StartAsync(SlapdServer directory, Dictionary<string, string?>? extra = null, string backend = Backend.Sqlite)
+    /// <summary>A seeded directory: slapd (OpenLdap flavor) or Samba.</summary>
+    internal static async Task<ITestDirectory> DirectoryAsync(string server) => server switch
+    {
+        Slapd => await SlapdServer.StartAsync(DirectoryFlavor.OpenLdap),
+        Samba => await SambaDomainController.StartAsync(),
+        _ => throw new ArgumentException($"unknown directory server '{server}'", nameof(server)),
+    };
+
+    /// <summary>
+    /// A platform signing in through <paramref name="directory"/>: the service bind, the user and group bases, the admin
+    /// group <c>paas-admins</c>; against AD the <c>active_directory</c> flavor with its default filters over ldaps with the
+    /// directory's CA, as an AD admin would set it up.
+    /// </summary>
+    internal static async Task<TestPlatform> StartAsync(ITestDirectory directory, Dictionary<string, string?>? extra = null, string backend = Backend.Sqlite, Action<Microsoft.Extensions.DependencyInjection.IServiceCollection>? services = null)
     {
         var passwordFile = Path.Combine(Path.GetTempPath(), "paas-ldap-bind-" + Guid.NewGuid().ToString("N")[..8]);
         await File.WriteAllTextAsync(passwordFile, directory.ServiceBindPassword + "\n");
@@ -334,28 +377,35 @@ public sealed class DirectorySignInTests
             ["Paas:Ldap:GroupBase"] = directory.GroupBase,
             ["Paas:Ldap:AdminGroup"] = "paas-admins",
         };
+        if (directory.Flavor == DirectoryFlavor.ActiveDirectory)
+        {
+            settings["Paas:Ldap:Flavor"] = "active_directory";
+            settings["Paas:Ldap:Url"] = directory.LdapsUrl;
+            settings["Paas:Ldap:CaFile"] = directory.CaCertificatePath;
+        }
+
         foreach (var (key, value) in extra ?? [])
         {
             settings[key] = value;
         }
 
-        var platform = await TestPlatform.StartAsync(backend, settings);
+        var platform = await TestPlatform.StartAsync(backend, settings, services);
         using var anonymous = platform.Client();
         (await anonymous.PostAsJsonAsync("/v2/auth/register", new RegisterRequest("root", RootPassword), PaasJson.Options)).EnsureSuccessStatusCode();
         return platform;
     }
 
-    private static async Task<(HttpClient Client, UserInfo User)> SignInAsync(TestPlatform platform, string login)
+    internal static async Task<(HttpClient Client, UserInfo User)> SignInAsync(TestPlatform platform, string login, string? password = null)
     {
-        var (client, _) = await SignInTokenAsync(platform, login);
+        var (client, _) = await SignInTokenAsync(platform, login, password);
         var me = await client.GetFromJsonAsync<UserInfo>("/v2/auth/whoami", PaasJson.Options);
         return (client, me!);
     }
 
-    private static async Task<(HttpClient Client, string Token)> SignInTokenAsync(TestPlatform platform, string login)
+    internal static async Task<(HttpClient Client, string Token)> SignInTokenAsync(TestPlatform platform, string login, string? password = null)
     {
         using var anonymous = platform.Client();
-        var response = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest(login, SlapdServer.UserPassword(login)), PaasJson.Options);
+        var response = await anonymous.PostAsJsonAsync("/v2/auth/login", new LoginRequest(login, password ?? SlapdServer.UserPassword(login)), PaasJson.Options);
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"sign-in of {login}: {(int)response.StatusCode} {text}");
         var token = System.Text.Json.JsonSerializer.Deserialize<TokenResponse>(text, PaasJson.Options)!.Token;
@@ -377,7 +427,7 @@ public sealed class DirectorySignInTests
         Assert.True(response.StatusCode == HttpStatusCode.Created, $"expected 201, got {(int)response.StatusCode}: {text}");
     }
 
-    private static async Task<string> Problem(HttpResponseMessage response, HttpStatusCode status, string fragment)
+    internal static async Task<string> Problem(HttpResponseMessage response, HttpStatusCode status, string fragment)
     {
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == status, $"expected {(int)status}, got {(int)response.StatusCode}: {text}");
@@ -387,7 +437,7 @@ public sealed class DirectorySignInTests
     }
 
     /// <summary>Polls <paramref name="condition"/> for up to 20 s (refreshes happen on use after a 1 s interval).</summary>
-    private static async Task Eventually(Func<Task<bool>> condition)
+    internal static async Task Eventually(Func<Task<bool>> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (!await condition())

@@ -43,6 +43,7 @@ public sealed class LdapEscapingTests
             UserFilter = "(uid=bob)",
             GroupFilter = "(member={0}",
             CaFile = "/no/such/ca.pem",
+            RequiredGroup = "paas-users",
         });
         Assert.True(result.Failed);
         var text = string.Join("\n", result.Failures!);
@@ -53,6 +54,7 @@ public sealed class LdapEscapingTests
         Assert.Contains("PAAS_LDAP_GROUP_FILTER '(member={0}' is not a parenthesised LDAP filter", text, StringComparison.Ordinal);
         Assert.Contains("unauthenticated bind", text, StringComparison.Ordinal);
         Assert.Contains("PAAS_LDAP_CA_FILE '/no/such/ca.pem' does not exist", text, StringComparison.Ordinal);
+        Assert.Contains("PAAS_LDAP_REQUIRED_GROUP 'paas-users' is set but groups are not read: set PAAS_LDAP_GROUP_BASE", text, StringComparison.Ordinal);
         Assert.Equal(ValidateOptionsResult.Success, new LdapOptionsValidator().Validate(null, new LdapOptions()));
     }
 
@@ -62,7 +64,9 @@ public sealed class LdapEscapingTests
         var openLdap = new LdapOptions();
         Assert.Equal(("(&(objectClass=inetOrgPerson)(uid={0}))", "uid", true), (openLdap.EffectiveUserFilter, openLdap.EffectiveUsernameAttribute, openLdap.EffectiveNestedGroups));
         var ad = new LdapOptions { Flavor = "active_directory" };
-        Assert.Contains("(!(userAccountControl:1.2.840.113556.1.4.803:=2))", ad.EffectiveUserFilter, StringComparison.Ordinal);
+        Assert.Equal("(&(objectCategory=person)(objectClass=user)(|(sAMAccountName={0})(userPrincipalName={0})))", ad.EffectiveUserFilter); // account states are AccountState's
+        Assert.Equal(("CORP", "EXAMPLE", null), (new LdapOptions { UserBase = "CN=Users, DC=corp,DC=example,DC=com" }.EffectiveDomain, new LdapOptions { UserBase = "ou=people,dc=example,dc=com" }.EffectiveDomain, new LdapOptions { UserBase = "o=acme" }.EffectiveDomain));
+        Assert.Equal("ACME", new LdapOptions { UserBase = "DC=corp,DC=example,DC=com", Domain = "ACME" }.EffectiveDomain);
         Assert.Contains("member:1.2.840.113556.1.4.1941:={0}", ad.EffectiveGroupFilter, StringComparison.Ordinal);
         Assert.Equal(("sAMAccountName", false), (ad.EffectiveUsernameAttribute, ad.EffectiveNestedGroups));
         Assert.Equal(["ldap://a", "ldaps://b:636"], new LdapOptions { Url = "ldap://a, ldaps://b:636" }.Servers);

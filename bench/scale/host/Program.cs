@@ -3,6 +3,7 @@
 // log store) uses while it supervises them. Usage: ScaleBench [rounds] [target]
 using System.Diagnostics;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Paas.Scheduling;
@@ -26,6 +27,16 @@ var scheduler = new LocalProcessScheduler(options, new FolderSlugSource(app), lo
 var types = new Dictionary<string, string> { ["web"] = "node server.js" };
 DeploymentSpec Spec(int web) => new("bench", 1, "local/bench@sha256:0", new Dictionary<string, string>(), types, new Dictionary<string, int> { ["web"] = web }, null);
 
+// Ctrl+C or SIGTERM ends the rounds early and still runs the clean-up below (the app processes are stopped, the folder removed).
+using var interrupted = new CancellationTokenSource();
+using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Interrupt);
+using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Interrupt);
+void Interrupt(PosixSignalContext context)
+{
+    context.Cancel = true;
+    interrupted.Cancel();
+}
+
 try
 {
     var deployed = await scheduler.DeployAsync(Spec(1), CancellationToken.None);
@@ -39,11 +50,11 @@ try
     var platformRss = new List<double>();
     var platformHeap = new List<double>();
     var appsRss = new List<double>();
-    for (var round = 1; round <= rounds; round++)
+    for (var round = 1; round <= rounds && !interrupted.IsCancellationRequested; round++)
     {
         var watch = Stopwatch.StartNew();
         await scheduler.ScaleAsync(Spec(target), CancellationToken.None);
-        while ((await scheduler.ListAsync("bench", CancellationToken.None)).Count(p => p.State == ProcessState.Up) < target)
+        while ((await scheduler.ListAsync("bench", CancellationToken.None)).Count(p => p.State == ProcessState.Up) < target && !interrupted.IsCancellationRequested)
         {
             await Task.Delay(5);
         }
@@ -62,6 +73,12 @@ try
         appsRss.Add(children);
         Console.WriteLine($"round {round}: web=1 -> web={target} all up in {watch.Elapsed.TotalMilliseconds:0} ms; platform RSS {rss:0.0} MiB (managed heap {heap:0.0} MiB); the {target} app processes' RSS {children:0.0} MiB");
         await scheduler.ScaleAsync(Spec(1), CancellationToken.None);
+    }
+
+    if (interrupted.IsCancellationRequested || times.Count == 0)
+    {
+        Console.Error.WriteLine("interrupted: the app processes are stopped and the data folder removed");
+        return 130;
     }
 
     static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);

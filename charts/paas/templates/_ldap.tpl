@@ -40,6 +40,18 @@
 - name: PAAS_LDAP_ADMIN_GROUP
   value: {{ . | quote }}
 {{- end }}
+{{- with $l.requiredGroup }}
+- name: PAAS_LDAP_REQUIRED_GROUP
+  value: {{ . | quote }}
+{{- end }}
+{{- with $l.teamPrefix }}
+- name: PAAS_LDAP_TEAM_PREFIX
+  value: {{ . | quote }}
+{{- end }}
+{{- with $l.domain }}
+- name: PAAS_LDAP_DOMAIN
+  value: {{ . | quote }}
+{{- end }}
 - name: PAAS_LDAP_ALLOW_UNKNOWN_USERS
   value: {{ $l.allowUnknownUsers | quote }}
 {{- end }}

@@ -67,16 +67,37 @@ internal static class ProcessCommands
                 return ExitCodes.Ok;
             }
 
-            context.Error.WriteLine($"Running `{text}` on {app}... up");
+            // Heroku's "Running `CMD` on APP... up": "up" only once the platform has taken the run, else "failed" before the reason.
+            context.Error.Write($"Running `{text}` on {app}... ");
             await context.Error.FlushAsync(cancellationToken);
+            var up = false;
             var wantsTty = TtyRun.Wanted(context.Terminal, parse.GetValue(noTty), parse.GetValue(noStdin));
             var output = new RunOutputWriter(context.Out, context.Error);
             RunEvent final;
             using (var tty = new TtyRun(context.Terminal, context.Error))
             {
                 using var input = parse.GetValue(noStdin) ? null : wantsTty ? context.Terminal.OpenInput() : context.OpenInput();
-                final = await context.Client().RunAttachedAsync(app, wantsTty ? tty.Ask(request, context.Variable("TERM")) : request, input, output.WriteAsync,
-                    new RunAttachOptions(tty.StartedAsync, tty.Resizes), cancellationToken);
+                async ValueTask StartedAsync(RunEvent start)
+                {
+                    up = true;
+                    await context.Error.WriteLineAsync("up");
+                    await context.Error.FlushAsync(CancellationToken.None);
+                    await tty.StartedAsync(start);
+                }
+
+                try
+                {
+                    final = await context.Client().RunAttachedAsync(app, wantsTty ? tty.Ask(request, context.Variable("TERM")) : request, input, output.WriteAsync,
+                        new RunAttachOptions(StartedAsync, tty.Resizes), cancellationToken);
+                }
+                finally
+                {
+                    if (!up)
+                    {
+                        context.Error.WriteLine("failed");
+                    }
+                }
+
                 await output.FlushAsync();
             } // the terminal is itself again before anything else is printed
 

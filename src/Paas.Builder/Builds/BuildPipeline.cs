@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Formats.Tar;
 using System.Net;
 using Microsoft.Extensions.FileSystemGlobbing;
 using Microsoft.Extensions.Logging;
@@ -16,12 +15,14 @@ namespace Paas.Builder;
 /// <item>Read the push: exactly one update of <c>master</c> or <c>main</c> (<see cref="BuildFailure.WrongBranch"/>).</item>
 /// <item>Claim the app: one build per app at a time (<see cref="BuildFailure.Busy"/>).</item>
 /// <item>Fetch the app's config vars through the controller API (they become ENV_DIR files).</item>
-/// <item>Export the commit from the push's quarantine with <c>git archive</c>, then drop what <c>.slugignore</c> names.</item>
+/// <item>Export the commit's tree from the push's quarantine with LibGit2Sharp (<see cref="CommitExport"/>), refuse an invalid
+/// <c>Procfile</c> there, before anything is built (<see cref="BuildFailure.ProcfileInvalid"/>), then drop what <c>.slugignore</c> names.</item>
 /// <item>Compile, through the <see cref="ICompiler"/> (the builder's own processes, or a Kubernetes build Pod): choose
 /// buildpacks (<c>BUILDPACK_URL</c>, else <c>.buildpacks</c>, else the first built-in whose <c>bin/detect</c> succeeds), run
 /// <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each, output streamed, and the last one's <c>bin/release</c>.</item>
 /// <item>Release: the last buildpack's <c>bin/release</c> default process types, overridden by the <c>Procfile</c>.</item>
-/// <item>Compress the slug into one deterministic tar+gzip layer (owned by the stack's user on a stack, plus a small
+/// <item>Compress the slug into deterministic tar+gzip layers, a large top-level folder each and the rest (see <see cref="SlugLayer"/>:
+/// an unchanged part keeps its layer, which is neither compressed nor uploaded again; owned by the stack's user on a stack, plus a small
 /// layer with the process types file the launcher reads).</item>
 /// <item>Push the image (layers, config with process types as labels, manifest tagged <c>git-SHA7</c>) to the registry; on a
 /// stack, its layers are mounted from <c>paas/stack</c> (never uploaded again) and the config runs the launcher.</item>
@@ -36,6 +37,8 @@ internal sealed class BuildPipeline(
     IBuildEventSink events,
     StackSource stacks,
     ICompiler compiler,
+    BuilderPaths paths,
+    ISlugHandOff handOff,
     ILogger<BuildPipeline> logger)
 {
     private const string ZeroSha = "0000000000000000000000000000000000000000";
@@ -103,7 +106,7 @@ internal sealed class BuildPipeline(
             BuilderLog.BuildFailed(logger, push.App, error.Failure, error.Message);
             events.Write(push.App, "Build failed: " + error.Message);
             await output.ErrorAsync(error.Message).ConfigureAwait(false);
-            await output.ErrorAsync(error.Failure == BuildFailure.DeployFailed ? "Push rejected, the build of " + push.App + " failed to deploy" : "Push rejected, failed to build " + push.App).ConfigureAwait(false);
+            await output.ErrorAsync(error.Failure == BuildFailure.DeployFailed ? $"Push rejected to {push.App}: it built, but the new release did not start (the reason is above)" : "Push rejected, failed to build " + push.App).ConfigureAwait(false);
             return null;
         }
 
@@ -158,35 +161,29 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 4. export the commit from the quarantine, honour .slugignore
+    // 4. export the commit from the quarantine (LibGit2Sharp), check its Procfile before anything is built, honour .slugignore
     private async Task<BuildError?> ExportAsync(BuildRun run)
     {
-        var environment = new Dictionary<string, string>
+        var quarantine = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false);
+        var alternates = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false);
+        PushedCommit commit;
+        try
         {
-            ["GIT_OBJECT_DIRECTORY"] = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false),
-            ["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false),
-        };
-        foreach (var (key, value) in environment.Where(e => e.Value.Length == 0).ToList())
+            commit = await Task.Run(() => CommitExport.Export(run.Push.Repository, quarantine, alternates, run.Sha, run.Push.Directory, run.AppDir, run.Timeout), run.Timeout).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is InvalidDataException or LibGit2Sharp.LibGit2SharpException)
         {
-            environment.Remove(key);
+            return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} cannot be read: {e.Message}");
         }
 
-        var tar = Path.Combine(run.Push.Directory, "source.tar");
-        await using (var file = File.Create(tar))
-        {
-            var (code, error) = await GitCommand.RunAsync(["--git-dir", run.Push.Repository, "archive", "--format=tar", run.Sha], null, file, environment, run.Timeout).ConfigureAwait(false);
-            if (code != 0)
-            {
-                throw new IOException("git archive failed: " + error.Trim());
-            }
-        }
-
-        Directory.CreateDirectory(run.AppDir);
-        await TarFile.ExtractToDirectoryAsync(tar, run.AppDir, overwriteFiles: true, run.Timeout).ConfigureAwait(false);
-        File.Delete(tar);
         if (!Directory.EnumerateFileSystemEntries(run.AppDir).Any())
         {
             return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} has no files: add your app and push again");
+        }
+
+        if (commit.Procfile is { } procfile && Paas.Domain.Procfile.Parse(procfile).Error is { } invalid)
+        {
+            return new BuildError(BuildFailure.ProcfileInvalid, invalid); // before any buildpack runs: one grammar, the domain's
         }
 
         var slugignore = Path.Combine(run.AppDir, ".slugignore");
@@ -258,14 +255,13 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 8. the slug as one deterministic layer (+ the process types layer on a stack)
+    // 8. the slug as deterministic layers (+ the process types layer on a stack)
     private async Task<BuildError?> CompressAsync(BuildRun run)
     {
         run.Stack = stacks.Stack;
         var owner = run.Stack is null ? 0 : StackContract.UserId;
-        var (layer, diffId) = await SlugLayer.WriteAsync(run.AppDir, Path.Combine(run.Push.Directory, "slug.tar.gz"), owner, run.Timeout).ConfigureAwait(false);
-        run.Layer = layer with { Annotations = new Dictionary<string, string> { [StackContract.LayerAnnotation] = StackContract.SlugLayer } };
-        run.DiffId = diffId;
+        var layers = await SlugLayer.WriteLayersAsync(run.AppDir, paths.SlugLayers(run.Push.App), owner, run.Timeout).ConfigureAwait(false);
+        run.SlugLayers = [.. layers.Select(l => l with { Layer = l.Layer with { Annotations = new Dictionary<string, string> { [StackContract.LayerAnnotation] = StackContract.SlugLayer } } })];
         if (run.Stack is not null)
         {
             var (types, typesDiffId) = await SlugLayer.WriteProcessTypesAsync(run.ProcessTypes, Path.Combine(run.Push.Directory, "process-types.tar.gz"), owner, run.Timeout).ConfigureAwait(false);
@@ -273,7 +269,9 @@ internal sealed class BuildPipeline(
             run.TypesDiffId = typesDiffId;
         }
 
-        await run.Output.StepAsync($"Compressing... done, {layer.Size / 1024.0 / 1024.0:0.0} MB").ConfigureAwait(false);
+        var size = layers.Sum(l => l.Layer.Size);
+        var reused = layers.Where(l => l.Reused).Sum(l => l.Layer.Size);
+        await run.Output.StepAsync($"Compressing... done, {Megabytes(size)}" + (reused > 0 ? $" ({Megabytes(reused)} unchanged since the last build)" : "")).ConfigureAwait(false);
         return null;
     }
 
@@ -290,7 +288,8 @@ internal sealed class BuildPipeline(
         var config = run.Stack is null ? ImageConfigs.SlugOnly(run, settings.Stack) : ImageConfigs.OnStack(run, run.Stack, settings.Stack);
         var configBytes = OciJson.Serialize(config);
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
-        var layers = run.Stack is null ? [run.Layer!] : run.Stack.Manifest.Layers.Append(run.Layer!).Append(run.TypesLayer!).ToList();
+        var slug = run.SlugLayers.Select(l => l.Layer).ToList();
+        var layers = run.Stack is null ? slug : [.. run.Stack.Manifest.Layers, .. slug, run.TypesLayer!];
         var manifest = OciJson.Serialize(new ImageManifest { Config = configDescriptor, Layers = layers });
         var pusher = new RegistryPusher(RegistryHttp, registry, settings.RegistryUsername, settings.RegistryPassword());
         var repository = run.Push.App;
@@ -309,7 +308,11 @@ internal sealed class BuildPipeline(
                 await pusher.PushBlobAsync(repository, run.TypesLayer!, () => File.OpenRead(Path.Combine(run.Push.Directory, "process-types.tar.gz")), run.Timeout).ConfigureAwait(false);
             }
 
-            await pusher.PushBlobAsync(repository, run.Layer!, () => File.OpenRead(Path.Combine(run.Push.Directory, "slug.tar.gz")), run.Timeout).ConfigureAwait(false);
+            foreach (var layer in run.SlugLayers)
+            {
+                await pusher.PushBlobAsync(repository, layer.Layer, () => File.OpenRead(layer.Path), run.Timeout).ConfigureAwait(false);
+            }
+
             await pusher.PushBlobAsync(repository, configDescriptor, () => new MemoryStream(configBytes), run.Timeout).ConfigureAwait(false);
             await pusher.PushManifestAsync(repository, "git-" + run.Sha[..7], manifest, MediaTypes.OciManifest, run.Timeout).ConfigureAwait(false);
         }
@@ -320,6 +323,7 @@ internal sealed class BuildPipeline(
 
         run.Image = $"{registry.Authority}/{repository}@{Digest.Compute(manifest)}";
         await run.Output.DetailAsync($"Image {registry.Authority}/{repository}:git-{run.Sha[..7]}").ConfigureAwait(false);
+        await handOff.OfferAsync(run.Push.App, run.Image, run.AppDir, run.Timeout).ConfigureAwait(false);
         return null;
     }
 
@@ -356,6 +360,8 @@ internal sealed class BuildPipeline(
 
         return null;
     }
+
+    private static string Megabytes(long bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB");
 
     /// <summary>A duration in words: <c>15 min</c>, <c>3 s</c>.</summary>
     internal static string Describe(TimeSpan span) =>

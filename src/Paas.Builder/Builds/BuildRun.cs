@@ -38,11 +38,8 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
     /// <summary>Process type to command.</summary>
     public IReadOnlyDictionary<string, string> ProcessTypes { get; set; } = new Dictionary<string, string>();
 
-    /// <summary>The slug layer.</summary>
-    public Descriptor? Layer { get; set; }
-
-    /// <summary>The slug layer's diff id.</summary>
-    public Digest DiffId { get; set; }
+    /// <summary>The slug's layers, base first (see <see cref="SlugLayer"/>), each annotated <c>io.paas.layer: slug</c>.</summary>
+    public IReadOnlyList<SlugLayerFile> SlugLayers { get; set; } = [];
 
     /// <summary>The process types layer (images on a stack only; see <see cref="StackContract.ProcessTypesPath"/>).</summary>
     public Descriptor? TypesLayer { get; set; }

@@ -13,7 +13,7 @@ namespace Paas.Builder;
 internal static class ImageConfigs
 {
     /// <summary>
-    /// A slug-only image (no stack configured): one layer, <c>Cmd</c> <c>/bin/sh -c WEB</c> when there is a web type. Only
+    /// A slug-only image (no stack configured): the slug's layers, <c>Cmd</c> <c>/bin/sh -c WEB</c> when there is a web type. Only
     /// the local process runtime runs it (it takes the slug and the process types from the release).
     /// </summary>
     public static ImageConfig SlugOnly(BuildRun run, string stackName) => new()
@@ -27,11 +27,11 @@ internal static class ImageConfigs
             Cmd = run.ProcessTypes.TryGetValue("web", out var web) && web.Length > 0 ? ["/bin/sh", "-c", web] : null,
             Labels = Labels(run),
         },
-        RootFs = new ImageRootFs { DiffIds = [run.DiffId] },
+        RootFs = new ImageRootFs { DiffIds = [.. run.SlugLayers.Select(l => l.DiffId)] },
     };
 
     /// <summary>
-    /// An image on the stack: the stack's layers, the slug, the process types layer. Runs as the stack's user
+    /// An image on the stack: the stack's layers, the slug's layers, the process types layer. Runs as the stack's user
     /// (<c>1000:1000</c>) in <c>/app</c> with <c>Entrypoint [paas-launcher]</c> and <c>Cmd ["web"]</c> when there is a
     /// web type (else no Cmd: the runner names a type or a command); <c>Env</c> PATH (the slug's folders first), HOME=/app,
     /// PORT=5000 (the launcher's default too; a runtime sets its own), LANG=C.UTF-8, STACK. Architecture and OS are the
@@ -54,7 +54,7 @@ internal static class ImageConfigs
                 WorkingDir = "/app",
                 Labels = labels,
             },
-            RootFs = new ImageRootFs { DiffIds = [.. stack.Config.RootFs.DiffIds, run.DiffId, run.TypesDiffId] },
+            RootFs = new ImageRootFs { DiffIds = [.. stack.Config.RootFs.DiffIds, .. run.SlugLayers.Select(l => l.DiffId), run.TypesDiffId] },
         };
     }
 

@@ -12,12 +12,12 @@ public sealed partial class PaasClient
     public Task DeleteTeamPermissionAsync(string app, string team, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, AppPath(app, "perms/teams/" + Uri.EscapeDataString(team)), null, cancellationToken);
 
-    /// <summary><c>GET /v2/teams</c>: the caller's teams (every team for platform admins).</summary>
+    /// <summary><c>GET /v2/teams</c>, every page: the caller's teams (every team for platform admins).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The teams, by name.</returns>
     /// <exception cref="PaasApiException">The API answered an error.</exception>
     public Task<PagedList<TeamInfo>> ListTeamsAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<PagedList<TeamInfo>>(HttpMethod.Get, "v2/teams", null, cancellationToken);
+        ListAllAsync<TeamInfo>("v2/teams", cancellationToken);
 
     /// <summary><c>GET /v2/teams/{team}</c>: a team's members and apps (members and admins).</summary>
     /// <param name="team">The team's name.</param>
@@ -61,12 +61,12 @@ public sealed partial class PaasClient
     public Task RemoveTeamMemberAsync(string team, string username, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, "v2/teams/" + Uri.EscapeDataString(team) + "/members/" + Uri.EscapeDataString(username), null, cancellationToken);
 
-    /// <summary><c>GET /v2/users</c>: every user with source, state and teams (admins).</summary>
+    /// <summary><c>GET /v2/users</c>, every page: every user with source, state and teams (admins).</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The users, by username.</returns>
     /// <exception cref="PaasApiException">The API answered an error (403 not an admin).</exception>
     public Task<PagedList<UserInfo>> ListUsersAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<PagedList<UserInfo>>(HttpMethod.Get, "v2/users", null, cancellationToken);
+        ListAllAsync<UserInfo>("v2/users", cancellationToken);
 
     /// <summary><c>POST /v2/users</c>: adds a directory user ahead of its first sign-in (admins).</summary>
     /// <param name="username">The user's platform username (the directory's username attribute, lower case).</param>

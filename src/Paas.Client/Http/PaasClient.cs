@@ -111,17 +111,24 @@ public sealed partial class PaasClient
     /// <summary><c>GET /v2/apps</c>, every page (1,000 apps a request): all the apps the user may see.</summary>
     /// <param name="cancellationToken">Cancels the requests.</param>
     /// <returns>Every app, by name, as one list.</returns>
-    public async Task<PagedList<AppInfo>> ListAllAppsAsync(CancellationToken cancellationToken = default)
+    public Task<PagedList<AppInfo>> ListAllAppsAsync(CancellationToken cancellationToken = default) =>
+        ListAllAsync<AppInfo>("v2/apps", cancellationToken);
+
+    /// <summary>
+    /// Every page of a list endpoint (<c>?limit=1000&amp;offset=N</c>, following its <c>next</c> until null), as one list: list
+    /// endpoints answer one page (100 items by default).
+    /// </summary>
+    private async Task<PagedList<T>> ListAllAsync<T>(string path, CancellationToken cancellationToken)
     {
         const int PageSize = 1000;
-        var all = new List<AppInfo>();
+        var all = new List<T>();
         while (true)
         {
-            var page = await ListAppsAsync(PageSize, all.Count, cancellationToken).ConfigureAwait(false);
+            var page = await SendAsync<PagedList<T>>(HttpMethod.Get, Paged(path, PageSize, all.Count), null, cancellationToken).ConfigureAwait(false);
             all.AddRange(page.Results);
             if (page.Next is null || page.Results.Count == 0)
             {
-                return new PagedList<AppInfo>(all.Count, all);
+                return new PagedList<T>(all.Count, all);
             }
         }
     }
@@ -219,12 +226,12 @@ public sealed partial class PaasClient
 
     // ---- formation ----
 
-    /// <summary><c>GET /v2/apps/{app}/pods</c>: the app's processes.</summary>
+    /// <summary><c>GET /v2/apps/{app}/pods</c>, every page: the app's processes.</summary>
     /// <param name="app">The app's name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The processes.</returns>
     public Task<PagedList<ProcessInfo>> ListProcessesAsync(string app, CancellationToken cancellationToken = default) =>
-        SendAsync<PagedList<ProcessInfo>>(HttpMethod.Get, AppPath(app, "pods"), null, cancellationToken);
+        ListAllAsync<ProcessInfo>(AppPath(app, "pods"), cancellationToken);
 
     /// <summary><c>POST /v2/apps/{app}/scale</c>: sets process counts, e.g. <c>{"web": 4, "worker": 1}</c> (204).</summary>
     /// <param name="app">The app's name.</param>
@@ -242,12 +249,12 @@ public sealed partial class PaasClient
 
     // ---- perms ----
 
-    /// <summary><c>GET /v2/apps/{app}/perms</c>: who may use the app, and how.</summary>
+    /// <summary><c>GET /v2/apps/{app}/perms</c>, every page: who may use the app, and how.</summary>
     /// <param name="app">The app's name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The permissions.</returns>
     public Task<PagedList<PermissionInfo>> ListPermissionsAsync(string app, CancellationToken cancellationToken = default) =>
-        SendAsync<PagedList<PermissionInfo>>(HttpMethod.Get, AppPath(app, "perms"), null, cancellationToken);
+        ListAllAsync<PermissionInfo>(AppPath(app, "perms"), cancellationToken);
 
     /// <summary><c>GET /v2/apps/{app}/access</c>: the caller's own role on the app (404 unknown app, 403 no role).</summary>
     /// <param name="app">The app's name.</param>
@@ -270,12 +277,12 @@ public sealed partial class PaasClient
     public Task DeletePermissionAsync(string app, string username, CancellationToken cancellationToken = default) =>
         SendAsync(HttpMethod.Delete, AppPath(app, "perms/" + Uri.EscapeDataString(username)), null, cancellationToken);
 
-    /// <summary><c>GET /v2/apps/{app}/domains</c>: the app's custom domains.</summary>
+    /// <summary><c>GET /v2/apps/{app}/domains</c>, every page: the app's custom domains.</summary>
     /// <param name="app">The app's name.</param>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The domains.</returns>
     public Task<PagedList<DomainInfo>> ListDomainsAsync(string app, CancellationToken cancellationToken = default) =>
-        SendAsync<PagedList<DomainInfo>>(HttpMethod.Get, AppPath(app, "domains"), null, cancellationToken);
+        ListAllAsync<DomainInfo>(AppPath(app, "domains"), cancellationToken);
 
     /// <summary><c>POST /v2/apps/{app}/domains</c>: routes a domain to the app (201; 409 when another app has it).</summary>
     /// <param name="app">The app's name.</param>
@@ -307,11 +314,11 @@ public sealed partial class PaasClient
     public Task<AppSettingsInfo> UpdateSettingsAsync(string app, AppSettingsInfo settings, CancellationToken cancellationToken = default) =>
         SendAsync<AppSettingsInfo>(HttpMethod.Post, AppPath(app, "settings"), settings, cancellationToken);
 
-    /// <summary><c>GET /v2/certs</c>: uploaded certificates.</summary>
+    /// <summary><c>GET /v2/certs</c>, every page: uploaded certificates.</summary>
     /// <param name="cancellationToken">Cancels the request.</param>
     /// <returns>The certificates (never their keys).</returns>
     public Task<PagedList<CertificateInfo>> ListCertificatesAsync(CancellationToken cancellationToken = default) =>
-        SendAsync<PagedList<CertificateInfo>>(HttpMethod.Get, "v2/certs", null, cancellationToken);
+        ListAllAsync<CertificateInfo>("v2/certs", cancellationToken);
 
     /// <summary><c>POST /v2/certs</c>: uploads a certificate chain and key (validated; 400 with every problem otherwise).</summary>
     /// <param name="request">The name, chain and key.</param>

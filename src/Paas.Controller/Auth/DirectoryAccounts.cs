@@ -12,7 +12,7 @@ namespace Paas.Controller;
 /// sign-in when <see cref="LdapOptions.AllowUnknownUsers"/>), and keeps their account and teams in step with the
 /// directory: read at sign-in, again on a token's use once <see cref="LdapOptions.RefreshInterval"/> has passed (and by
 /// <see cref="DirectorySyncService"/> in the background). A user the directory no longer returns (deleted, moved,
-/// disabled) is disabled here at once; while the directory cannot be reached, the last read stands for
+/// disabled, expired, locked out, password to change, out of the required group) is disabled here at once; while the directory cannot be reached, the last read stands for
 /// <see cref="LdapOptions.OutageGrace"/>, then requests answer 503.
 /// </summary>
 public sealed partial class DirectoryAccounts
@@ -48,14 +48,20 @@ public sealed partial class DirectoryAccounts
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The platform user.</returns>
     /// <exception cref="UnauthorizedLoginException">Unknown to the directory or wrong password (the same answer for both).</exception>
-    /// <exception cref="DomainException">The directory account cannot be a platform user (403), with the reason.</exception>
+    /// <exception cref="DomainException">The directory account cannot be a platform user, or may not sign in (the service account, outside the required group, expired...) (403), with the reason.</exception>
     /// <exception cref="DirectoryUnavailableException">The directory cannot be reached or does not fit the configuration (503).</exception>
     internal async Task<User> SignInAsync(string login, string password, CancellationToken cancellationToken)
     {
         var result = await _directory.SignInAsync(login, password, cancellationToken).ConfigureAwait(false);
+        if (result is { Outcome: DirectorySignInOutcome.NotPermitted })
+        {
+            LogSignInRefused(_logger, login, result.Outcome, result.Reason ?? "");
+            throw Problems.Forbidden($"your directory account may not sign in: {result.Reason}");
+        }
+
         if (result is not { Outcome: DirectorySignInOutcome.Success, Account: { } account })
         {
-            LogSignInRefused(_logger, login, result.Outcome);
+            LogSignInRefused(_logger, login, result.Outcome, result.Reason ?? "");
             throw new UnauthorizedLoginException();
         }
 
@@ -177,13 +183,13 @@ public sealed partial class DirectoryAccounts
         return await _users.SyncDirectoryAccountAsync(user.Id, state, cancellationToken).ConfigureAwait(false);
     }
 
-    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Directory sign-in of {Login} refused: {Outcome}")]
-    private static partial void LogSignInRefused(ILogger logger, string login, DirectorySignInOutcome outcome);
+    [LoggerMessage(EventId = 2001, Level = LogLevel.Information, Message = "Directory sign-in of {Login} refused: {Outcome} {Reason}")]
+    private static partial void LogSignInRefused(ILogger logger, string login, DirectorySignInOutcome outcome, string reason);
 
     [LoggerMessage(EventId = 2002, Level = LogLevel.Warning, Message = "Could not refresh {Username} from the directory; keeping the last known teams: {Reason}")]
     private static partial void LogRefreshFailedKept(ILogger logger, string username, string reason);
 
-    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Directory account of {Username} ({Dn}) is gone or disabled: the user is disabled on the platform")]
+    [LoggerMessage(EventId = 2003, Level = LogLevel.Warning, Message = "Directory account of {Username} ({Dn}) is gone or may no longer sign in: the user is disabled on the platform")]
     private static partial void LogAccountGone(ILogger logger, string username, string dn);
 
     [LoggerMessage(EventId = 2004, Level = LogLevel.Information, Message = "Directory group {Dn} is not a team: its name does not fit the team name rule")]

@@ -19,14 +19,14 @@ internal static class UsersApi
         return endpoints;
     }
 
-    private static async Task<Ok<PagedList<UserInfo>>> ListAsync(HttpContext context, UserStore users, TeamStore teams, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<UserInfo>>> ListAsync(int? limit, int? offset, HttpContext context, UserStore users, TeamStore teams, CancellationToken cancellationToken)
     {
         RequireAdmin(context);
-        var all = await users.ListAsync(cancellationToken).ConfigureAwait(false);
-        var memberships = (await teams.MembershipsAsync(cancellationToken).ConfigureAwait(false))
+        var paging = Paging.From(limit, offset);
+        var (count, page) = await users.ListAsync(paging.Limit, paging.Offset, cancellationToken).ConfigureAwait(false);
+        var memberships = (await teams.MembershipsAsync([.. page.Select(u => u.Id)], cancellationToken).ConfigureAwait(false))
             .ToLookup(m => m.Username, m => m.Team, StringComparer.Ordinal);
-        List<UserInfo> infos = [.. all.Select(u => u.ToInfo([.. memberships[u.Username]]))];
-        return TypedResults.Ok(new PagedList<UserInfo>(infos.Count, infos));
+        return TypedResults.Ok(paging.Page(context.Request, count, [.. page.Select(u => u.ToInfo([.. memberships[u.Username]]))]));
     }
 
     private static async Task<Created<UserInfo>> CreateAsync(UserCreateRequest request, HttpContext context, UserStore users, DirectoryAccounts directory, CancellationToken cancellationToken)

@@ -20,11 +20,12 @@ internal static class FormationApi
         return endpoints;
     }
 
-    private static async Task<Ok<PagedList<ProcessInfo>>> ListAsync(string app, HttpContext context, AppAccess access, IScheduler scheduler, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<ProcessInfo>>> ListAsync(string app, int? limit, int? offset, HttpContext context, AppAccess access, IScheduler scheduler, CancellationToken cancellationToken)
     {
+        var paging = Paging.From(limit, offset);
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
         var processes = await scheduler.ListAsync(found.Name, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new PagedList<ProcessInfo>(processes.Count, [.. processes.Select(p => p.ToInfo())]));
+        return TypedResults.Ok(paging.Slice(context.Request, [.. processes.Select(p => p.ToInfo())]));
     }
 
     private static async Task<NoContent> ScaleAsync(string app, Dictionary<string, int> request, HttpContext context, AppAccess access, ReleaseService releases, CancellationToken cancellationToken)

@@ -23,8 +23,9 @@ internal static class PermsApi
         return endpoints;
     }
 
-    private static async Task<Ok<PagedList<PermissionInfo>>> ListAsync(string app, HttpContext context, AppAccess access, PermissionStore permissions, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<PermissionInfo>>> ListAsync(string app, int? limit, int? offset, HttpContext context, AppAccess access, PermissionStore permissions, CancellationToken cancellationToken)
     {
+        var paging = Paging.From(limit, offset);
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
         var list = await permissions.ListAsync(found.Id, cancellationToken).ConfigureAwait(false);
         var teams = await permissions.ListTeamsAsync(found.Id, cancellationToken).ConfigureAwait(false);
@@ -33,7 +34,7 @@ internal static class PermsApi
             .. list.Select(p => new PermissionInfo(p.Username, ApiMapper.RoleName(p.Role))),
             .. teams.Select(t => new PermissionInfo(null, ApiMapper.RoleName(t.Role), t.Team)),
         ];
-        return TypedResults.Ok(new PagedList<PermissionInfo>(all.Count, all));
+        return TypedResults.Ok(paging.Slice(context.Request, all));
     }
 
     private static async Task<Ok<PermissionInfo>> AccessAsync(string app, HttpContext context, AppAccess access, CancellationToken cancellationToken)

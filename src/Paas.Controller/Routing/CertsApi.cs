@@ -30,10 +30,11 @@ internal static partial class CertsApi
 
     private static CertificateInfo ToInfo(StoredCertificate c) => new(c.Name, c.Owner, c.Subject, c.Names, c.Fingerprint, c.ExpiresAt, c.CreatedAt, c.Domains);
 
-    private static async Task<Ok<PagedList<CertificateInfo>>> ListAsync(RoutingStore routing, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<CertificateInfo>>> ListAsync(int? limit, int? offset, HttpContext context, RoutingStore routing, CancellationToken cancellationToken)
     {
+        var paging = Paging.From(limit, offset);
         var list = await routing.ListCertificatesAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new PagedList<CertificateInfo>(list.Count, [.. list.Select(ToInfo)]));
+        return TypedResults.Ok(paging.Slice(context.Request, [.. list.Select(ToInfo)]));
     }
 
     private static async Task<Ok<CertificateInfo>> GetAsync(string name, RoutingStore routing, CancellationToken cancellationToken) =>

@@ -23,11 +23,12 @@ internal static class DomainsApi
         return endpoints;
     }
 
-    private static async Task<Ok<PagedList<DomainInfo>>> ListAsync(string app, HttpContext context, AppAccess access, RoutingStore routing, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<DomainInfo>>> ListAsync(string app, int? limit, int? offset, HttpContext context, AppAccess access, RoutingStore routing, CancellationToken cancellationToken)
     {
+        var paging = Paging.From(limit, offset);
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
-        var domains = await routing.ListDomainsAsync(found.Id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new PagedList<DomainInfo>(domains.Count, [.. domains.Select(d => new DomainInfo(d.Domain, d.App, d.Certificate, d.CreatedAt))]));
+        var (count, domains) = await routing.ListDomainsAsync(found.Id, paging.Limit, paging.Offset, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(paging.Page(context.Request, count, [.. domains.Select(d => new DomainInfo(d.Domain, d.App, d.Certificate, d.CreatedAt))]));
     }
 
     /// <summary>Adds a domain, when <see cref="DomainClaims"/> allows it (409 otherwise, naming no other app).</summary>

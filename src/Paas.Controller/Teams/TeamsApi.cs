@@ -27,11 +27,12 @@ internal static class TeamsApi
         return endpoints;
     }
 
-    private static async Task<Ok<PagedList<TeamInfo>>> ListAsync(HttpContext context, TeamStore teams, CancellationToken cancellationToken)
+    private static async Task<Ok<PagedList<TeamInfo>>> ListAsync(int? limit, int? offset, HttpContext context, TeamStore teams, CancellationToken cancellationToken)
     {
+        var paging = Paging.From(limit, offset);
         var user = context.PaasUser();
-        var list = await teams.ListAsync(user.IsAdmin ? null : user.Id, cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(new PagedList<TeamInfo>(list.Count, [.. list.Select(t => t.Team.ToInfo(t.Members))]));
+        var (count, list) = await teams.ListAsync(user.IsAdmin ? null : user.Id, paging.Limit, paging.Offset, cancellationToken).ConfigureAwait(false);
+        return TypedResults.Ok(paging.Page(context.Request, count, [.. list.Select(t => t.Team.ToInfo(t.Members))]));
     }
 
     private static async Task<Created<TeamInfo>> CreateAsync(TeamCreateRequest request, HttpContext context, TeamStore teams, CancellationToken cancellationToken)

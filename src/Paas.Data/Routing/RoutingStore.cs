@@ -32,6 +32,21 @@ public sealed class RoutingStore
         return [.. rows.Select(r => new StoredDomain(r.Domain, r.App, r.Certificate, r.CreatedAt))];
     }
 
+    /// <summary>One page of an app's domains, sorted by domain (<c>GET /v2/apps/{app}/domains</c>).</summary>
+    /// <param name="appId">The app's id.</param>
+    /// <param name="limit">The page size.</param>
+    /// <param name="offset">How many domains come before the page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The app's number of domains and the page.</returns>
+    public async Task<(int Count, IReadOnlyList<StoredDomain> Page)> ListDomainsAsync(string appId, int limit, int offset, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var args = new { appId, limit, offset };
+        var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM domains WHERE app_id = @appId", args, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<DomainRow>(new CommandDefinition($"{SelectDomain} WHERE d.app_id = @appId ORDER BY d.domain LIMIT @limit OFFSET @offset", args, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (count, [.. rows.Select(r => new StoredDomain(r.Domain, r.App, r.Certificate, r.CreatedAt))]);
+    }
+
     /// <summary>Finds a domain.</summary>
     /// <param name="domain">The domain, lower case.</param>
     /// <param name="cancellationToken">Cancels the call.</param>

@@ -63,6 +63,24 @@ public sealed class TeamStore
         return [.. rows.Select(r => (r.ToTeam(), (int)r.Members))];
     }
 
+    /// <summary>One page of <see cref="ListAsync(string?, CancellationToken)"/>, paged by the database (<c>GET /v2/teams</c>).</summary>
+    /// <param name="memberId">A user's id, or null for all teams.</param>
+    /// <param name="limit">The page size.</param>
+    /// <param name="offset">How many teams come before the page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The number of teams and the page of (team, member count) pairs.</returns>
+    public async Task<(int Count, IReadOnlyList<(Team Team, int Members)> Page)> ListAsync(string? memberId, int limit, int offset, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var where = memberId is null ? "" : " WHERE t.id IN (SELECT team_id FROM team_members WHERE user_id = @memberId)";
+        var args = new { memberId, limit, offset };
+        var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM teams t" + where, args, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<TeamRow>(new CommandDefinition(
+            "SELECT t.id, t.name, t.source, t.directory_dn, t.created_at, (SELECT COUNT(*) FROM team_members c WHERE c.team_id = t.id) AS members FROM teams t"
+            + where + " ORDER BY t.name LIMIT @limit OFFSET @offset", args, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (count, [.. rows.Select(r => (r.ToTeam(), (int)r.Members))]);
+    }
+
     /// <summary>The usernames of a team's members, sorted.</summary>
     /// <param name="teamId">The team's id.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
@@ -77,15 +95,29 @@ public sealed class TeamStore
         return [.. rows];
     }
 
-    /// <summary>Every membership, as (username, team name) pairs sorted by team name (for <c>paas users</c>).</summary>
+    /// <summary>The memberships of some users, as (username, team name) pairs sorted by team name (for a page of <c>paas users</c>).</summary>
+    /// <param name="userIds">The users' ids (a page: at most a few hundred).</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The pairs.</returns>
-    public async Task<IReadOnlyList<(string Username, string Team)>> MembershipsAsync(CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<(string Username, string Team)>> MembershipsAsync(IReadOnlyList<string> userIds, CancellationToken cancellationToken)
     {
+        if (userIds.Count == 0)
+        {
+            return [];
+        }
+
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var parameters = new DynamicParameters();
+        var names = new List<string>(userIds.Count);
+        for (var i = 0; i < userIds.Count; i++)
+        {
+            parameters.Add("u" + i, userIds[i]);
+            names.Add("@u" + i);
+        }
+
         var rows = await connection.QueryAsync<(string, string)>(new CommandDefinition(
-            "SELECT u.username, t.name FROM team_members m JOIN users u ON u.id = m.user_id JOIN teams t ON t.id = m.team_id ORDER BY t.name",
-            cancellationToken: cancellationToken)).ConfigureAwait(false);
+            $"SELECT u.username, t.name FROM team_members m JOIN users u ON u.id = m.user_id JOIN teams t ON t.id = m.team_id WHERE m.user_id IN ({string.Join(", ", names)}) ORDER BY t.name",
+            parameters, cancellationToken: cancellationToken)).ConfigureAwait(false);
         return [.. rows];
     }
 

@@ -214,7 +214,20 @@ public sealed class UserStore
         await connection.ExecuteAsync(new CommandDefinition("UPDATE users SET is_active = @inactive WHERE id = @userId", new { inactive = false, userId }, cancellationToken: cancellationToken)).ConfigureAwait(false);
     }
 
-    /// <summary>Lists every user, by username (<c>paas users</c>).</summary>
+    /// <summary>One page of the users, by username (<c>GET /v2/users</c>).</summary>
+    /// <param name="limit">The page size.</param>
+    /// <param name="offset">How many users come before the page.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>The number of users and the page.</returns>
+    public async Task<(int Count, IReadOnlyList<User> Page)> ListAsync(int limit, int offset, CancellationToken cancellationToken)
+    {
+        await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
+        var count = await connection.ExecuteScalarAsync<int>(new CommandDefinition("SELECT COUNT(*) FROM users", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        var rows = await connection.QueryAsync<UserRow>(new CommandDefinition($"SELECT {Columns} FROM users ORDER BY username LIMIT @limit OFFSET @offset", new { limit, offset }, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return (count, [.. rows.Select(r => r.ToUser())]);
+    }
+
+    /// <summary>Lists every user, by username.</summary>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The users.</returns>
     public async Task<IReadOnlyList<User>> ListAsync(CancellationToken cancellationToken)

@@ -104,7 +104,8 @@ internal sealed class AppUsers
         }
     }
 
-    private static async Task<(int Code, string Output)> RunAsync(string program, IReadOnlyList<string> args)
+    /// <summary>Runs a system tool (<c>useradd</c>, <c>cp</c>, <c>chown</c>...) for at most 30 s; returns its exit code and output.</summary>
+    internal static async Task<(int Code, string Output)> RunAsync(string program, IReadOnlyList<string> args)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)

@@ -15,4 +15,14 @@ public interface ISlugSource
     /// <param name="cancellationToken">Cancels the sweep.</param>
     /// <returns>A task.</returns>
     Task PruneAsync(IReadOnlyCollection<string> inUse, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Takes the unpacked slug of <paramref name="image"/> from a builder in this process that has just built and pushed it
+    /// (so the first deploy need not pull, check and unpack what is on this disk already). The default takes nothing.
+    /// </summary>
+    /// <param name="image">The image, pinned by its manifest digest.</param>
+    /// <param name="slugDirectory">The folder that is <c>/app</c> in the image; moved away when taken.</param>
+    /// <param name="cancellationToken">Cancels the wait for the source.</param>
+    /// <returns>True when taken.</returns>
+    Task<bool> AdoptAsync(string image, string slugDirectory, CancellationToken cancellationToken) => Task.FromResult(false);
 }

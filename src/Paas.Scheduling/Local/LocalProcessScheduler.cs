@@ -29,6 +29,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     private readonly AppUsers? _users;
     private readonly LocalPaths _paths;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
     private long _version;
 
     /// <summary>Creates the runtime and, in the background, stops the processes a previous platform process left behind.</summary>
@@ -87,6 +88,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         var app = _apps.GetOrAdd(spec.App, name => new AppRuntime(name));
         await app.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var inFlight = TrackImage(spec.Image);
+        Task? retiring = null;
         try
         {
             Event(spec.App, $"Deploying v{spec.Release} ({Formation(spec)})");
@@ -132,10 +134,33 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
             app.Pending = null;
             OnEndpointsChanged(spec.App);
             Event(spec.App, $"Release v{spec.Release} is up ({Formation(spec)}); stopping {old.Count} old process(es)");
+            LogDeployed(_logger, spec.App, spec.Release);
+            retiring = Background(RetireAsync(app, old));
+        }
+        finally
+        {
+            if (retiring is null)
+            {
+                app.Operations.Release();
+            }
+        }
+
+        return DeployResult.Success;
+    }
+
+    /// <summary>
+    /// After a deploy has switched traffic: lets the old processes finish what they serve (<see cref="LocalRuntimeOptions.EndpointDrainDelay"/>),
+    /// stops them, removes slugs no release needs any more, then releases the app's operations lock, which it holds from the
+    /// deploy. The deploy has already answered: the new release serves while the old one drains, as old pods terminate on
+    /// Kubernetes after a rollout (<c>paas ps</c> lists them as stopping until they are gone); the app's next operation waits.
+    /// </summary>
+    private async Task RetireAsync(AppRuntime app, IReadOnlyList<Dyno> old)
+    {
+        try
+        {
             await DrainAsync(old).ConfigureAwait(false);
             await StopAllAsync(old).ConfigureAwait(false);
             app.Forget(old);
-            LogDeployed(_logger, spec.App, spec.Release);
         }
         finally
         {
@@ -143,7 +168,14 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         }
 
         await PruneAsync().ConfigureAwait(false);
-        return DeployResult.Success;
+    }
+
+    /// <summary>Keeps <paramref name="work"/> until it ends, so <see cref="DisposeAsync"/> waits for it.</summary>
+    private Task Background(Task work)
+    {
+        _background[work] = 0;
+        _ = work.ContinueWith(t => _background.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return work;
     }
 
     /// <inheritdoc />
@@ -388,6 +420,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
     {
         await _disposing.CancelAsync().ConfigureAwait(false);
         await _reaped.ConfigureAwait(false);
+        await Task.WhenAll(_background.Keys).ConfigureAwait(false);
         await Task.WhenAll(_apps.Keys.ToList().Select(app => StopAppAsync(app, CancellationToken.None))).ConfigureAwait(false);
     }
 

@@ -28,6 +28,10 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
     private readonly IAppRegistryLogins? _logins;
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromMinutes(10) };
     private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Dictionary<string, DateTimeOffset> _adopted = new(StringComparer.Ordinal); // slug folder -> when taken; under _gate
+
+    /// <summary>How long a slug taken from the builder is kept from pruning while no deploy has prepared it yet: 10 min.</summary>
+    public static readonly TimeSpan AdoptedGrace = TimeSpan.FromMinutes(10);
 
     /// <summary>Creates the source.</summary>
     /// <param name="options">The runtime's settings (data folder, registry credential).</param>
@@ -80,6 +84,7 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
             var target = _paths.Slug(digest.ToString());
             if (Directory.Exists(target))
             {
+                _adopted.Remove(target);
                 return SlugResult.Ready(AppFolder(target));
             }
 
@@ -125,6 +130,61 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
         }
     }
 
+    /// <summary>
+    /// Takes a slug a builder in this process has just pushed as <paramref name="image"/>: the folder is moved (a rename,
+    /// so only on the same file system; otherwise nothing is taken and a deploy pulls as usual) to where pulling that
+    /// manifest digest would unpack it, owned by this process's user, whom no buildpack runs as. A deploy of the image still
+    /// fetches its manifest and checks its digest (<see cref="PrepareAsync"/>); the layers it skips are the ones the builder
+    /// hashed from these very files.
+    /// </summary>
+    /// <param name="image">The image, pinned by its manifest digest (<c>HOST/REPOSITORY@sha256:...</c>); another form is not taken.</param>
+    /// <param name="slugDirectory">The slug (the image's <c>/app</c>).</param>
+    /// <param name="cancellationToken">Cancels the wait for a pull in progress.</param>
+    /// <returns>True when taken; false when the digest is unpacked already, the reference has no digest, or the move failed.</returns>
+    public async Task<bool> AdoptAsync(string image, string slugDirectory, CancellationToken cancellationToken)
+    {
+        if (!TrySplit(image, out _, out _, out var reference) || !Digest.TryParse(reference, out var digest))
+        {
+            return false;
+        }
+
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var temporary = Path.Combine(_paths.Slugs, ".tmp-" + Guid.NewGuid().ToString("N"));
+        try
+        {
+            var target = _paths.Slug(digest.ToString());
+            if (Directory.Exists(target))
+            {
+                return false;
+            }
+
+            Directory.CreateDirectory(temporary);
+            Directory.Move(slugDirectory, Path.Combine(temporary, "app"));
+            if (Environment.IsPrivilegedProcess
+                && (await AppUsers.RunAsync("chown", ["-R", "--no-dereference", "0:0", temporary]).ConfigureAwait(false)) is { Code: not 0 } chown)
+            {
+                throw new IOException("chown failed: " + chown.Output.Trim());
+            }
+
+            Directory.Move(temporary, target);
+            _adopted[target] = DateTimeOffset.UtcNow; // a prune between now and its deploy keeps it
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            return false; // not taken: a deploy pulls the image as it would anyway
+        }
+        finally
+        {
+            if (Directory.Exists(temporary))
+            {
+                Directory.Delete(temporary, recursive: true);
+            }
+
+            _gate.Release();
+        }
+    }
+
     /// <inheritdoc />
     public async Task PruneAsync(IReadOnlyCollection<string> inUse, CancellationToken cancellationToken)
     {
@@ -143,7 +203,12 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
         await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            foreach (var folder in Directory.GetDirectories(_paths.Slugs).Where(f => !Path.GetFileName(f).StartsWith('.') && !keep.Contains(f)))
+            foreach (var (folder, taken) in _adopted.ToList().Where(a => DateTimeOffset.UtcNow - a.Value > AdoptedGrace))
+            {
+                _adopted.Remove(folder);
+            }
+
+            foreach (var folder in Directory.GetDirectories(_paths.Slugs).Where(f => !Path.GetFileName(f).StartsWith('.') && !keep.Contains(f) && !_adopted.ContainsKey(f)))
             {
                 Directory.Delete(folder, recursive: true);
             }

@@ -115,6 +115,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         await GitOk("init", "-q", "-b", "master");
         await PaasOk(_repo, "create", "hello");
         Assert.Contains("has no build yet", (await Paas(_repo, "limits:set", "web=512M")).Error);
+        var early = await Paas(_repo, "run", "--no-tty", "echo", "hi");
+        Assert.NotEqual(0, early.ExitCode);
+        Assert.Contains("Running `echo hi` on hello... failed", early.Error); // never "up" before the platform took the run
+        Assert.DoesNotContain("... up", early.Error);
         await File.WriteAllTextAsync(Path.Combine(_repo, "Procfile"), "web: python3 -m http.server $PORT --bind 127.0.0.1\n", Cancel);
         await GitOk("add", "-A");
         await GitOk("-c", "user.name=alice", "-c", "user.email=alice@example.test", "commit", "-q", "-m", "init");

@@ -28,6 +28,36 @@ public sealed class GitCredentialRequestTests
         Assert.Equal(expected, request.IsFor(new Uri(platform)));
     }
 
+    /// <summary>Issue "The first hour", item 9: the helper survives moving or rebuilding the checkout the CLI was built in.</summary>
+    [Fact]
+    [System.Runtime.Versioning.SupportedOSPlatform("linux")]
+    public void The_helper_names_paas_when_it_is_on_PATH_and_an_absolute_path_only_when_it_is_not()
+    {
+        var bin = Directory.CreateTempSubdirectory("paas-path-").FullName;
+        try
+        {
+            var stale = Directory.CreateDirectory(Path.Combine(bin, "stale")).FullName;
+            Script(Path.Combine(bin, "paas"), $"#!/bin/sh\nexec dotnet \"{Path.Combine(AppContext.BaseDirectory, "paas.dll")}\" \"$@\"\n"); // start.sh's wrapper
+            Script(Path.Combine(stale, "paas"), "#!/bin/sh\nexec dotnet /gone/artifacts/paas/paas.dll \"$@\"\n"); // another checkout's
+
+            Assert.Equal("!paas git:credentials", CredentialHelperCommand.ForCurrentProcess("/nonexistent:" + bin));
+            Assert.StartsWith("!'/", CredentialHelperCommand.ForCurrentProcess(stale + ":" + bin), StringComparison.Ordinal); // the first paas is not this one
+            var absolute = CredentialHelperCommand.ForCurrentProcess("/nonexistent:relative/bin");
+            Assert.StartsWith("!'/", absolute, StringComparison.Ordinal);
+            Assert.EndsWith(" git:credentials", absolute, StringComparison.Ordinal);
+        }
+        finally
+        {
+            Directory.Delete(bin, recursive: true);
+        }
+
+        static void Script(string path, string text)
+        {
+            File.WriteAllText(path, text);
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
     [Fact]
     public void Quotes_the_helper_command_for_the_shell()
     {

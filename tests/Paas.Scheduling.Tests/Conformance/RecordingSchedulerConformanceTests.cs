@@ -1,3 +1,5 @@
+using Paas.Testing;
+
 namespace Paas.Scheduling.Tests.Conformance;
 
 public sealed class RecordingSchedulerConformanceTests : SchedulerConformanceTests

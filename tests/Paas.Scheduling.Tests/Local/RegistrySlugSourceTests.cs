@@ -53,7 +53,13 @@ public sealed class RegistrySlugSourceTests
 
             Assert.True(second.Succeeded, second.FailureReason);
             var otherDigest = other[(other.IndexOf('@', StringComparison.Ordinal) + 1)..];
-            Assert.Equal([Path.Combine(dataDir, "slugs", otherDigest.Replace(':', '-'))], Directory.GetDirectories(Path.Combine(dataDir, "slugs")));
+            string[] kept = [Path.Combine(dataDir, "slugs", otherDigest.Replace(':', '-'))];
+            for (var wait = 0; wait < 100 && !kept.SequenceEqual(Directory.GetDirectories(Path.Combine(dataDir, "slugs"))); wait++)
+            {
+                await Task.Delay(100); // the old release's slug is pruned once its processes have drained and stopped, after the deploy answered
+            }
+
+            Assert.Equal(kept, Directory.GetDirectories(Path.Combine(dataDir, "slugs")));
         }
         finally
         {
@@ -126,6 +132,51 @@ public sealed class RegistrySlugSourceTests
             await scheduler.DisposeAsync();
             Directory.Delete(dataDir, recursive: true);
             Directory.Delete(root, recursive: true);
+        }
+    }
+
+    /// <summary>
+    /// The builder in the same process hands over the slug it just pushed (issue "The first hour", warm redeploy): the deploy
+    /// skips the pull and unpack, still fetches and checks the manifest, and a prune before that deploy keeps it.
+    /// </summary>
+    [Fact]
+    public async Task A_slug_handed_over_by_the_builder_is_used_without_a_pull_but_only_for_a_manifest_the_registry_serves()
+    {
+        await using var registry = await TestRegistry.StartAsync();
+        var image = await registry.PushSlugAsync("hello", new Dictionary<string, string> { ["server.js"] = FixtureSlug.Server });
+        var digest = image[(image.IndexOf('@', StringComparison.Ordinal) + 1)..];
+        var dataDir = Directory.CreateTempSubdirectory("paas-adopt-").FullName;
+        var built = Path.Combine(dataDir, "build", "app");
+        Directory.CreateDirectory(built);
+        await File.WriteAllTextAsync(Path.Combine(built, "marker.txt"), "built here", TestContext.Current.CancellationToken);
+        try
+        {
+            using var slugs = new RegistrySlugSource(Microsoft.Extensions.Options.Options.Create(new LocalRuntimeOptions
+            {
+                DataDirectory = dataDir,
+                RegistryPassword = TestRegistry.Secret,
+                RegistryAuthority = () => registry.Host,
+            }));
+            var cancel = TestContext.Current.CancellationToken;
+
+            Assert.False(await slugs.AdoptAsync($"{registry.Host}/hello:latest", built, cancel)); // no digest: not taken
+            Assert.True(await slugs.AdoptAsync(image, built, cancel));
+            Assert.False(Directory.Exists(built)); // moved, not copied
+            await slugs.PruneAsync([], cancel); // a prune before its deploy keeps it
+
+            var prepared = await slugs.PrepareAsync("hello", image, cancel);
+            Assert.NotNull(prepared.AppDirectory);
+            Assert.True(File.Exists(Path.Combine(prepared.AppDirectory, "marker.txt"))); // the handed-over folder, not a pull
+            Assert.False(File.Exists(Path.Combine(prepared.AppDirectory, "server.js")));
+            var elsewhere = await slugs.PrepareAsync("other", $"{registry.Host}/other@{digest}", cancel);
+            Assert.Null(elsewhere.AppDirectory); // the same digest in a repository the registry does not serve it from: refused
+
+            await slugs.PruneAsync([], cancel); // prepared once: an ordinary slug again, pruned when no release uses it
+            Assert.False(Directory.Exists(Path.GetDirectoryName(prepared.AppDirectory)));
+        }
+        finally
+        {
+            Directory.Delete(dataDir, recursive: true);
         }
     }
 

@@ -15,4 +15,10 @@ public enum DirectoryFlavor
     /// <c>userAccountControl</c>; <c>group</c> entries under <c>ou=Groups</c>; plus the disabled account <c>frank</c>.
     /// </summary>
     ActiveDirectoryLike,
+
+    /// <summary>
+    /// A real Active Directory: a Samba 4 domain controller (<see cref="SambaDomainController"/>) for the realm
+    /// <c>CORP.EXAMPLE.COM</c> (NetBIOS domain <c>CORP</c>), the same people and groups as <see cref="ActiveDirectoryLike"/>.
+    /// </summary>
+    ActiveDirectory,
 }

@@ -129,6 +129,50 @@ internal sealed class DirectorySeed
             : ["objectClass: inetOrgPerson", $"uid: {person.Login}", .. common];
     }
 
+    /// <summary>
+    /// The seed as LDIF for a real Active Directory (Samba), added over ldaps as its Administrator under the provisioned
+    /// domain: the <c>OU=Groups</c> and <c>OU=Service Accounts</c> units, the service account, the people (without
+    /// <c>x*y</c>: AD refuses <c>*</c> in an account name) with their password set through <c>unicodePwd</c> (MS-ADTS
+    /// 3.1.1.3.1.5: a quoted UTF-16LE string, over an encrypted connection) and the groups.
+    /// </summary>
+    public string ActiveDirectoryLdif(string servicePassword)
+    {
+        var ldif = new StringBuilder();
+        Entry(ldif, GroupBase, ["objectClass: organizationalUnit"]);
+        Entry(ldif, ServiceBase, ["objectClass: organizationalUnit"]);
+        Entry(ldif, ServiceBindDn, ["objectClass: user", "sAMAccountName: paas-service", "userPrincipalName: paas-service@example.com", $"unicodePwd:: {UnicodePwd(servicePassword)}", "userAccountControl: 66048"]);
+        foreach (var person in Persons.Where(p => IsActiveDirectoryName(p.Login)))
+        {
+            Entry(ldif, UserDn(person.Login),
+            [
+                "objectClass: user",
+                $"sAMAccountName: {person.Login}",
+                $"userPrincipalName: {person.Mail}",
+                $"givenName: {person.GivenName}",
+                $"sn: {person.Surname}",
+                $"displayName: {person.DisplayName}",
+                $"mail: {person.Mail}",
+                $"unicodePwd:: {UnicodePwd(PasswordOf(person.Login))}",
+                $"userAccountControl: {(person.Disabled ? 514 : 512)}",
+            ]);
+        }
+
+        foreach (var (name, users, groups) in Groups)
+        {
+            var members = users.Concat(name == "developers" ? [Frank.Login] : []).Select(u => $"member: {UserDn(u)}")
+                .Concat(groups.Select(g => $"member: {GroupDn(g)}"));
+            Entry(ldif, GroupDn(name), ["objectClass: group", $"sAMAccountName: {name}", "groupType: -2147483646", .. members]);
+        }
+
+        return ldif.ToString();
+    }
+
+    /// <summary>Whether AD takes the login as a <c>sAMAccountName</c> (MS-ADTS 3.1.1.5.2.4 forbids <c>"/\[]:;|=,+*?&lt;&gt;</c>).</summary>
+    public static bool IsActiveDirectoryName(string login) => login.IndexOfAny(['"', '/', '\\', '[', ']', ':', ';', '|', '=', ',', '+', '*', '?', '<', '>']) < 0;
+
+    /// <summary>The value of AD's <c>unicodePwd</c>: the password in double quotes, UTF-16LE, base64 for LDIF.</summary>
+    public static string UnicodePwd(string password) => Convert.ToBase64String(Encoding.Unicode.GetBytes($"\"{password}\""));
+
     private static void Entry(StringBuilder ldif, string dn, IEnumerable<string> attributes)
     {
         ldif.Append("dn: ").Append(dn).Append('\n');

@@ -55,7 +55,7 @@ namespace Paas.Testing.Ldap;
 /// <see cref="Url"/> accepts StartTLS and <see cref="LdapsUrl"/> speaks LDAPS. <see cref="CaCertificatePath"/> is the
 /// CA's PEM, alone in its folder.</para>
 /// </remarks>
-public sealed class SlapdServer : IAsyncDisposable
+public sealed class SlapdServer : ITestDirectory
 {
     private const int Sigterm = 15;
     private static readonly ConcurrentDictionary<SlapdServer, byte> Running = new();
@@ -248,6 +248,19 @@ public sealed class SlapdServer : IAsyncDisposable
     /// <returns>A task completing when deleted.</returns>
     /// <exception cref="InvalidOperationException">ldapdelete failed (for example the entry has children or does not exist).</exception>
     public Task DeleteAsync(string dn) => RunToolAsync("ldapdelete", [dn], "");
+
+    /// <inheritdoc />
+    public Task RemoveMemberAsync(string group, string login) =>
+        ModifyAsync($"dn: {GroupDn(group)}\nchangetype: modify\ndelete: member\nmember: {UserDn(login)}\n");
+
+    /// <inheritdoc />
+    public Task DisableAsync(string login) =>
+        Flavor == DirectoryFlavor.ActiveDirectoryLike
+            ? ModifyAsync($"dn: {UserDn(login)}\nchangetype: modify\nreplace: userAccountControl\nuserAccountControl: 514\n")
+            : throw new InvalidOperationException("OpenLDAP entries have no disabled flag; only the AD-like flavor has userAccountControl");
+
+    /// <inheritdoc />
+    public Task DeleteUserAsync(string login) => DeleteAsync(UserDn(login));
 
     /// <summary>Replaces an entry's <c>userPassword</c> (stored as <c>{SSHA}</c>) as the rootdn.</summary>
     /// <param name="userDn">The entry's DN.</param>

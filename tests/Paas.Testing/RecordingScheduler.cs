@@ -1,12 +1,14 @@
 using System.Collections.Concurrent;
 
-namespace Paas.Scheduling;
+using Paas.Scheduling;
+
+namespace Paas.Testing;
 
 /// <summary>
 /// A test double of <see cref="IScheduler"/>: it records what it is asked to run and runs nothing.
 /// Its processes are listed in the <see cref="ProcessState.Down"/> state, honestly. Tests can make the next
-/// deploys fail with <see cref="FailNextDeploy"/>. Until the local process runtime exists it is also the
-/// platform's default scheduler, and the platform logs a warning saying so at start-up.
+/// deploys fail with <see cref="FailNextDeploy"/>. It lives with the tests: the product has no default scheduler, and a host
+/// that registers none fails at start, naming what is missing.
 /// </summary>
 public sealed class RecordingScheduler : IScheduler
 {
