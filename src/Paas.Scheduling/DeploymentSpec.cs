@@ -1,6 +1,9 @@
 namespace Paas.Scheduling;
 
-/// <summary>Everything a scheduler needs to run one release of an app.</summary>
+/// <summary>
+/// Everything a scheduler needs to run one release of an app. The environment each process gets from it is
+/// <see cref="DynoEnvironment"/>'s rule.
+/// </summary>
 /// <param name="App">The app's name.</param>
 /// <param name="Release">The release version (7 for <c>v7</c>).</param>
 /// <param name="Image">The image reference, pinned by digest when known.</param>
@@ -26,6 +29,15 @@ public sealed record DeploymentSpec(
 
     /// <summary>The release's HTTP health checks per process type (<c>paas healthchecks:set</c>); types absent here are up once listening (web) or started.</summary>
     public IReadOnlyDictionary<string, Paas.Domain.HealthCheck> HealthChecks { get; init; } = NoHealthChecks;
+
+    /// <summary>The app's id (a UUID string; <c>HEROKU_APP_ID</c>), or null when unknown (the variable is then not set).</summary>
+    public string? AppId { get; init; }
+
+    /// <summary>When the release was made (<c>HEROKU_RELEASE_CREATED_AT</c>, <c>WORKFLOW_RELEASE_CREATED_AT</c>), or null when unknown.</summary>
+    public DateTimeOffset? ReleaseCreatedAt { get; init; }
+
+    /// <summary>The release's summary, "alice deployed 1a2b3c4" (<c>WORKFLOW_RELEASE_SUMMARY</c>), or null when unknown.</summary>
+    public string? ReleaseSummary { get; init; }
 
     /// <summary>
     /// The app's autoscaling policies per process type (<c>paas autoscale</c>; not part of the release, like the formation).

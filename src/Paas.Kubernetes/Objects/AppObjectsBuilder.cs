@@ -18,8 +18,9 @@ namespace Paas.Kubernetes.Objects;
 /// <c>terminationGracePeriodSeconds</c> 30 (SIGTERM, then SIGKILL, as Heroku does), no service-account token, no service
 /// links;</item>
 /// <item>environment: the config vars from a per-release Secret (<c>envFrom</c>; a failed deploy rolled back keeps its own
-/// config), then <c>PORT</c>, <c>DYNO</c> (the pod's name: Deployments have no stable index), <c>PAAS_APP</c>,
-/// <c>PAAS_RELEASE</c> (<c>v7</c>) and <c>SOURCE_VERSION</c>, which win over config vars of the same name;</item>
+/// config), then <see cref="DynoEnvironment.Variables"/> as <c>env</c> (which Kubernetes applies over <c>envFrom</c>):
+/// <c>PORT</c>, <c>DYNO</c> and <c>PS</c> (the pod's name: Deployments have no stable index), <c>HEROKU_DYNO_ID</c> (the
+/// pod's UID), <c>PAAS_*</c> and the release metadata, which that rule leaves out when a config var has the name;</item>
 /// <item>resources: the type's <c>limits:set</c> memory as request and limit (default <see cref="KubernetesOptions.DefaultMemory"/>),
 /// its CPU limit when set;</item>
 /// <item>a readiness probe: the type's <c>healthchecks:set</c> HTTP check; else, for web, TCP on its port (or HTTP GET of the
@@ -95,17 +96,12 @@ public static class AppObjectsBuilder
     public static V1Container Container(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, bool launcher)
     {
         var web = type == WebType;
-        var env = new List<V1EnvVar>
+        var env = DynoEnvironment.Variables(spec, options.WebPort).Select(v => v.Source switch
         {
-            new() { Name = "PORT", Value = options.WebPort.ToString(CultureInfo.InvariantCulture) },
-            new() { Name = "DYNO", ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
-            new() { Name = "PAAS_APP", Value = spec.App },
-            new() { Name = "PAAS_RELEASE", Value = KubernetesNames.Release(spec.Release) },
-        };
-        if (spec.SourceVersion is { Length: > 0 } sha)
-        {
-            env.Add(new V1EnvVar { Name = "SOURCE_VERSION", Value = sha });
-        }
+            DynoValueSource.DynoName => new V1EnvVar { Name = v.Name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
+            DynoValueSource.DynoId => new V1EnvVar { Name = v.Name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.uid" } } },
+            _ => new V1EnvVar { Name = v.Name, Value = v.Value },
+        }).ToList();
 
         var container = new V1Container
         {

@@ -6,7 +6,9 @@ namespace Paas.Scheduling.Local;
 /// <summary>
 /// Starts one process of a release the way Heroku starts a dyno: <c>setsid bash -c WRAPPER</c> in the slug's app folder,
 /// so the process leads its own process group; the wrapper sources <c>.profile.d/*.sh</c>, then runs the command with
-/// <c>bash -c</c>. The environment is built from scratch (nothing of the platform's own environment leaks in).
+/// <c>bash -c</c>. The environment is built from scratch (nothing of the platform's own environment leaks in): <c>PATH</c>,
+/// <c>LANG</c>, then <see cref="DynoEnvironment.Resolve"/> (config vars and the platform's variables; <c>HEROKU_DYNO_ID</c> is a
+/// new UUID per start), then <c>HOME</c> and, with a terminal, <c>TERM</c>.
 /// When the release has an <see cref="AppUser"/> (the platform runs as root), the process is confined first:
 /// <c>setsid unshare -m sh -c 'mount --bind SLUG /app; mount -t tmpfs tmpfs DATA_DIR; cd /app; exec setpriv --reuid UID
 /// --regid GID --clear-groups --no-new-privs bash -c WRAPPER'</c>: it sees its slug at <c>/app</c>, cannot see the data
@@ -97,10 +99,10 @@ internal static class ProcessLauncher
     }
 
     /// <summary>
-    /// The environment of one process of a release, built from scratch (the rule every runtime shares: the local runtime's
-    /// processes and podman's containers): <c>PATH</c> (the slug's <c>bin</c> folders, then <paramref name="systemPath"/>),
-    /// <c>LANG</c>, the release's config vars, then <c>HOME</c>, <c>DYNO</c>/<c>PS</c>, <c>PAAS_APP</c>, <c>PAAS_RELEASE</c>
-    /// (<c>v7</c>), <c>SOURCE_VERSION</c> and <c>PORT</c>, which win over config vars of the same name.
+    /// The environment of one process of a release, built from scratch, for every runtime that runs a slug's processes (the
+    /// local runtime's processes and podman's containers): <c>PATH</c> (the slug's <c>bin</c> folders, then
+    /// <paramref name="systemPath"/>), <c>LANG</c>, then <see cref="DynoEnvironment.Resolve"/> (config vars and the
+    /// platform's variables; <c>HEROKU_DYNO_ID</c> a fresh id per start), then <c>HOME</c>.
     /// </summary>
     /// <param name="spec">The release.</param>
     /// <param name="name">The process name (<c>web.1</c>, <c>run.4821</c>).</param>
@@ -115,26 +117,12 @@ internal static class ProcessLauncher
             ["PATH"] = $"{app}/bin:{app}/.heroku/node/bin:{app}/.heroku/python/bin:{systemPath}",
             ["LANG"] = "C.UTF-8",
         };
-        foreach (var (key, value) in spec.Config)
+        foreach (var (key, value) in DynoEnvironment.Resolve(spec, name, Guid.NewGuid().ToString(), port))
         {
             env[key] = value;
         }
 
         env["HOME"] = app;
-        env["DYNO"] = name;
-        env["PS"] = name;
-        env["PAAS_APP"] = spec.App;
-        env["PAAS_RELEASE"] = "v" + spec.Release.ToString(CultureInfo.InvariantCulture);
-        if (spec.SourceVersion is not null)
-        {
-            env["SOURCE_VERSION"] = spec.SourceVersion;
-        }
-
-        if (port is not null)
-        {
-            env["PORT"] = port.Value.ToString(CultureInfo.InvariantCulture);
-        }
-
         return env;
     }
 

@@ -21,7 +21,8 @@ public sealed class AppObjectsGoldenTests
 
     /// <summary>
     /// A buildpack app on the stack: web x2 with limits and a health check (which wins over the config var), an autoscaled
-    /// worker with a memory limit, a type with '_' at 0, a pull credential.
+    /// worker with a memory limit, a type with '_' at 0, a pull credential, the release metadata, and a config var
+    /// (<c>HEROKU_APP_NAME</c>) that replaces the platform's metadata of that name.
     /// </summary>
     internal static AppObjects Buildpack() => AppObjectsBuilder.Build(
         BuildpackSpec(),
@@ -35,11 +36,14 @@ public sealed class AppObjectsGoldenTests
         "hello",
         7,
         $"127.0.0.1:5000/hello@{Digest}",
-        new Dictionary<string, string> { ["GREETING"] = "hi", ["PAAS_HEALTHCHECK_PATH"] = "/health", ["DATABASE_URL"] = "postgres://u:p@db/hello" },
+        new Dictionary<string, string> { ["GREETING"] = "hi", ["PAAS_HEALTHCHECK_PATH"] = "/health", ["DATABASE_URL"] = "postgres://u:p@db/hello", ["HEROKU_APP_NAME"] = "hello-prod" },
         new Dictionary<string, string> { ["web"] = "node server.js", ["worker"] = "node worker.js", ["clock_tick"] = "node clock.js" },
         new Dictionary<string, int> { ["web"] = 2, ["worker"] = 1, ["clock_tick"] = 0 },
         "a61c3f1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b")
     {
+        AppId = "4f9c2b1e-8d3a-4c5b-9e7f-0a1b2c3d4e5f",
+        ReleaseCreatedAt = new DateTimeOffset(2026, 12, 6, 18, 0, 42, TimeSpan.FromHours(1)),
+        ReleaseSummary = "alice deployed a61c3f1",
         Limits = new Dictionary<string, ProcessLimits> { ["web"] = new(1L << 30, 500), ["worker"] = new(256L << 20, null) },
         HealthChecks = new Dictionary<string, HealthCheck> { ["web"] = new("/ready", 3, 5, 2) },
         Autoscale = new Dictionary<string, AutoscalePolicy> { ["worker"] = new(2, 5, 70) },

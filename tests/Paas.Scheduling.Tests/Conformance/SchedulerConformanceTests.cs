@@ -220,6 +220,30 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Processes_get_the_release_metadata_and_a_config_var_of_a_metadata_name_wins()
+    {
+        SkipUnlessProcesses();
+        var lines = new List<string>();
+        var spec = Spec(12, config: new Dictionary<string, string> { ["HEROKU_APP_NAME"] = "custom-name" }) with
+        {
+            AppId = "4f9c2b1e-8d3a-4c5b-9e7f-0a1b2c3d4e5f",
+            ReleaseCreatedAt = new DateTimeOffset(2026, 12, 6, 18, 0, 42, TimeSpan.FromHours(1)),
+            ReleaseSummary = "alice deployed abc123",
+        };
+
+        var result = await Scheduler.RunAsync(
+            new RunRequest(spec, "echo \"meta $HEROKU_APP_ID|$HEROKU_APP_NAME|$HEROKU_RELEASE_VERSION|$HEROKU_RELEASE_CREATED_AT|$HEROKU_SLUG_COMMIT|$HEROKU_SLUG_DESCRIPTION\"; " +
+                "echo \"workflow $WORKFLOW_RELEASE|$WORKFLOW_RELEASE_SUMMARY|$WORKFLOW_RELEASE_CREATED_AT\"; echo \"dyno $HEROKU_DYNO_ID\""),
+            (line, _) => { lock (lines) { lines.Add(line); } return ValueTask.CompletedTask; },
+            CancellationToken.None);
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Contains("meta 4f9c2b1e-8d3a-4c5b-9e7f-0a1b2c3d4e5f|custom-name|v12|2026-12-06T17:00:42Z|abc123|Deploy abc123", lines);
+        Assert.Contains("workflow v12|alice deployed abc123|2026-12-06T17:00:42UTC", lines);
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, "^dyno [0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$"));
+    }
+
+    [Fact]
     public async Task A_run_with_a_terminal_has_it_as_its_standard_streams_sized_and_resized()
     {
         SkipUnlessProcesses();

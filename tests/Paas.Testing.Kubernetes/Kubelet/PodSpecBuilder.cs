@@ -59,6 +59,7 @@ public static class PodSpecBuilder
                 {
                     "metadata.name" => KubeJson.Str(pod, "metadata", "name") ?? string.Empty,
                     "metadata.namespace" => ns,
+                    "metadata.uid" => KubeJson.Str(pod, "metadata", "uid") ?? string.Empty,
                     "spec.nodeName" => KubeJson.Str(pod, "spec", "nodeName") ?? string.Empty,
                     "status.podIP" => KubeJson.Str(pod, "status", "podIP") ?? string.Empty,
                     _ => string.Empty,
