@@ -10,6 +10,7 @@
 #     samba, samba-ad-provision, samba-dsdb-modules, samba-vfs-modules   a real Active Directory domain controller for
 #                         the sign-in tests (tests/Paas.Testing/Ldap/SambaDomainController.cs provisions its own)
 #     skopeo, podman, buildah, runc, uidmap   real OCI clients for the registry tests and the podman fake kubelet; buildah also commits the stack
+#     containernetworking-plugins, iptables   the podman scheduler's per-app networks (CNI bridge, portmap for ports published on 127.0.0.1)
 #     busybox-static      the static /bin/busybox the podman kubelet tests build their image from (no image registry here)
 #     debootstrap         the stack's Debian root filesystem (stack/build.sh)
 #     docker-registry, nginx, wrk, hey        peers and load generators for bench/ and the tests
@@ -22,7 +23,7 @@ set -euo pipefail
 
 profile="${1:-test}"
 run_packages=(git nodejs npm curl ca-certificates)
-test_packages=(postgresql slapd ldap-utils samba samba-ad-provision samba-dsdb-modules samba-vfs-modules skopeo podman buildah runc uidmap busybox-static debootstrap docker-registry nginx wrk hey jq)
+test_packages=(postgresql slapd ldap-utils samba samba-ad-provision samba-dsdb-modules samba-vfs-modules skopeo podman buildah runc uidmap containernetworking-plugins iptables busybox-static debootstrap docker-registry nginx wrk hey jq)
 case "$profile" in
   run) packages=("${run_packages[@]}") ;;
   test) packages=("${run_packages[@]}" "${test_packages[@]}") ;;

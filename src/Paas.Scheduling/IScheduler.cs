@@ -1,8 +1,8 @@
 namespace Paas.Scheduling;
 
 /// <summary>
-/// Turns a release and a formation into running processes. Implementations: the local process runtime
-/// (the embedded default) and Kubernetes (<c>Paas.Kubernetes</c>); the tests' <c>RecordingScheduler</c> is a test double.
+/// Turns a release and a formation into running processes. Implementations: the local process runtime (the embedded
+/// default), podman (<see cref="Podman.PodmanScheduler"/>) and Kubernetes (<c>Paas.Kubernetes</c>); the tests' <c>RecordingScheduler</c> is a test double.
 /// Every implementation runs the same conformance suite. Calls for one app are serialized by the caller
 /// (the controller's deploy coordinator); calls for different apps may run concurrently.
 /// </summary>

@@ -311,13 +311,19 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton(sp => new AppPullCredentials(sp.GetRequiredService<ServiceCredential>()));
         builder.Services.AddSingleton<IRegistryCredentialValidator, PlatformRegistryCredentials>();
         builder.Services.AddSingleton<IRegistryAccessPolicy, PlatformRegistryAccessPolicy>();
-        if (string.Equals(configuration["Paas:Scheduler"], "kubernetes", StringComparison.Ordinal))
+        var scheduler = configuration["Paas:Scheduler"];
+        if (string.Equals(scheduler, "kubernetes", StringComparison.Ordinal))
         {
             AddKubernetes(builder);
-            if (roles.HasFlag(PlatformRoles.Builder) && string.IsNullOrWhiteSpace(configuration["Builder:StackImage"]))
-            {
-                errors.Add("PAAS_SCHEDULER=kubernetes needs PAAS_STACK_IMAGE: a build must be an image a cluster can run (the stack's layers, the slug and the launcher); build the stack with `export PAAS_STACK_IMAGE=$(stack/build.sh)`");
-            }
+        }
+        else if (string.Equals(scheduler, "podman", StringComparison.Ordinal))
+        {
+            AddPodman(builder);
+        }
+
+        if (scheduler is "kubernetes" or "podman" && roles.HasFlag(PlatformRoles.Builder) && string.IsNullOrWhiteSpace(configuration["Builder:StackImage"]))
+        {
+            errors.Add($"PAAS_SCHEDULER={scheduler} needs PAAS_STACK_IMAGE: a build must be an image a {(scheduler == "podman" ? "container" : "cluster")} can run (the stack's layers, the slug and the launcher); build the stack with `export PAAS_STACK_IMAGE=$(stack/build.sh)`");
         }
 
         var platformRegistry = new PlatformRegistry(registryUrl, configuration["Paas:Kubernetes:RegistryHostForNodes"] is { Length: > 0 } forNodes ? [forNodes] : []);
@@ -367,8 +373,9 @@ public sealed class PaasPlatform : IAsyncDisposable
         });
 
         var controller = builder.Build();
-        var kubernetesValid = controller.Services.GetService<IOptions<KubernetesOptions>>() is null || OptionsAreValid<KubernetesOptions>(controller.Services, errors);
-        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) | !kubernetesValid
+        var schedulerValid = (controller.Services.GetService<IOptions<KubernetesOptions>>() is null || OptionsAreValid<KubernetesOptions>(controller.Services, errors))
+            & OptionsAreValid<Paas.Scheduling.Podman.PodmanOptions>(controller.Services, errors); // validated only when PAAS_SCHEDULER=podman registered its rules
+        if (!OptionsAreValid<PaasOptions>(controller.Services, errors) | !OptionsAreValid<Paas.Ldap.LdapOptions>(controller.Services, errors) | !schedulerValid
             | (roles.HasFlag(PlatformRoles.Builder) && !OptionsAreValid<BuilderOptions>(controller.Services, errors)) | !CredentialIsReadable(service, errors) || errors.Count > 0)
         {
             return null;
@@ -685,6 +692,17 @@ public sealed class PaasPlatform : IAsyncDisposable
             var registry = sp.GetRequiredService<PlatformRegistry>();
             return new RegistryImageInspector(sp.GetRequiredService<IOptions<KubernetesOptions>>().Value.LauncherPath, ServiceCredential.Username, () => service.Secret, () => registry.Authority);
         });
+    }
+
+    /// <summary>
+    /// The podman scheduler (<c>PAAS_SCHEDULER=podman</c>), settings from <c>Paas:Podman</c>: each app's processes are
+    /// containers pulled from the platform's registry with the app's pull-only credential, as Kubernetes nodes pull them.
+    /// </summary>
+    private static void AddPodman(WebApplicationBuilder builder)
+    {
+        var section = builder.Configuration.GetSection("Paas:Podman");
+        builder.Services.AddPodmanRuntime(options => section.Bind(options));
+        builder.Services.AddSingleton<IAppPullCredentials>(sp => new PlatformPullCredentials(sp.GetRequiredService<AppPullCredentials>(), sp.GetRequiredService<PlatformRegistry>()));
     }
 
     /// <summary>A part's own web application, reading the platform's configuration, with paasd's folder as content root.</summary>

@@ -89,4 +89,30 @@ public sealed class StartupConfigurationTests
             }
         }
     }
+
+    [Fact]
+    public async Task The_podman_scheduler_without_a_stack_or_podman_stops_the_platform_with_what_to_set()
+    {
+        var dir = Path.Combine(Path.GetTempPath(), "paas-cfg-" + Guid.NewGuid().ToString("N")[..8]);
+        try
+        {
+            var (platform, errors) = PaasPlatform.Create([], new Dictionary<string, string?>
+            {
+                ["Paas:DataDir"] = dir,
+                ["Paas:Scheduler"] = "podman",
+                ["Paas:Podman:PodmanPath"] = Path.Combine(dir, "no-podman"),
+            });
+            await platform.DisposeAsync();
+
+            Assert.Contains(errors, e => e.StartsWith("PAAS_SCHEDULER=podman needs PAAS_STACK_IMAGE", StringComparison.Ordinal));
+            Assert.Contains(errors, e => e.Contains("PAAS_SCHEDULER=podman needs podman: PAAS_PODMAN_PATH", StringComparison.Ordinal));
+        }
+        finally
+        {
+            if (Directory.Exists(dir))
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+        }
+    }
 }

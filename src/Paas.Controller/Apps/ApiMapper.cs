@@ -40,7 +40,7 @@ internal static class ApiMapper
 
     /// <summary>Whether the configured scheduler enforces limits, and the sentence that says so when it does not.</summary>
     public static (bool Enforced, string? Note) LimitsEnforcement(PaasOptions options) =>
-        options.Scheduler == "kubernetes"
+        options.Scheduler is "kubernetes" or "podman"
             ? (true, null)
             : (false, $"the {options.Scheduler} scheduler records these limits but does not enforce them (the Kubernetes and podman schedulers do)");
 

@@ -49,7 +49,8 @@ public sealed class PaasOptions
     public string RegistrationMode { get; set; } = "admin_only";
 
     /// <summary>
-    /// What runs app processes (<c>PAAS_SCHEDULER</c>): <c>local</c> (default: processes on this machine) or <c>kubernetes</c>
+    /// What runs app processes (<c>PAAS_SCHEDULER</c>): <c>local</c> (default: processes on this machine), <c>podman</c>
+    /// (containers of each release's image on this machine, settings under <c>Paas:Podman</c>) or <c>kubernetes</c>
     /// (Deployments on the cluster of <c>PAAS_KUBECONFIG</c>, or of the pod paasd runs in; settings under <c>Paas:Kubernetes</c>).
     /// </summary>
     public string Scheduler { get; set; } = "local";

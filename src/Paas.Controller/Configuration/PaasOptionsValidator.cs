@@ -37,9 +37,9 @@ internal sealed class PaasOptionsValidator : IValidateOptions<PaasOptions>
             errors.Add($"PAAS_REGISTRATION_MODE '{options.RegistrationMode}' is not one of {string.Join(", ", Modes)}");
         }
 
-        if (options.Scheduler is not ("local" or "kubernetes"))
+        if (options.Scheduler is not ("local" or "podman" or "kubernetes"))
         {
-            errors.Add($"PAAS_SCHEDULER '{options.Scheduler}' is not local or kubernetes");
+            errors.Add($"PAAS_SCHEDULER '{options.Scheduler}' is not local, podman or kubernetes");
         }
 
         CheckDataDir(errors, options.DataDir);

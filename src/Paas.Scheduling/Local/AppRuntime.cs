@@ -1,11 +1,18 @@
 namespace Paas.Scheduling.Local;
 
-/// <summary>What the local runtime holds for one app: its current release and processes, and those being stopped.</summary>
-internal sealed class AppRuntime(string name)
+/// <summary>
+/// What a runtime holds for one app: its current release and processes, and those being stopped (the local runtime:
+/// <see cref="ReleaseContext"/> and <see cref="Dyno"/>; podman: its container release and containers).
+/// </summary>
+/// <typeparam name="TRelease">What the processes of one release share.</typeparam>
+/// <typeparam name="TProcess">One supervised process.</typeparam>
+internal sealed class AppRuntime<TRelease, TProcess>(string name)
+    where TRelease : class
+    where TProcess : class
 {
     private readonly Lock _gate = new();
-    private List<Dyno> _current = [];
-    private readonly List<Dyno> _stopping = [];
+    private List<TProcess> _current = [];
+    private readonly List<TProcess> _stopping = [];
 
     public string Name { get; } = name;
 
@@ -13,12 +20,12 @@ internal sealed class AppRuntime(string name)
     public SemaphoreSlim Operations { get; } = new(1, 1);
 
     /// <summary>The release that runs, or null.</summary>
-    public ReleaseContext? Current { get; set; }
+    public TRelease? Current { get; set; }
 
     /// <summary>A release that should run but could not start yet (its image could not be pulled), retried with back-off; or null.</summary>
     public PendingRelease? Pending { get; set; }
 
-    public IReadOnlyList<Dyno> Dynos
+    public IReadOnlyList<TProcess> Dynos
     {
         get
         {
@@ -29,7 +36,7 @@ internal sealed class AppRuntime(string name)
         }
     }
 
-    public IReadOnlyList<Dyno> All
+    public IReadOnlyList<TProcess> All
     {
         get
         {
@@ -41,7 +48,7 @@ internal sealed class AppRuntime(string name)
     }
 
     /// <summary>Replaces the current processes; the replaced ones are listed as stopping until <see cref="Forget"/>.</summary>
-    public IReadOnlyList<Dyno> Replace(IEnumerable<Dyno> next, IEnumerable<Dyno> leaving)
+    public IReadOnlyList<TProcess> Replace(IEnumerable<TProcess> next, IEnumerable<TProcess> leaving)
     {
         lock (_gate)
         {
@@ -52,7 +59,7 @@ internal sealed class AppRuntime(string name)
         }
     }
 
-    public void Forget(IEnumerable<Dyno> stopped)
+    public void Forget(IEnumerable<TProcess> stopped)
     {
         lock (_gate)
         {

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 
 namespace Paas.Scheduling.Local;
 
@@ -17,7 +15,6 @@ namespace Paas.Scheduling.Local;
 /// </summary>
 internal sealed class Dyno
 {
-    private static readonly HttpClient HealthClient = new(new SocketsHttpHandler { UseProxy = false, AllowAutoRedirect = false });
     private readonly ReleaseContext _context;
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();
@@ -233,85 +230,11 @@ internal sealed class Dyno
         _context.Records.Remove(process.Id);
     }
 
-    private async Task<string?> WaitUntilUpAsync(Process process)
-    {
-        if (!IsWeb)
-        {
-            return null;
-        }
-
-        var timeout = _context.BootTimeout;
-        var check = _context.HealthCheckFor(Type);
-        var deadline = Stopwatch.StartNew();
-        var nextCheck = TimeSpan.Zero;
-        while (!_stopping.IsCancellationRequested)
-        {
-            if (process.HasExited)
-            {
-                return $"{Name} exited with status {process.ExitCode} before it listened on PORT {Port}";
-            }
-
-            using (var client = new TcpClient(AddressFamily.InterNetwork))
-            using (var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token))
-            {
-                attempt.CancelAfter(TimeSpan.FromMilliseconds(500));
-                try
-                {
-                    await client.ConnectAsync(new IPEndPoint(IPAddress.Loopback, Port!.Value), attempt.Token).ConfigureAwait(false);
-                    if (check is null)
-                    {
-                        return null;
-                    }
-
-                    if (deadline.Elapsed >= nextCheck)
-                    {
-                        nextCheck = deadline.Elapsed + check.Interval;
-                        if (await HealthyAsync(check).ConfigureAwait(false))
-                        {
-                            return null;
-                        }
-                    }
-                }
-                catch (Exception e) when (e is SocketException or OperationCanceledException)
-                {
-                    // not listening yet
-                }
-            }
-
-            if (deadline.Elapsed >= timeout)
-            {
-                return check is not null
-                    ? $"{Name} did not answer its health check {check.Path} on PORT {Port} within {timeout.TotalSeconds:0.#} s"
-                    : $"{Name} did not listen on PORT {Port} within {timeout.TotalSeconds:0.#} s";
-            }
-
-            try
-            {
-                await Task.Delay(50, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-        }
-
-        return $"{Name} was stopped before it came up";
-    }
-
-    private async Task<bool> HealthyAsync(HttpCheck check)
-    {
-        using var attempt = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
-        attempt.CancelAfter(check.Timeout);
-        try
-        {
-            using var response = await HealthClient.GetAsync($"http://127.0.0.1:{Port}{check.Path}", attempt.Token).ConfigureAwait(false);
-            return (int)response.StatusCode < 400;
-        }
-        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
-        {
-            return false;
-        }
-    }
+    private Task<string?> WaitUntilUpAsync(Process process) =>
+        IsWeb
+            ? BootCheck.WaitUntilUpAsync(Name, Port!.Value, Port!.Value, _context.HealthCheckFor(Type), _context.BootTimeout,
+                () => process.HasExited ? $"{Name} exited with status {process.ExitCode} before it listened on PORT {Port}" : null, _stopping.Token)
+            : Task.FromResult<string?>(null);
 
     private void SetState(ProcessState state)
     {

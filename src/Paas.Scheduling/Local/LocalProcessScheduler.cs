@@ -4,6 +4,7 @@ using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Scheduling.Logs;
+using AppRuntime = Paas.Scheduling.Local.AppRuntime<Paas.Scheduling.Local.ReleaseContext, Paas.Scheduling.Local.Dyno>;
 
 namespace Paas.Scheduling.Local;
 
@@ -355,14 +356,14 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         if (terminal is not null)
         {
             // The pipes only carry the shell's complaint should it fail to open the terminal; everything else comes from it.
-            pump = Task.WhenAll(pump, PumpTerminalAsync(terminal, chunk => Deliver(() => request.RawOutput!(chunk, deadline.Token))));
+            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => Deliver(() => request.RawOutput!(chunk, deadline.Token))));
         }
 
         // Input stops when the process ends, even when the caller never closes it (an interactive caller that typed nothing).
         using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         var input = request.Input is null ? Task.CompletedTask
             : terminal is null ? ForwardInputAsync(request.Input, process, inputEnd.Token)
-            : Task.WhenAll(ForwardKeystrokesAsync(request.Input, terminal, inputEnd.Token), ApplyResizesAsync(request.Terminal!, terminal, inputEnd.Token));
+            : Task.WhenAll(terminal.ForwardKeystrokesAsync(request.Input, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));
         var timedOut = false;
         try
         {
@@ -731,57 +732,6 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         {
             LogNoTerminal(_logger, e.Message);
             return null;
-        }
-    }
-
-    /// <summary>Copies what the terminal shows to the caller as standard output, until no process holds it (EIO).</summary>
-    private static async Task PumpTerminalAsync(PseudoTerminal terminal, Func<RunOutputChunk, ValueTask> sink)
-    {
-        var buffer = new byte[16 * 1024];
-        try
-        {
-            int read;
-            while ((read = await terminal.Output.ReadAsync(buffer).ConfigureAwait(false)) > 0)
-            {
-                await sink(new RunOutputChunk(RunOutputStream.StandardOutput, buffer.AsMemory(0, read))).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is IOException or ObjectDisposedException)
-        {
-            // EIO: every process on the terminal has ended (or the run is over)
-        }
-    }
-
-    /// <summary>Writes keystrokes to the terminal; the end of the caller's input only stops the copy (a terminal has no EOF but Ctrl+D, which the caller sends as a byte).</summary>
-    private static async Task ForwardKeystrokesAsync(Stream input, PseudoTerminal terminal, CancellationToken cancellationToken)
-    {
-        var buffer = new byte[4096];
-        try
-        {
-            int read;
-            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
-            {
-                await terminal.Input.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-            }
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // the process ended first
-        }
-    }
-
-    private static async Task ApplyResizesAsync(RunTerminal requested, PseudoTerminal terminal, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var size in requested.Resizes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                terminal.Resize(size);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-            // the run is over
         }
     }
 

@@ -10,6 +10,16 @@ public sealed class LocalRuntimeOptions
     /// overrides it with the config var <see cref="BootTimeoutConfigVar"/> (seconds).</summary>
     public TimeSpan BootTimeout { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The boot timeout of <paramref name="spec"/>'s web processes: its <see cref="BootTimeoutConfigVar"/> config var in seconds, or <see cref="BootTimeout"/>.</summary>
+    /// <param name="spec">The release.</param>
+    /// <returns>The timeout.</returns>
+    public TimeSpan BootTimeoutFor(DeploymentSpec spec) =>
+        spec.Config.TryGetValue(BootTimeoutConfigVar, out var text)
+        && double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var seconds)
+        && seconds > 0
+            ? TimeSpan.FromSeconds(seconds)
+            : BootTimeout;
+
     /// <summary>The config var that overrides <see cref="BootTimeout"/> for one app, in seconds.</summary>
     public const string BootTimeoutConfigVar = "PAAS_BOOT_TIMEOUT";
 

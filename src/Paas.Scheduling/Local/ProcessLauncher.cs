@@ -57,7 +57,7 @@ internal static class ProcessLauncher
         start.ArgumentList.Add(terminal is null ? "setsid" : "sh");
         if (terminal is { } tty)
         {
-            foreach (var arg in (string[])["-c", "exec setsid --ctty \"$@\" <\"$0\" >\"$0\" 2>&1", tty.Path])
+            foreach (var arg in (string[])["-c", PseudoTerminal.AttachScript, tty.Path])
             {
                 start.ArgumentList.Add(arg);
             }
@@ -84,14 +84,11 @@ internal static class ProcessLauncher
 
         var env = start.Environment;
         env.Clear();
-        env["PATH"] = $"{app}/bin:{app}/.heroku/node/bin:{app}/.heroku/python/bin:{context.Options.SystemPath}";
-        env["LANG"] = "C.UTF-8";
-        foreach (var (key, value) in DynoEnvironment.Resolve(spec, name, Guid.NewGuid().ToString(), port))
+        foreach (var (key, value) in EnvironmentFor(spec, name, port, app, context.Options.SystemPath))
         {
             env[key] = value;
         }
 
-        env["HOME"] = app;
         if (terminal is { } type)
         {
             env["TERM"] = type.Type;
@@ -104,6 +101,34 @@ internal static class ProcessLauncher
         }
 
         return process;
+    }
+
+    /// <summary>
+    /// The environment of one process of a release, built from scratch, for every runtime that runs a slug's processes (the
+    /// local runtime's processes and podman's containers): <c>PATH</c> (the slug's <c>bin</c> folders, then
+    /// <paramref name="systemPath"/>), <c>LANG</c>, then <see cref="DynoEnvironment.Resolve"/> (config vars and the
+    /// platform's variables; <c>HEROKU_DYNO_ID</c> a fresh id per start), then <c>HOME</c>.
+    /// </summary>
+    /// <param name="spec">The release.</param>
+    /// <param name="name">The process name (<c>web.1</c>, <c>run.4821</c>).</param>
+    /// <param name="port">Its <c>PORT</c>, or null (not a web process).</param>
+    /// <param name="app">Where the process sees its slug (its <c>HOME</c>): the slug folder, or <c>/app</c> when confined or in a container.</param>
+    /// <param name="systemPath">The <c>PATH</c> after the slug's own folders.</param>
+    /// <returns>Variable name to value.</returns>
+    public static Dictionary<string, string> EnvironmentFor(DeploymentSpec spec, string name, int? port, string app, string systemPath)
+    {
+        var env = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["PATH"] = $"{app}/bin:{app}/.heroku/node/bin:{app}/.heroku/python/bin:{systemPath}",
+            ["LANG"] = "C.UTF-8",
+        };
+        foreach (var (key, value) in DynoEnvironment.Resolve(spec, name, Guid.NewGuid().ToString(), port))
+        {
+            env[key] = value;
+        }
+
+        env["HOME"] = app;
+        return env;
     }
 
     /// <summary>Copies each line the process writes (both streams) to <paramref name="sink"/>; completes when both streams end.</summary>

@@ -38,6 +38,13 @@ internal sealed partial class PseudoTerminal : IDisposable
         Input = new FileStream(master, FileAccess.Write, bufferSize: 0);
     }
 
+    /// <summary>
+    /// The <c>sh -c</c> script that runs a command on the terminal: <c>sh -c SCRIPT SLAVE COMMAND ARGS...</c> makes the slave the
+    /// command's standard input, output and error and its controlling terminal (<c>setsid --ctty</c>, util-linux), so the
+    /// kernel sends it SIGWINCH on <see cref="Resize"/> and SIGINT for Ctrl+C.
+    /// </summary>
+    public const string AttachScript = "exec setsid --ctty \"$@\" <\"$0\" >\"$0\" 2>&1";
+
     /// <summary>The slave's path (<c>/dev/pts/N</c>), for the process to open.</summary>
     public string SlavePath { get; }
 
@@ -104,6 +111,58 @@ internal sealed partial class PseudoTerminal : IDisposable
             {
                 _master.DangerousRelease();
             }
+        }
+    }
+
+    /// <summary>Copies what the terminal shows to the caller as standard output, until no process holds it (EIO).</summary>
+    public async Task PumpAsync(Func<RunOutputChunk, ValueTask> sink)
+    {
+        var buffer = new byte[16 * 1024];
+        try
+        {
+            int read;
+            while ((read = await Output.ReadAsync(buffer).ConfigureAwait(false)) > 0)
+            {
+                await sink(new RunOutputChunk(RunOutputStream.StandardOutput, buffer.AsMemory(0, read))).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or ObjectDisposedException)
+        {
+            // EIO: every process on the terminal has ended (or the run is over)
+        }
+    }
+
+    /// <summary>Writes keystrokes to the terminal; the end of the caller's input only stops the copy (a terminal has no EOF but Ctrl+D, which the caller sends as a byte).</summary>
+    public async Task ForwardKeystrokesAsync(Stream input, CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        try
+        {
+            int read;
+            while ((read = await input.ReadAsync(buffer, cancellationToken).ConfigureAwait(false)) > 0)
+            {
+                await Input.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process ended first
+        }
+    }
+
+    /// <summary>Applies each size the caller's window takes (<see cref="RunTerminal.Resizes"/>) until the run is over.</summary>
+    public async Task ApplyResizesAsync(RunTerminal requested, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var size in requested.Resizes.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Resize(size);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+            // the run is over
         }
     }
 

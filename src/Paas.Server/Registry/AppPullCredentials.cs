@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Paas.Kubernetes.Images;
-using Paas.Kubernetes.Objects;
+using Paas.Scheduling;
 
 namespace Paas.Server;
 

@@ -1,6 +1,5 @@
 using Paas.Controller;
-using Paas.Kubernetes.Images;
-using Paas.Kubernetes.Objects;
+using Paas.Scheduling;
 
 namespace Paas.Server;
 

@@ -31,6 +31,12 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
 
     protected string App => _app;
 
+    /// <summary>The web process type's command: a server that answers <c>RELEASE DYNO GREETING FROM_PROFILE</c> on <c>PORT</c> (the fixture slug's Node.js server by default).</summary>
+    protected virtual string WebCommand => "node server.js";
+
+    /// <summary>The image every release of the suite runs (<see cref="Image"/>, which the local runtime's fixture slug source maps to its slug).</summary>
+    protected virtual string ReleaseImage => Image;
+
     /// <summary>Makes the next deploy of <paramref name="spec"/> fail to boot and returns the spec to deploy.</summary>
     protected abstract DeploymentSpec ArrangeFailingDeploy(DeploymentSpec spec);
 
@@ -50,10 +56,10 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
     }
 
     protected DeploymentSpec Spec(int release, int web = 1, int worker = 0, int crash = 0, IReadOnlyDictionary<string, string>? config = null) =>
-        new(App, release, Image, config ?? new Dictionary<string, string> { ["GREETING"] = "hi" },
+        new(App, release, ReleaseImage, config ?? new Dictionary<string, string> { ["GREETING"] = "hi" },
             new Dictionary<string, string>
             {
-                ["web"] = "node server.js",
+                ["web"] = WebCommand,
                 ["worker"] = "echo worker up; exec sleep 600",
                 ["crash"] = "echo crashing; sleep 0.2; exit 3",
             },
@@ -69,7 +75,7 @@ public abstract class SchedulerConformanceTests : IAsyncLifetime
         var list = await Scheduler.ListAsync(App, CancellationToken.None);
         Assert.Equal(["web.1", "web.2", "worker.1"], list.Select(p => p.Name));
         Assert.All(list, p => Assert.Equal(1, p.Release));
-        Assert.Equal("node server.js", list[0].Command);
+        Assert.Equal(WebCommand, list[0].Command);
         Assert.All(list, p => Assert.Equal(Running, p.State));
         if (RunsProcesses)
         {

@@ -2,7 +2,6 @@ using k8s;
 using Microsoft.Extensions.Logging.Abstractions;
 using Paas.Kubernetes;
 using Paas.Kubernetes.Images;
-using Paas.Kubernetes.Objects;
 using Paas.Scheduling.Logs;
 using Paas.Testing.Kubernetes;
 using Paas.Testing.Kubernetes.Kubelet;

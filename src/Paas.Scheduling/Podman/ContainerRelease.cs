@@ -1,0 +1,30 @@
+using Paas.Scheduling.Local;
+using Paas.Scheduling.Logs;
+
+namespace Paas.Scheduling.Podman;
+
+/// <summary>
+/// What every container of one release shares: its spec, its pulled image and the scheduler's services. A release rebuilt
+/// from a container's labels after a paasd restart has no <see cref="Image"/> (and no config vars) until the controller's
+/// reconcile gives the full spec; its containers are followed, not started again, until then.
+/// </summary>
+internal sealed record ContainerRelease(
+    DeploymentSpec Spec,
+    ImageFacts? Image,
+    LocalRuntimeOptions Options,
+    PodmanOptions Podman,
+    PodmanCli Cli,
+    IAppLogStore Logs,
+    string Platform,
+    Action<string> EndpointsChanged)
+{
+    /// <summary>The boot timeout (<see cref="LocalRuntimeOptions.BootTimeoutFor"/>, the local runtime's rule).</summary>
+    public TimeSpan BootTimeout => Options.BootTimeoutFor(Spec);
+
+    /// <summary>The HTTP check of a type (<see cref="HttpCheck.For"/>, the local runtime's rule).</summary>
+    /// <param name="type">The process type.</param>
+    /// <returns>The check, or null.</returns>
+    public HttpCheck? HealthCheckFor(string type) => HttpCheck.For(Spec, type);
+
+    public void Event(string source, string message) => Logs.Write(Spec.App, source, message);
+}
