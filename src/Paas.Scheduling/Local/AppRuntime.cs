@@ -77,4 +77,20 @@ internal sealed class AppRuntime<TRelease, TProcess>(string name)
 /// <param name="Attempts">How many attempts failed so far.</param>
 /// <param name="Delay">The back-off before the next attempt.</param>
 /// <param name="NextAttempt">When the next one is due.</param>
-internal sealed record PendingRelease(DeploymentSpec Spec, string Reason, int Attempts, TimeSpan Delay, DateTimeOffset NextAttempt);
+internal sealed record PendingRelease(DeploymentSpec Spec, string Reason, int Attempts, TimeSpan Delay, DateTimeOffset NextAttempt)
+{
+    /// <summary>
+    /// The pending release after one more failed attempt to run <paramref name="spec"/>: the back-off doubles from
+    /// <see cref="LocalRuntimeOptions.CrashBackoffInitial"/> up to <see cref="LocalRuntimeOptions.CrashBackoffMax"/> while
+    /// the same spec keeps failing, and starts again for another spec (the rule of both schedulers on this machine).
+    /// </summary>
+    public static PendingRelease After(PendingRelease? previous, DeploymentSpec spec, string reason, LocalRuntimeOptions options)
+    {
+        var again = previous is not null && previous.Spec == spec ? previous : null;
+        var delay = again is null ? options.CrashBackoffInitial : options.NextBackoff(again.Delay);
+        return new PendingRelease(spec, reason, (again?.Attempts ?? 0) + 1, delay, DateTimeOffset.UtcNow + delay);
+    }
+
+    /// <summary>The app log's line: <c>Cannot run v5 yet: REASON; trying again in 2 s</c>.</summary>
+    public string Message => $"Cannot run v{Spec.Release} yet: {Reason}; trying again in {Delay.TotalSeconds:0} s";
+}

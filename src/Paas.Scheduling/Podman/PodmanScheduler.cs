@@ -566,40 +566,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
         var next = current with { Spec = spec };
         app.Current = next;
-        var kept = new List<Container>();
-        var leaving = new List<Container>();
-        var starting = new List<Container>();
-        foreach (var group in app.Dynos.GroupBy(c => c.Type))
-        {
-            var count = spec.ProcessTypes.ContainsKey(group.Key) ? spec.Formation.GetValueOrDefault(group.Key) : 0;
-            var ordered = group.OrderBy(c => c.Index).ToList();
-            kept.AddRange(ordered.Take(count));
-            leaving.AddRange(ordered.Skip(count));
-        }
-
-        foreach (var (type, count) in spec.Formation.Where(kv => spec.ProcessTypes.ContainsKey(kv.Key)).OrderBy(kv => kv.Key, StringComparer.Ordinal))
-        {
-            var used = kept.Where(c => c.Type == type).Select(c => c.Index).ToHashSet();
-            for (int index = 1, have = used.Count; have < count; index++)
-            {
-                if (used.Add(index))
-                {
-                    starting.Add(new Container(next, type, index, spec.ProcessTypes[type]));
-                    have++;
-                }
-            }
-
-            var before = app.Dynos.Count(c => c.Type == type);
-            if (before != count)
-            {
-                Event(spec.App, $"Scaled {type} to {count}");
-            }
-        }
-
-        foreach (var type in app.Dynos.Select(c => c.Type).Distinct().Where(t => !spec.Formation.ContainsKey(t) || !spec.ProcessTypes.ContainsKey(t)))
-        {
-            Event(spec.App, $"Scaled {type} to 0");
-        }
+        var (kept, leaving, starting) = FormationChange.Plan(app.Dynos, spec, (type, index) => new Container(next, type, index, spec.ProcessTypes[type]), (type, count) => Event(spec.App, $"Scaled {type} to {count}"));
 
         app.Replace([.. kept, .. starting], leaving);
         foreach (var container in starting)
@@ -620,13 +587,11 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
     /// <summary>Keeps <paramref name="spec"/> as the app's pending release and schedules its next attempt (the local runtime's back-off).</summary>
     private void Postpone(PodmanApp app, DeploymentSpec spec, string reason)
     {
-        var again = app.Pending is { } previous && previous.Spec == spec ? previous : null;
-        var delay = again is null ? _options.CrashBackoffInitial : _options.NextBackoff(again.Delay);
-        var pending = new PendingRelease(spec, reason, (again?.Attempts ?? 0) + 1, delay, DateTimeOffset.UtcNow + delay);
+        var pending = PendingRelease.After(app.Pending, spec, reason, _options);
         app.Pending = pending;
-        Event(spec.App, $"Cannot run v{spec.Release} yet: {reason}; trying again in {delay.TotalSeconds:0} s");
+        Event(spec.App, pending.Message);
         LogImageUnavailable(_logger, spec.App, spec.Release, reason);
-        _ = RetryAsync(app, pending, delay);
+        _ = RetryAsync(app, pending, pending.Delay);
     }
 
     private async Task RetryAsync(PodmanApp app, PendingRelease pending, TimeSpan delay)
