@@ -8,7 +8,7 @@ namespace Paas.Scheduling.Local;
 /// <typeparam name="TProcess">One supervised process.</typeparam>
 internal sealed class AppRuntime<TRelease, TProcess>(string name)
     where TRelease : class
-    where TProcess : class
+    where TProcess : class, ISupervisedProcess
 {
     private readonly Lock _gate = new();
     private List<TProcess> _current = [];
@@ -58,6 +58,84 @@ internal sealed class AppRuntime<TRelease, TProcess>(string name)
             return gone;
         }
     }
+
+    /// <summary>
+    /// Carries out a planned formation change (<see cref="FormationChange.Plan"/>): the kept and started processes become
+    /// the current ones, the started ones start (restarted after a crash, never given up), the router hears of the change
+    /// when any leave, and the leaving ones drain (<see cref="DrainAsync"/>) and stop. The caller holds <see cref="Operations"/>.
+    /// </summary>
+    public async Task ChangeAsync((List<TProcess> Kept, List<TProcess> Leaving, List<TProcess> Starting) plan, LocalRuntimeOptions options, Action endpointsChanged)
+    {
+        Replace([.. plan.Kept, .. plan.Starting], plan.Leaving);
+        foreach (var process in plan.Starting)
+        {
+            _ = process.StartAsync(giveUpOnFailedBoot: false);
+        }
+
+        if (plan.Leaving.Count > 0)
+        {
+            endpointsChanged();
+        }
+
+        await DrainAsync(plan.Leaving, options).ConfigureAwait(false);
+        await StopAllAsync(plan.Leaving, options).ConfigureAwait(false);
+        Forget(plan.Leaving);
+    }
+
+    /// <summary>Stops every process and forgets the release (the app is stopped or destroyed). The caller holds <see cref="Operations"/>.</summary>
+    public async Task StopEverythingAsync(LocalRuntimeOptions options)
+    {
+        var old = Replace([], Dynos);
+        Current = null;
+        Pending = null;
+        await StopAllAsync(old, options).ConfigureAwait(false);
+        Forget(old);
+    }
+
+    /// <summary>
+    /// Waits out <paramref name="pending"/>'s back-off, then, under <see cref="Operations"/>, tries it again with
+    /// <paramref name="apply"/> when it is still this app's pending release and <paramref name="stillRuns"/> (the app was not
+    /// stopped or replaced meanwhile); a runtime shutting down (<paramref name="stopping"/>) ends the wait quietly.
+    /// </summary>
+    public async Task RetryAsync(PendingRelease pending, Func<bool> stillRuns, Func<CancellationToken, Task> apply, Action endpointsChanged, CancellationToken stopping)
+    {
+        try
+        {
+            await Task.Delay(pending.Delay, stopping).ConfigureAwait(false);
+            await Operations.WaitAsync(stopping).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        try
+        {
+            if (ReferenceEquals(Pending, pending) && stillRuns())
+            {
+                await apply(stopping).ConfigureAwait(false);
+                endpointsChanged();
+            }
+        }
+        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
+        {
+            // The runtime is shutting down.
+        }
+        finally
+        {
+            Operations.Release();
+        }
+    }
+
+    /// <summary>Lets leaving web processes finish what they serve before they stop: <see cref="LocalRuntimeOptions.EndpointDrainDelay"/> when any of them is up.</summary>
+    public static Task DrainAsync(IReadOnlyCollection<TProcess> leaving, LocalRuntimeOptions options) =>
+        leaving.Any(p => p.IsWeb && p.State == ProcessState.Up) && options.EndpointDrainDelay > TimeSpan.Zero
+            ? Task.Delay(options.EndpointDrainDelay)
+            : Task.CompletedTask;
+
+    /// <summary>Stops the processes together, each with <see cref="LocalRuntimeOptions.StopGracePeriod"/>.</summary>
+    public static Task StopAllAsync(IEnumerable<TProcess> processes, LocalRuntimeOptions options) =>
+        Task.WhenAll(processes.Select(p => p.StopAsync(options.StopGracePeriod)));
 
     public void Forget(IEnumerable<TProcess> stopped)
     {

@@ -13,7 +13,7 @@ namespace Paas.Scheduling.Local;
 /// A dyno started for a deploy or a rolling restart gives up on its first failed boot instead, so the caller can keep the
 /// processes it was meant to replace.
 /// </summary>
-internal sealed class Dyno : IProcessSlot
+internal sealed class Dyno : ISupervisedProcess
 {
     private readonly ReleaseContext _context;
     private readonly Lock _gate = new();

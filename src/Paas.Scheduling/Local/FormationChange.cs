@@ -1,13 +1,27 @@
 namespace Paas.Scheduling.Local;
 
-/// <summary>One process a scheduler on this machine supervises, as far as a formation change sees it.</summary>
-internal interface IProcessSlot
+/// <summary>One process a scheduler on this machine supervises (the local runtime's <see cref="Dyno"/>, podman's container).</summary>
+internal interface ISupervisedProcess
 {
     /// <summary>Its process type (<c>web</c>).</summary>
     string Type { get; }
 
     /// <summary>Its number within the type, from 1 (<c>web.2</c> is 2).</summary>
     int Index { get; }
+
+    /// <summary>Whether it is a <c>web</c> process (it gets a port and traffic).</summary>
+    bool IsWeb { get; }
+
+    /// <summary>Its state now.</summary>
+    ProcessState State { get; }
+
+    /// <summary>Starts it and supervises it (restarts after a crash, with back-off).</summary>
+    /// <param name="giveUpOnFailedBoot">True in a deploy: a failed boot ends it and is returned; false: it is restarted.</param>
+    /// <returns>Null once up, or why its boot failed.</returns>
+    Task<string?> StartAsync(bool giveUpOnFailedBoot);
+
+    /// <summary>Stops it: SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
+    Task StopAsync(TimeSpan grace);
 }
 
 /// <summary>
@@ -25,7 +39,7 @@ internal static class FormationChange
     /// <param name="scaled">Told each type whose count changes, with its new count (<c>Scaled web to 4</c>).</param>
     /// <returns>The processes kept, those leaving (to drain and stop) and those to start.</returns>
     public static (List<T> Kept, List<T> Leaving, List<T> Starting) Plan<T>(IReadOnlyList<T> running, DeploymentSpec spec, Func<string, int, T> create, Action<string, int> scaled)
-        where T : IProcessSlot
+        where T : ISupervisedProcess
     {
         var kept = new List<T>();
         var leaving = new List<T>();

@@ -478,22 +478,8 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
         var next = current with { Spec = spec };
         app.Current = next;
-        var (kept, leaving, starting) = FormationChange.Plan(app.Dynos, spec, (type, index) => new Dyno(next, type, index), (type, count) => Event(spec.App, $"Scaled {type} to {count}"));
-
-        app.Replace([.. kept, .. starting], leaving);
-        foreach (var dyno in starting)
-        {
-            _ = dyno.StartAsync(giveUpOnFailedBoot: false);
-        }
-
-        if (leaving.Count > 0)
-        {
-            OnEndpointsChanged(spec.App);
-        }
-
-        await DrainAsync(leaving).ConfigureAwait(false);
-        await StopAllAsync(leaving).ConfigureAwait(false);
-        app.Forget(leaving);
+        var plan = FormationChange.Plan(app.Dynos, spec, (type, index) => new Dyno(next, type, index), (type, count) => Event(spec.App, $"Scaled {type} to {count}"));
+        await app.ChangeAsync(plan, _options, () => OnEndpointsChanged(spec.App)).ConfigureAwait(false);
     }
 
     /// <summary>Keeps <paramref name="spec"/> as the app's pending release and schedules its next attempt.</summary>
@@ -503,37 +489,8 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         app.Pending = pending;
         Event(spec.App, pending.Message);
         LogSlugUnavailable(_logger, spec.App, spec.Release, reason);
-        _ = RetryAsync(app, pending, pending.Delay);
-    }
-
-    private async Task RetryAsync(AppRuntime app, PendingRelease pending, TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
-            await app.Operations.WaitAsync(_disposing.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            if (ReferenceEquals(app.Pending, pending) && _apps.TryGetValue(app.Name, out var still) && ReferenceEquals(still, app))
-            {
-                await ApplyAsync(app, pending.Spec, _disposing.Token).ConfigureAwait(false);
-                OnEndpointsChanged(app.Name);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-        {
-            // The runtime is shutting down.
-        }
-        finally
-        {
-            app.Operations.Release();
-        }
+        _ = app.RetryAsync(pending, () => _apps.TryGetValue(app.Name, out var still) && ReferenceEquals(still, app),
+            stopping => ApplyAsync(app, pending.Spec, stopping), () => OnEndpointsChanged(app.Name), _disposing.Token);
     }
 
     private async Task StopAppAsync(string app, CancellationToken cancellationToken)
@@ -546,11 +503,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         await runtime.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var old = runtime.Replace([], runtime.Dynos);
-            runtime.Current = null;
-            runtime.Pending = null;
-            await StopAllAsync(old).ConfigureAwait(false);
-            runtime.Forget(old);
+            await runtime.StopEverythingAsync(_options).ConfigureAwait(false);
             _apps.TryRemove(app, out _);
             OnEndpointsChanged(app);
         }
@@ -576,12 +529,9 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         return null;
     }
 
-    private Task DrainAsync(IReadOnlyCollection<Dyno> leaving) =>
-        leaving.Any(d => d.IsWeb && d.State == ProcessState.Up) && _options.EndpointDrainDelay > TimeSpan.Zero
-            ? Task.Delay(_options.EndpointDrainDelay)
-            : Task.CompletedTask;
+    private Task DrainAsync(IReadOnlyCollection<Dyno> leaving) => AppRuntime.DrainAsync(leaving, _options);
 
-    private Task StopAllAsync(IEnumerable<Dyno> dynos) => Task.WhenAll(dynos.Select(d => d.StopAsync(_options.StopGracePeriod)));
+    private Task StopAllAsync(IEnumerable<Dyno> dynos) => AppRuntime.StopAllAsync(dynos, _options);
 
     private static void Swap(AppRuntime app, Dyno old, Dyno replacement) =>
         app.Replace(app.Dynos.Select(d => d == old ? replacement : d), [old]);

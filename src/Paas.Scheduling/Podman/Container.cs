@@ -15,7 +15,7 @@ namespace Paas.Scheduling.Podman;
 ///    (<see cref="LocalRuntimeOptions.NextBackoff"/>), then go back to 1 with a new container.
 /// A container started for a deploy or a rolling restart gives up on its first failed boot instead.
 /// </summary>
-internal sealed class Container : IProcessSlot
+internal sealed class Container : ISupervisedProcess
 {
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _stopping = new();

@@ -566,22 +566,8 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
         var next = current with { Spec = spec };
         app.Current = next;
-        var (kept, leaving, starting) = FormationChange.Plan(app.Dynos, spec, (type, index) => new Container(next, type, index, spec.ProcessTypes[type]), (type, count) => Event(spec.App, $"Scaled {type} to {count}"));
-
-        app.Replace([.. kept, .. starting], leaving);
-        foreach (var container in starting)
-        {
-            _ = container.StartAsync(giveUpOnFailedBoot: false);
-        }
-
-        if (leaving.Count > 0)
-        {
-            OnEndpointsChanged(spec.App);
-        }
-
-        await DrainAsync(leaving).ConfigureAwait(false);
-        await StopAllAsync(leaving).ConfigureAwait(false);
-        app.Forget(leaving);
+        var plan = FormationChange.Plan(app.Dynos, spec, (type, index) => new Container(next, type, index, spec.ProcessTypes[type]), (type, count) => Event(spec.App, $"Scaled {type} to {count}"));
+        await app.ChangeAsync(plan, _options, () => OnEndpointsChanged(spec.App)).ConfigureAwait(false);
     }
 
     /// <summary>Keeps <paramref name="spec"/> as the app's pending release and schedules its next attempt (the local runtime's back-off).</summary>
@@ -591,37 +577,8 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         app.Pending = pending;
         Event(spec.App, pending.Message);
         LogImageUnavailable(_logger, spec.App, spec.Release, reason);
-        _ = RetryAsync(app, pending, pending.Delay);
-    }
-
-    private async Task RetryAsync(PodmanApp app, PendingRelease pending, TimeSpan delay)
-    {
-        try
-        {
-            await Task.Delay(delay, _disposing.Token).ConfigureAwait(false);
-            await app.Operations.WaitAsync(_disposing.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            return;
-        }
-
-        try
-        {
-            if (ReferenceEquals(app.Pending, pending) && _apps.TryGetValue(app.Name, out var still) && ReferenceEquals(still, app))
-            {
-                await ApplyAsync(app, pending.Spec, _disposing.Token).ConfigureAwait(false);
-                OnEndpointsChanged(app.Name);
-            }
-        }
-        catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException)
-        {
-            // shutting down
-        }
-        finally
-        {
-            app.Operations.Release();
-        }
+        _ = app.RetryAsync(pending, () => _apps.TryGetValue(app.Name, out var still) && ReferenceEquals(still, app),
+            stopping => ApplyAsync(app, pending.Spec, stopping), () => OnEndpointsChanged(app.Name), _disposing.Token);
     }
 
     private async Task StopSupervisedAsync(string app, CancellationToken cancellationToken)
@@ -634,11 +591,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         await runtime.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
-            var old = runtime.Replace([], runtime.Dynos);
-            runtime.Current = null;
-            runtime.Pending = null;
-            await StopAllAsync(old).ConfigureAwait(false);
-            runtime.Forget(old);
+            await runtime.StopEverythingAsync(_options).ConfigureAwait(false);
             _apps.TryRemove(app, out _);
             OnEndpointsChanged(app);
         }
@@ -698,12 +651,9 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         return null;
     }
 
-    private Task DrainAsync(IReadOnlyCollection<Container> leaving) =>
-        leaving.Any(c => c.IsWeb && c.State == ProcessState.Up) && _options.EndpointDrainDelay > TimeSpan.Zero
-            ? Task.Delay(_options.EndpointDrainDelay)
-            : Task.CompletedTask;
+    private Task DrainAsync(IReadOnlyCollection<Container> leaving) => PodmanApp.DrainAsync(leaving, _options);
 
-    private Task StopAllAsync(IEnumerable<Container> containers) => Task.WhenAll(containers.Select(c => c.StopAsync(_options.StopGracePeriod)));
+    private Task StopAllAsync(IEnumerable<Container> containers) => PodmanApp.StopAllAsync(containers, _options);
 
     private static void Swap(PodmanApp app, Container old, Container replacement) =>
         app.Replace(app.Dynos.Select(c => c == old ? replacement : c), [old]);
