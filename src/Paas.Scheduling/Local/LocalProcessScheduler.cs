@@ -349,20 +349,20 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
         var pump = request.RawOutput is { } raw && !request.Detached
-            ? ProcessLauncher.PumpChunksAsync(process, chunk => Deliver(() => raw(chunk, deadline.Token)))
+            ? ProcessLauncher.PumpChunksAsync(process, chunk => ProcessLauncher.DeliverAsync(() => raw(chunk, deadline.Token)))
             : ProcessLauncher.PumpAsync(process, line => request.Detached
                 ? Log(spec.App, name, line)
-                : Deliver(() => output(line, deadline.Token)));
+                : ProcessLauncher.DeliverAsync(() => output(line, deadline.Token)));
         if (terminal is not null)
         {
             // The pipes only carry the shell's complaint should it fail to open the terminal; everything else comes from it.
-            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => Deliver(() => request.RawOutput!(chunk, deadline.Token))));
+            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => ProcessLauncher.DeliverAsync(() => request.RawOutput!(chunk, deadline.Token))));
         }
 
         // Input stops when the process ends, even when the caller never closes it (an interactive caller that typed nothing).
         using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         var input = request.Input is null ? Task.CompletedTask
-            : terminal is null ? ForwardInputAsync(request.Input, process, inputEnd.Token)
+            : terminal is null ? ProcessLauncher.ForwardInputAsync(request.Input, process, inputEnd.Token)
             : Task.WhenAll(terminal.ForwardKeystrokesAsync(request.Input, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));
         var timedOut = false;
         try
@@ -621,17 +621,6 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         return ValueTask.CompletedTask;
     }
 
-    private static async ValueTask Deliver(Func<ValueTask> send)
-    {
-        try
-        {
-            await send().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // the caller went away or the time limit passed; the process is being killed
-        }
-    }
 
     /// <summary>
     /// A pseudo-terminal for a run with a TTY (<see cref="SupportsTty"/>); null when the system has none left, and the run
@@ -647,29 +636,6 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
         {
             LogNoTerminal(_logger, e.Message);
             return null;
-        }
-    }
-
-    private static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // the process ended first
-        }
-        finally
-        {
-            try
-            {
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // already gone
-            }
         }
     }
 

@@ -175,4 +175,41 @@ internal static class ProcessLauncher
             // the process is gone
         }
     }
+
+    /// <summary>Hands one piece of a run's output to its caller; a caller gone (or the run's time limit passed) is not an error: the process is being ended.</summary>
+    public static async ValueTask DeliverAsync(Func<ValueTask> send)
+    {
+        try
+        {
+            await send().ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // the caller went away or the time limit passed; the process is being killed
+        }
+    }
+
+    /// <summary>Copies a run's standard input to the process until either ends, then closes the process's input (end of file).</summary>
+    public static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
+        {
+            // the process ended first
+        }
+        finally
+        {
+            try
+            {
+                process.StandardInput.Close();
+            }
+            catch (IOException)
+            {
+                // already gone
+            }
+        }
+    }
 }

@@ -330,19 +330,19 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
         var pump = request.RawOutput is { } raw && !request.Detached
-            ? ProcessLauncher.PumpChunksAsync(process, chunk => Deliver(() => raw(chunk, deadline.Token)))
+            ? ProcessLauncher.PumpChunksAsync(process, chunk => ProcessLauncher.DeliverAsync(() => raw(chunk, deadline.Token)))
             : ProcessLauncher.PumpAsync(process, line => request.Detached
                 ? Log(spec.App, name, line)
-                : Deliver(() => output(line, deadline.Token)));
+                : ProcessLauncher.DeliverAsync(() => output(line, deadline.Token)));
         if (terminal is not null)
         {
             // The pipes only carry the shell's complaint should it fail to open the terminal; podman writes to the terminal.
-            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => Deliver(() => request.RawOutput!(chunk, deadline.Token))));
+            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => ProcessLauncher.DeliverAsync(() => request.RawOutput!(chunk, deadline.Token))));
         }
 
         using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
         var input = request.Input is not { } stream ? Task.CompletedTask
-            : terminal is null ? ForwardInputAsync(stream, process, inputEnd.Token)
+            : terminal is null ? ProcessLauncher.ForwardInputAsync(stream, process, inputEnd.Token)
             : Task.WhenAll(terminal.ForwardKeystrokesAsync(stream, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));
         var timedOut = false;
         try
@@ -715,17 +715,6 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         return ValueTask.CompletedTask;
     }
 
-    private static async ValueTask Deliver(Func<ValueTask> send)
-    {
-        try
-        {
-            await send().ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            // the caller went away or the time limit passed; the container is being killed
-        }
-    }
 
     /// <summary>A pseudo-terminal for a run with a TTY, or null when the system has none left (the run then uses pipes).</summary>
     private PseudoTerminal? OpenTerminal(RunTerminal terminal)
@@ -738,29 +727,6 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         {
             LogNoTerminal(_logger, e.Message);
             return null;
-        }
-    }
-
-    private static async Task ForwardInputAsync(Stream input, Process process, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await input.CopyToAsync(process.StandardInput.BaseStream, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is IOException or OperationCanceledException or ObjectDisposedException)
-        {
-            // the process ended first
-        }
-        finally
-        {
-            try
-            {
-                process.StandardInput.Close();
-            }
-            catch (IOException)
-            {
-                // already gone
-            }
         }
     }
 
