@@ -35,7 +35,13 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
     /// <summary>The folder of build working folders and caches (see the class summary).</summary>
     public string WorkDir { get; } = Path.GetFullPath(workDir ?? dataDir);
 
-    /// <summary>The work folder to use for <paramref name="dataDir"/>: the data folder, or when root a traversable one under TMPDIR.</summary>
+    /// <summary>The file in a work folder under TMPDIR that names its data folder, so a start can tell an orphaned one (<see cref="OrphanedWorkDirs"/>).</summary>
+    public const string DataDirMarker = "data-dir";
+
+    /// <summary>
+    /// The work folder to use for <paramref name="dataDir"/>: the data folder, or when root a traversable one under TMPDIR
+    /// (<c>TMPDIR/paas-work-HASH</c>, with a <see cref="DataDirMarker"/> file naming the data folder).
+    /// </summary>
     public static string DefaultWorkDir(string dataDir)
     {
         if (!System.Environment.IsPrivilegedProcess || OperatingSystem.IsWindows())
@@ -52,7 +58,35 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
             File.SetUnixFileMode(folder, Traverse);
         }
 
+        File.WriteAllText(Path.Combine(work, DataDirMarker), Path.GetFullPath(dataDir));
         return work;
+    }
+
+    /// <summary>
+    /// The work folders under TMPDIR whose data folder no longer exists (a platform or test removed it): their build caches
+    /// (Node.js, npm, node_modules: hundreds of MB each) would otherwise stay until the machine's TMPDIR is cleared.
+    /// Folders without a <see cref="DataDirMarker"/> (made before it existed, or by another tool) are never listed.
+    /// </summary>
+    /// <returns>The orphaned folders.</returns>
+    public static IEnumerable<string> OrphanedWorkDirs()
+    {
+        foreach (var work in Directory.EnumerateDirectories(Path.GetTempPath(), "paas-work-*"))
+        {
+            string? owner = null;
+            try
+            {
+                owner = File.ReadAllText(Path.Combine(work, DataDirMarker)).Trim();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // no marker: not ours to judge
+            }
+
+            if (owner is { Length: > 0 } && !Directory.Exists(owner))
+            {
+                yield return work;
+            }
+        }
     }
 
     /// <summary>The folder holding every app's bare repository (<c>DATA_DIR/git</c>).</summary>

@@ -2,7 +2,10 @@ using Microsoft.Extensions.Hosting;
 
 namespace Paas.Builder;
 
-/// <summary>At start, deletes the push folders (<c>DATA_DIR/builds/*</c>) a stopped or crashed platform left behind.</summary>
+/// <summary>
+/// At start, deletes the push folders (<c>WORK_DIR/builds/*</c>) a stopped or crashed platform left behind, and, when root,
+/// the work folders under TMPDIR whose data folder is gone (<see cref="BuilderPaths.OrphanedWorkDirs"/>).
+/// </summary>
 internal sealed class StaleBuildCleaner(BuilderPaths paths) : IHostedService
 {
     /// <inheritdoc />
@@ -24,6 +27,21 @@ internal sealed class StaleBuildCleaner(BuilderPaths paths) : IHostedService
                 catch (UnauthorizedAccessException)
                 {
                     // idem
+                }
+            }
+        }
+
+        if (!string.Equals(paths.WorkDir, paths.DataDir, StringComparison.Ordinal))
+        {
+            foreach (var orphan in BuilderPaths.OrphanedWorkDirs())
+            {
+                try
+                {
+                    Directory.Delete(orphan, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // vanishing, or removed by another platform starting at the same time
                 }
             }
         }
