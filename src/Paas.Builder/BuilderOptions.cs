@@ -74,4 +74,7 @@ public sealed class BuilderOptions
 
     /// <summary>Builds in Kubernetes build Pods (<c>Builder:Pods</c>, see <see cref="BuildPodOptions"/>).</summary>
     public BuildPodOptions Pods { get; set; } = new();
+
+    /// <summary>Builds of apps with a <c>Dockerfile</c> (<c>Builder:Dockerfile</c>, see <see cref="DockerfileOptions"/>).</summary>
+    public DockerfileOptions Dockerfile { get; set; } = new();
 }

@@ -103,6 +103,9 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
     /// <returns><c>DATA_DIR/slug-layers/APP</c>.</returns>
     public string SlugLayers(string app) => Path.Combine(DataDir, "slug-layers", app);
 
+    /// <summary>An app's buildah storage for Dockerfile builds, its layer cache (<c>storage</c>, <c>run</c>); the builder's alone (0700).</summary>
+    public string Buildah(string app) => Path.Combine(WorkDir, "buildah", app);
+
     /// <summary>The working folder of one push.</summary>
     public string Push(string pushId) => Path.Combine(WorkDir, "builds", pushId);
 }

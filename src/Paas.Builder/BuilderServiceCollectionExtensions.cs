@@ -45,6 +45,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<ISlugHandOff, NoSlugHandOff>();
         services.TryAddSingleton<ICompiler, LocalCompiler>();
         services.TryAddSingleton<BuildTransfers>();
+        services.TryAddSingleton<DockerfileBuilder>();
         services.TryAddSingleton<BuildPipeline>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, StaleBuildCleaner>());
         services.TryAddSingleton(TimeProvider.System);

@@ -435,6 +435,10 @@ public sealed class PaasPlatform : IAsyncDisposable
             builderOptions.RegistryUsername = ServiceCredential.Username;
             builderOptions.RegistryPassword = () => service.Value.Secret;
             builderOptions.ControllerUrl ??= controllerUrl;
+            if (builder.Configuration["Paas:Scheduler"] is "podman" or "kubernetes")
+            {
+                builderOptions.Dockerfile.Refusal = null; // these schedulers run any image; the local runtime runs slugs only
+            }
         });
         AddBuildPods(builder);
     }
@@ -463,6 +467,7 @@ public sealed class PaasPlatform : IAsyncDisposable
             const string ServiceAccountNamespace = "/var/run/secrets/kubernetes.io/serviceaccount/namespace";
             options.Pods.Namespace ??= inCluster && File.Exists(ServiceAccountNamespace) ? File.ReadAllText(ServiceAccountNamespace).Trim() : null;
             options.Pods.BuilderUrl ??= configuration["Paas:Roles:BuilderUrl"];
+            options.Dockerfile.Refusal = "this app is built from its Dockerfile, and Dockerfile builds do not run in build pods yet: build the image with buildah or docker, push it to the platform's registry and deploy it with 'paas pull IMAGE', or make it a buildpack app and set PAAS_BUILDER=buildpacks";
         });
     }
 

@@ -300,7 +300,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
 
     [Theory]
     [InlineData("no-app", null, "no buildpack recognises this app: add a package.json (Node.js), a .csproj (.NET)")]
-    [InlineData("dockerfile-app", null, "this app has a Dockerfile, and Dockerfile builds are not supported yet")]
+    [InlineData("dockerfile-app", null, "this app is built from its Dockerfile, and this platform runs apps as local processes (PAAS_SCHEDULER=local)")]
     [InlineData("broken-procfile", null, "Procfile line 2 is not 'type: command'")]
     [InlineData("procfile-app", "failing", "the failing buildpack failed to compile the app (exit code 3)")]
     [InlineData("procfile-app", "missing", "could not fetch buildpack")]

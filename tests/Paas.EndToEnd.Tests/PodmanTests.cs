@@ -102,4 +102,80 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.NotEqual(0, network.ExitCode);
         Step("destroyed");
     }
+
+    [Fact]
+    public async Task A_Dockerfile_app_builds_with_buildah_serves_scales_and_rolls_back_in_containers()
+    {
+        var clock = Stopwatch.StartNew();
+        void Step(string what) => output.WriteLine($"[{clock.Elapsed.TotalSeconds,6:0.0} s] {what}");
+
+        await Platform.PaasOk(Platform.Home, "register", Platform.Url, "--username", "alice", "--password", "correct-horse-battery");
+        var repo = await Platform.CheckOutExampleAsync("dockerfile-hello");
+        await Platform.PaasOk(repo, "create", _app);
+
+        // A config var marked as a build argument reaches the Dockerfile's ARG; buildah's output streams to git as remote: lines.
+        await Platform.PaasOk(repo, "config:set", "GREETING=Howdy", "PAAS_BUILD_ARGS=GREETING");
+        var push = await Platform.GitOk(repo, TimeSpan.FromMinutes(4), "push", "paas", "master");
+        var pushed = push.Out + push.Error;
+        output.WriteLine(pushed);
+        Assert.Contains($"remote: -----> Building {_app} from its Dockerfile (buildah)", pushed, StringComparison.Ordinal);
+        Assert.Contains("remote:        STEP 1/", pushed, StringComparison.Ordinal);
+        Assert.Contains("EXPOSE 8080/tcp: the web process listens on PORT 8080", pushed, StringComparison.Ordinal);
+        Assert.Contains("Default types for Dockerfile -> web", pushed, StringComparison.Ordinal);
+        Assert.Contains("deployed", pushed, StringComparison.Ordinal);
+        var first = await Platform.GetUntilAsync(Host, b => b.StartsWith("Howdy from web.1 ", StringComparison.Ordinal), "'Howdy from web.1 ...'", TimeSpan.FromSeconds(30));
+        Assert.Contains("port 8080", first, StringComparison.Ordinal); // EXPOSE 8080 set PORT
+        var released = System.Text.RegularExpressions.Regex.Match(pushed, @"Released (v[0-9]+)").Groups[1].Value;
+        Step("pushed, built from the Dockerfile and served through the router: " + first.Trim());
+
+        // Tenant boundary: a FROM is pulled with the pusher's own sign-in, so bob cannot start a build from alice's image.
+        await Platform.PaasOk(repo, "register", Platform.Url, "--username", "bob", "--password", "bob-horse-battery");
+        var bobHome = Directory.CreateTempSubdirectory("paas-bob-").FullName;
+        var bob = Platform.Environment();
+        bob["HOME"] = bobHome;
+        var bobRepo = await Platform.CheckOutExampleAsync("dockerfile-hello");
+        var tag = "git-" + (await Platform.GitOk(repo, "rev-parse", "HEAD")).Trim()[..7];
+        await File.WriteAllTextAsync(Path.Combine(bobRepo, "Dockerfile"), $"FROM {_app}:{tag}\nCMD [\"python3\", \"/srv/hello/server.py\"]\n", Cancel);
+        await Platform.GitOk(bobRepo, "commit", "-qam", "from alice's image");
+        async Task<(int Code, string Out, string Error)> AsBob(string tool, params string[] args) =>
+            await ChildProcess.RunAsync(tool == "git" ? "git" : "dotnet", tool == "git" ? args : [RepoPaths.PaasDll, .. args], bobRepo, bob, Cancel, limit: TimeSpan.FromMinutes(2));
+        Assert.Equal(0, (await AsBob("paas", "login", Platform.Url, "--username", "bob", "--password", "bob-horse-battery")).Code);
+        Assert.Equal(0, (await AsBob("paas", "create", "bob" + _app)).Code);
+        var refused = await AsBob("git", "push", "paas", "master");
+        Assert.True(refused.Code != 0, refused.Out + refused.Error);
+        Assert.Contains("a FROM names an image you may not pull", refused.Error, StringComparison.Ordinal);
+        Step("bob's build FROM alice's image was refused");
+
+        // Scale: both processes answer.
+        Assert.Contains("now running web at 2", await Platform.PaasOk(repo, "scale", "web=2"), StringComparison.Ordinal);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (seen.Count < 2 && DateTime.UtcNow < deadline)
+        {
+            var (status, body) = await Platform.GetAsync(Host);
+            if (status == HttpStatusCode.OK && body.Split(' ') is [_, "from", var dyno, ..])
+            {
+                seen.Add(dyno);
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+
+        Assert.Equal(["web.1", "web.2"], seen.Order(StringComparer.Ordinal));
+        Step("scaled to 2");
+
+        // A second push with a changed greeting: the unchanged steps come from the app's layer cache.
+        await Platform.PaasOk(repo, "config:set", "GREETING=Bonjour");
+        await File.AppendAllTextAsync(Path.Combine(repo, "server.py"), "# changed\n", Cancel);
+        await Platform.GitOk(repo, "commit", "-qam", "change");
+        var second = await Platform.GitOk(repo, TimeSpan.FromMinutes(4), "push", "paas", "master");
+        output.WriteLine(second.Out + second.Error);
+        await Platform.GetUntilAsync(Host, b => b.StartsWith("Bonjour from web.", StringComparison.Ordinal), "'Bonjour from web...'", TimeSpan.FromSeconds(30));
+        Step("pushed again");
+
+        // Rollback to the first build's release: its image serves again.
+        await Platform.PaasOk(repo, "rollback", released);
+        await Platform.GetUntilAsync(Host, b => b.StartsWith("Howdy from web.", StringComparison.Ordinal), "'Howdy from web...' after the rollback", TimeSpan.FromSeconds(30));
+        Step($"rolled back to {released}");
+    }
 }

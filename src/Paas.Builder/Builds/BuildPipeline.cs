@@ -39,6 +39,7 @@ internal sealed class BuildPipeline(
     ICompiler compiler,
     BuilderPaths paths,
     ISlugHandOff handOff,
+    DockerfileBuilder dockerfile,
     ILogger<BuildPipeline> logger)
 {
     private const string ZeroSha = "0000000000000000000000000000000000000000";
@@ -77,10 +78,7 @@ internal sealed class BuildPipeline(
 
             error ??= await FetchConfigAsync(run).ConfigureAwait(false)
                 ?? await ExportAsync(run).ConfigureAwait(false)
-                ?? await CompileAsync(run).ConfigureAwait(false)
-                ?? await ReleaseAsync(run).ConfigureAwait(false)
-                ?? await CompressAsync(run).ConfigureAwait(false)
-                ?? await PushImageAsync(run).ConfigureAwait(false)
+                ?? await BuildImageAsync(run).ConfigureAwait(false)
                 ?? await RecordAsync(run).ConfigureAwait(false);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested)
@@ -215,15 +213,51 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 5-6. choose buildpacks, compile, bin/release: wherever the compiler runs them
-    private async Task<BuildError?> CompileAsync(BuildRun run) => await compiler.CompileAsync(run).ConfigureAwait(false);
+    // 5-9. the image: by buildpacks (compile, release, compress, push), or from the Dockerfile (bud, release, push)
+    private async Task<BuildError?> BuildImageAsync(BuildRun run)
+    {
+        bool? fromDockerfile;
+        try
+        {
+            fromDockerfile = DockerfileBuilder.Chosen(run);
+        }
+        catch (ArgumentException e)
+        {
+            return new BuildError(BuildFailure.NoBuildpack, e.Message);
+        }
 
-    // 7. process types: buildpack defaults, overridden by the Procfile
+        if (fromDockerfile != true)
+        {
+            var compiled = await compiler.CompileAsync(run).ConfigureAwait(false);
+            if (compiled is not { Failure: BuildFailure.NoBuildpack } || fromDockerfile is not null || !DockerfileBuilder.Exists(run))
+            {
+                run.DefaultProcessTypes = ReleaseYaml.DefaultProcessTypes(run.ReleaseYaml);
+                return compiled
+                    ?? await ReleaseAsync(run).ConfigureAwait(false)
+                    ?? await CompressAsync(run).ConfigureAwait(false)
+                    ?? await PushImageAsync(run).ConfigureAwait(false);
+            }
+        }
+
+        run.FromDockerfile = true;
+        var settings = options.Value;
+        if (settings.RegistryUrl is null || settings.RegistryPassword is null)
+        {
+            return new BuildError(BuildFailure.RegistryFailed, "the platform has no registry configured for the builder");
+        }
+
+        var registry = new Uri(settings.RegistryUrl());
+        return await dockerfile.BuildAsync(run, registry).ConfigureAwait(false)
+            ?? await ReleaseAsync(run).ConfigureAwait(false)
+            ?? await dockerfile.PushAsync(run, registry, (settings.RegistryUsername, settings.RegistryPassword())).ConfigureAwait(false);
+    }
+
+    // 7. process types: the buildpack's (or the Dockerfile image's) defaults, overridden by the Procfile
     private async Task<BuildError?> ReleaseAsync(BuildRun run)
     {
         await run.Output.StepAsync("Discovering process types").ConfigureAwait(false);
         var types = new SortedDictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, command) in ReleaseYaml.DefaultProcessTypes(run.ReleaseYaml))
+        foreach (var (name, command) in run.DefaultProcessTypes)
         {
             types[name] = command;
         }
@@ -247,10 +281,12 @@ internal sealed class BuildPipeline(
 
         if (types.Count == 0)
         {
-            return new BuildError(BuildFailure.NoProcessTypes, "no process types: add a Procfile with a line like 'web: ./start.sh'");
+            return new BuildError(BuildFailure.NoProcessTypes, run.FromDockerfile
+                ? "no process types: the Dockerfile sets no CMD or ENTRYPOINT; add a CMD (the web process) or a Procfile with a line like 'web: ./start.sh'"
+                : "no process types: add a Procfile with a line like 'web: ./start.sh'");
         }
 
-        await run.Output.DetailAsync("Default types for buildpack -> " + string.Join(", ", types.Keys)).ConfigureAwait(false);
+        await run.Output.DetailAsync($"Default types for {(run.FromDockerfile ? "Dockerfile" : "buildpack")} -> " + string.Join(", ", types.Keys)).ConfigureAwait(false);
         run.ProcessTypes = types;
         return null;
     }

@@ -35,6 +35,15 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
     /// <summary>The last buildpack's <c>bin/release</c> output (YAML, Heroku buildpack API), "" when it has none; set by the <see cref="ICompiler"/>.</summary>
     public string ReleaseYaml { get; set; } = "";
 
+    /// <summary>The default process types before the <c>Procfile</c>: the last buildpack's <c>bin/release</c>, or a Dockerfile image's <c>CMD</c> as <c>web</c>.</summary>
+    public IReadOnlyDictionary<string, string> DefaultProcessTypes { get; set; } = new Dictionary<string, string>();
+
+    /// <summary>Whether the image is built from the commit's <c>Dockerfile</c> (see <see cref="DockerfileBuilder"/>) rather than by buildpacks.</summary>
+    public bool FromDockerfile { get; set; }
+
+    /// <summary>The image a Dockerfile build made, by its id in the app's buildah storage.</summary>
+    public string ImageId { get; set; } = "";
+
     /// <summary>Process type to command.</summary>
     public IReadOnlyDictionary<string, string> ProcessTypes { get; set; } = new Dictionary<string, string>();
 

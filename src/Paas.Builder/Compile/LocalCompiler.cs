@@ -47,9 +47,9 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         foreach (var candidate in settings.DetectOrder)
         {
             var buildpack = new Buildpack(candidate, Path.Combine(settings.BuildpacksDir, candidate));
-            if (!buildpack.IsValid)
+            if (!buildpack.IsValid || (candidate == ProcfileBuildpack && DockerfileBuilder.Exists(run) && DockerfileBuilder.Chosen(run) is null))
             {
-                continue;
+                continue; // a Procfile alone says how to run an app, not how to build it: with a Dockerfile next to it, the Dockerfile builds
             }
 
             if (await DetectAsync(run, buildpack).ConfigureAwait(false) is { } detected)
@@ -60,14 +60,17 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
             }
         }
 
-        return new BuildError(BuildFailure.NoBuildpack, File.Exists(Path.Combine(run.AppDir, "Dockerfile")) ? DockerfileMessage : NoBuildpackMessage);
+        return new BuildError(BuildFailure.NoBuildpack, DockerfileBuilder.Exists(run) ? DockerfileMessage : NoBuildpackMessage);
     }
+
+    /// <summary>The built-in buildpack that only runs a Procfile's commands (it detects any app with a Procfile).</summary>
+    internal const string ProcfileBuildpack = "procfile";
 
     /// <summary>What the pusher reads when no buildpack recognises the app.</summary>
     internal const string NoBuildpackMessage = "no buildpack recognises this app: add a package.json (Node.js), a .csproj (.NET), an index.html (static site) or a Procfile, or set BUILDPACK_URL (paas config:set BUILDPACK_URL=...)";
 
     /// <summary>What the pusher reads when no buildpack recognises an app that has a Dockerfile.</summary>
-    internal const string DockerfileMessage = "this app has a Dockerfile, and Dockerfile builds are not supported yet: the platform builds with buildpacks (add a package.json, a .csproj, an index.html or a Procfile), or build the image yourself, push it to the platform's registry and deploy it with 'paas pull IMAGE'";
+    internal const string DockerfileMessage = "no buildpack recognises this app, and PAAS_BUILDER=buildpacks keeps its Dockerfile from being built: add a package.json (Node.js), a .csproj (.NET) or an index.html (static site), or unset PAAS_BUILDER (paas config:unset PAAS_BUILDER) to build the Dockerfile";
 
     private async Task<(Buildpack? Buildpack, string? Error)> FetchBuildpackAsync(BuildRun run, string entry, int index)
     {

@@ -6,7 +6,7 @@ namespace Paas.Builder;
 
 /// <summary>
 /// Imports the configured stack (<see cref="BuilderOptions.StackImage"/>) into the platform's registry as
-/// <c>paas/stack</c>, tagged with the stack's name (e.g. <c>paas-22</c>), so builds can mount its layers into each app's
+/// <c>paas/stack</c>, tagged with the stack's name (e.g. <c>paas-22</c>) and <c>latest</c>, so Dockerfiles can start <c>FROM paas/stack</c> and builds can mount its layers into each app's
 /// repository instead of uploading them. Content-addressed: a blob the registry has is skipped (<c>HEAD</c>), so a
 /// restart with the same stack sends nothing but the manifest. paasd calls it once the registry listens.
 /// </summary>
@@ -55,6 +55,7 @@ public sealed class StackImporter
         }
 
         await pusher.PushManifestAsync(StackContract.Repository, stack.Name, stack.ManifestBytes, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false);
+        await pusher.PushManifestAsync(StackContract.Repository, "latest", stack.ManifestBytes, MediaTypes.OciManifest, cancellationToken).ConfigureAwait(false); // FROM paas/stack
         var reference = $"{registry.Authority}/{StackContract.Repository}@{stack.ManifestDigest}";
         BuilderLog.StackImported(_logger, reference, stack.Layout, sent);
         return reference;

@@ -5,7 +5,7 @@ namespace Paas.Domain;
 /// <summary>
 /// The rule for config var names: POSIX environment variable names (IEEE Std 1003.1-2017, section 8.1:
 /// letters, digits and '_', not starting with a digit), at most 256 characters. Names the runtime sets
-/// itself for every process (<c>PORT</c>, <c>DYNO</c>, <c>PS</c>, <c>PAAS_*</c>) are refused, as Heroku
+/// itself for every process (<c>PORT</c>, <c>DYNO</c>, <c>PS</c>, <c>PAAS_*</c> but the <see cref="BuildSettings"/>) are refused, as Heroku
 /// refuses to let an app override them (<see cref="IsReserved"/>). The release metadata the platform also sets
 /// (<c>SOURCE_VERSION</c>, Heroku's dyno metadata <c>HEROKU_*</c>, Deis Workflow's <c>WORKFLOW_RELEASE*</c>) are not
 /// reserved: a config var of one of those names replaces the platform's value, as in Deis Workflow (Paas.Scheduling's
@@ -17,6 +17,23 @@ public static partial class ConfigVarName
     public const int MaxLength = 256;
 
     private static readonly HashSet<string> RuntimeNames = new(StringComparer.Ordinal) { "PORT", "DYNO", "PS" };
+
+    /// <summary>
+    /// The <c>PAAS_*</c> names an app sets to steer its builds, the only ones not reserved: <c>PAAS_BUILDER</c>
+    /// (<c>dockerfile</c> or <c>buildpacks</c>), <c>PAAS_BUILD_ARGS</c> (the config vars a Dockerfile build passes as build
+    /// arguments) and <c>PAAS_BUILD_REGISTRY_AUTH</c> (<c>HOST=USER:PASSWORD</c> for the registries a Dockerfile's
+    /// <c>FROM</c> names). Like <c>BUILDPACK_URL</c> on Heroku, processes see them as any config var.
+    /// </summary>
+    public static readonly IReadOnlySet<string> BuildSettings = new HashSet<string>(StringComparer.Ordinal) { Builder, BuildArgs, BuildRegistryAuth };
+
+    /// <summary><c>PAAS_BUILDER</c>: how the app is built, <c>dockerfile</c> or <c>buildpacks</c>; unset, buildpacks are detected and the Dockerfile used when none matches.</summary>
+    public const string Builder = "PAAS_BUILDER";
+
+    /// <summary><c>PAAS_BUILD_ARGS</c>: the config vars (separated by spaces or commas) a Dockerfile build passes as <c>--build-arg</c>.</summary>
+    public const string BuildArgs = "PAAS_BUILD_ARGS";
+
+    /// <summary><c>PAAS_BUILD_REGISTRY_AUTH</c>: <c>HOST=USER:PASSWORD</c> entries for registries other than the platform's that a Dockerfile's <c>FROM</c> names.</summary>
+    public const string BuildRegistryAuth = "PAAS_BUILD_REGISTRY_AUTH";
 
     /// <summary>Checks <paramref name="name"/>.</summary>
     /// <param name="name">The candidate name.</param>
@@ -43,11 +60,12 @@ public static partial class ConfigVarName
 
     /// <summary>
     /// Whether the runtime sets <paramref name="name"/> for every process and no config var may:
-    /// <c>PORT</c>, <c>DYNO</c>, <c>PS</c> and every <c>PAAS_*</c> name (case-sensitive, as environment names are).
+    /// <c>PORT</c>, <c>DYNO</c>, <c>PS</c> and every <c>PAAS_*</c> name but the <see cref="BuildSettings"/> (case-sensitive, as
+    /// environment names are).
     /// </summary>
     /// <param name="name">A variable name.</param>
     /// <returns>True for a name the platform owns.</returns>
-    public static bool IsReserved(string name) => RuntimeNames.Contains(name) || name.StartsWith("PAAS_", StringComparison.Ordinal);
+    public static bool IsReserved(string name) => RuntimeNames.Contains(name) || (name.StartsWith("PAAS_", StringComparison.Ordinal) && !BuildSettings.Contains(name));
 
     private static string Shorten(string s) => s.Length <= 40 ? s : s[..37] + "...";
 

@@ -41,7 +41,7 @@ internal sealed class Container : ISupervisedProcess
         {
             _id = adopted.Id;
             StartedAt = adopted.StartedAt;
-            Port = adopted.HostPorts.GetValueOrDefault(WebPortKey(release));
+            Port = adopted.HostPorts.Count == 1 ? adopted.HostPorts.Values.Single() : adopted.HostPorts.GetValueOrDefault(WebPortKey(release)); // only the web port is published; the image (and so its EXPOSE) is not known yet
         }
 
         if (release.Image is not null)
@@ -256,7 +256,7 @@ internal sealed class Container : ISupervisedProcess
                 args.InsertRange(1, ["--env-file", envFile]);
             }
 
-            release.Event($"paas[{Name}]", $"Starting process with command `{Command}`" + (IsWeb ? $" on PORT {release.Podman.WebPort}" : ""));
+            release.Event($"paas[{Name}]", $"Starting process with command `{Command}`" + (IsWeb ? $" on PORT {release.WebPort}" : ""));
             var run = await release.Cli.RunAsync(args, CancellationToken.None, environment).ConfigureAwait(false);
             if (run.ExitCode != 0)
             {
@@ -378,7 +378,7 @@ internal sealed class Container : ISupervisedProcess
             return Task.FromResult<string?>(null);
         }
 
-        var webPort = _release.Podman.WebPort;
+        var webPort = _release.WebPort;
         return BootCheck.WaitUntilUpAsync(Name, Port!.Value, webPort, _release.HealthCheckFor(Type), _release.BootTimeout,
             () => exit.IsCompleted ? $"{Name} exited with status {exit.Result} before it listened on PORT {webPort}" : null, _stopping.Token);
     }
@@ -400,7 +400,7 @@ internal sealed class Container : ISupervisedProcess
         }
     }
 
-    private static string WebPortKey(ContainerRelease release) => $"{release.Podman.WebPort.ToString(CultureInfo.InvariantCulture)}/tcp";
+    private static string WebPortKey(ContainerRelease release) => $"{release.WebPort.ToString(CultureInfo.InvariantCulture)}/tcp";
 
     private void SetState(ProcessState state)
     {

@@ -53,7 +53,7 @@ internal static class ContainerCommand
         args.AddRange(release.Podman.RunArguments);
         if (web)
         {
-            args.AddRange(["--publish", $"127.0.0.1::{release.Podman.WebPort.ToString(CultureInfo.InvariantCulture)}"]);
+            args.AddRange(["--publish", $"127.0.0.1::{release.WebPort.ToString(CultureInfo.InvariantCulture)}"]);
         }
 
         if (spec.Limits.GetValueOrDefault(type) is { } limits)
@@ -70,7 +70,7 @@ internal static class ContainerCommand
             }
         }
 
-        var variables = ProcessLauncher.EnvironmentFor(spec, name, web ? release.Podman.WebPort : null, "/app", image.SystemPath);
+        var variables = ProcessLauncher.EnvironmentFor(spec, name, web ? release.WebPort : null, "/app", image.SystemPath);
         if (terminalType is not null)
         {
             variables["TERM"] = terminalType;

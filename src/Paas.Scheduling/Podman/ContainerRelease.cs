@@ -18,6 +18,12 @@ internal sealed record ContainerRelease(
     string Platform,
     Action<string> EndpointsChanged)
 {
+    /// <summary>
+    /// The <c>PORT</c> of the release's web processes: the one port its image exposes (<see cref="ImagePorts.Web"/>), else
+    /// <see cref="PodmanOptions.WebPort"/>.
+    /// </summary>
+    public int WebPort => Image?.ExposedPort ?? Podman.WebPort;
+
     /// <summary>The boot timeout (<see cref="LocalRuntimeOptions.BootTimeoutFor"/>, the local runtime's rule).</summary>
     public TimeSpan BootTimeout => Options.BootTimeoutFor(Spec);
 

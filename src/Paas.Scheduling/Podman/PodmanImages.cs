@@ -55,7 +55,7 @@ internal sealed class PodmanImages(PodmanCli cli, PodmanOptions options, IAppPul
             }
         }
 
-        var inspected = await cli.RunAsync(["image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Env}}", image], cancellationToken).ConfigureAwait(false);
+        var inspected = await cli.RunAsync(["image", "inspect", "--format", "{{json .Config.Entrypoint}}\t{{json .Config.Env}}\t{{json .Config.ExposedPorts}}", image], cancellationToken).ConfigureAwait(false);
         if (inspected.ExitCode != 0)
         {
             return (null, $"inspecting {image} failed: {inspected.Reason}");
@@ -65,7 +65,8 @@ internal sealed class PodmanImages(PodmanCli cli, PodmanOptions options, IAppPul
         var entrypoint = JsonSerializer.Deserialize<List<string>?>(parts[0]) ?? [];
         var env = parts.Length > 1 ? JsonSerializer.Deserialize<List<string>?>(parts[1]) ?? [] : [];
         var path = env.FirstOrDefault(e => e.StartsWith("PATH=", StringComparison.Ordinal))?["PATH=".Length..] ?? "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-        return (new ImageFacts(image, entrypoint is [var first] && first == options.LauncherPath, path), null);
+        var exposed = parts.Length > 2 ? JsonSerializer.Deserialize<Dictionary<string, JsonElement>?>(parts[2]) : null;
+        return (new ImageFacts(image, entrypoint is [var first] && first == options.LauncherPath, path, ImagePorts.Web(exposed?.Keys)), null);
     }
 
     /// <summary>Removes an image from podman's storage, best effort (it stays while a container, of any platform, uses it).</summary>
