@@ -13,6 +13,7 @@ namespace Paas.Kubernetes;
 /// Deployment             APP-TYPE                  one per process type, replicas = formation
 /// Service (ClusterIP)    APP-web                   port 80 -> the web pods' port "http" (PORT, 5000)
 /// PodDisruptionBudget    APP-TYPE                  for types with more than one replica
+/// NetworkPolicy          APP-isolation             ingress only from the app's own pods and the router
 /// Pod                    APP-run-NNNNN             one-off processes (paas run)
 /// </code>
 /// Labels follow Kubernetes' recommended labels (<c>app.kubernetes.io/*</c>, "Recommended Labels" in the Kubernetes
@@ -62,6 +63,35 @@ public static class KubernetesNames
 
     /// <summary>The label selector of everything the platform manages.</summary>
     public const string ManagedSelector = ManagedByLabel + "=" + ManagedBy;
+
+    /// <summary>
+    /// <c>kubernetes.io/metadata.name</c>: the label the API server puts on every namespace, holding its name (immutable;
+    /// Kubernetes documentation, "Well-Known Labels, Annotations and Taints"), which NetworkPolicies select namespaces by.
+    /// </summary>
+    public const string NamespaceNameLabel = "kubernetes.io/metadata.name";
+
+    /// <summary>The app's NetworkPolicy: <c>APP-isolation</c>.</summary>
+    /// <param name="app">The app.</param>
+    /// <returns>The name.</returns>
+    public static string NetworkPolicy(string app) => $"{app}-isolation";
+
+    /// <summary>Parses labels written <c>KEY=VALUE,KEY=VALUE</c> (as <see cref="KubernetesOptions.RouterPodLabels"/>).</summary>
+    /// <param name="text">The pairs; spaces around keys and values are ignored.</param>
+    /// <returns>The labels, or null when a pair has no <c>=</c>, an empty key or a key given twice, or when there is none.</returns>
+    public static Dictionary<string, string>? ParseLabels(string? text)
+    {
+        var labels = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in (text ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            var equals = pair.IndexOf('=', StringComparison.Ordinal);
+            if (equals <= 0 || !labels.TryAdd(pair[..equals].Trim(), pair[(equals + 1)..].Trim()))
+            {
+                return null;
+            }
+        }
+
+        return labels.Count == 0 ? null : labels;
+    }
 
     /// <summary>The web process type's container port name, referenced by the Service and the probes.</summary>
     public const string HttpPortName = "http";

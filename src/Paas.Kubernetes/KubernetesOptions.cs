@@ -42,6 +42,24 @@ public sealed class KubernetesOptions
     /// <summary>How long <c>apps:destroy</c> waits for the app's namespace to be gone before it returns anyway; default 2 min.</summary>
     public TimeSpan DestroyWait { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// Whether each app's namespace gets the NetworkPolicy of <see cref="Objects.AppObjectsBuilder"/> (<c>PAAS_KUBERNETES_NETWORK_POLICY</c>,
+    /// default true; the chart passes <c>networkPolicy.enabled</c>). False deletes the policy at the next deploy.
+    /// </summary>
+    public bool NetworkPolicy { get; set; } = true;
+
+    /// <summary>
+    /// The namespace the platform's router pods run in (<c>PAAS_KUBERNETES_ROUTER_NAMESPACE</c>; the chart passes its release
+    /// namespace), matched by its <c>kubernetes.io/metadata.name</c> label; default <c>paas-system</c> (as <c>files/rbac.yaml</c>).
+    /// </summary>
+    public string RouterNamespace { get; set; } = "paas-system";
+
+    /// <summary>
+    /// The labels of the router's pods, <c>KEY=VALUE</c> pairs separated by commas (<c>PAAS_KUBERNETES_ROUTER_POD_LABELS</c>; the
+    /// chart renders them from the template that labels the router). Default: the chart's labels for a release named <c>paas</c>.
+    /// </summary>
+    public string RouterPodLabels { get; set; } = "app.kubernetes.io/component=router,app.kubernetes.io/instance=paas,app.kubernetes.io/name=paas";
+
     /// <summary>The path of the launcher in images the builder makes on the stack; an image whose entrypoint is this path gets each
     /// process type's command as its argument, any other image runs the command with <c>/bin/sh -c</c>.</summary>
     public string LauncherPath { get; set; } = "/usr/local/bin/paas-launcher";

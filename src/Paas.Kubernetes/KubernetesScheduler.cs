@@ -20,7 +20,7 @@ namespace Paas.Kubernetes;
 /// with server-side apply (<c>fieldManager=paas</c>, <c>force=true</c>: every call is idempotent, a restarted controller
 /// converges). A deploy:
 /// 1. reads the app's current Deployments (to put them back if the rollout fails);
-/// 2. applies the namespace, the pull and config Secrets, each process type's Deployment, the web Service and the
+/// 2. applies the namespace, its NetworkPolicy, the pull and config Secrets, each process type's Deployment, the web Service and the
 ///    PodDisruptionBudgets;
 /// 3. waits for every rollout (<see cref="RolloutState"/>) within <see cref="KubernetesOptions.DeployTimeout"/>, watching the
 ///    new pods for problems that will not go away (<see cref="PodProblems"/>);
@@ -329,11 +329,21 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
         }
     }
 
-    /// <summary>The namespace and Secrets a release's processes need, one-off runs included.</summary>
+    /// <summary>The namespace, its NetworkPolicy and the Secrets a release's processes need, one-off runs included.</summary>
     private async Task ApplyNamespaceAndSecretsAsync(AppObjects objects, CancellationToken cancellationToken)
     {
         var ns = objects.Namespace.Metadata.Name;
         await _client.CoreV1.PatchNamespaceAsync(Apply(objects.Namespace), ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        if (objects.NetworkPolicy is { } policy)
+        {
+            await _client.NetworkingV1.PatchNamespacedNetworkPolicyAsync(Apply(policy), policy.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            var app = objects.Namespace.Metadata.Labels[KubernetesNames.AppLabel];
+            await IgnoreMissingAsync(_client.NetworkingV1.DeleteNamespacedNetworkPolicyAsync(KubernetesNames.NetworkPolicy(app), ns, cancellationToken: cancellationToken)).ConfigureAwait(false);
+        }
+
         if (objects.PullSecret is { } pull)
         {
             await _client.CoreV1.PatchNamespacedSecretAsync(Apply(pull), pull.Metadata.Name, ns, fieldManager: KubernetesNames.FieldManager, force: true, cancellationToken: cancellationToken).ConfigureAwait(false);

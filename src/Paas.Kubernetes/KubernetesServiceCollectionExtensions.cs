@@ -67,6 +67,8 @@ public static class KubernetesServiceCollectionExtensions
             .Configure(configure)
             .Validate(o => o.DeployTimeout > TimeSpan.Zero, "PAAS_DEPLOY_TIMEOUT must be positive (seconds)")
             .Validate(o => KubernetesNames.Namespace(o.NamespacePrefix, new string('a', 30)).Length <= 63 && System.Text.RegularExpressions.Regex.IsMatch(o.NamespacePrefix, "^[a-z0-9]([-a-z0-9]*)?$"), "PAAS_KUBERNETES_NAMESPACE_PREFIX must be lower-case letters, digits and '-', start with a letter or digit, and be at most 33 characters")
+            .Validate(o => KubernetesNames.ParseLabels(o.RouterPodLabels) is not null, "PAAS_KUBERNETES_ROUTER_POD_LABELS must be the router pods' labels as KEY=VALUE pairs separated by commas")
+            .Validate(o => System.Text.RegularExpressions.Regex.IsMatch(o.RouterNamespace ?? "", "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$"), "PAAS_KUBERNETES_ROUTER_NAMESPACE must be the namespace the router runs in")
             .Validate(o => string.IsNullOrEmpty(o.Kubeconfig) || File.Exists(o.Kubeconfig), "PAAS_KUBECONFIG names a file that does not exist")
             .Validate(o => !string.IsNullOrEmpty(o.Kubeconfig) || KubernetesClientConfiguration.IsInCluster(), "the Kubernetes scheduler needs PAAS_KUBECONFIG (a kubeconfig file) or to run in a pod with a service account")
             .ValidateOnStart();

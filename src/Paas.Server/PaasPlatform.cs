@@ -340,7 +340,9 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton(sp => new RouteChangeLog(
             sp.GetRequiredService<AppStore>(), sp.GetRequiredService<RoutingStore>(),
             sp.GetService<IRouteEndpointSource>() ?? new SchedulerEndpoints(sp.GetRequiredService<Paas.Scheduling.IEndpointFeed>()),
-            sp.GetRequiredService<ILogger<RouteChangeLog>>()));
+            sp.GetRequiredService<PaasDatabase>().RouteChanges,
+            sp.GetRequiredService<ILogger<RouteChangeLog>>(),
+            configuration.GetValue<TimeSpan?>("Paas:Routing:RereadInterval")));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<RouteChangeLog>());
         builder.Services.AddSingleton<IRoutePropagation>(sp => sp.GetRequiredService<RouteChangeLog>());
         if (roles.HasFlag(PlatformRoles.Builder))

@@ -372,7 +372,19 @@ public sealed class RunApiTests : IAsyncLifetime
     /// <summary>Routes the app <c>gateway</c> to the controller API itself, as a production router in front of the API would.</summary>
     private sealed class ApiEndpoint : IRouteEndpointSource
     {
-        public string Address { get; set; } = "127.0.0.1:9";
+        private string _address = "127.0.0.1:9";
+
+        public event EventHandler? Changed;
+
+        public string Address
+        {
+            get => _address;
+            set
+            {
+                _address = value;
+                Changed?.Invoke(this, EventArgs.Empty);
+            }
+        }
 
         public IReadOnlyList<RouteEndpoint> EndpointsOf(string name) => name == "gateway" ? [new RouteEndpoint(Address, "web.1")] : [];
     }

@@ -44,6 +44,19 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- end }}
 
 {{/*
+The router pods' selector labels as KEY=VALUE pairs sorted by key, for PAAS_KUBERNETES_ROUTER_POD_LABELS: each app's
+NetworkPolicy lets the router in by these, so they come from paas.selectorLabels, the template that labels the router.
+*/}}
+{{- define "paas.routerPodLabels" -}}
+{{- $labels := include "paas.selectorLabels" (dict "root" . "component" "router") | fromYaml }}
+{{- $pairs := list }}
+{{- range $key := keys $labels | sortAlpha }}
+{{- $pairs = append $pairs (printf "%s=%s" $key (get $labels $key)) }}
+{{- end }}
+{{- join "," $pairs }}
+{{- end }}
+
+{{/*
 The labels of build pods, which the builder creates (it must set these two): the NetworkPolicies find them by these,
 and they carry no app.kubernetes.io/instance so that no policy takes them for platform pods.
 */}}

@@ -52,7 +52,13 @@ public sealed class AppStore
                 await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             },
             () => ExistsAsync(name, cancellationToken)).ConfigureAwait(false); // false: lost a race for the name (PostgreSQL unique violation)
-        return created ? app : null;
+        if (!created)
+        {
+            return null;
+        }
+
+        await _database.RouteChanges.NotifyAsync(connection).ConfigureAwait(false); // APP.DOMAIN routes now
+        return app;
     }
 
     /// <summary>Finds an app by name.</summary>
@@ -124,6 +130,7 @@ public sealed class AppStore
 
         await Execute(connection, transaction, "DELETE FROM apps WHERE id = @appId", new { appId }, cancellationToken).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await _database.RouteChanges.NotifyAsync(connection).ConfigureAwait(false);
     }
 
     private async Task<bool> ExistsAsync(string name, CancellationToken cancellationToken) =>

@@ -54,7 +54,12 @@ public sealed class PaasDatabase : IDisposable
             _dataSource = NpgsqlDataSource.Create(_connectionString);
             Description = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
         }
+
+        RouteChanges = new RouteChangeSignal(_dataSource is null ? null : _connectionString);
     }
+
+    /// <summary>Says when routes changed, in this process and, on PostgreSQL, in every process on the same database.</summary>
+    public RouteChangeSignal RouteChanges { get; }
 
     /// <summary>Which database this is.</summary>
     public SqlDialect Dialect { get; }

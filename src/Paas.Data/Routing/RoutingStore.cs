@@ -2,7 +2,10 @@ using Dapper;
 
 namespace Paas.Data;
 
-/// <summary>What the router needs from the database: custom domains, certificates and per-app router settings.</summary>
+/// <summary>
+/// What the router needs from the database: custom domains, certificates and per-app router settings. Writes that change
+/// routes say so through <see cref="PaasDatabase.RouteChanges"/> (a certificate changes routes once attached to a domain).
+/// </summary>
 public sealed class RoutingStore
 {
     private const string SelectDomain =
@@ -66,12 +69,13 @@ public sealed class RoutingStore
     public async Task<bool> AddDomainAsync(string appId, string domain, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await UniqueInsert.TryAsync(
+        var added = await UniqueInsert.TryAsync(
             () => connection.ExecuteAsync(new CommandDefinition(
                 "INSERT INTO domains (id, app_id, domain, certificate_id, created_at) VALUES (@id, @appId, @domain, NULL, @now)",
                 new { id = Ids.New(), appId, domain, now = DateTimeOffset.UtcNow },
                 cancellationToken: cancellationToken)),
             async () => await FindDomainAsync(domain, cancellationToken).ConfigureAwait(false) is not null).ConfigureAwait(false);
+        return await RoutesChangedIfAsync(connection, added).ConfigureAwait(false);
     }
 
     /// <summary>Removes a domain from an app.</summary>
@@ -82,7 +86,8 @@ public sealed class RoutingStore
     public async Task<bool> RemoveDomainAsync(string appId, string domain, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("DELETE FROM domains WHERE app_id = @appId AND domain = @domain", new { appId, domain }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        var removed = await connection.ExecuteAsync(new CommandDefinition("DELETE FROM domains WHERE app_id = @appId AND domain = @domain", new { appId, domain }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        return await RoutesChangedIfAsync(connection, removed).ConfigureAwait(false);
     }
 
     /// <summary>Attaches a certificate to a domain, or detaches it.</summary>
@@ -93,7 +98,8 @@ public sealed class RoutingStore
     public async Task<bool> SetDomainCertificateAsync(string domain, string? certificateId, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        return await connection.ExecuteAsync(new CommandDefinition("UPDATE domains SET certificate_id = @certificateId WHERE domain = @domain", new { domain, certificateId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        var found = await connection.ExecuteAsync(new CommandDefinition("UPDATE domains SET certificate_id = @certificateId WHERE domain = @domain", new { domain, certificateId }, cancellationToken: cancellationToken)).ConfigureAwait(false) > 0;
+        return await RoutesChangedIfAsync(connection, found).ConfigureAwait(false);
     }
 
     /// <summary>Stores a certificate, its private key encrypted (<see cref="SecretKeyRing"/>).</summary>
@@ -136,6 +142,7 @@ public sealed class RoutingStore
         await connection.ExecuteAsync(new CommandDefinition("UPDATE domains SET certificate_id = NULL WHERE certificate_id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition("DELETE FROM certificates WHERE id = @id", new { id }, transaction, cancellationToken: cancellationToken)).ConfigureAwait(false);
         await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        await _database.RouteChanges.NotifyAsync(connection).ConfigureAwait(false);
     }
 
     /// <summary>Lists the domain reservations, by zone.</summary>
@@ -200,6 +207,18 @@ public sealed class RoutingStore
             "UPDATE apps SET maintenance = COALESCE(@maintenance, maintenance), https_enforced = COALESCE(@httpsEnforced, https_enforced) WHERE id = @appId",
             new { appId, maintenance, httpsEnforced },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
+        await _database.RouteChanges.NotifyAsync(connection).ConfigureAwait(false);
+    }
+
+    /// <summary>Tells the route feed (<see cref="RouteChangeSignal"/>) when a write changed something.</summary>
+    private async Task<bool> RoutesChangedIfAsync(System.Data.Common.DbConnection connection, bool changed)
+    {
+        if (changed)
+        {
+            await _database.RouteChanges.NotifyAsync(connection).ConfigureAwait(false);
+        }
+
+        return changed;
     }
 
     private async Task<IReadOnlyList<StoredCertificate>> QueryCertificatesAsync(string? name, CancellationToken cancellationToken)

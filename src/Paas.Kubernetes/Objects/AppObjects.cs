@@ -4,6 +4,7 @@ namespace Paas.Kubernetes.Objects;
 
 /// <summary>The desired objects of one release of an app, as <see cref="AppObjectsBuilder"/> makes them; applied in this order.</summary>
 /// <param name="Namespace">The app's namespace.</param>
+/// <param name="NetworkPolicy">Who may connect to the app's pods, or null when <see cref="KubernetesOptions.NetworkPolicy"/> is off.</param>
 /// <param name="EnvSecret">The release's config vars.</param>
 /// <param name="PullSecret">The image pull credential, or null when the registry needs none.</param>
 /// <param name="Deployments">One per process type of the release, in type order.</param>
@@ -14,6 +15,7 @@ namespace Paas.Kubernetes.Objects;
 /// <param name="Launcher">Whether the image's entrypoint is the launcher (commands are its argument).</param>
 public sealed record AppObjects(
     V1Namespace Namespace,
+    V1NetworkPolicy? NetworkPolicy,
     V1Secret EnvSecret,
     V1Secret? PullSecret,
     IReadOnlyList<V1Deployment> Deployments,

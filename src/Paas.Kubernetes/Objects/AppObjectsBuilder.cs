@@ -27,7 +27,8 @@ namespace Paas.Kubernetes.Objects;
 /// config var <c>PAAS_HEALTHCHECK_PATH</c>, which the local runtime also honours);</item>
 /// <item>web only: the container port <c>http</c> (<see cref="KubernetesOptions.WebPort"/>) and the Service;</item>
 /// <item>an autoscaling/v2 HorizontalPodAutoscaler (CPU utilization) per autoscaled type;</item>
-/// <item>a PodDisruptionBudget (<c>maxUnavailable: 1</c>) when the type runs more than one process.</item>
+/// <item>a PodDisruptionBudget (<c>maxUnavailable: 1</c>) when the type runs more than one process;</item>
+/// <item>per app, a NetworkPolicy (<see cref="NetworkPolicy"/>): ingress only from the app's own pods and the router.</item>
 /// </list>
 /// </summary>
 public static class AppObjectsBuilder
@@ -63,6 +64,7 @@ public static class AppObjectsBuilder
 
         return new AppObjects(
             Namespace(spec.App, ns),
+            options.NetworkPolicy ? NetworkPolicy(spec.App, ns, options) : null,
             EnvSecret(spec, ns),
             pull is null ? null : PullSecret(spec.App, ns, pull),
             deployments,
@@ -206,6 +208,59 @@ public static class AppObjectsBuilder
         ApiVersion = "v1",
         Kind = "Namespace",
         Metadata = new V1ObjectMeta { Name = ns, Labels = KubernetesNames.AppLabels(app) },
+    };
+
+    /// <summary>
+    /// The app's NetworkPolicy (networking.k8s.io/v1; Kubernetes documentation, "Network Policies"). It selects every pod of
+    /// the app's namespace (processes and one-off runs) and lets in only:
+    /// <list type="bullet">
+    /// <item>the app's own pods (<c>podSelector: {}</c>: this namespace, which holds one app), any port;</item>
+    /// <item>the platform's router pods (<see cref="KubernetesOptions.RouterPodLabels"/> in the namespace named
+    /// <see cref="KubernetesOptions.RouterNamespace"/>, by <see cref="KubernetesNames.NamespaceNameLabel"/>), on the web port only.</item>
+    /// </list>
+    /// So another app's pods, build pods and the platform's other pods cannot connect. The kubelet's probes still reach the
+    /// pods: traffic from a pod's own node is always allowed ("What you can't do with network policies").
+    /// <para>
+    /// Egress is left open (<c>policyTypes: [Ingress]</c>), as Heroku leaves a dyno's outbound traffic open, for these reasons:
+    /// every other app is already closed by its own copy of this policy, and every platform pod by the chart's ingress
+    /// policies (PostgreSQL from the controller only, the controller's internal port, the builder and the registry from
+    /// platform pods only): ingress at the target holds whatever the source's policy says, so an egress rule here would
+    /// add no protection to them. What an app must reach in the platform's namespace is public anyway (the router, for
+    /// another app's public host name; the controller's API port). And "the internet but not the cluster" cannot be
+    /// written portably: NetworkPolicy only allows, and whether <c>ipBlock</c> rules match pod addresses is left to the
+    /// network plugin, so it would need the cluster's pod and service ranges, which the platform does not know.
+    /// </para>
+    /// </summary>
+    /// <param name="app">The app.</param>
+    /// <param name="ns">The app's namespace.</param>
+    /// <param name="options">The router's namespace and labels, and the web port.</param>
+    /// <returns>The policy.</returns>
+    public static V1NetworkPolicy NetworkPolicy(string app, string ns, KubernetesOptions options) => new()
+    {
+        ApiVersion = "networking.k8s.io/v1",
+        Kind = "NetworkPolicy",
+        Metadata = new V1ObjectMeta { Name = KubernetesNames.NetworkPolicy(app), NamespaceProperty = ns, Labels = KubernetesNames.AppLabels(app) },
+        Spec = new V1NetworkPolicySpec
+        {
+            PodSelector = new V1LabelSelector(),
+            PolicyTypes = ["Ingress"],
+            Ingress =
+            [
+                new V1NetworkPolicyIngressRule { FromProperty = [new V1NetworkPolicyPeer { PodSelector = new V1LabelSelector() }] },
+                new V1NetworkPolicyIngressRule
+                {
+                    FromProperty =
+                    [
+                        new V1NetworkPolicyPeer
+                        {
+                            NamespaceSelector = new V1LabelSelector { MatchLabels = new Dictionary<string, string> { [KubernetesNames.NamespaceNameLabel] = options.RouterNamespace } },
+                            PodSelector = new V1LabelSelector { MatchLabels = KubernetesNames.ParseLabels(options.RouterPodLabels) ?? throw new ArgumentException("RouterPodLabels must be KEY=VALUE pairs separated by commas", nameof(options)) },
+                        },
+                    ],
+                    Ports = [new V1NetworkPolicyPort { Port = options.WebPort, Protocol = "TCP" }],
+                },
+            ],
+        },
     };
 
     private static V1Secret EnvSecret(DeploymentSpec spec, string ns)

@@ -7,28 +7,48 @@ using Paas.Router.Routing;
 namespace Paas.Server;
 
 /// <summary>
-/// The controller's side of the route stream (<see cref="IRouteChangeSource"/>). Every <see cref="Interval"/> it reads
-/// apps, custom domains, certificates and router settings from the controller's stores and the up web processes from
-/// the <see cref="IRouteEndpointSource"/>; when anything differs from the last table it records one change (the apps
-/// added, changed or removed, and the certificates when they changed) under the next version, keeps the last
-/// <see cref="Kept"/> changes for routers that resume, and wakes every watcher. Routers never read the database: in one
-/// process the router's <see cref="RouteWatcher"/> reads this object, across processes the same events over
-/// <c>GET /internal/v1/routes</c>.
+/// The controller's side of the route stream (<see cref="IRouteChangeSource"/>). It reads apps, custom domains,
+/// certificates and router settings from the controller's stores and the up web processes from the
+/// <see cref="IRouteEndpointSource"/> when told that they changed, and records one change when anything differs from the
+/// last table (the apps added, changed or removed, and the certificates when they changed) under the next version,
+/// keeps the last <see cref="Kept"/> changes for routers that resume, and wakes every watcher. Routers never read the
+/// database: in one process the router's <see cref="RouteWatcher"/> reads this object, across processes the same events
+/// over <c>GET /internal/v1/routes</c>.
+/// <para>
+/// What tells it, instead of polling: the stores' <see cref="RouteChangeSignal"/> (raised in this process after a
+/// route-changing write, and on PostgreSQL by <c>LISTEN/NOTIFY</c> for writes of the other controller replicas, and after
+/// each reconnection of the listening connection), the endpoint source's <see cref="IRouteEndpointSource.Changed"/>, and
+/// <see cref="PublishAndWaitAsync"/>. Signals that arrive while a read runs lead to one more read, never to none.
+/// </para>
+/// <para>
+/// It also reads every <see cref="SafetyInterval"/> (30 s), for what no signal covers: a replica that died between its
+/// commit and its <c>NOTIFY</c>, rows written by hand or restored from a backup, an endpoint source without events, and a
+/// listening connection that broke silently before its probe noticed. That read costs a few small queries per replica;
+/// a change it catches is late by at most the interval, where before every change waited up to 500 ms.
+/// </para>
 /// </summary>
 internal sealed partial class RouteChangeLog(
     AppStore apps,
     RoutingStore routing,
     IRouteEndpointSource endpoints,
-    ILogger<RouteChangeLog> logger) : BackgroundService, IRouteChangeSource, Paas.Controller.IRoutePropagation
+    RouteChangeSignal signal,
+    ILogger<RouteChangeLog> logger,
+    TimeSpan? safetyInterval = null) : BackgroundService, IRouteChangeSource, Paas.Controller.IRoutePropagation
 {
-    /// <summary>How often the stores are read: 500 ms.</summary>
-    public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(500);
+    /// <summary>How often the stores are read when nothing said they changed: 30 s (<c>Paas:Routing:RereadInterval</c>).</summary>
+    public static readonly TimeSpan DefaultSafetyInterval = TimeSpan.FromSeconds(30);
+
+    /// <summary>The safety re-read interval this log uses.</summary>
+    public TimeSpan SafetyInterval { get; } = safetyInterval ?? DefaultSafetyInterval;
 
     /// <summary>How many changes are kept for routers that resume: 256.</summary>
     public const int Kept = 256;
 
     /// <summary>How long a watch stays silent before a bookmark: 30 s.</summary>
     public static readonly TimeSpan BookmarkInterval = TimeSpan.FromSeconds(30);
+
+    private readonly System.Threading.Channels.Channel<bool> _signals = System.Threading.Channels.Channel.CreateBounded<bool>(
+        new System.Threading.Channels.BoundedChannelOptions(1) { FullMode = System.Threading.Channels.BoundedChannelFullMode.DropWrite });
 
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _refreshing = new(1, 1);
@@ -247,23 +267,60 @@ internal sealed partial class RouteChangeLog(
         }
     }
 
-    /// <inheritdoc />
+    /// <summary>
+    /// Reads the stores at start, then whenever a signal says routes changed, and every <see cref="SafetyInterval"/>; a read
+    /// that fails is retried after 500 ms, doubling up to 30 s, while routers keep the last table. On PostgreSQL it also
+    /// runs the <see cref="RouteChangeSignal.ListenAsync"/> loop.
+    /// </summary>
+    /// <param name="stoppingToken">Stops the loop.</param>
+    /// <returns>A task.</returns>
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        using var timer = new PeriodicTimer(Interval);
-        do
+        signal.Changed += OnSignal;
+        endpoints.Changed += OnSignal;
+        var listening = signal.ListenAsync((e, wait) => LogListenFailed(logger, e, wait.TotalSeconds), stoppingToken);
+        try
         {
-            try
+            var retry = RouteChangeSignal.MinReconnectDelay;
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RefreshAsync(stoppingToken).ConfigureAwait(false);
-            }
-            catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
-            {
-                LogFailed(logger, e); // keep the last table: routers go on serving it
+                var wait = SafetyInterval;
+                try
+                {
+                    await RefreshAsync(stoppingToken).ConfigureAwait(false);
+                    retry = RouteChangeSignal.MinReconnectDelay;
+                }
+                catch (Exception e) when (e is System.Data.Common.DbException or InvalidOperationException or TimeoutException)
+                {
+                    LogFailed(logger, e); // keep the last table: routers go on serving it
+                    wait = retry < wait ? retry : wait;
+                    retry = TimeSpan.FromTicks(Math.Min(retry.Ticks * 2, RouteChangeSignal.MaxReconnectDelay.Ticks));
+                }
+
+                using var due = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+                due.CancelAfter(wait);
+                try
+                {
+                    await _signals.Reader.ReadAsync(due.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+                {
+                    // the safety re-read (or the retry) is due
+                }
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            signal.Changed -= OnSignal;
+            endpoints.Changed -= OnSignal;
+            await listening.ConfigureAwait(false);
+        }
     }
+
+    private void OnSignal(object? sender, EventArgs e) => _signals.Writer.TryWrite(true);
 
     private static string Fingerprint(AppRoute r) =>
         new StringBuilder().Append(r.App).Append('|').AppendJoin(',', r.Hosts).Append('|').AppendJoin(',', r.Endpoints.Select(e => e.Address + "=" + e.Process))
@@ -286,4 +343,7 @@ internal sealed partial class RouteChangeLog(
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Could not read the routes from the stores; routers keep the previous table")]
     private static partial void LogFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Warning, Message = "Lost the connection that listens for other replicas' route changes; reconnecting in {Seconds} s, then reading every route again")]
+    private static partial void LogListenFailed(ILogger logger, Exception exception, double seconds);
 }

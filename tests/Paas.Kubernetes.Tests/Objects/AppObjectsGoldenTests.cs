@@ -69,7 +69,7 @@ public sealed class AppObjectsGoldenTests
     internal static AppObjects Case(string name) => name == "hello-v7" ? Buildpack() : Pulled();
 
     internal static IEnumerable<object> All(AppObjects objects) =>
-        new object?[] { objects.Namespace, objects.PullSecret, objects.EnvSecret }
+        new object?[] { objects.Namespace, objects.NetworkPolicy, objects.PullSecret, objects.EnvSecret }
             .Concat(objects.Deployments).Append(objects.Service).Concat(objects.Autoscalers).Concat(objects.DisruptionBudgets).OfType<object>();
 
     [Theory]

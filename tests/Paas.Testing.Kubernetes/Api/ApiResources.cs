@@ -17,11 +17,14 @@ public static class ApiResources
     public static readonly ApiResource HorizontalPodAutoscalers = new("autoscaling", "v2", "horizontalpodautoscalers", "HorizontalPodAutoscaler", true, false, true, false);
     public static readonly ApiResource PodDisruptionBudgets = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget", true, true, true, false);
 
+    /// <summary>networking.k8s.io/v1 NetworkPolicy: no status (every spec change moves generation); DELETE answers a Success Status.</summary>
+    public static readonly ApiResource NetworkPolicies = new("networking.k8s.io", "v1", "networkpolicies", "NetworkPolicy", true, true, false, false);
+
     /// <summary>Every resource.</summary>
     public static readonly IReadOnlyList<ApiResource> All =
     [
         Namespaces, Secrets, ConfigMaps, Services, Pods, Events, Endpoints, ServiceAccounts, Deployments, ReplicaSets, EndpointSlices,
-        HorizontalPodAutoscalers, PodDisruptionBudgets,
+        HorizontalPodAutoscalers, PodDisruptionBudgets, NetworkPolicies,
     ];
 
     /// <summary>Finds a resource by group, version and plural.</summary>

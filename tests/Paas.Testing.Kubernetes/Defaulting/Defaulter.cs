@@ -68,6 +68,9 @@ public sealed class Defaulter(string nodeName)
                 }
 
                 break;
+            case "NetworkPolicy":
+                NetworkPolicy(obj);
+                break;
             case "PodDisruptionBudget":
                 if (creating)
                 {
@@ -75,6 +78,30 @@ public sealed class Defaulter(string nodeName)
                 }
 
                 break;
+        }
+    }
+
+    /// <summary>
+    /// As <c>pkg/apis/networking/v1/defaults.go</c>: a port without a protocol is TCP; a policy without policyTypes gets
+    /// <c>Ingress</c>, plus <c>Egress</c> when it has egress rules.
+    /// </summary>
+    private static void NetworkPolicy(JsonObject obj)
+    {
+        var spec = KubeJson.Obj(obj, "spec");
+        foreach (var (rules, _) in new[] { ("ingress", "from"), ("egress", "to") })
+        {
+            foreach (var rule in (spec[rules] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                foreach (var port in (rule["ports"] as JsonArray ?? []).OfType<JsonObject>())
+                {
+                    port["protocol"] ??= "TCP";
+                }
+            }
+        }
+
+        if (spec["policyTypes"] is not JsonArray { Count: > 0 })
+        {
+            spec["policyTypes"] = spec["egress"] is JsonArray { Count: > 0 } ? new JsonArray("Ingress", "Egress") : new JsonArray("Ingress");
         }
     }
 

@@ -195,6 +195,9 @@ public sealed class WatchStream(FakeKubernetesApiServer server)
                 o["spec"] = new JsonObject();
                 o["status"] = new JsonObject();
                 break;
+            case "NetworkPolicy":
+                o["spec"] = new JsonObject { ["podSelector"] = new JsonObject() };
+                break;
         }
 
         return o;
