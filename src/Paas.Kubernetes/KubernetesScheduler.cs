@@ -282,14 +282,14 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     private async Task<AppObjects> BuildAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
         var (image, pull) = await PullAsync(spec, cancellationToken).ConfigureAwait(false);
-        var launcher = await _images.UsesLauncherAsync(spec.Image, cancellationToken).ConfigureAwait(false);
+        var start = await _images.InspectAsync(spec.Image, cancellationToken).ConfigureAwait(false);
         var clash = spec.ProcessTypes.Keys.GroupBy(KubernetesNames.Type).FirstOrDefault(g => g.Count() > 1);
         if (clash is not null)
         {
             throw new SchedulerUnavailableException($"process types {string.Join(" and ", clash)} would share the Kubernetes name '{clash.Key}'; rename one in the Procfile", false);
         }
 
-        return AppObjectsBuilder.Build(spec, _options, image, launcher, pull);
+        return AppObjectsBuilder.Build(spec, _options, image, start, pull);
     }
 
     /// <summary>

@@ -21,6 +21,10 @@ public sealed record ImageRunConfig
     [JsonPropertyName("Cmd")]
     public IReadOnlyList<string>? Cmd { get; init; }
 
+    /// <summary>The ports the image's process listens on: keys <c>PORT/tcp</c>, <c>PORT/udp</c> or <c>PORT</c> (tcp), values empty objects (a Dockerfile's <c>EXPOSE</c>).</summary>
+    [JsonPropertyName("ExposedPorts")]
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? ExposedPorts { get; init; }
+
     /// <summary>Working directory.</summary>
     [JsonPropertyName("WorkingDir")]
     public string? WorkingDir { get; init; }

@@ -16,10 +16,10 @@ namespace Paas.Kubernetes.Images;
 public sealed class RegistryImageInspector(string launcherPath, string? username, Func<string?> password, Func<string?> registryAuthority, bool useHttps = false) : IImageInspector, IDisposable
 {
     private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(30) };
-    private readonly ConcurrentDictionary<string, bool> _known = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, ImageStart> _known = new(StringComparer.Ordinal);
 
     /// <inheritdoc />
-    public async Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken)
+    public async Task<ImageStart> InspectAsync(string image, CancellationToken cancellationToken)
     {
         if (_known.TryGetValue(image, out var known))
         {
@@ -28,7 +28,7 @@ public sealed class RegistryImageInspector(string launcherPath, string? username
 
         if (!Paas.Domain.ImageReference.TrySplit(image, out var host, out var repository, out var reference) || host is null)
         {
-            return false;
+            return ImageStart.Unknown;
         }
 
         try
@@ -37,24 +37,24 @@ public sealed class RegistryImageInspector(string launcherPath, string? username
             var manifestBytes = await GetAsync($"{baseUrl}/manifests/{reference}", [MediaTypes.OciManifest, MediaTypes.DockerManifest], cancellationToken).ConfigureAwait(false);
             if (manifestBytes is null)
             {
-                return false;
+                return ImageStart.Unknown;
             }
 
             var manifest = OciJson.DeserializeManifest(manifestBytes);
             var configBytes = await GetAsync($"{baseUrl}/blobs/{manifest.Config.Digest}", [], cancellationToken).ConfigureAwait(false);
             if (configBytes is null)
             {
-                return false;
+                return ImageStart.Unknown;
             }
 
             var config = OciJson.DeserializeConfig(configBytes);
-            var uses = config.Config?.Entrypoint is [var first, ..] && first == launcherPath;
-            _known[image] = uses;
-            return uses;
+            var start = new ImageStart(config.Config?.Entrypoint is [var first, ..] && first == launcherPath, Paas.Scheduling.ImagePorts.Web(config.Config?.ExposedPorts?.Keys));
+            _known[image] = start;
+            return start;
         }
         catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException or ManifestFormatException or TaskCanceledException)
         {
-            return false;
+            return ImageStart.Unknown;
         }
     }
 

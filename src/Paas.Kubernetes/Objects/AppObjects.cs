@@ -1,4 +1,5 @@
 using k8s.Models;
+using Paas.Kubernetes.Images;
 
 namespace Paas.Kubernetes.Objects;
 
@@ -12,7 +13,7 @@ namespace Paas.Kubernetes.Objects;
 /// <param name="DisruptionBudgets">One per process type running more than one process.</param>
 /// <param name="Autoscalers">One HorizontalPodAutoscaler per autoscaled process type.</param>
 /// <param name="Image">The image reference nodes pull.</param>
-/// <param name="Launcher">Whether the image's entrypoint is the launcher (commands are its argument).</param>
+/// <param name="Start">How the image starts: whether its entrypoint is the launcher (commands are its argument), and its web port.</param>
 public sealed record AppObjects(
     V1Namespace Namespace,
     V1NetworkPolicy? NetworkPolicy,
@@ -23,4 +24,4 @@ public sealed record AppObjects(
     IReadOnlyList<V1PodDisruptionBudget> DisruptionBudgets,
     IReadOnlyList<V2HorizontalPodAutoscaler> Autoscalers,
     string Image,
-    bool Launcher);
+    ImageStart Start);

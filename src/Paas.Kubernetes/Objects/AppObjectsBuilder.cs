@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using k8s.Models;
 using Paas.Domain;
+using Paas.Kubernetes.Images;
 using Paas.Scheduling;
 using Paas.Scheduling.Local;
 using ResourceQuantity = k8s.Models.ResourceQuantity;
@@ -25,7 +26,7 @@ namespace Paas.Kubernetes.Objects;
 /// its CPU limit when set;</item>
 /// <item>a readiness probe: the type's <c>healthchecks:set</c> HTTP check; else, for web, TCP on its port (or HTTP GET of the
 /// config var <c>PAAS_HEALTHCHECK_PATH</c>, which the local runtime also honours);</item>
-/// <item>web only: the container port <c>http</c> (<see cref="KubernetesOptions.WebPort"/>) and the Service;</item>
+/// <item>web only: the container port <c>http</c> (the image's one exposed port, else <see cref="KubernetesOptions.WebPort"/>; see <see cref="ImageStart"/>) and the Service;</item>
 /// <item>an autoscaling/v2 HorizontalPodAutoscaler (CPU utilization) per autoscaled type;</item>
 /// <item>a PodDisruptionBudget (<c>maxUnavailable: 1</c>) when the type runs more than one process;</item>
 /// <item>per app, a NetworkPolicy (<see cref="NetworkPolicy"/>): ingress only from the app's own pods and the router.</item>
@@ -37,10 +38,10 @@ public static class AppObjectsBuilder
     /// <param name="spec">The release and formation.</param>
     /// <param name="options">The scheduler's settings.</param>
     /// <param name="image">The image reference nodes pull (the spec's, with the registry host nodes use).</param>
-    /// <param name="launcher">Whether the image's entrypoint is the platform's launcher (commands are then passed as its argument).</param>
+    /// <param name="start">How the image starts: whether its entrypoint is the platform's launcher (commands are then passed as its argument), and the port its web processes listen on.</param>
     /// <param name="pull">The registry credential for the app's repository, or null.</param>
     /// <returns>The objects.</returns>
-    public static AppObjects Build(DeploymentSpec spec, KubernetesOptions options, string image, bool launcher, RegistryPullCredential? pull)
+    public static AppObjects Build(DeploymentSpec spec, KubernetesOptions options, string image, ImageStart start, RegistryPullCredential? pull)
     {
         var ns = KubernetesNames.Namespace(options.NamespacePrefix, spec.App);
         var deployments = new List<V1Deployment>();
@@ -50,7 +51,7 @@ public static class AppObjectsBuilder
         {
             var policy = spec.Autoscale.GetValueOrDefault(type);
             var replicas = spec.Formation.GetValueOrDefault(type);
-            deployments.Add(Deployment(spec, options, ns, type, command, image, launcher, policy is null ? replicas : null, pull is not null));
+            deployments.Add(Deployment(spec, options, ns, type, command, image, start, policy is null ? replicas : null, pull is not null));
             if (policy is not null)
             {
                 autoscalers.Add(Autoscaler(spec.App, ns, type, policy));
@@ -72,7 +73,7 @@ public static class AppObjectsBuilder
             budgets,
             autoscalers,
             image,
-            launcher);
+            start);
     }
 
     /// <summary>Writes <c>.dockerconfigjson</c> as Docker does: no <c>\u002B</c> for the <c>+</c> of pull user names.</summary>
@@ -93,12 +94,12 @@ public static class AppObjectsBuilder
     /// <param name="type">The process type (<see cref="KubernetesNames.RunType"/> for one-off runs).</param>
     /// <param name="command">The command; empty: the image's own entrypoint and cmd.</param>
     /// <param name="image">The image nodes pull.</param>
-    /// <param name="launcher">Whether the image's entrypoint is the launcher.</param>
+    /// <param name="start">How the image starts (its launcher, its web port).</param>
     /// <returns>The container.</returns>
-    public static V1Container Container(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, bool launcher)
+    public static V1Container Container(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, ImageStart start)
     {
         var web = type == WebType;
-        var env = DynoEnvironment.Variables(spec, options.WebPort).Select(v => v.Source switch
+        var env = DynoEnvironment.Variables(spec, start.WebPort(options)).Select(v => v.Source switch
         {
             DynoValueSource.DynoName => new V1EnvVar { Name = v.Name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.name" } } },
             DynoValueSource.DynoId => new V1EnvVar { Name = v.Name, ValueFrom = new V1EnvVarSource { FieldRef = new V1ObjectFieldSelector { FieldPath = "metadata.uid" } } },
@@ -117,7 +118,7 @@ public static class AppObjectsBuilder
         };
         if (command.Length > 0)
         {
-            if (launcher)
+            if (start.Launcher)
             {
                 container.Args = [command];
             }
@@ -135,14 +136,14 @@ public static class AppObjectsBuilder
 
         if (web)
         {
-            container.Ports = [new V1ContainerPort { Name = KubernetesNames.HttpPortName, ContainerPort = options.WebPort, Protocol = "TCP" }];
+            container.Ports = [new V1ContainerPort { Name = KubernetesNames.HttpPortName, ContainerPort = start.WebPort(options), Protocol = "TCP" }];
         }
 
         if (check is not null && type != KubernetesNames.RunType)
         {
             container.ReadinessProbe = new V1Probe
             {
-                HttpGet = new V1HTTPGetAction { Path = check.Path, Port = web ? KubernetesNames.HttpPortName : options.WebPort },
+                HttpGet = new V1HTTPGetAction { Path = check.Path, Port = web ? KubernetesNames.HttpPortName : start.WebPort(options) },
                 PeriodSeconds = check.IntervalSeconds,
                 TimeoutSeconds = check.TimeoutSeconds,
                 FailureThreshold = check.FailureThreshold,
@@ -216,7 +217,9 @@ public static class AppObjectsBuilder
     /// <list type="bullet">
     /// <item>the app's own pods (<c>podSelector: {}</c>: this namespace, which holds one app), any port;</item>
     /// <item>the platform's router pods (<see cref="KubernetesOptions.RouterPodLabels"/> in the namespace named
-    /// <see cref="KubernetesOptions.RouterNamespace"/>, by <see cref="KubernetesNames.NamespaceNameLabel"/>), on the web port only.</item>
+    /// <see cref="KubernetesOptions.RouterNamespace"/>, by <see cref="KubernetesNames.NamespaceNameLabel"/>), on any port: the web port is each release's
+    /// (an image's <c>EXPOSE</c>, see <see cref="ImageStart"/>), and during a rollout the router reaches the old release's pods on
+    /// theirs and the new one's on its own, while this one policy serves the namespace.</item>
     /// </list>
     /// So another app's pods, build pods and the platform's other pods cannot connect. The kubelet's probes still reach the
     /// pods: traffic from a pod's own node is always allowed ("What you can't do with network policies").
@@ -233,7 +236,7 @@ public static class AppObjectsBuilder
     /// </summary>
     /// <param name="app">The app.</param>
     /// <param name="ns">The app's namespace.</param>
-    /// <param name="options">The router's namespace and labels, and the web port.</param>
+    /// <param name="options">The router's namespace and labels.</param>
     /// <returns>The policy.</returns>
     public static V1NetworkPolicy NetworkPolicy(string app, string ns, KubernetesOptions options) => new()
     {
@@ -257,7 +260,6 @@ public static class AppObjectsBuilder
                             PodSelector = new V1LabelSelector { MatchLabels = KubernetesNames.ParseLabels(options.RouterPodLabels) ?? throw new ArgumentException("RouterPodLabels must be KEY=VALUE pairs separated by commas", nameof(options)) },
                         },
                     ],
-                    Ports = [new V1NetworkPolicyPort { Port = options.WebPort, Protocol = "TCP" }],
                 },
             ],
         },
@@ -296,7 +298,7 @@ public static class AppObjectsBuilder
         };
     }
 
-    private static V1Deployment Deployment(DeploymentSpec spec, KubernetesOptions options, string ns, string type, string command, string image, bool launcher, int? replicas, bool pullSecret)
+    private static V1Deployment Deployment(DeploymentSpec spec, KubernetesOptions options, string ns, string type, string command, string image, ImageStart start, int? replicas, bool pullSecret)
     {
         var labels = KubernetesNames.TypeLabels(spec.App, type, spec.Release);
         return new V1Deployment
@@ -318,7 +320,7 @@ public static class AppObjectsBuilder
                 Template = new V1PodTemplateSpec
                 {
                     Metadata = new V1ObjectMeta { Labels = new Dictionary<string, string>(labels), Annotations = new Dictionary<string, string> { [KubernetesNames.CommandAnnotation] = command, [KubernetesNames.ProcessTypeAnnotation] = type } },
-                    Spec = PodSpec(spec, options, type, command, image, launcher, pullSecret, "Always"),
+                    Spec = PodSpec(spec, options, type, command, image, start, pullSecret, "Always"),
                 },
             },
         };
@@ -330,13 +332,13 @@ public static class AppObjectsBuilder
     /// <param name="type">The process type.</param>
     /// <param name="command">The command.</param>
     /// <param name="image">The image nodes pull.</param>
-    /// <param name="launcher">Whether the image's entrypoint is the launcher.</param>
+    /// <param name="start">How the image starts (its launcher, its web port).</param>
     /// <param name="pullSecret">Whether the app's pull Secret exists.</param>
     /// <param name="restartPolicy"><c>Always</c> for Deployments, <c>Never</c> for one-off runs.</param>
     /// <returns>The pod spec.</returns>
-    public static V1PodSpec PodSpec(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, bool launcher, bool pullSecret, string restartPolicy) => new()
+    public static V1PodSpec PodSpec(DeploymentSpec spec, KubernetesOptions options, string type, string command, string image, ImageStart start, bool pullSecret, string restartPolicy) => new()
     {
-        Containers = [Container(spec, options, type, command, image, launcher)],
+        Containers = [Container(spec, options, type, command, image, start)],
         RestartPolicy = restartPolicy,
         TerminationGracePeriodSeconds = (long)options.TerminationGracePeriod.TotalSeconds,
         AutomountServiceAccountToken = false,

@@ -24,7 +24,7 @@ internal static class RunPodBuilder
     /// <returns>The pod.</returns>
     public static V1Pod Build(DeploymentSpec spec, string command, TimeSpan timeLimit, bool stdin, RunTerminal? terminal, AppObjects objects, KubernetesOptions options, string ns, string name)
     {
-        var podSpec = AppObjectsBuilder.PodSpec(spec, options, KubernetesNames.RunType, terminal is null ? command : TerminalGate.Wrap(command), objects.Image, objects.Launcher, objects.PullSecret is not null, "Never");
+        var podSpec = AppObjectsBuilder.PodSpec(spec, options, KubernetesNames.RunType, terminal is null ? command : TerminalGate.Wrap(command), objects.Image, objects.Start, objects.PullSecret is not null, "Never");
         podSpec.ActiveDeadlineSeconds = Math.Max(1, (long)Math.Ceiling(timeLimit.TotalSeconds));
         var container = podSpec.Containers[0];
         if (stdin || terminal is not null)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
 using Paas.Domain;
+using Paas.Kubernetes.Images;
 using Paas.Kubernetes.Objects;
 using Paas.Scheduling;
 using Paas.Testing;
@@ -28,7 +29,7 @@ public sealed class AppObjectsGoldenTests
         BuildpackSpec(),
         Options,
         $"127.0.0.1:5000/hello@{Digest}",
-        launcher: true,
+        new ImageStart(true),
         new RegistryPullCredential("127.0.0.1:5000", "paas-pull+hello", "paas_pull_0123456789abcdef"));
 
     /// <summary>The release of <see cref="Buildpack"/>.</summary>
@@ -61,7 +62,7 @@ public sealed class AppObjectsGoldenTests
             null),
         Options,
         $"registry.example.com/team/shop@{Digest}",
-        launcher: false,
+        new ImageStart(false, ExposedPort: 8080), // EXPOSE 8080: PORT, the container port and the probe follow
         null);
 
     public static TheoryData<string> Cases => ["hello-v7", "shop-v3"];

@@ -73,7 +73,7 @@ internal sealed class FakeCluster : IAsyncDisposable
     /// <summary>Every image here is taken to start with the launcher (the fake kubelet does not read images).</summary>
     private sealed class LauncherImages : IImageInspector
     {
-        public Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken) => Task.FromResult(true);
+        public Task<ImageStart> InspectAsync(string image, CancellationToken cancellationToken) => Task.FromResult(new ImageStart(true));
     }
 
     /// <summary>The platform's registry is 127.0.0.1:5000 (nodes may reach it as 127.0.0.1:5555); every other host is someone else's.</summary>

@@ -304,7 +304,7 @@ public sealed class KubernetesSchedulerTests : IAsyncLifetime
 
     private sealed class AnyImages : Paas.Kubernetes.Images.IImageInspector
     {
-        public Task<bool> UsesLauncherAsync(string image, CancellationToken cancellationToken) => Task.FromResult(false);
+        public Task<Paas.Kubernetes.Images.ImageStart> InspectAsync(string image, CancellationToken cancellationToken) => Task.FromResult(Paas.Kubernetes.Images.ImageStart.Unknown);
     }
 
     private DeploymentSpec Spec(int release, int web = 1) =>
