@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using Paas.Client;
 using Paas.Oci;
 using Xunit;
@@ -400,6 +401,30 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var (unknown, unknownOutput) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl("no-such-app"), "master");
         Assert.NotEqual(0, unknown);
         Assert.Contains("there is no app named 'no-such-app' that you can access", unknownOutput);
+    }
+
+    [Fact]
+    public async Task An_app_made_again_under_a_destroyed_apps_name_gets_none_of_its_source_or_build_cache()
+    {
+        var app = await fixture.NewAppAsync("reused");
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+        Assert.True(code == 0, output);
+        var paths = fixture.Platform.Services.GetRequiredService<BuilderPaths>();
+        Assert.True(Directory.Exists(paths.SlugLayers(app)));
+        await fixture.Alice.DeleteAppAsync(app);
+
+        // victor takes the name: his app's repository is empty, and his first build starts from no cache
+        var victor = new PaasClient(BuilderPlatform.Http, new Uri(fixture.Platform.ApiUrl), fixture.VictorToken);
+        await victor.CreateAppAsync(new AppCreateRequest(app));
+        using var clone = GitClient.Empty();
+        var (cloneCode, cloneOutput) = await clone.RunAsync("victor", fixture.VictorToken, "clone", fixture.GitUrl(app), clone.Directory);
+        Assert.True(cloneCode == 0, cloneOutput);
+        Assert.Contains("You appear to have cloned an empty repository", cloneOutput, StringComparison.Ordinal);
+        Assert.False(File.Exists(Path.Combine(clone.Directory, "Procfile")), "victor cloned alice's source");
+        Assert.False(Directory.Exists(paths.Cache(app)), "alice's build cache is still there for victor's build");
+        Assert.False(Directory.Exists(paths.SlugLayers(app)), "alice's slug layers are still there for victor's build");
+        Assert.False(Directory.Exists(paths.Buildah(app)), "alice's Dockerfile layer cache is still there for victor's build");
     }
 
     [Fact]

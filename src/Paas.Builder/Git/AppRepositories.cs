@@ -1,19 +1,47 @@
+using System.Globalization;
+
 namespace Paas.Builder;
 
-/// <summary>Makes sure an app's bare repository exists (created on first use) with the current pre-receive hook.</summary>
+/// <summary>
+/// Makes sure an app's bare repository exists (created on first use) with the current pre-receive hook, and that it, and the
+/// builder's other folders of that app name, belong to this app and not to an earlier, destroyed app of the same name.
+/// </summary>
 internal sealed class AppRepositories(BuilderPaths paths)
 {
+    /// <summary>The file in a repository that holds when its app was created (ISO 8601, UTC).</summary>
+    internal const string AppMarker = "paas-app-created";
+
     private readonly SemaphoreSlim _create = new(1, 1);
 
-    /// <summary>Returns the path of <paramref name="app"/>'s bare repository, creating it when missing.</summary>
-    public async Task<string> EnsureAsync(string app, CancellationToken cancellationToken)
+    /// <summary>
+    /// Returns the path of <paramref name="app"/>'s bare repository, creating it when missing. A repository made for an earlier
+    /// app of the same name (its <see cref="AppMarker"/> says another creation time: that app was destroyed and the name taken
+    /// again, perhaps by someone else) is removed first, with that name's build cache, slug layers and Dockerfile layer cache,
+    /// so nothing of the old app's source or builds reaches the new one. A repository without a marker (made before markers)
+    /// is taken as this app's.
+    /// </summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="createdAt">When the app was created, as the controller says.</param>
+    /// <param name="cancellationToken">Cancels the wait for another request creating it.</param>
+    /// <exception cref="IOException"><c>git init</c> failed.</exception>
+    public async Task<string> EnsureAsync(string app, DateTimeOffset createdAt, CancellationToken cancellationToken)
     {
         var repository = paths.Repository(app);
-        if (!File.Exists(Path.Combine(repository, "HEAD")))
+        var marker = Path.Combine(repository, AppMarker);
+        var stamp = createdAt.UtcDateTime.ToString("O", CultureInfo.InvariantCulture);
+        if (!File.Exists(Path.Combine(repository, "HEAD")) || (File.Exists(marker) ? File.ReadAllText(marker).Trim() : stamp) != stamp)
         {
             await _create.WaitAsync(cancellationToken).ConfigureAwait(false);
             try
             {
+                if (File.Exists(marker) && File.ReadAllText(marker).Trim() != stamp)
+                {
+                    foreach (var folder in new[] { repository, paths.Cache(app), paths.SlugLayers(app), paths.Buildah(app) }.Where(Directory.Exists))
+                    {
+                        Directory.Delete(folder, recursive: true); // the destroyed app's: never handed to the new one
+                    }
+                }
+
                 if (!File.Exists(Path.Combine(repository, "HEAD")))
                 {
                     var temp = repository + ".init-" + PushRegistry.NewId()[..8];
@@ -23,6 +51,7 @@ internal sealed class AppRepositories(BuilderPaths paths)
                         throw new IOException("git init failed: " + error);
                     }
 
+                    await File.WriteAllTextAsync(Path.Combine(temp, AppMarker), stamp + "\n", cancellationToken).ConfigureAwait(false);
                     Directory.CreateDirectory(Path.GetDirectoryName(repository)!);
                     Directory.Move(temp, repository);
                 }
@@ -31,6 +60,11 @@ internal sealed class AppRepositories(BuilderPaths paths)
             {
                 _create.Release();
             }
+        }
+
+        if (!File.Exists(marker))
+        {
+            await File.WriteAllTextAsync(marker, stamp + "\n", cancellationToken).ConfigureAwait(false);
         }
 
         PreReceiveHook.Install(repository);

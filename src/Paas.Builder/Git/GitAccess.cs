@@ -5,7 +5,8 @@ namespace Paas.Builder;
 /// <param name="Message">Why it was refused (shown by git as <c>remote:</c> text), or null.</param>
 /// <param name="Username">The authenticated user when allowed.</param>
 /// <param name="Token">The user's API token when allowed.</param>
-internal sealed record GitAccess(int Status, string? Message, string? Username = null, string? Token = null)
+/// <param name="AppCreatedAt">When the app was created, when allowed: it tells this app from an earlier, destroyed app of the same name.</param>
+internal sealed record GitAccess(int Status, string? Message, string? Username = null, string? Token = null, DateTimeOffset? AppCreatedAt = null)
 {
     /// <summary>Whether the request may go on.</summary>
     public bool Allowed => Status == 200;

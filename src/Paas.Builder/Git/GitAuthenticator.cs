@@ -36,7 +36,8 @@ internal sealed class GitAuthenticator(ControllerApi controller)
                 return new GitAccess(403, $"'{me.Username}' may only view {app} (role {access.Role}); pushing needs the deploy or admin role");
             }
 
-            return new GitAccess(200, null, me.Username, token);
+            var info = await client.GetAppAsync(app, cancellationToken).ConfigureAwait(false);
+            return new GitAccess(200, null, me.Username, token, info.CreatedAt);
         }
         catch (PaasApiException e) when (e.StatusCode == HttpStatusCode.Unauthorized)
         {

@@ -126,7 +126,7 @@ internal static class GitHttpApi
 
         context.Items[UserKey] = access.Username;
         context.Items[TokenKey] = access.Token;
-        return await context.RequestServices.GetRequiredService<AppRepositories>().EnsureAsync(app, context.RequestAborted).ConfigureAwait(false);
+        return await context.RequestServices.GetRequiredService<AppRepositories>().EnsureAsync(app, access.AppCreatedAt!.Value, context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task RunGitAsync(HttpContext context, string app, string service, string[] args, Stream? input, Dictionary<string, string>? environment)
