@@ -39,6 +39,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
     private readonly ConcurrentDictionary<string, byte> _pulled = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _disposing = new();
     private readonly Task _adopted;
+    private readonly ConcurrentDictionary<Task, byte> _background = new();
     private long _version;
 
     /// <summary>Creates the scheduler and, in the background, adopts the containers a previous paasd of this platform left running.</summary>
@@ -90,6 +91,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         var app = _apps.GetOrAdd(spec.App, name => new PodmanApp(name));
         await app.Operations.WaitAsync(cancellationToken).ConfigureAwait(false);
         using var inFlight = TrackImage(spec.Image);
+        Task? retiring = null;
         try
         {
             Event(spec.App, $"Deploying v{spec.Release} ({Formation(spec)})");
@@ -128,10 +130,32 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
             app.Pending = null;
             OnEndpointsChanged(spec.App);
             Event(spec.App, $"Release v{spec.Release} is up ({Formation(spec)}); stopping {old.Count} old process(es)");
+            LogDeployed(_logger, spec.App, spec.Release);
+            retiring = Background(RetireAsync(app, old));
+        }
+        finally
+        {
+            if (retiring is null)
+            {
+                app.Operations.Release();
+            }
+        }
+
+        return DeployResult.Success;
+    }
+
+    /// <summary>
+    /// After a deploy has switched traffic: lets the old containers finish what they serve, stops and removes them, removes
+    /// images no release needs any more, then releases the app's operations lock, which it holds from the deploy (the local
+    /// runtime's rule: the deploy has already answered; the app's next operation waits).
+    /// </summary>
+    private async Task RetireAsync(PodmanApp app, IReadOnlyList<Container> old)
+    {
+        try
+        {
             await DrainAsync(old).ConfigureAwait(false);
             await StopAllAsync(old).ConfigureAwait(false);
             app.Forget(old);
-            LogDeployed(_logger, spec.App, spec.Release);
         }
         finally
         {
@@ -139,7 +163,14 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         }
 
         await PruneAsync().ConfigureAwait(false);
-        return DeployResult.Success;
+    }
+
+    /// <summary>Keeps <paramref name="work"/> until it ends, so <see cref="DisposeAsync"/> waits for it.</summary>
+    private Task Background(Task work)
+    {
+        _background[work] = 0;
+        _ = work.ContinueWith(t => _background.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return work;
     }
 
     /// <inheritdoc />
@@ -410,13 +441,15 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
     /// <summary>
     /// Stops supervising, as paasd shuts down: the containers keep running (as a cluster's pods do) and the next paasd of
-    /// this platform adopts them. <see cref="DestroyAsync"/> or a reconcile without the app removes them.
+    /// this platform adopts them. <see cref="DestroyAsync"/> or a reconcile without the app removes them. The old containers
+    /// a deploy is still retiring are stopped and removed first, so the next paasd does not adopt them.
     /// </summary>
     /// <returns>A task that completes when the helpers (<c>podman logs -f</c>, <c>podman wait</c>) are gone.</returns>
     public async ValueTask DisposeAsync()
     {
         await _disposing.CancelAsync().ConfigureAwait(false);
         await _adopted.ConfigureAwait(false);
+        await Task.WhenAll(_background.Keys).ConfigureAwait(false);
         Abandon();
     }
 
