@@ -1,7 +1,7 @@
 namespace Paas.Scheduling.Local;
 
 /// <summary>
-/// What a scheduler on this machine does its own way, under the scheduling both share (<see cref="MachineScheduler{TRelease, TProcess}"/>):
+/// What a scheduler on this machine does its own way, under the scheduling both share (<see cref="MachineScheduling{TRelease, TProcess}"/>):
 /// making a release runnable (the local runtime unpacks a slug, podman pulls an image), making its processes, what an
 /// app's stop and destroy leave to clean, and what a prune removes.
 /// </summary>
@@ -19,6 +19,17 @@ internal interface IMachineRuntime<TRelease, TProcess>
     /// deploy or run answers it (<c>the image of v5 is not available: ...</c>).
     /// </returns>
     Task<(TRelease? Release, string? Failure, string? Message)> PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Starts a one-off process of <paramref name="release"/> and writes <c>Starting process NAME with command `CMD`</c>
+    /// to the app's logs; its output and input go through its pipes, or <paramref name="terminal"/> when given.
+    /// </summary>
+    /// <param name="release">The release, made runnable.</param>
+    /// <param name="name">Its name (<c>run.1234</c>).</param>
+    /// <param name="request">What to run.</param>
+    /// <param name="terminal">The pseudo-terminal to run it on, or null.</param>
+    /// <returns>The process, or null with why it could not start.</returns>
+    (OneOffProcess? Run, string? Failure) StartRun(TRelease release, string name, RunRequest request, PseudoTerminal? terminal);
 
     /// <summary>Whether <paramref name="release"/> can start processes (false: rebuilt after a restart, until a reconcile completes it).</summary>
     /// <param name="release">The release that runs.</param>
@@ -85,4 +96,8 @@ internal interface IMachineRuntime<TRelease, TProcess>
     /// <param name="spec">The release.</param>
     /// <param name="reason">Why.</param>
     void LogUnavailable(DeploymentSpec spec, string reason);
+
+    /// <summary>Logs a run that asked for a terminal and runs without one (none is left).</summary>
+    /// <param name="reason">Why.</param>
+    void LogNoTerminal(string reason);
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Globalization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Paas.Scheduling.Logs;
@@ -11,16 +10,16 @@ namespace Paas.Scheduling.Local;
 /// <c>bash -c COMMAND</c> in the release's unpacked slug on this machine, the way Heroku runs dynos (see <see cref="Dyno"/>
 /// for one process's life, <see cref="LocalPaths"/> for the files). It also feeds the router (<see cref="IEndpointFeed"/>)
 /// and writes the app's logs (<see cref="IAppLogStore"/>). After a platform restart nothing runs until the controller calls
-/// <see cref="ReconcileAsync"/>; processes a crashed platform left behind are stopped first.
+/// <see cref="IScheduler.ReconcileAsync"/>; processes a crashed platform left behind are stopped first.
 /// </summary>
-public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, IAsyncDisposable, IMachineRuntime<ReleaseContext, Dyno>
+public sealed partial class LocalProcessScheduler : MachineScheduler, IMachineRuntime<ReleaseContext, Dyno>
 {
     private readonly LocalRuntimeOptions _options;
     private readonly ISlugSource _slugs;
     private readonly IAppLogStore _logs;
     private readonly ILogger<LocalProcessScheduler> _logger;
     private readonly ProcessRecords _records;
-    private readonly MachineScheduler<ReleaseContext, Dyno> _machine;
+    private readonly MachineScheduling<ReleaseContext, Dyno> _machine;
     private readonly Task _reaped;
     private readonly AppUsers? _users;
     private readonly LocalPaths _paths;
@@ -51,121 +50,57 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
                 LogReaped(_logger, leftover);
             }
         });
-        _machine = new MachineScheduler<ReleaseContext, Dyno>(this, _options, logs, () => _reaped, app => Changed?.Invoke(this, app));
+        _machine = new MachineScheduling<ReleaseContext, Dyno>(this, _options, logs, () => _reaped, OnChanged);
     }
 
-    /// <summary>
-    /// True: a one-off run with a TTY gets a pseudo-terminal of this machine (<see cref="PseudoTerminal"/>) as its
-    /// controlling terminal, resized as the caller's window changes; should none be left, it runs on pipes instead.
-    /// </summary>
-    public bool SupportsTty => true;
-
     /// <inheritdoc />
-    public long Version => _machine.Version;
+    private protected override IMachineScheduling Scheduling => _machine;
 
-    /// <inheritdoc />
-    public event EventHandler<string>? Changed;
+    /// <summary>Stops every process (SIGTERM, grace period, SIGKILL), as the platform shuts down.</summary>
+    /// <returns>A task that completes when every process is down.</returns>
+    public override async ValueTask DisposeAsync() => await _machine.ShutDownAsync(stopProcesses: true).ConfigureAwait(false);
 
-    /// <inheritdoc />
-    public IReadOnlyList<AppEndpoint> GetEndpoints(string app) => _machine.GetEndpoints(app);
-
-    /// <inheritdoc />
-    public Task<DeployResult> DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken) => _machine.DeployAsync(spec, cancellationToken);
-
-    /// <inheritdoc />
-    public Task ScaleAsync(DeploymentSpec spec, CancellationToken cancellationToken) => _machine.ScaleAsync(spec, cancellationToken);
-
-    /// <inheritdoc />
-    public Task RestartAsync(string app, string? target, CancellationToken cancellationToken) => _machine.RestartAsync(app, target, cancellationToken);
-
-    /// <inheritdoc />
-    public Task<IReadOnlyList<ProcessStatus>> ListAsync(string app, CancellationToken cancellationToken) => Task.FromResult(_machine.List(app));
-
-    /// <inheritdoc />
-    public Task DestroyAsync(string app, CancellationToken cancellationToken) => _machine.DestroyAsync(app, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
+    /// <summary>The release's slug, unpacked (and copied for the app's user), then its context: the release's processes run in it.</summary>
+    async Task<(ReleaseContext? Release, string? Failure, string? Message)> IMachineRuntime<ReleaseContext, Dyno>.PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken)
     {
-        await _reaped.ConfigureAwait(false);
-        var spec = request.Spec;
-        var name = "run." + Random.Shared.Next(1000, 10000).ToString(CultureInfo.InvariantCulture);
-        using var inFlight = _machine.TrackImage(spec.Image);
-        var (context, _, unavailable) = await PrepareAsync(spec, cancellationToken).ConfigureAwait(false);
-        if (context is null)
+        var slug = await _slugs.PrepareAsync(spec.App, spec.Image, cancellationToken).ConfigureAwait(false);
+        if (slug.AppDirectory is null)
         {
-            return RunResult.NotStarted(name, unavailable!);
+            return (null, slug.FailureReason, $"the slug of v{spec.Release} is not available: {slug.FailureReason}");
         }
 
-        Event(spec.App, $"Starting process {name} with command `{request.Command}`");
+        var (context, unconfined) = await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
+        return (context, unconfined, unconfined);
+    }
+
+    /// <summary><c>bash -c COMMAND</c> in its own process group, on a fresh <c>PORT</c>, recorded so a crashed platform's successor stops it; killed with its group.</summary>
+    (OneOffProcess? Run, string? Failure) IMachineRuntime<ReleaseContext, Dyno>.StartRun(ReleaseContext release, string name, RunRequest request, PseudoTerminal? terminal)
+    {
+        Event(release.Spec.App, $"Starting process {name} with command `{request.Command}`");
         Process process;
-        using var terminal = request.Terminal is { } tty && !request.Detached && request.RawOutput is not null ? OpenTerminal(tty) : null;
         try
         {
-            process = ProcessLauncher.Start(context, name, request.Command, FreePorts.Next(), redirectInput: request.Input is not null && terminal is null,
+            process = ProcessLauncher.Start(release, name, request.Command, FreePorts.Next(), redirectInput: request.Input is not null && terminal is null,
                 terminal is null ? null : (terminal.SlavePath, request.Terminal!.Type));
         }
         catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
         {
-            return RunResult.NotStarted(name, $"{name} could not start: {e.Message}");
+            return (null, $"{name} could not start: {e.Message}");
         }
 
-        _records.Add(process.Id, spec.App, name);
-        var limit = request.TimeLimit ?? _options.RunTimeLimit;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
-        var pump = request.RawOutput is { } raw && !request.Detached
-            ? ProcessLauncher.PumpChunksAsync(process, chunk => ProcessLauncher.DeliverAsync(() => raw(chunk, deadline.Token)))
-            : ProcessLauncher.PumpAsync(process, line => request.Detached
-                ? Log(spec.App, name, line)
-                : ProcessLauncher.DeliverAsync(() => output(line, deadline.Token)));
-        if (terminal is not null)
-        {
-            // The pipes only carry the shell's complaint should it fail to open the terminal; everything else comes from it.
-            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => ProcessLauncher.DeliverAsync(() => request.RawOutput!(chunk, deadline.Token))));
-        }
-
-        // Input stops when the process ends, even when the caller never closes it (an interactive caller that typed nothing).
-        using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        var input = request.Input is null ? Task.CompletedTask
-            : terminal is null ? ProcessLauncher.ForwardInputAsync(request.Input, process, inputEnd.Token)
-            : Task.WhenAll(terminal.ForwardKeystrokesAsync(request.Input, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));
-        var timedOut = false;
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = !cancellationToken.IsCancellationRequested;
-            ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
-            await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
-        }
-
-        ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
-        _records.Remove(process.Id);
-        await inputEnd.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(pump, input), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
-        var exit = process.ExitCode;
-        Event(spec.App, timedOut
-            ? $"{name} reached its time limit of {limit.TotalSeconds:0.#} s and was killed"
-            : $"Process {name} exited with status {exit}");
-        return new RunResult(name, exit, timedOut, null);
+        _records.Add(process.Id, release.Spec.App, name);
+        return (new OneOffProcess(process,
+            async () =>
+            {
+                ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
+                await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
+            },
+            () =>
+            {
+                ProcessGroups.Signal(process.Id, ProcessGroups.SigKill);
+                _records.Remove(process.Id);
+            }), null);
     }
-
-    /// <inheritdoc />
-    public Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken) => _machine.ReconcileAsync(desired, cancellationToken);
-
-    /// <summary>Stops every process (SIGTERM, grace period, SIGKILL), as the platform shuts down.</summary>
-    /// <returns>A task that completes when every process is down.</returns>
-    public async ValueTask DisposeAsync() => await _machine.ShutDownAsync(stopProcesses: true).ConfigureAwait(false);
-
-    /// <summary>Forgets every process without stopping it, as if the platform had crashed (for recovery tests).</summary>
-    internal void Abandon() => _machine.Abandon();
-
-    /// <summary>The release's slug, unpacked (and copied for the app's user): the release's processes run in it.</summary>
-    Task<(ReleaseContext? Release, string? Failure, string? Message)> IMachineRuntime<ReleaseContext, Dyno>.PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken) =>
-        PrepareAsync(spec, cancellationToken);
 
     bool IMachineRuntime<ReleaseContext, Dyno>.IsComplete(ReleaseContext release) => true;
 
@@ -213,18 +148,7 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
 
     void IMachineRuntime<ReleaseContext, Dyno>.LogUnavailable(DeploymentSpec spec, string reason) => LogSlugUnavailable(_logger, spec.App, spec.Release, reason);
 
-    /// <summary>The release's slug unpacked, then its context; (null, the reason, the answer of a deploy or run) when either fails.</summary>
-    private async Task<(ReleaseContext? Context, string? Failure, string? Message)> PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken)
-    {
-        var slug = await _slugs.PrepareAsync(spec.App, spec.Image, cancellationToken).ConfigureAwait(false);
-        if (slug.AppDirectory is null)
-        {
-            return (null, slug.FailureReason, $"the slug of v{spec.Release} is not available: {slug.FailureReason}");
-        }
-
-        var (context, unconfined) = await ContextAsync(spec, slug.AppDirectory, cancellationToken).ConfigureAwait(false);
-        return (context, unconfined, unconfined);
-    }
+    void IMachineRuntime<ReleaseContext, Dyno>.LogNoTerminal(string reason) => LogNoTerminal(_logger, reason);
 
     private async Task<(ReleaseContext? Context, string? Failure)> ContextAsync(DeploymentSpec spec, string appDirectory, CancellationToken cancellationToken)
     {
@@ -264,30 +188,6 @@ public sealed partial class LocalProcessScheduler : IScheduler, IEndpointFeed, I
                     Directory.Delete(copy, recursive: true);
                 }
             }
-        }
-    }
-
-    private ValueTask Log(string app, string name, string line)
-    {
-        _logs.Write(app, $"app[{name}]", line);
-        return ValueTask.CompletedTask;
-    }
-
-
-    /// <summary>
-    /// A pseudo-terminal for a run with a TTY (<see cref="SupportsTty"/>); null when the system has none left, and the run
-    /// then goes on with pipes (its caller sees plain output, as without a TTY).
-    /// </summary>
-    private PseudoTerminal? OpenTerminal(RunTerminal terminal)
-    {
-        try
-        {
-            return PseudoTerminal.Open(terminal.Size);
-        }
-        catch (IOException e)
-        {
-            LogNoTerminal(_logger, e.Message);
-            return null;
         }
     }
 

@@ -20,10 +20,10 @@ namespace Paas.Scheduling.Podman;
 /// <item>limits: <c>paas limits:set</c> memory and CPU as <c>--memory</c>/<c>--cpus</c> (cgroups);</item>
 /// <item>containers outlive paasd: each carries labels (<see cref="ContainerLabels"/>: platform, app, release, process), and a
 /// paasd that starts adopts the running ones (follows their logs and exit) and removes the rest (exited containers, one-off
-/// runs whose caller is gone); <see cref="ReconcileAsync"/> then keeps, replaces or removes them.</item>
+/// runs whose caller is gone); <see cref="IScheduler.ReconcileAsync"/> then keeps, replaces or removes them.</item>
 /// </list>
 /// </summary>
-public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncDisposable, IMachineRuntime<ContainerRelease, Container>
+public sealed partial class PodmanScheduler : MachineScheduler, IMachineRuntime<ContainerRelease, Container>
 {
     private readonly LocalRuntimeOptions _options;
     private readonly PodmanOptions _podman;
@@ -33,7 +33,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
     private readonly ILogger<PodmanScheduler> _logger;
     private readonly string _platform;
     private readonly ConcurrentDictionary<string, byte> _pulled = new(StringComparer.Ordinal);
-    private readonly MachineScheduler<ContainerRelease, Container> _machine;
+    private readonly MachineScheduling<ContainerRelease, Container> _machine;
     private readonly Task _adopted;
 
     /// <summary>Creates the scheduler and, in the background, adopts the containers a previous paasd of this platform left running.</summary>
@@ -53,162 +53,36 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         _cli = new PodmanCli(_podman);
         _images = new PodmanImages(_cli, _podman, pulls, logins);
         _platform = _podman.PlatformId is { Length: > 0 } id ? id : ContainerLabels.DefaultPlatformId(_options.DataDirectory);
-        _machine = new MachineScheduler<ContainerRelease, Container>(this, _options, logs, () => _adopted!, app => Changed?.Invoke(this, app)); // _adopted is set next
+        _machine = new MachineScheduling<ContainerRelease, Container>(this, _options, logs, () => _adopted!, OnChanged); // _adopted is set next
         _adopted = Task.Run(AdoptAsync);
     }
 
-    /// <summary>
-    /// True: a one-off run with a TTY runs <c>podman run --tty</c> on a pseudo-terminal of this machine (the local runtime's
-    /// <see cref="PseudoTerminal"/>), which podman copies to and from the container's terminal and resizes it with; should
-    /// none be left, the run goes on with pipes.
-    /// </summary>
-    public bool SupportsTty => true;
-
     /// <inheritdoc />
-    public long Version => _machine.Version;
+    private protected override IMachineScheduling Scheduling => _machine;
 
-    /// <inheritdoc />
-    public event EventHandler<string>? Changed;
-
-    /// <inheritdoc />
-    public IReadOnlyList<AppEndpoint> GetEndpoints(string app) => _machine.GetEndpoints(app);
-
-    /// <inheritdoc />
-    public Task<DeployResult> DeployAsync(DeploymentSpec spec, CancellationToken cancellationToken) => _machine.DeployAsync(spec, cancellationToken);
-
-    /// <inheritdoc />
-    public Task ScaleAsync(DeploymentSpec spec, CancellationToken cancellationToken) => _machine.ScaleAsync(spec, cancellationToken);
-
-    /// <inheritdoc />
-    public Task RestartAsync(string app, string? target, CancellationToken cancellationToken) => _machine.RestartAsync(app, target, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<IReadOnlyList<ProcessStatus>> ListAsync(string app, CancellationToken cancellationToken)
+    /// <summary>Waits for the adoption of the containers a previous paasd left running (<see cref="AdoptAsync"/>), then lists.</summary>
+    /// <param name="app">The app's name.</param>
+    /// <param name="cancellationToken">Cancels the wait.</param>
+    /// <returns>The processes; empty for an app with nothing running.</returns>
+    public override async Task<IReadOnlyList<ProcessStatus>> ListAsync(string app, CancellationToken cancellationToken)
     {
         await _adopted.WaitAsync(cancellationToken).ConfigureAwait(false);
-        return _machine.List(app);
+        return await base.ListAsync(app, cancellationToken).ConfigureAwait(false);
     }
-
-    /// <inheritdoc />
-    public Task DestroyAsync(string app, CancellationToken cancellationToken) => _machine.DestroyAsync(app, cancellationToken);
-
-    /// <inheritdoc />
-    public async Task<RunResult> RunAsync(RunRequest request, Func<string, CancellationToken, ValueTask> output, CancellationToken cancellationToken)
-    {
-        await _adopted.ConfigureAwait(false);
-        var spec = request.Spec;
-        var name = "run." + Random.Shared.Next(1000, 10000).ToString(CultureInfo.InvariantCulture);
-        using var inFlight = _machine.TrackImage(spec.Image);
-        var (release, _, unavailable) = await PrepareAsync(spec, cancellationToken).ConfigureAwait(false);
-        if (release is null)
-        {
-            return RunResult.NotStarted(name, unavailable!);
-        }
-
-        using var terminal = request.Terminal is { } tty && !request.Detached && request.RawOutput is not null ? OpenTerminal(tty) : null;
-        var withInput = request.Input is not null && terminal is null;
-        string? envFile = null;
-        Process process;
-        string container;
-        try
-        {
-            List<string> flags = terminal is not null ? ["--rm", "--interactive", "--tty"] : withInput ? ["--rm", "--interactive"] : ["--rm"];
-            var (args, environment, envText) = ContainerCommand.Build(release, name, ContainerLabels.RunType, request.Command, flags, terminal is null ? null : request.Terminal!.Type);
-            container = args[args.IndexOf("--name") + 1];
-            if (envText is not null)
-            {
-                envFile = ContainerCommand.WriteEnvFile(envText);
-                args.InsertRange(1, ["--env-file", envFile]);
-            }
-
-            Event(spec.App, $"Starting process {name} with command `{request.Command}`");
-            process = _cli.Start(args, environment, keepInput: withInput, terminal: terminal?.SlavePath);
-        }
-        catch (Exception e) when (e is InvalidOperationException or SchedulerUnavailableException or IOException)
-        {
-            if (envFile is not null)
-            {
-                File.Delete(envFile);
-            }
-
-            return RunResult.NotStarted(name, $"{name} could not start: {e.Message}");
-        }
-
-        using var _ = process;
-        var limit = request.TimeLimit ?? _options.RunTimeLimit;
-        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        deadline.CancelAfter(limit);
-        var pump = request.RawOutput is { } raw && !request.Detached
-            ? ProcessLauncher.PumpChunksAsync(process, chunk => ProcessLauncher.DeliverAsync(() => raw(chunk, deadline.Token)))
-            : ProcessLauncher.PumpAsync(process, line => request.Detached
-                ? Log(spec.App, name, line)
-                : ProcessLauncher.DeliverAsync(() => output(line, deadline.Token)));
-        if (terminal is not null)
-        {
-            // The pipes only carry the shell's complaint should it fail to open the terminal; podman writes to the terminal.
-            pump = Task.WhenAll(pump, terminal.PumpAsync(chunk => ProcessLauncher.DeliverAsync(() => request.RawOutput!(chunk, deadline.Token))));
-        }
-
-        using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
-        var input = request.Input is not { } stream ? Task.CompletedTask
-            : terminal is null ? ProcessLauncher.ForwardInputAsync(stream, process, inputEnd.Token)
-            : Task.WhenAll(terminal.ForwardKeystrokesAsync(stream, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));
-        var timedOut = false;
-        try
-        {
-            await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            timedOut = !cancellationToken.IsCancellationRequested;
-            await _cli.RunAsync(["kill", "--signal", "KILL", container], CancellationToken.None).ConfigureAwait(false);
-            using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            try
-            {
-                await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                PodmanCli.Kill(process);
-                await _cli.RunAsync(["rm", "--force", "--time", "0", container], CancellationToken.None).ConfigureAwait(false);
-            }
-        }
-        finally
-        {
-            if (envFile is not null)
-            {
-                File.Delete(envFile);
-            }
-        }
-
-        await inputEnd.CancelAsync().ConfigureAwait(false);
-        await Task.WhenAny(Task.WhenAll(pump, input), Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
-        var exit = process.HasExited ? process.ExitCode : 137;
-        Event(spec.App, timedOut
-            ? $"{name} reached its time limit of {limit.TotalSeconds:0.#} s and was killed"
-            : $"Process {name} exited with status {exit}");
-        return new RunResult(name, exit, timedOut, null);
-    }
-
-    /// <inheritdoc />
-    public Task ReconcileAsync(IReadOnlyCollection<DeploymentSpec> desired, CancellationToken cancellationToken) => _machine.ReconcileAsync(desired, cancellationToken);
 
     /// <summary>
     /// Stops supervising, as paasd shuts down: the containers keep running (as a cluster's pods do) and the next paasd of
-    /// this platform adopts them. <see cref="DestroyAsync"/> or a reconcile without the app removes them. The old containers
+    /// this platform adopts them. <see cref="IScheduler.DestroyAsync"/> or a reconcile without the app removes them. The old containers
     /// a deploy is still retiring are stopped and removed first, so the next paasd does not adopt them.
     /// </summary>
     /// <returns>A task that completes when the helpers (<c>podman logs -f</c>, <c>podman wait</c>) are gone.</returns>
-    public async ValueTask DisposeAsync() => await _machine.ShutDownAsync(stopProcesses: false).ConfigureAwait(false);
-
-    /// <summary>Forgets every container without stopping it, as a crashed paasd would (for recovery tests).</summary>
-    internal void Abandon() => _machine.Abandon();
+    public override async ValueTask DisposeAsync() => await _machine.ShutDownAsync(stopProcesses: false).ConfigureAwait(false);
 
     /// <summary>
     /// Rebuilds what runs from the containers a previous paasd of this platform left (<c>podman ps</c> by the
     /// <see cref="ContainerLabels.Platform"/> label, then one <c>podman inspect</c>): running containers of apps' process
     /// types are followed as the app's processes (per app, the newest release's spec from their labels, without config vars
-    /// until <see cref="ReconcileAsync"/>); exited containers and one-off runs are removed.
+    /// until <see cref="IScheduler.ReconcileAsync"/>); exited containers and one-off runs are removed.
     /// </summary>
     private async Task AdoptAsync()
     {
@@ -282,9 +156,43 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
         return Release(spec, image: null);
     }
 
-    /// <summary>The app's network and the release's image pulled (<see cref="PrepareAsync"/>).</summary>
-    Task<(ContainerRelease? Release, string? Failure, string? Message)> IMachineRuntime<ContainerRelease, Container>.PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken) =>
-        PrepareAsync(spec, cancellationToken);
+    /// <summary>The app's network and the release's image pulled (<see cref="PullAsync"/>).</summary>
+    async Task<(ContainerRelease? Release, string? Failure, string? Message)> IMachineRuntime<ContainerRelease, Container>.PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken)
+    {
+        var (release, failure) = await PullAsync(spec, cancellationToken).ConfigureAwait(false);
+        return (release, failure, release is null ? $"the image of v{spec.Release} is not available: {failure}" : null);
+    }
+
+    /// <summary>
+    /// <c>podman run --rm</c> (with <c>--interactive</c> for input, <c>--tty</c> on a terminal), config vars through a
+    /// private env file removed once it ends; killed with <c>podman kill</c>, or removed when podman does not end within 10 s.
+    /// </summary>
+    (OneOffProcess? Run, string? Failure) IMachineRuntime<ContainerRelease, Container>.StartRun(ContainerRelease release, string name, RunRequest request, PseudoTerminal? terminal)
+    {
+        var withInput = request.Input is not null && terminal is null;
+        string? envFile = null;
+        try
+        {
+            List<string> flags = terminal is not null ? ["--rm", "--interactive", "--tty"] : withInput ? ["--rm", "--interactive"] : ["--rm"];
+            var (args, environment, envText) = ContainerCommand.Build(release, name, ContainerLabels.RunType, request.Command, flags, terminal is null ? null : request.Terminal!.Type);
+            var container = args[args.IndexOf("--name") + 1];
+            if (envText is not null)
+            {
+                envFile = ContainerCommand.WriteEnvFile(envText);
+                args.InsertRange(1, ["--env-file", envFile]);
+            }
+
+            Event(release.Spec.App, $"Starting process {name} with command `{request.Command}`");
+            var process = _cli.Start(args, environment, keepInput: withInput, terminal: terminal?.SlavePath);
+            var ended = envFile;
+            return (new OneOffProcess(process, () => KillRunAsync(process, container), () => DeleteEnvFile(ended)), null);
+        }
+        catch (Exception e) when (e is InvalidOperationException or SchedulerUnavailableException or IOException)
+        {
+            DeleteEnvFile(envFile);
+            return (null, $"{name} could not start: {e.Message}");
+        }
+    }
 
     /// <summary>False for a release rebuilt from the labels of the containers found running after a paasd restart (no image, no config vars).</summary>
     bool IMachineRuntime<ContainerRelease, Container>.IsComplete(ContainerRelease release) => release.Image is not null;
@@ -365,12 +273,7 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
     void IMachineRuntime<ContainerRelease, Container>.LogUnavailable(DeploymentSpec spec, string reason) => LogImageUnavailable(_logger, spec.App, spec.Release, reason);
 
-    /// <summary>The release ready to run (<see cref="PullAsync"/>); (null, the reason, the answer of a deploy or run) when it is not.</summary>
-    private async Task<(ContainerRelease? Release, string? Failure, string? Message)> PrepareAsync(DeploymentSpec spec, CancellationToken cancellationToken)
-    {
-        var (release, failure) = await PullAsync(spec, cancellationToken).ConfigureAwait(false);
-        return (release, failure, release is null ? $"the image of v{spec.Release} is not available: {failure}" : null);
-    }
+    void IMachineRuntime<ContainerRelease, Container>.LogNoTerminal(string reason) => LogNoTerminal(_logger, reason);
 
     /// <summary>The app's network (made once, <c>-o isolate=true</c>) and the release's image pulled and inspected.</summary>
     private async Task<(ContainerRelease? Release, string? Failure)> PullAsync(DeploymentSpec spec, CancellationToken cancellationToken)
@@ -408,30 +311,33 @@ public sealed partial class PodmanScheduler : IScheduler, IEndpointFeed, IAsyncD
 
     private void Event(string app, string message) => _machine.Event(app, message);
 
-    private static int Index(string name) => MachineScheduler<ContainerRelease, Container>.Index(name);
+    private static int Index(string name) => MachineScheduling<ContainerRelease, Container>.Index(name);
 
-    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
-
-    private ValueTask Log(string app, string name, string line)
+    /// <summary><c>podman kill --signal KILL</c>; should the run's podman not end within 10 s, it is killed and the container removed.</summary>
+    private async Task KillRunAsync(Process process, string container)
     {
-        _logs.Write(app, $"app[{name}]", line);
-        return ValueTask.CompletedTask;
-    }
-
-
-    /// <summary>A pseudo-terminal for a run with a TTY, or null when the system has none left (the run then uses pipes).</summary>
-    private PseudoTerminal? OpenTerminal(RunTerminal terminal)
-    {
+        await _cli.RunAsync(["kill", "--signal", "KILL", container], CancellationToken.None).ConfigureAwait(false);
+        using var grace = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         try
         {
-            return PseudoTerminal.Open(terminal.Size);
+            await process.WaitForExitAsync(grace.Token).ConfigureAwait(false);
         }
-        catch (IOException e)
+        catch (OperationCanceledException)
         {
-            LogNoTerminal(_logger, e.Message);
-            return null;
+            PodmanCli.Kill(process);
+            await _cli.RunAsync(["rm", "--force", "--time", "0", container], CancellationToken.None).ConfigureAwait(false);
         }
     }
+
+    private static void DeleteEnvFile(string? envFile)
+    {
+        if (envFile is not null)
+        {
+            File.Delete(envFile);
+        }
+    }
+
+    private static List<string> Lines(string text) => [.. text.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)];
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Information, Message = "Deployed v{Release} of {App} (podman)")]
     private static partial void LogDeployed(ILogger logger, string app, int release);
