@@ -1,29 +1,5 @@
 namespace Paas.Scheduling.Local;
 
-/// <summary>One process a scheduler on this machine supervises (the local runtime's <see cref="Dyno"/>, podman's container).</summary>
-internal interface ISupervisedProcess
-{
-    /// <summary>Its process type (<c>web</c>).</summary>
-    string Type { get; }
-
-    /// <summary>Its number within the type, from 1 (<c>web.2</c> is 2).</summary>
-    int Index { get; }
-
-    /// <summary>Whether it is a <c>web</c> process (it gets a port and traffic).</summary>
-    bool IsWeb { get; }
-
-    /// <summary>Its state now.</summary>
-    ProcessState State { get; }
-
-    /// <summary>Starts it and supervises it (restarts after a crash, with back-off).</summary>
-    /// <param name="giveUpOnFailedBoot">True in a deploy: a failed boot ends it and is returned; false: it is restarted.</param>
-    /// <returns>Null once up, or why its boot failed.</returns>
-    Task<string?> StartAsync(bool giveUpOnFailedBoot);
-
-    /// <summary>Stops it: SIGTERM, then SIGKILL after <paramref name="grace"/>.</summary>
-    Task StopAsync(TimeSpan grace);
-}
-
 /// <summary>
 /// How the schedulers on this machine (the local runtime and podman) bring the processes of the release that runs to a
 /// new formation without touching the ones that stay: per type, the lowest-numbered processes are kept up to the count,

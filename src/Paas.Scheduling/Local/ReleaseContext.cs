@@ -10,15 +10,14 @@ internal sealed record ReleaseContext(
     IAppLogStore Logs,
     ProcessRecords Records,
     Action<string> EndpointsChanged,
-    AppUser? User = null)
+    AppUser? User = null) : ISupervisedRelease
 {
-    /// <summary>The boot timeout: see <see cref="LocalRuntimeOptions.BootTimeoutFor"/>.</summary>
+    /// <inheritdoc />
     public TimeSpan BootTimeout => Options.BootTimeoutFor(Spec);
 
-    /// <summary>The HTTP check a process of <paramref name="type"/> must pass at boot, or null: see <see cref="HttpCheck.For"/>.</summary>
-    /// <param name="type">The process type.</param>
-    /// <returns>The check, or null for none.</returns>
+    /// <inheritdoc />
     public HttpCheck? HealthCheckFor(string type) => HttpCheck.For(Spec, type);
 
+    /// <inheritdoc />
     public void Event(string source, string message) => Logs.Write(Spec.App, source, message);
 }

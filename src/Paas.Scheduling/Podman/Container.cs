@@ -6,36 +6,25 @@ namespace Paas.Scheduling.Podman;
 
 /// <summary>
 /// One supervised container of a release (<c>web.1</c>), the podman twin of the local runtime's <c>Dyno</c>, with the same
-/// rules (boot check, back-off, events). Its supervisor loop:
-/// 1. <c>podman run -d</c> a new container (state starting); a container adopted after a paasd restart is followed instead;
+/// supervision (<see cref="SupervisedProcess{TRelease}"/>: boot check, back-off, events). One start:
+/// 1. <c>podman run -d</c> a new container; a container adopted after a paasd restart is followed instead;
 /// 2. follow it: <c>podman logs -f</c> into the app's logs, <c>podman wait</c> for its exit status;
-/// 3. wait until it is up: a web container accepts TCP connections on its published port (and answers its health check
-///    path) within the boot timeout (<see cref="BootCheck"/>), other types at once;
-/// 4. wait for it to exit, then remove it; unless it was asked to stop, it crashed: state crashed, wait the back-off
-///    (<see cref="LocalRuntimeOptions.NextBackoff"/>), then go back to 1 with a new container.
-/// A container started for a deploy or a rolling restart gives up on its first failed boot instead.
+/// 3. the boot check reaches a web container on its published port; once it exited (or failed to boot) it is removed, and
+///    after a crash the next start is a new container.
 /// </summary>
-internal sealed class Container : ISupervisedProcess
+internal sealed class Container : SupervisedProcess<ContainerRelease>
 {
-    private readonly Lock _gate = new();
-    private readonly CancellationTokenSource _stopping = new();
-    private readonly TaskCompletionSource<string?> _firstBoot = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _bound = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly List<Process> _helpers = [];
     private ContainerInspection? _adopted;
-    private ContainerRelease _release;
     private string? _id;
-    private Task _supervisor = Task.CompletedTask;
-    private volatile ProcessState _state = ProcessState.Starting;
+    private string? _stopped;
     private volatile bool _abandoned;
 
     /// <summary>A container to start, or (with <paramref name="adopted"/>) one a previous paasd started, to follow.</summary>
     public Container(ContainerRelease release, string type, int index, string command, ContainerInspection? adopted = null)
+        : base(release, type, index, command)
     {
-        _release = release;
-        Type = type;
-        Index = index;
-        Command = command;
         _adopted = adopted;
         if (adopted is not null)
         {
@@ -50,202 +39,88 @@ internal sealed class Container : ISupervisedProcess
         }
     }
 
-    public string Type { get; }
-
-    public int Index { get; }
-
-    public string Name => $"{Type}.{Index.ToString(CultureInfo.InvariantCulture)}";
-
-    public string Command { get; }
-
-    public int Release => _release.Spec.Release;
-
-    public ContainerRelease Context => _release;
-
-    public bool IsWeb => Type == "web";
-
-    public ProcessState State => _state;
-
-    public DateTimeOffset? StartedAt { get; private set; }
-
-    /// <summary>The port published on 127.0.0.1 for a web container, or null.</summary>
-    public int? Port { get; private set; }
-
-    public ProcessStatus Status() => new(Name, Type, _state, Release, Command, StartedAt);
-
-    /// <summary>Starts supervising; completes with null once first up, or the reason of a failed first boot.</summary>
-    public Task<string?> StartAsync(bool giveUpOnFailedBoot)
-    {
-        _supervisor = Task.Run(() => SuperviseAsync(giveUpOnFailedBoot));
-        return _firstBoot.Task;
-    }
+    protected override int ProcessPort => Context.WebPort;
 
     /// <summary>Gives an adopted container the full release (config vars, pulled image) the controller's reconcile brought, so it can be started again after a crash.</summary>
     public void Rebind(ContainerRelease release)
     {
-        _release = release;
+        Context = release;
         _bound.TrySetResult();
     }
 
-    /// <summary>Stops the container: <c>podman stop --time GRACE</c> (SIGTERM, then SIGKILL), and removes it; completes when it is gone.</summary>
-    public async Task StopAsync(TimeSpan grace)
+    /// <summary>
+    /// Follows the adopted container, or starts a new one once the release is complete (<see cref="Rebind"/>): its logs
+    /// into <c>app[NAME]</c>, its exit from <c>podman wait</c>; it is removed when it ends.
+    /// </summary>
+    protected override async Task<(ProcessRun? Run, string? Failure)> LaunchAsync()
     {
-        string? id;
-        lock (_gate)
+        try
         {
-            _stopping.Cancel();
-            id = _id;
+            await _bound.Task.WaitAsync(Stopping).ConfigureAwait(false);
         }
-
-        if (_state != ProcessState.Down)
-        {
-            SetState(ProcessState.Stopping);
-        }
-
-        if (id is not null)
-        {
-            _release.Event($"paas[{Name}]", "Stopping all processes with SIGTERM");
-            var seconds = ((int)Math.Ceiling(grace.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            var stopped = await _release.Cli.RunAsync(["stop", "--time", seconds, id], CancellationToken.None).ConfigureAwait(false);
-            if (stopped.Error.Contains("resorting to SIGKILL", StringComparison.Ordinal))
-            {
-                _release.Event($"paas[{Name}]", $"Error R12 (Exit timeout) -> Process did not exit within {grace.TotalSeconds:0.#} s of SIGTERM, stopping it with SIGKILL");
-            }
-        }
-
-        await _supervisor.ConfigureAwait(false);
-        if (id is not null && _supervisor.IsCompleted && _id == id)
-        {
-            await RemoveAsync(id).ConfigureAwait(false); // never followed (stopped before its supervisor started)
-        }
-
-        SetState(ProcessState.Down);
-    }
-
-    /// <summary>Stops supervising without touching the container, as a crashed paasd would (recovery tests use it).</summary>
-    public void Abandon()
-    {
-        lock (_gate)
-        {
-            _abandoned = true;
-            _stopping.Cancel();
-            foreach (var helper in _helpers)
-            {
-                PodmanCli.Kill(helper);
-            }
-        }
-    }
-
-    private async Task SuperviseAsync(bool giveUpOnFailedBoot)
-    {
-        var backoff = _release.Options.CrashBackoffInitial;
-        var everUp = false;
-        while (!_stopping.IsCancellationRequested)
-        {
-            SetState(ProcessState.Starting);
-            try
-            {
-                await _bound.Task.WaitAsync(_stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            var options = _release.Options;
-            var adopted = _adopted;
-            _adopted = null;
-            string? id;
-            string? failure;
-            if (adopted is not null)
-            {
-                (id, failure) = (adopted.Id, null);
-            }
-            else
-            {
-                (id, failure) = await LaunchAsync().ConfigureAwait(false);
-            }
-
-            if (id is null && failure is null)
-            {
-                break; // stopping
-            }
-
-            var pump = Task.CompletedTask;
-            if (id is not null)
-            {
-                pump = FollowLogs(id, since: adopted is not null);
-                var exit = WaitForExitAsync(id);
-                failure = await WaitUntilUpAsync(exit).ConfigureAwait(false);
-                if (failure is null)
-                {
-                    everUp = true;
-                    var upAt = DateTimeOffset.UtcNow;
-                    SetState(ProcessState.Up);
-                    _release.Event($"paas[{Name}]", adopted is null ? "State changed from starting to up" : "Found running after a platform restart; state up");
-                    _firstBoot.TrySetResult(null);
-                    var status = await exit.ConfigureAwait(false);
-                    if (_stopping.IsCancellationRequested)
-                    {
-                        await RemoveAsync(id).ConfigureAwait(false);
-                        await pump.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-                        break;
-                    }
-
-                    await RemoveAsync(id).ConfigureAwait(false);
-                    if (DateTimeOffset.UtcNow - upAt >= options.CrashBackoffReset)
-                    {
-                        backoff = options.CrashBackoffInitial;
-                    }
-
-                    failure = $"Process exited with status {status}";
-                }
-                else
-                {
-                    await RemoveAsync(id).ConfigureAwait(false);
-                }
-            }
-
-            await pump.WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(_ => { }, TaskScheduler.Default).ConfigureAwait(false);
-            if (_stopping.IsCancellationRequested)
-            {
-                break;
-            }
-
-            if (giveUpOnFailedBoot && !everUp)
-            {
-                SetState(ProcessState.Down);
-                _release.Event($"paas[{Name}]", $"Error R10 (Boot failure) -> {failure}");
-                _firstBoot.TrySetResult(failure);
-                return;
-            }
-
-            SetState(ProcessState.Crashed);
-            _release.Event($"paas[{Name}]", $"{failure}; state changed to crashed, restarting in {backoff.TotalSeconds:0.#} s");
-            try
-            {
-                await Task.Delay(backoff, _stopping.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                break;
-            }
-
-            backoff = options.NextBackoff(backoff);
-        }
-
-        _firstBoot.TrySetResult($"{Name} was stopped before it came up");
-    }
-
-    /// <summary><c>podman run -d</c>, then one inspect for its start time and published port; (null, null) when stopped meanwhile.</summary>
-    private async Task<(string? Id, string? Failure)> LaunchAsync()
-    {
-        if (_stopping.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return (null, null);
         }
 
-        var release = _release;
+        var adopted = _adopted;
+        _adopted = null;
+        var (id, failure) = adopted is not null ? (adopted.Id, null) : await RunAsync().ConfigureAwait(false);
+        return id is null
+            ? (null, failure)
+            : (new ProcessRun(FollowLogs(id, since: adopted is not null), WaitForExitAsync(id), () => RemoveAsync(id), Adopted: adopted is not null), failure);
+    }
+
+    /// <summary><c>podman stop --time GRACE</c> (SIGTERM, then SIGKILL).</summary>
+    protected override async Task TerminateAsync(TimeSpan grace)
+    {
+        string? id;
+        lock (Gate)
+        {
+            id = _id;
+        }
+
+        _stopped = id;
+        if (id is not null)
+        {
+            Context.Event($"paas[{Name}]", "Stopping all processes with SIGTERM");
+            var seconds = ((int)Math.Ceiling(grace.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+            var stopped = await Context.Cli.RunAsync(["stop", "--time", seconds, id], CancellationToken.None).ConfigureAwait(false);
+            if (stopped.Error.Contains("resorting to SIGKILL", StringComparison.Ordinal))
+            {
+                Context.Event($"paas[{Name}]", $"Error R12 (Exit timeout) -> Process did not exit within {grace.TotalSeconds:0.#} s of SIGTERM, stopping it with SIGKILL");
+            }
+        }
+    }
+
+    /// <summary>Removes the stopped container when its supervisor never followed it (stopped before it started).</summary>
+    protected override async Task StoppedAsync()
+    {
+        if (_stopped is { } id && _id == id)
+        {
+            await RemoveAsync(id).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Lets go of the helpers (<c>podman logs -f</c>, <c>podman wait</c>); the container keeps running, for the next paasd to adopt.</summary>
+    protected override void OnAbandon()
+    {
+        _abandoned = true;
+        foreach (var helper in _helpers)
+        {
+            PodmanCli.Kill(helper);
+        }
+    }
+
+    /// <summary><c>podman run -d</c>, then one inspect for its start time and published port; (null, null) when stopped meanwhile.</summary>
+    private async Task<(string? Id, string? Failure)> RunAsync()
+    {
+        if (Stopping.IsCancellationRequested)
+        {
+            return (null, null);
+        }
+
+        var release = Context;
         string? envFile = null;
         try
         {
@@ -266,7 +141,7 @@ internal sealed class Container : ISupervisedProcess
             var id = run.Output.Trim().Split('\n')[^1].Trim();
             var inspected = await release.Cli.RunAsync(["container", "inspect", id], CancellationToken.None).ConfigureAwait(false);
             var facts = inspected.ExitCode == 0 ? ContainerInspection.Parse(inspected.Output).FirstOrDefault() : null;
-            lock (_gate)
+            lock (Gate)
             {
                 _id = id;
                 StartedAt = facts?.StartedAt ?? DateTimeOffset.UtcNow;
@@ -308,7 +183,7 @@ internal sealed class Container : ISupervisedProcess
             ? Task.CompletedTask
             : ProcessLauncher.PumpAsync(process, line =>
             {
-                _release.Event($"app[{Name}]", line);
+                Context.Event($"app[{Name}]", line);
                 return ValueTask.CompletedTask;
             }).ContinueWith(_ => Forget(process), TaskScheduler.Default);
     }
@@ -336,7 +211,7 @@ internal sealed class Container : ISupervisedProcess
                 return status;
             }
 
-            var running = _abandoned ? null : await _release.Cli.RunAsync(["container", "inspect", "--format", "{{.State.Running}}", id], CancellationToken.None).ConfigureAwait(false);
+            var running = _abandoned ? null : await Context.Cli.RunAsync(["container", "inspect", "--format", "{{.State.Running}}", id], CancellationToken.None).ConfigureAwait(false);
             if (running is null || running.ExitCode != 0 || running.Output.Trim() != "true")
             {
                 return -1;
@@ -348,14 +223,14 @@ internal sealed class Container : ISupervisedProcess
 
     private Process? Helper(IEnumerable<string> args)
     {
-        lock (_gate)
+        lock (Gate)
         {
-            if (_stopping.IsCancellationRequested && _state == ProcessState.Down)
+            if (Stopping.IsCancellationRequested && State == ProcessState.Down)
             {
                 return null;
             }
 
-            var process = _release.Cli.Start(args);
+            var process = Context.Cli.Start(args);
             _helpers.Add(process);
             return process;
         }
@@ -363,24 +238,12 @@ internal sealed class Container : ISupervisedProcess
 
     private void Forget(Process process)
     {
-        lock (_gate)
+        lock (Gate)
         {
             _helpers.Remove(process);
         }
 
         process.Dispose();
-    }
-
-    private Task<string?> WaitUntilUpAsync(Task<int> exit)
-    {
-        if (!IsWeb)
-        {
-            return Task.FromResult<string?>(null);
-        }
-
-        var webPort = _release.WebPort;
-        return BootCheck.WaitUntilUpAsync(Name, Port!.Value, webPort, _release.HealthCheckFor(Type), _release.BootTimeout,
-            () => exit.IsCompleted ? $"{Name} exited with status {exit.Result} before it listened on PORT {webPort}" : null, _stopping.Token);
     }
 
     private async Task RemoveAsync(string id)
@@ -390,8 +253,8 @@ internal sealed class Container : ISupervisedProcess
             return; // a crashed paasd removes nothing: the next one adopts the container
         }
 
-        await _release.Cli.RunAsync(["rm", "--force", "--time", "0", id], CancellationToken.None).ConfigureAwait(false);
-        lock (_gate)
+        await Context.Cli.RunAsync(["rm", "--force", "--time", "0", id], CancellationToken.None).ConfigureAwait(false);
+        lock (Gate)
         {
             if (_id == id)
             {
@@ -401,14 +264,4 @@ internal sealed class Container : ISupervisedProcess
     }
 
     private static string WebPortKey(ContainerRelease release) => $"{release.WebPort.ToString(CultureInfo.InvariantCulture)}/tcp";
-
-    private void SetState(ProcessState state)
-    {
-        var before = _state;
-        _state = state;
-        if (IsWeb && (before == ProcessState.Up) != (state == ProcessState.Up))
-        {
-            _release.EndpointsChanged(_release.Spec.App);
-        }
-    }
 }

@@ -16,7 +16,7 @@ internal sealed record ContainerRelease(
     PodmanCli Cli,
     IAppLogStore Logs,
     string Platform,
-    Action<string> EndpointsChanged)
+    Action<string> EndpointsChanged) : ISupervisedRelease
 {
     /// <summary>
     /// The <c>PORT</c> of the release's web processes: the one port its image exposes (<see cref="ImagePorts.Web"/>), else
@@ -24,13 +24,12 @@ internal sealed record ContainerRelease(
     /// </summary>
     public int WebPort => Image?.ExposedPort ?? Podman.WebPort;
 
-    /// <summary>The boot timeout (<see cref="LocalRuntimeOptions.BootTimeoutFor"/>, the local runtime's rule).</summary>
+    /// <inheritdoc />
     public TimeSpan BootTimeout => Options.BootTimeoutFor(Spec);
 
-    /// <summary>The HTTP check of a type (<see cref="HttpCheck.For"/>, the local runtime's rule).</summary>
-    /// <param name="type">The process type.</param>
-    /// <returns>The check, or null.</returns>
+    /// <inheritdoc />
     public HttpCheck? HealthCheckFor(string type) => HttpCheck.For(Spec, type);
 
+    /// <inheritdoc />
     public void Event(string source, string message) => Logs.Write(Spec.App, source, message);
 }

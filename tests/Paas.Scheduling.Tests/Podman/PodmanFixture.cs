@@ -95,10 +95,14 @@ internal static class PodmanFixture
     };
 
     /// <summary>A scheduler over <paramref name="dataDir"/>; images are kept (every test runs the one fixture image).</summary>
-    public static PodmanScheduler Create(string dataDir, IAppLogStore logs, IAppPullCredentials? pulls = null) =>
-        new(Microsoft.Extensions.Options.Options.Create(Options(dataDir)),
+    public static PodmanScheduler Create(string dataDir, IAppLogStore logs, IAppPullCredentials? pulls = null, Action<LocalRuntimeOptions>? configure = null)
+    {
+        var options = Options(dataDir);
+        configure?.Invoke(options);
+        return new(Microsoft.Extensions.Options.Options.Create(options),
             Microsoft.Extensions.Options.Options.Create(new PodmanOptions { PruneImages = false }),
             logs, NullLogger<PodmanScheduler>.Instance, pulls ?? Pulls);
+    }
 
     /// <summary>Runs podman (<c>--runtime runc</c>) and returns its standard output; fails the test when it fails.</summary>
     public static Task<string> PodmanAsync(params string[] args) => ExternalTool.RunAsync("podman", TimeSpan.FromMinutes(1), ["--runtime", "runc", .. args]);

@@ -111,6 +111,30 @@ public sealed class PodmanSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_deploy_answers_once_traffic_is_switched_and_the_old_container_drains_and_stops_in_the_background()
+    {
+        var dataDir = Directory.CreateDirectory(Path.Combine(_dataDir, "draining")).FullName; // a platform of its own
+        await using var draining = PodmanFixture.Create(dataDir, _logs!, configure: o => o.EndpointDrainDelay = TimeSpan.FromSeconds(5));
+        try
+        {
+            Assert.True((await draining.DeployAsync(Spec(), CancellationToken.None)).Succeeded);
+
+            var result = await draining.DeployAsync(Spec(release: 2), CancellationToken.None);
+
+            Assert.True(result.Succeeded, result.FailureReason);
+            Assert.Equal(2, Assert.Single(draining.GetEndpoints(_app)).Release);
+            Assert.Equal([1, 2], (await draining.ListAsync(_app, CancellationToken.None)).Select(p => p.Release)); // v1 still drains
+            await draining.ScaleAsync(Spec(release: 2), CancellationToken.None); // the app's next operation waits for it
+            Assert.Equal([2], (await draining.ListAsync(_app, CancellationToken.None)).Select(p => p.Release));
+            Assert.Equal("", (await PodmanFixture.PodmanAsync("ps", "--all", "--quiet", "--filter", $"label=io.paas.app={_app}", "--filter", "label=io.paas.release=1")).Trim());
+        }
+        finally
+        {
+            await draining.DestroyAsync(_app, CancellationToken.None);
+        }
+    }
+
+    [Fact]
     public async Task A_refused_pull_fails_the_deploy_and_says_why_and_TLS_is_skipped_only_for_the_platforms_registry()
     {
         await using (var wrong = PodmanFixture.Create(_dataDir, _logs!, new Pulls("not-the-secret")))
