@@ -68,20 +68,7 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         var limits = await Platform.PaasOk(repo, "limits:set", "web=256M");
         Assert.DoesNotContain("does not enforce", limits, StringComparison.Ordinal);
         Assert.Contains("now running web at 2", await Platform.PaasOk(repo, "scale", "web=2"), StringComparison.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (seen.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            var (status, body) = await Platform.GetAsync(Host);
-            if (status == HttpStatusCode.OK && body.Split(' ') is [_, "from", var dyno, ..])
-            {
-                seen.Add(dyno);
-            }
-
-            await Task.Delay(100, Cancel);
-        }
-
-        Assert.Equal(["web.1", "web.2"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(["web.1", "web.2"], await AnsweringProcessesAsync(2));
         var memory = await ChildProcess.RunAsync("podman", ["ps", "--filter", $"label=io.paas.app={_app}", "--filter", "label=io.paas.process=web.2", "--format", "{{.ID}}"], repo, NoEnvironment, Cancel);
         var inspected = await ChildProcess.RunAsync("podman", ["container", "inspect", "--format", "{{.HostConfig.Memory}} {{json .NetworkSettings.Networks}}", memory.Out.Trim()], repo, NoEnvironment, Cancel);
         Assert.StartsWith($"{256L * 1024 * 1024} ", inspected.Out, StringComparison.Ordinal);
@@ -148,20 +135,7 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
 
         // Scale: both processes answer.
         Assert.Contains("now running web at 2", await Platform.PaasOk(repo, "scale", "web=2"), StringComparison.Ordinal);
-        var seen = new HashSet<string>(StringComparer.Ordinal);
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (seen.Count < 2 && DateTime.UtcNow < deadline)
-        {
-            var (status, body) = await Platform.GetAsync(Host);
-            if (status == HttpStatusCode.OK && body.Split(' ') is [_, "from", var dyno, ..])
-            {
-                seen.Add(dyno);
-            }
-
-            await Task.Delay(100, Cancel);
-        }
-
-        Assert.Equal(["web.1", "web.2"], seen.Order(StringComparer.Ordinal));
+        Assert.Equal(["web.1", "web.2"], await AnsweringProcessesAsync(2));
         Step("scaled to 2");
 
         // A second push with a changed greeting: the unchanged steps come from the app's layer cache.
@@ -177,5 +151,24 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.PaasOk(repo, "rollback", released);
         await Platform.GetUntilAsync(Host, b => b.StartsWith("Howdy from web.", StringComparison.Ordinal), "'Howdy from web...' after the rollback", TimeSpan.FromSeconds(30));
         Step($"rolled back to {released}");
+    }
+
+    /// <summary>The processes (<c>web.1</c>...) seen answering "GREETING from web.N ..." through the router, until <paramref name="count"/> have or 60 s pass, sorted.</summary>
+    private async Task<IReadOnlyList<string>> AnsweringProcessesAsync(int count)
+    {
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (seen.Count < count && DateTime.UtcNow < deadline)
+        {
+            var (status, body) = await Platform.GetAsync(Host);
+            if (status == HttpStatusCode.OK && body.Split(' ') is [_, "from", var dyno, ..])
+            {
+                seen.Add(dyno);
+            }
+
+            await Task.Delay(100, Cancel);
+        }
+
+        return [.. seen.Order(StringComparer.Ordinal)];
     }
 }
