@@ -151,7 +151,7 @@ internal abstract class SupervisedProcess<TRelease> : ISupervisedProcess
 
             if (run is not null)
             {
-                failure = await WaitUntilUpAsync(run).ConfigureAwait(false);
+                failure ??= await WaitUntilUpAsync(run).ConfigureAwait(false); // a run that started but failed at once (no published port) keeps its reason
                 if (failure is null)
                 {
                     everUp = true;
