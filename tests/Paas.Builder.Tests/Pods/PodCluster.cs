@@ -12,7 +12,8 @@ namespace Paas.Builder.Tests.Pods;
 /// <summary>
 /// The platform building in pods (<c>Builder:Pods:InPods=true</c>) against the fake Kubernetes API server, whose
 /// <see cref="ScriptedFakeKubelet"/> runs nothing: <see cref="Pod"/> decides what each build pod does, and
-/// <see cref="CompileLikeAPod"/> plays the pod's script (download the source, upload a slug) in the test process.
+/// <see cref="CompileLikeAPod"/> plays the pod's script (download the source, upload a slug) in the test process, or
+/// <see cref="RunScriptHere"/> runs the real one on this machine. Given a podman kubelet, the pods run in the build image.
 /// </summary>
 internal sealed class PodCluster : IAsyncDisposable
 {
@@ -21,13 +22,14 @@ internal sealed class PodCluster : IAsyncDisposable
 
     private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"paas-kubeconfig-{Guid.NewGuid():N}.yaml");
 
-    private PodCluster(ScriptedFakeKubelet kubelet)
+    private PodCluster(IFakeKubelet kubelet)
     {
         Kubelet = kubelet;
-        kubelet.Script(spec => spec.Container == "build" ? Pod(spec) : null);
+        (kubelet as ScriptedFakeKubelet)?.Script(spec => spec.Container == "build" ? Pod(spec) : null);
     }
 
-    public ScriptedFakeKubelet Kubelet { get; }
+    /// <summary>The node: a <see cref="ScriptedFakeKubelet"/> playing <see cref="Pod"/>, or the one given to <see cref="StartAsync"/>.</summary>
+    public IFakeKubelet Kubelet { get; }
 
     public FakeKubernetesApiServer Server { get; private set; } = null!;
 
@@ -43,9 +45,9 @@ internal sealed class PodCluster : IAsyncDisposable
     /// <summary>The source folders the pods downloaded (app/ and env/), by pod name.</summary>
     public static Dictionary<string, string> Downloads { get; } = [];
 
-    public static async Task<PodCluster> StartAsync(string buildTimeout = "00:01:00", IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<PodCluster> StartAsync(string buildTimeout = "00:01:00", IReadOnlyDictionary<string, string?>? settings = null, IFakeKubelet? kubelet = null)
     {
-        var cluster = new PodCluster(new ScriptedFakeKubelet());
+        var cluster = new PodCluster(kubelet ?? new ScriptedFakeKubelet());
         cluster.Server = await FakeKubernetesApiServer.StartAsync(new FakeKubernetesOptions { Kubelet = cluster.Kubelet });
         cluster.Server.Create(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = Namespace } });
         await File.WriteAllTextAsync(cluster._kubeconfig, $"""
