@@ -17,7 +17,8 @@ namespace Paas.Builder;
 ///     APP/                  the compressed layers of the app's last slug, DIFFID.DIGEST.tar.gz, reused when unchanged
 /// WORK_DIR/
 ///   cache/
-///     APP/                  CACHE_DIR given to bin/compile, kept between builds (node versions, npm cache)
+///     APP/                  CACHE_DIR given to bin/compile, kept between builds (node versions, npm cache); for a pod
+///                           build, sent to the pod and replaced by the one it sends back (PodCompiler)
 ///   builds/
 ///     PUSH-ID/              one push, deleted when it ends
 ///       refs                "old new ref" lines from the hook
@@ -25,6 +26,9 @@ namespace Paas.Builder;
 ///       app/                BUILD_DIR: the exported commit, compiled in place, then the slug
 ///       env/                ENV_DIR: one file per config var
 ///       home/               HOME of the buildpack processes
+///       source.tar.gz, cache-download.tar.gz   a pod build's downloads (SlugArchive)
+///       slug-upload.tar.gz, cache-upload.tar.gz   a pod build's uploads, unpacked into slug-in/ and cache-in/
+///       cache-previous/     the app's cache a pod build replaced, deleted with the push
 /// </code>
 /// </summary>
 internal sealed class BuilderPaths(string dataDir, string? workDir = null)

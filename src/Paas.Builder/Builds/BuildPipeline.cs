@@ -397,7 +397,8 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    private static string Megabytes(long bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB");
+    /// <summary>A size in words, in MiB with one decimal: <c>42.1 MB</c> (as Heroku prints slug and cache sizes).</summary>
+    internal static string Megabytes(long bytes) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{bytes / 1024.0 / 1024.0:0.0} MB");
 
     /// <summary>A duration in words: <c>15 min</c>, <c>3 s</c>.</summary>
     internal static string Describe(TimeSpan span) =>

@@ -43,6 +43,14 @@ public sealed class BuildPodOptions
     /// refused (413) and the build fails.</summary>
     public long MaxSlugBytes { get; set; } = 2L << 30;
 
+    /// <summary>
+    /// The largest build cache a build pod may hand back, in bytes (gzip-compressed tar of CACHE_DIR; env
+    /// <c>PAAS_BUILD_MAX_CACHE_BYTES</c>); default 1 GiB. A larger upload is refused (413): the build still succeeds, says
+    /// <c>Build cache not stored: it is larger than the limit...</c>, and the app keeps its previous cache (see
+    /// <see cref="PodCompiler"/>).
+    /// </summary>
+    public long MaxCacheBytes { get; set; } = 1L << 30;
+
     /// <summary>The uid (and gid) the build pod runs as; default 1000, the stack's <c>paas</c> user. Never 0.</summary>
     public long RunAsUser { get; set; } = StackContract.UserId;
 }

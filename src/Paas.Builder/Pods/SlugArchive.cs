@@ -4,25 +4,34 @@ using System.IO.Compression;
 namespace Paas.Builder;
 
 /// <summary>
-/// The tarballs exchanged with a build pod, both gzip-compressed tars:
+/// The tarballs exchanged with a build pod, all gzip-compressed tars:
 /// <code>
 /// source.tar.gz (builder -> pod)      slug.tar.gz (pod -> builder)
 ///   app/...   the exported commit       app/...       the compiled app (BUILD_DIR after bin/compile)
 ///   env/NAME  one file per config var   release.yml   the last buildpack's bin/release output (may be empty)
+/// cache.tar.gz (both ways)
+///   cache/... CACHE_DIR: the app's build cache (BuilderPaths.Cache) before bin/compile, the pod's after it
 /// </code>
-/// The slug comes from code the push brought, so it is unpacked as hostile input: only regular files, folders and symbolic
+/// The slug and the returned cache come from code the push brought, so they are unpacked as hostile input: only regular files, folders and symbolic
 /// links; no entry outside the target, none through a symbolic link unpacked before it (a link <c>app/x -> /</c> followed by
 /// <c>app/x/etc/passwd</c>), no hard links or devices. A refused entry fails the whole unpack.
 /// </summary>
 internal static class SlugArchive
 {
     /// <summary>Packs <paramref name="appDir"/> as <c>app/</c> and <paramref name="envDir"/> as <c>env/</c> into <paramref name="target"/>.</summary>
-    public static async Task PackSourceAsync(string appDir, string envDir, string target, CancellationToken cancellationToken)
+    public static Task PackSourceAsync(string appDir, string envDir, string target, CancellationToken cancellationToken) =>
+        PackAsync([(appDir, "app"), (envDir, "env")], target, cancellationToken);
+
+    /// <summary>Packs <paramref name="cacheDir"/> as <c>cache/</c> into <paramref name="target"/>; a missing folder packs as an empty <c>cache/</c>.</summary>
+    public static Task PackCacheAsync(string cacheDir, string target, CancellationToken cancellationToken) =>
+        PackAsync([(cacheDir, "cache")], target, cancellationToken);
+
+    private static async Task PackAsync(IEnumerable<(string Root, string Prefix)> folders, string target, CancellationToken cancellationToken)
     {
         await using var file = File.Create(target);
         await using var gzip = new GZipStream(file, CompressionLevel.Fastest);
         await using var tar = new TarWriter(gzip, TarEntryFormat.Pax, leaveOpen: true);
-        foreach (var (root, prefix) in new[] { (appDir, "app"), (envDir, "env") })
+        foreach (var (root, prefix) in folders)
         {
             await tar.WriteEntryAsync(new PaxTarEntry(TarEntryType.Directory, prefix + "/") { Mode = (UnixFileMode)0x1ED }, cancellationToken).ConfigureAwait(false);
             if (!Directory.Exists(root))
@@ -54,9 +63,13 @@ internal static class SlugArchive
         }
     }
 
-    /// <summary>Unpacks a slug tarball into <paramref name="target"/> (which must not exist yet).</summary>
+    /// <summary>Unpacks a tarball a build pod sent (the slug, the build cache) into <paramref name="target"/> (which must not exist yet).</summary>
+    /// <param name="archive">The gzip tar.</param>
+    /// <param name="target">The folder to unpack into.</param>
+    /// <param name="what">What it is, for messages (<c>slug</c>, <c>build cache</c>).</param>
+    /// <param name="cancellationToken">Stops the unpack.</param>
     /// <exception cref="InvalidDataException">An entry was refused, or the archive is not a gzip tar.</exception>
-    public static async Task UnpackAsync(string archive, string target, CancellationToken cancellationToken)
+    public static async Task UnpackAsync(string archive, string target, string what, CancellationToken cancellationToken)
     {
         var root = Path.GetFullPath(target);
         Directory.CreateDirectory(root);
@@ -67,16 +80,16 @@ internal static class SlugArchive
         {
             while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
             {
-                await UnpackEntryAsync(entry, root, cancellationToken).ConfigureAwait(false);
+                await UnpackEntryAsync(entry, root, what, cancellationToken).ConfigureAwait(false);
             }
         }
         catch (Exception e) when (e is FormatException or EndOfStreamException)
         {
-            throw new InvalidDataException("the slug is not a complete gzip tar: " + e.Message, e);
+            throw new InvalidDataException($"the {what} is not a complete gzip tar: " + e.Message, e);
         }
     }
 
-    private static async Task UnpackEntryAsync(TarEntry entry, string root, CancellationToken cancellationToken)
+    private static async Task UnpackEntryAsync(TarEntry entry, string root, string what, CancellationToken cancellationToken)
     {
         if (entry.EntryType is TarEntryType.GlobalExtendedAttributes)
         {
@@ -92,7 +105,7 @@ internal static class SlugArchive
                 return;
             }
 
-            throw new InvalidDataException($"the slug's entry '{entry.Name}' points outside the slug");
+            throw new InvalidDataException($"the {what}'s entry '{entry.Name}' points outside the {what}");
         }
 
         // No ancestor may be a symbolic link: writing through one would leave the slug folder.
@@ -100,7 +113,7 @@ internal static class SlugArchive
         {
             if (new FileInfo(parent).LinkTarget is not null)
             {
-                throw new InvalidDataException($"the slug's entry '{entry.Name}' is inside a symbolic link");
+                throw new InvalidDataException($"the {what}'s entry '{entry.Name}' is inside a symbolic link");
             }
         }
 
@@ -146,7 +159,7 @@ internal static class SlugArchive
                 File.CreateSymbolicLink(path, entry.LinkName);
                 break;
             default:
-                throw new InvalidDataException($"the slug's entry '{entry.Name}' is a {entry.EntryType}, which a slug may not hold");
+                throw new InvalidDataException($"the {what}'s entry '{entry.Name}' is a {entry.EntryType}, which a {what} may not hold");
         }
     }
 }

@@ -2,16 +2,20 @@
 # The build pod's script (Paas.Builder/Pods/build-pod.sh), given to the build image as `sh -c`, so it always matches the
 # builder that speaks its protocol. The same steps as the builder's local compile (LocalCompiler.cs):
 #   1. download the source (app/ + env/) from the builder's one-time URL     PAAS_SOURCE_URL
+#      and the app's build cache (cache/, CACHE_DIR, empty for a first build)  PAAS_CACHE_URL
 #   2. choose buildpacks: the entries of PAAS_BUILDPACKS (BUILDPACK_URL or .buildpacks, one a line), else the first
 #      built-in of PAAS_DETECT_ORDER (in PAAS_BUILDPACKS_DIR) whose bin/detect succeeds
 #   3. bin/compile BUILD_DIR CACHE_DIR ENV_DIR for each, 4. the last one's bin/release
-#   5. upload app/ + release.yml to the builder's one-time URL                PAAS_SLUG_URL
+#   5. upload cache/ to the builder's one-time URL (not fatal: the builder      PAAS_CACHE_UPLOAD_URL
+#      keeps the previous cache and says why, e.g. above PAAS_BUILD_MAX_CACHE_BYTES)
+#   6. upload app/ + release.yml to the builder's one-time URL                PAAS_SLUG_URL
+# The work folder is /tmp/build (PAAS_BUILD_WORK_DIR overrides it, for the tests that run this script on their machine).
 # Buildpack scripts run with the local path's clean environment (PATH, HOME, STACK, LANG, TMPDIR, SOURCE_VERSION,
 # REQUEST_ID). An expected failure prints `paas-error: SENTENCE` (the builder shows it as the reason) and exits with a
 # code of BuildPodExit.cs: 10 no buildpack, 11 buildpack unavailable, 12 compile, 13 release, 14 download, 15 upload.
 set -u
 set -f
-W=/tmp/build
+W=${PAAS_BUILD_WORK_DIR:-/tmp/build}
 fail() { code=$1; shift; printf 'paas-error: %s\n' "$*"; exit "$code"; }
 step() { printf -- '-----> %s\n' "$*"; }
 run() {
@@ -35,6 +39,12 @@ out=$(curl -fsS --retry 3 --retry-connrefused --max-time 900 -o "$W/source.tar.g
   || fail 14 "the build pod could not download the source from the builder: $(printf '%s\n' "$out" | tail -n 1)"
 tar -xzf "$W/source.tar.gz" -C "$W" || fail 14 "the build pod's source download is not a gzip tar"
 rm -f "$W/source.tar.gz"
+if [ -n "${PAAS_CACHE_URL:-}" ]; then
+  out=$(curl -fsS --retry 3 --retry-connrefused --max-time 900 -o "$W/cache.tar.gz" "$PAAS_CACHE_URL" 2>&1) \
+    || fail 14 "the build pod could not download the build cache from the builder: $(printf '%s\n' "$out" | tail -n 1)"
+  tar -xzf "$W/cache.tar.gz" -C "$W" || fail 14 "the build pod's build cache download is not a gzip tar"
+  rm -f "$W/cache.tar.gz"
+fi
 
 : > "$W/buildpacks.list"
 if [ -n "${PAAS_BUILDPACKS:-}" ]; then
@@ -95,6 +105,15 @@ if [ -f "${last%%"$tab"*}/bin/release" ]; then
     || fail 13 "the ${last#*"$tab"} buildpack's bin/release failed (exit code $?)"
 else
   : > "$W/release.yml"
+fi
+
+if [ -n "${PAAS_CACHE_UPLOAD_URL:-}" ]; then
+  status=$(tar -czf - -C "$W" cache | curl -sS --max-time 900 -o /dev/null -w '%{http_code}' -H 'Content-Type: application/gzip' \
+    -T - "$PAAS_CACHE_UPLOAD_URL" 2>&1)
+  case "$status" in
+    204|413) ;; # 413: the builder says the cache is too large
+    *) printf '       the build cache could not be sent to the builder (%s); the next build restores the previous one\n' "$(printf '%s\n' "$status" | tail -n 1)" ;;
+  esac
 fi
 
 out=$(tar -czf - -C "$W" app release.yml | curl -fsS --max-time 900 -H 'Content-Type: application/gzip' -T - "$PAAS_SLUG_URL" 2>&1) \

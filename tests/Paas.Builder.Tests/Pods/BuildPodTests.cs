@@ -51,6 +51,13 @@ public sealed class BuildPodTests
         Assert.Equal("hello-from-config", File.ReadAllText(Path.Combine(downloaded, "env", "SECRET_GREETING")));
         var env = container["env"]!.AsArray().ToDictionary(e => (string)e!["name"]!, e => (string?)e!["value"]);
         Assert.Equal(System.Net.HttpStatusCode.NotFound, (await BuilderPlatform.Http.GetAsync(env["PAAS_SOURCE_URL"], TestContext.Current.CancellationToken)).StatusCode);
+        Assert.Equal(System.Net.HttpStatusCode.NotFound, (await BuilderPlatform.Http.GetAsync(env["PAAS_CACHE_URL"], TestContext.Current.CancellationToken)).StatusCode);
+        foreach (var upload in new[] { "PAAS_SLUG_URL", "PAAS_CACHE_UPLOAD_URL" })
+        {
+            using var put = await BuilderPlatform.Http.PutAsync(env[upload], new ByteArrayContent([]), TestContext.Current.CancellationToken);
+            Assert.Equal(System.Net.HttpStatusCode.NotFound, put.StatusCode);
+        }
+
         Assert.Equal("nodejs dotnet static procfile", env["PAAS_DETECT_ORDER"]);
 
         // The release's types come from release.yml plus the Procfile, as for a local build; the pod is gone.

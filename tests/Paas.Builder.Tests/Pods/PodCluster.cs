@@ -12,7 +12,8 @@ namespace Paas.Builder.Tests.Pods;
 /// <summary>
 /// The platform building in pods (<c>Builder:Pods:InPods=true</c>) against the fake Kubernetes API server, whose
 /// <see cref="ScriptedFakeKubelet"/> runs nothing: <see cref="Pod"/> decides what each build pod does, and
-/// <see cref="CompileLikeAPod"/> plays the pod's script (download the source, upload a slug) in the test process.
+/// <see cref="CompileLikeAPod"/> plays the pod's script (download the source, upload a slug) in the test process, or
+/// <see cref="RunScriptHere"/> runs the real one on this machine. Given a podman kubelet, the pods run in the build image.
 /// </summary>
 internal sealed class PodCluster : IAsyncDisposable
 {
@@ -21,13 +22,14 @@ internal sealed class PodCluster : IAsyncDisposable
 
     private readonly string _kubeconfig = Path.Combine(Path.GetTempPath(), $"paas-kubeconfig-{Guid.NewGuid():N}.yaml");
 
-    private PodCluster(ScriptedFakeKubelet kubelet)
+    private PodCluster(IFakeKubelet kubelet)
     {
         Kubelet = kubelet;
-        kubelet.Script(spec => spec.Container == "build" ? Pod(spec) : null);
+        (kubelet as ScriptedFakeKubelet)?.Script(spec => spec.Container == "build" ? Pod(spec) : null);
     }
 
-    public ScriptedFakeKubelet Kubelet { get; }
+    /// <summary>The node: a <see cref="ScriptedFakeKubelet"/> playing <see cref="Pod"/>, or the one given to <see cref="StartAsync"/>.</summary>
+    public IFakeKubelet Kubelet { get; }
 
     public FakeKubernetesApiServer Server { get; private set; } = null!;
 
@@ -43,9 +45,9 @@ internal sealed class PodCluster : IAsyncDisposable
     /// <summary>The source folders the pods downloaded (app/ and env/), by pod name.</summary>
     public static Dictionary<string, string> Downloads { get; } = [];
 
-    public static async Task<PodCluster> StartAsync(string buildTimeout = "00:01:00")
+    public static async Task<PodCluster> StartAsync(string buildTimeout = "00:01:00", IReadOnlyDictionary<string, string?>? settings = null, IFakeKubelet? kubelet = null)
     {
-        var cluster = new PodCluster(new ScriptedFakeKubelet());
+        var cluster = new PodCluster(kubelet ?? new ScriptedFakeKubelet());
         cluster.Server = await FakeKubernetesApiServer.StartAsync(new FakeKubernetesOptions { Kubelet = cluster.Kubelet });
         cluster.Server.Create(new JsonObject { ["apiVersion"] = "v1", ["kind"] = "Namespace", ["metadata"] = new JsonObject { ["name"] = Namespace } });
         await File.WriteAllTextAsync(cluster._kubeconfig, $"""
@@ -66,7 +68,7 @@ internal sealed class PodCluster : IAsyncDisposable
                 user: paas
             current-context: fake
             """);
-        cluster.Platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?>
+        var all = new Dictionary<string, string?>
         {
             ["Paas:RegistrationMode"] = "enabled",
             ["Builder:BuildTimeout"] = buildTimeout,
@@ -76,7 +78,13 @@ internal sealed class PodCluster : IAsyncDisposable
             ["Builder:Pods:CpuLimit"] = "2",
             ["Builder:Pods:MemoryLimit"] = "1Gi",
             ["Paas:Kubernetes:Kubeconfig"] = cluster._kubeconfig,
-        });
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        cluster.Platform = await TestPlatform.StartAsync(settings: all);
         (_, cluster.Token) = await cluster.Platform.UserAsync("alice");
         cluster.Client = new PaasClient(BuilderPlatform.Http, new Uri(cluster.Platform.ApiUrl), cluster.Token);
         return cluster;
@@ -139,6 +147,44 @@ internal sealed class PodCluster : IAsyncDisposable
             ExitCode = exitCode,
             RunFor = TimeSpan.FromMilliseconds(300),
         };
+    }
+
+    /// <summary>The app's build cache as the builder keeps it (<see cref="BuilderPaths.Cache"/>).</summary>
+    public string CacheOf(string app) => ((BuilderPaths)Platform.Services.GetService(typeof(BuilderPaths))!).Cache(app);
+
+    /// <summary>
+    /// Runs the pod's real command (<c>/bin/sh -c</c> the builder's <c>build-pod.sh</c>) on this machine with the pod's
+    /// environment, its work folder in a temporary one (<c>PAAS_BUILD_WORK_DIR</c>): the real script, curl and tar against the
+    /// builder's real transfer URLs. Its output becomes the pod's log, its exit code the container's.
+    /// </summary>
+    public static ContainerScript RunScriptHere(FakePodSpec spec)
+    {
+        var work = Directory.CreateTempSubdirectory("paas-pod-script-").FullName;
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(spec.Command![0]) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var arg in spec.Command.Skip(1).Concat(spec.Args ?? []))
+            {
+                start.ArgumentList.Add(arg);
+            }
+
+            foreach (var (name, value) in spec.Env)
+            {
+                start.Environment[name] = value;
+            }
+
+            start.Environment["PAAS_BUILD_WORK_DIR"] = Path.Combine(work, "build");
+            using var process = System.Diagnostics.Process.Start(start)!;
+            var error = process.StandardError.ReadToEndAsync();
+            var output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit();
+            var lines = (output + error.GetAwaiter().GetResult()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            return new ContainerScript { LogLines = lines, ExitCode = process.ExitCode, RunFor = TimeSpan.FromMilliseconds(100) };
+        }
+        finally
+        {
+            Directory.Delete(work, recursive: true);
+        }
     }
 
     public async ValueTask DisposeAsync()
