@@ -124,9 +124,9 @@ public sealed partial class RenewedLease : BackgroundService, IReplicaLease
         Changed?.Invoke(this, EventArgs.Empty);
     }
 
-    [LoggerMessage(EventId = 2110, Level = LogLevel.Information, Message = "This replica {What} the {Lease} lease")]
+    [LoggerMessage(EventId = 2410, Level = LogLevel.Information, Message = "This replica {What} the {Lease} lease")]
     private static partial void LogChanged(ILogger logger, string lease, string what);
 
-    [LoggerMessage(EventId = 2111, Level = LogLevel.Warning, Message = "Renewing the {Lease} lease failed")]
+    [LoggerMessage(EventId = 2411, Level = LogLevel.Warning, Message = "Renewing the {Lease} lease failed")]
     private static partial void LogRenewFailed(ILogger logger, Exception exception, string lease);
 }

@@ -410,13 +410,22 @@ public sealed partial class PostgresLogStore : IAppLogStore, IAsyncDisposable, I
                 if (_sinceTrim.AddOrUpdate(app, count, (_, n) => n + count) >= TrimEvery)
                 {
                     _sinceTrim[app] = 0;
-                    await using var trim = new NpgsqlCommand(
-                        "DELETE FROM app_logs WHERE app = $1 AND id < (SELECT id FROM app_logs WHERE app = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)",
-                        connection)
+                    try
                     {
-                        Parameters = { new() { Value = app }, new() { Value = (long)(KeepPerApp - 1) } },
-                    };
-                    await trim.ExecuteNonQueryAsync().ConfigureAwait(false);
+                        await using var trim = new NpgsqlCommand(
+                            "DELETE FROM app_logs WHERE app = $1 AND id < (SELECT id FROM app_logs WHERE app = $1 ORDER BY id DESC OFFSET $2 LIMIT 1)",
+                            connection)
+                        {
+                            Parameters = { new() { Value = app }, new() { Value = (long)(KeepPerApp - 1) } },
+                        };
+                        await trim.ExecuteNonQueryAsync().ConfigureAwait(false);
+                    }
+                    catch (Exception e) when (e is NpgsqlException or IOException or TimeoutException or InvalidOperationException)
+                    {
+                        // The batch is committed: it must not be retried. The next trim of the app catches up.
+                        _sinceTrim[app] = TrimEvery;
+                        LogTrimFailed(_logger, e, app);
+                    }
                 }
             }
         }
@@ -426,18 +435,21 @@ public sealed partial class PostgresLogStore : IAppLogStore, IAsyncDisposable, I
         }
     }
 
-    [LoggerMessage(EventId = 2101, Level = LogLevel.Warning, Message = "App log lines cannot be written to PostgreSQL; {Queued} are queued (at most {Max}, then the oldest are dropped) and retried")]
+    [LoggerMessage(EventId = 2401, Level = LogLevel.Warning, Message = "App log lines cannot be written to PostgreSQL; {Queued} are queued (at most {Max}, then the oldest are dropped) and retried")]
     private static partial void LogOutage(ILogger logger, Exception exception, int queued, int max);
 
-    [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "App log lines are written to PostgreSQL again; {Dropped} lines dropped since start")]
+    [LoggerMessage(EventId = 2402, Level = LogLevel.Information, Message = "App log lines are written to PostgreSQL again; {Dropped} lines dropped since start")]
     private static partial void LogWriting(ILogger logger, long dropped);
 
-    [LoggerMessage(EventId = 2103, Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} app log lines; they are dropped")]
+    [LoggerMessage(EventId = 2403, Level = LogLevel.Warning, Message = "PostgreSQL refused a batch of {Count} app log lines; they are dropped")]
     private static partial void LogBatchRefused(ILogger logger, Exception exception, int count);
 
-    [LoggerMessage(EventId = 2104, Level = LogLevel.Warning, Message = "Listening for app log lines failed; listening again in {Seconds} s")]
+    [LoggerMessage(EventId = 2404, Level = LogLevel.Warning, Message = "Listening for app log lines failed; listening again in {Seconds} s")]
     private static partial void LogListenFailed(ILogger logger, Exception exception, double seconds);
 
-    [LoggerMessage(EventId = 2105, Level = LogLevel.Debug, Message = "Reading new log lines of {App} failed; trying again")]
+    [LoggerMessage(EventId = 2406, Level = LogLevel.Debug, Message = "Trimming the log lines of {App} failed; trying again after its next lines")]
+    private static partial void LogTrimFailed(ILogger logger, Exception exception, string app);
+
+    [LoggerMessage(EventId = 2405, Level = LogLevel.Debug, Message = "Reading new log lines of {App} failed; trying again")]
     private static partial void LogFollowReadFailed(ILogger logger, Exception exception, string app);
 }
