@@ -20,7 +20,7 @@ namespace Paas.Controller;
 /// are given in commit order across replicas, then sends <c>NOTIFY paas_logs</c> with <c>app id</c> (the app's highest new
 /// id; delivered on commit). While PostgreSQL cannot be reached the batch is retried after 500 ms, doubling up to 30 s,
 /// and the queue fills then drops its oldest lines (logged once per outage with the count); a batch PostgreSQL refuses
-/// (an error in the statement, not the connection) is dropped and counted. Writers never wait for the database.</item>
+/// (an error in the statement, not the connection nor a table not yet migrated) is dropped and counted. Writers never wait for the database.</item>
 /// <item>Trim: after every <see cref="TrimEvery"/> lines this replica wrote for an app, the app's lines older than its
 /// newest <see cref="KeepPerApp"/> are deleted (one DELETE on the <c>(app, id)</c> index), so an app holds at most about
 /// <see cref="KeepPerApp"/> + <see cref="TrimEvery"/> lines per writing replica.</item>
@@ -330,7 +330,7 @@ public sealed partial class PostgresLogStore : IAppLogStore, IAsyncDisposable, I
                     LogWriting(_logger, droppedReported);
                 }
             }
-            catch (PostgresException e)
+            catch (PostgresException e) when (e.SqlState != PostgresErrorCodes.UndefinedTable) // no table yet: migrating, retried below
             {
                 Interlocked.Add(ref _dropped, batch.Count);
                 LogBatchRefused(_logger, e, batch.Count);
