@@ -19,7 +19,11 @@ namespace Paas.Kubernetes;
 /// <list type="bullet">
 /// <item>the router's endpoints: the ready addresses of each app's web EndpointSlices (pod IP and the <c>http</c> port);</item>
 /// <item>the logs: each started container of a process type is followed (<c>follow=true&amp;timestamps=true</c>) and its lines
-/// written to the app's log as <c>app[web.1]</c>; one-off runs are followed by their own caller instead.</item>
+/// written to the app's log as <c>app[web.1]</c>; one-off runs are followed by their own caller instead. With several
+/// controller replicas on one shared log store, only the holder of the log lease (<see cref="IReplicaLease"/>,
+/// <see cref="KubernetesScheduler.LogFollowingLease"/>) follows, else every line would be written once per replica; a
+/// replica that takes the lease over follows every running container from that moment (lines printed between the
+/// previous holder's end and the takeover, at most the lease's duration, are not collected).</item>
 /// </list>
 /// </summary>
 internal sealed partial class ClusterWatch : IAsyncDisposable
@@ -38,17 +42,27 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
     private readonly ConcurrentDictionary<string, DateTime> _lastLine = new(StringComparer.Ordinal);
     private readonly TaskCompletionSource _podsSynced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _slicesSynced = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly DateTime _startedAt = DateTime.UtcNow;
+    private readonly IReplicaLease? _logLease;
+    private readonly Lock _followGate = new();
+    private CancellationTokenSource _followStop;
+    private DateTime _followFrom = DateTime.UtcNow;
     private readonly Task _podWatch;
     private readonly Task _sliceWatch;
     private long _version;
 
-    public ClusterWatch(IKubernetes client, ProcessIndexes indexes, IAppLogStore logs, ILogger logger)
+    public ClusterWatch(IKubernetes client, ProcessIndexes indexes, IAppLogStore logs, ILogger logger, IReplicaLease? logLease = null)
     {
         _client = client;
         _indexes = indexes;
         _logs = logs;
         _logger = logger;
+        _logLease = logLease;
+        _followStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+        if (logLease is not null)
+        {
+            logLease.Changed += OnLogLeaseChanged;
+        }
+
         _podWatch = Task.Run(() => RunAsync(
             "pods",
             async ct =>
@@ -94,6 +108,11 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_logLease is not null)
+        {
+            _logLease.Changed -= OnLogLeaseChanged;
+        }
+
         await _stop.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -104,6 +123,7 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
         }
 
         _stop.Dispose();
+        _followStop.Dispose();
     }
 
     private static string Key(V1ObjectMeta metadata) => $"{metadata.NamespaceProperty}/{metadata.Name}";
@@ -305,14 +325,51 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
 
     private const string AppObjectsBuilderWeb = Objects.AppObjectsBuilder.WebType;
 
-    /// <summary>Starts following the container's log when it has started and nobody follows this run of it yet.</summary>
+    /// <summary>
+    /// Taken: follows every running container from now on (what another replica followed before is in the store). Lost:
+    /// stops following.
+    /// </summary>
+    private void OnLogLeaseChanged(object? sender, EventArgs e)
+    {
+        if (_stop.IsCancellationRequested)
+        {
+            return;
+        }
+
+        lock (_followGate)
+        {
+            _followStop.Cancel();
+            _followStop.Dispose();
+            _followStop = CancellationTokenSource.CreateLinkedTokenSource(_stop.Token);
+            _followFrom = DateTime.UtcNow;
+            _lastLine.Clear();
+        }
+
+        if (_logLease!.IsHeld)
+        {
+            foreach (var pod in _pods.Values)
+            {
+                Follow(pod);
+            }
+        }
+    }
+
+    /// <summary>Starts following the container's log when it has started, this replica holds the log lease and nobody follows this run of it yet.</summary>
     private void Follow(V1Pod pod)
     {
         var container = pod.Status?.ContainerStatuses?.FirstOrDefault();
         if (AppOf(pod) is not { } app || PodProcesses.TypeOf(pod) is not { } type || type == KubernetesNames.RunType || container is null
-            || (container.State?.Running is null && container.State?.Terminated is null) || _stop.IsCancellationRequested)
+            || (container.State?.Running is null && container.State?.Terminated is null) || _stop.IsCancellationRequested || _logLease is { IsHeld: false })
         {
             return;
+        }
+
+        CancellationToken token;
+        DateTime from;
+        lock (_followGate)
+        {
+            token = _followStop.Token;
+            from = _followFrom;
         }
 
         var key = $"{pod.Metadata.Uid}/{container.RestartCount}";
@@ -325,7 +382,7 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
         {
             try
             {
-                await FollowAsync(app, type, pod, container.Name, _stop.Token).ConfigureAwait(false);
+                await FollowAsync(app, type, pod, container.Name, from, token).ConfigureAwait(false);
             }
             finally
             {
@@ -349,11 +406,12 @@ internal sealed partial class ClusterWatch : IAsyncDisposable
         });
     }
 
-    private async Task FollowAsync(string app, string type, V1Pod pod, string container, CancellationToken cancellationToken)
+    private async Task FollowAsync(string app, string type, V1Pod pod, string container, DateTime from, CancellationToken cancellationToken)
     {
         var uid = pod.Metadata.Uid ?? pod.Metadata.Name;
-        // A pod that ran before this watch started: only lines from now on (the log store kept the earlier ones).
-        var since = _lastLine.TryGetValue(uid, out var last) ? last : pod.Status?.StartTime is { } started && started < _startedAt ? _startedAt : DateTime.MinValue;
+        // A pod that ran before this watch started, or before this replica took the log lease: only lines from then on
+        // (the log store kept the earlier ones).
+        var since = _lastLine.TryGetValue(uid, out var last) ? last : pod.Status?.StartTime is { } started && started < from ? from : DateTime.MinValue;
         try
         {
             int? sinceSeconds = since == DateTime.MinValue ? null : Math.Max(1, (int)Math.Ceiling((DateTime.UtcNow - since).TotalSeconds));

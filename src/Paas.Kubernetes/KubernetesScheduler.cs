@@ -32,6 +32,12 @@ namespace Paas.Kubernetes;
 /// </summary>
 public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAsyncDisposable
 {
+    /// <summary>
+    /// The name of the lease whose holder follows the pods' logs (<c>pod-logs</c>): registered as a keyed
+    /// <see cref="IReplicaLease"/> under this key when several replicas share one log store.
+    /// </summary>
+    public const string LogFollowingLease = "pod-logs";
+
     private const string Scheduler = "paas[scheduler]";
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private readonly IKubernetes _client;
@@ -54,7 +60,8 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
     /// <param name="logger">The platform's log.</param>
     /// <param name="streams">The client for watches and followed logs (no request timeout); null: <paramref name="client"/>.</param>
     /// <param name="logins">Apps' logins to registries other than the platform's, for images recorded there; null: such images are pulled anonymously.</param>
-    public KubernetesScheduler(IKubernetes client, IOptions<KubernetesOptions> options, IAppLogStore logs, IImageInspector images, IAppPullCredentials? pullCredentials, ILogger<KubernetesScheduler> logger, KubernetesStreams? streams = null, IAppRegistryLogins? logins = null)
+    /// <param name="logFollowing">The <see cref="LogFollowingLease"/>: pods' logs are followed only while it is held; null: always (one replica).</param>
+    public KubernetesScheduler(IKubernetes client, IOptions<KubernetesOptions> options, IAppLogStore logs, IImageInspector images, IAppPullCredentials? pullCredentials, ILogger<KubernetesScheduler> logger, KubernetesStreams? streams = null, IAppRegistryLogins? logins = null, IReplicaLease? logFollowing = null)
     {
         _client = client;
         _options = options.Value;
@@ -64,7 +71,7 @@ public sealed partial class KubernetesScheduler : IScheduler, IEndpointFeed, IAs
         _logins = logins;
         _logger = logger;
         _streams = streams?.Client ?? client;
-        _watch = new ClusterWatch(_streams, _indexes, logs, logger);
+        _watch = new ClusterWatch(_streams, _indexes, logs, logger, logFollowing);
         _watch.Changed += (_, app) => Changed?.Invoke(this, app);
     }
 

@@ -16,7 +16,9 @@ public static class KubernetesServiceCollectionExtensions
     /// Registers <see cref="KubernetesScheduler"/> as the <see cref="IScheduler"/> and <see cref="IEndpointFeed"/>, with an
     /// <see cref="IKubernetes"/> client made from <see cref="KubernetesOptions.Kubeconfig"/> (or the in-cluster service
     /// account); each with TryAdd, so a host or a test can replace it. Needs an <see cref="IAppLogStore"/> and an
-    /// <see cref="IImageInspector"/>; an <see cref="IAppPullCredentials"/> is used when registered.
+    /// <see cref="IImageInspector"/>; an <see cref="IAppPullCredentials"/> is used when registered, and so is an
+    /// <see cref="IReplicaLease"/> keyed <see cref="KubernetesScheduler.LogFollowingLease"/> (pods' logs are then followed
+    /// only by its holder).
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options.</param>
@@ -32,7 +34,8 @@ public static class KubernetesServiceCollectionExtensions
             sp.GetService<IAppPullCredentials>(),
             sp.GetRequiredService<ILogger<KubernetesScheduler>>(),
             sp.GetRequiredService<KubernetesStreams>(),
-            sp.GetService<IAppRegistryLogins>()));
+            sp.GetService<IAppRegistryLogins>(),
+            sp.GetKeyedService<IReplicaLease>(KubernetesScheduler.LogFollowingLease)));
         services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<KubernetesScheduler>());
         services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<KubernetesScheduler>());
         return services;

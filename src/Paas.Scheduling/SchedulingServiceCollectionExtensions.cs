@@ -12,7 +12,7 @@ public static class SchedulingServiceCollectionExtensions
 {
     /// <summary>
     /// Registers <see cref="LocalProcessScheduler"/> as the <see cref="IScheduler"/> and <see cref="IEndpointFeed"/>, a
-    /// <see cref="FileLogStore"/> under <c>DATA_DIR/logs</c> as the <see cref="IAppLogStore"/>, and a
+    /// <see cref="FileLogStore"/> under <c>DATA_DIR/logs</c> (also as the <see cref="IAppLogStore"/>), and a
     /// <see cref="RegistrySlugSource"/> as the <see cref="ISlugSource"/>; each with TryAdd, so a host or test can replace it.
     /// </summary>
     /// <param name="services">The services.</param>
@@ -26,11 +26,12 @@ public static class SchedulingServiceCollectionExtensions
             .Validate(o => o.BootTimeout > TimeSpan.Zero && o.StopGracePeriod >= TimeSpan.Zero, "Scheduler: BootTimeout must be positive and StopGracePeriod not negative")
             .Validate(o => o.CrashBackoffInitial > TimeSpan.Zero && o.CrashBackoffMax >= o.CrashBackoffInitial, "Scheduler: crash back-off must be positive and its cap at least its start")
             .ValidateOnStart();
-        services.TryAddSingleton<IAppLogStore>(sp =>
+        services.TryAddSingleton(sp =>
         {
             var options = sp.GetRequiredService<IOptions<LocalRuntimeOptions>>().Value;
             return new FileLogStore(new LocalPaths(options.DataDirectory).Logs, options.MaxLogBytesPerApp);
         });
+        services.TryAddSingleton<IAppLogStore>(sp => sp.GetRequiredService<FileLogStore>());
         services.TryAddSingleton<ISlugSource, RegistrySlugSource>();
         services.TryAddSingleton<LocalProcessScheduler>();
         services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<LocalProcessScheduler>());

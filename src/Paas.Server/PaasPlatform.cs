@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Paas.Builder;
@@ -328,6 +329,11 @@ public sealed class PaasPlatform : IAsyncDisposable
 
         var platformRegistry = new PlatformRegistry(registryUrl, configuration["Paas:Kubernetes:RegistryHostForNodes"] is { Length: > 0 } forNodes ? [forNodes] : []);
         builder.Services.AddSingleton(platformRegistry);
+        // App logs: on PostgreSQL (possibly several replicas) in the shared table, else in DATA_DIR/logs (one process).
+        builder.Services.TryAddSingleton(sp => new PostgresLogStore(sp.GetRequiredService<PaasDatabase>(), sp.GetRequiredService<ILogger<PostgresLogStore>>()));
+        builder.Services.TryAddSingleton<Paas.Scheduling.Logs.IAppLogStore>(sp => sp.GetRequiredService<PaasDatabase>().Postgres is null
+            ? sp.GetRequiredService<Paas.Scheduling.Logs.FileLogStore>()
+            : sp.GetRequiredService<PostgresLogStore>());
         builder.Services.AddLocalProcessRuntime(_ => { }); // the embedded default scheduler; tests replace IScheduler before this
         builder.Services.AddOptions<LocalRuntimeOptions>().Configure<IOptions<PaasOptions>, ServiceCredential>((runtime, paas, credential) =>
         {
@@ -691,6 +697,11 @@ public sealed class PaasPlatform : IAsyncDisposable
     private static void AddKubernetes(WebApplicationBuilder builder)
     {
         var section = builder.Configuration.GetSection("Paas:Kubernetes");
+        // With several replicas on one shared log store, one at a time follows the pods' logs.
+        builder.Services.AddKeyedSingleton(KubernetesScheduler.LogFollowingLease, (sp, key) => new RenewedLease(
+            (string)key!, sp.GetRequiredService<PaasDatabase>(), sp.GetRequiredService<LeaseStore>(), sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<RenewedLease>>()));
+        builder.Services.AddKeyedSingleton<IReplicaLease>(KubernetesScheduler.LogFollowingLease, (sp, key) => sp.GetRequiredKeyedService<RenewedLease>(key));
+        builder.Services.AddHostedService(sp => sp.GetRequiredKeyedService<RenewedLease>(KubernetesScheduler.LogFollowingLease));
         builder.Services.AddKubernetesScheduler(options => section.Bind(options));
         builder.Services.AddSingleton<IAppPullCredentials>(sp => new PlatformPullCredentials(sp.GetRequiredService<AppPullCredentials>(), sp.GetRequiredService<PlatformRegistry>()));
         builder.Services.AddSingleton<IImageInspector>(sp =>

@@ -18,7 +18,7 @@ internal sealed partial class DirectorySyncService(DirectoryAccounts accounts, U
     /// <summary>The lease that makes one controller replica at a time run the refresh.</summary>
     public const string LeaseName = "directory-sync";
 
-    private readonly string _holder = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+    private readonly string _holder = LeaseStore.NewHolder();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

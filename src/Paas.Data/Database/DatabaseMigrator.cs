@@ -6,7 +6,8 @@ namespace Paas.Data;
 /// <summary>
 /// Applies the numbered SQL migrations embedded in this assembly (<c>Migrations/NNNN_name.sql</c>), in order,
 /// each in its own transaction, recording them in <c>schema_migrations</c>. The same files serve SQLite and
-/// PostgreSQL: <c>{timestamp}</c> becomes TEXT / TIMESTAMPTZ, <c>{bool}</c> INTEGER / BOOLEAN and <c>{false}</c> 0 / FALSE. On PostgreSQL
+/// PostgreSQL: <c>{timestamp}</c> becomes TEXT / TIMESTAMPTZ, <c>{bool}</c> INTEGER / BOOLEAN, <c>{false}</c> 0 / FALSE and
+/// <c>{serial_id}</c> INTEGER PRIMARY KEY AUTOINCREMENT / BIGSERIAL PRIMARY KEY. On PostgreSQL
 /// an advisory lock lets several platform pods start at once without applying a migration twice.
 /// </summary>
 public sealed partial class DatabaseMigrator
@@ -70,7 +71,9 @@ public sealed partial class DatabaseMigrator
 
     private string Translate(string sql) => _database.Dialect == SqlDialect.PostgreSql
         ? sql.Replace("{timestamp}", "TIMESTAMPTZ", StringComparison.Ordinal).Replace("{bool}", "BOOLEAN", StringComparison.Ordinal).Replace("{false}", "FALSE", StringComparison.Ordinal)
-        : sql.Replace("{timestamp}", "TEXT", StringComparison.Ordinal).Replace("{bool}", "INTEGER", StringComparison.Ordinal).Replace("{false}", "0", StringComparison.Ordinal);
+            .Replace("{serial_id}", "BIGSERIAL PRIMARY KEY", StringComparison.Ordinal)
+        : sql.Replace("{timestamp}", "TEXT", StringComparison.Ordinal).Replace("{bool}", "INTEGER", StringComparison.Ordinal).Replace("{false}", "0", StringComparison.Ordinal)
+            .Replace("{serial_id}", "INTEGER PRIMARY KEY AUTOINCREMENT", StringComparison.Ordinal);
 
     private static List<(int, string, string)> Load()
     {

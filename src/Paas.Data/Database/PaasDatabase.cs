@@ -61,6 +61,12 @@ public sealed class PaasDatabase : IDisposable
     /// <summary>Says when routes changed, in this process and, on PostgreSQL, in every process on the same database.</summary>
     public RouteChangeSignal RouteChanges { get; }
 
+    /// <summary>
+    /// On PostgreSQL, the pooled data source (for parts that speak PostgreSQL itself, such as the shared app log store)
+    /// and the connection string (for <see cref="PostgresListener"/>); both null on SQLite.
+    /// </summary>
+    public (NpgsqlDataSource DataSource, string ConnectionString)? Postgres => _dataSource is null ? null : (_dataSource, _connectionString);
+
     /// <summary>Which database this is.</summary>
     public SqlDialect Dialect { get; }
 

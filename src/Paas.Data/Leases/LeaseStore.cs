@@ -21,6 +21,10 @@ public sealed class LeaseStore
         _time = time;
     }
 
+    /// <summary>A new holder name, unique per taker (several may live in one process): host name, process id and a random part.</summary>
+    /// <returns>The name, e.g. <c>paas-0/1/3f2a...</c>.</returns>
+    public static string NewHolder() => $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
+
     /// <summary>Takes or renews the lease <paramref name="name"/> for <paramref name="duration"/> when it is free, expired or already held by <paramref name="holder"/>.</summary>
     /// <param name="name">The lease, e.g. <c>directory-sync</c>.</param>
     /// <param name="holder">Who takes it: unique per process (e.g. host name, process id and a random part).</param>

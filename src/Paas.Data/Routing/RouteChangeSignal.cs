@@ -1,6 +1,5 @@
 using System.Data.Common;
 using Dapper;
-using Npgsql;
 
 namespace Paas.Data;
 
@@ -25,14 +24,11 @@ public sealed class RouteChangeSignal
     /// <summary>The PostgreSQL channel: <c>paas_routes</c>.</summary>
     public const string Channel = "paas_routes";
 
-    /// <summary>The first wait before re-opening a broken listening connection: 500 ms, doubled after each failure.</summary>
-    public static readonly TimeSpan MinReconnectDelay = TimeSpan.FromMilliseconds(500);
+    /// <summary>The first wait before re-opening a broken listening connection (<see cref="PostgresListener.MinReconnectDelay"/>).</summary>
+    public static readonly TimeSpan MinReconnectDelay = PostgresListener.MinReconnectDelay;
 
-    /// <summary>The longest wait before re-opening a broken listening connection: 30 s.</summary>
-    public static readonly TimeSpan MaxReconnectDelay = TimeSpan.FromSeconds(30);
-
-    /// <summary>How long the listening connection may stay silent before a <c>SELECT 1</c> checks it is still there: 15 s.</summary>
-    public static readonly TimeSpan ProbeInterval = TimeSpan.FromSeconds(15);
+    /// <summary>The longest wait before re-opening a broken listening connection (<see cref="PostgresListener.MaxReconnectDelay"/>).</summary>
+    public static readonly TimeSpan MaxReconnectDelay = PostgresListener.MaxReconnectDelay;
 
     /// <summary>The <c>application_name</c> of the listening connection, as <c>pg_stat_activity</c> shows it: <c>paas route listener</c>.</summary>
     public const string ApplicationName = "paas route listener";
@@ -43,9 +39,7 @@ public sealed class RouteChangeSignal
     /// <param name="postgresConnectionString">The PostgreSQL connection string, or null on SQLite.</param>
     internal RouteChangeSignal(string? postgresConnectionString)
     {
-        _listenConnectionString = postgresConnectionString is null
-            ? null
-            : new NpgsqlConnectionStringBuilder(postgresConnectionString) { ApplicationName = ApplicationName, Pooling = false }.ToString();
+        _listenConnectionString = postgresConnectionString;
     }
 
     /// <summary>
@@ -58,10 +52,9 @@ public sealed class RouteChangeSignal
     public bool SharedDatabase => _listenConnectionString is not null;
 
     /// <summary>
-    /// Listens for other processes' changes until cancelled (PostgreSQL; on SQLite it returns at once): a dedicated
-    /// connection outside the pool (<see cref="ApplicationName"/>) runs <c>LISTEN paas_routes</c> and waits; every notification raises <see cref="Changed"/>. A silent
-    /// connection is probed every <see cref="ProbeInterval"/>; a broken one is re-opened after
-    /// <see cref="MinReconnectDelay"/>, doubling up to <see cref="MaxReconnectDelay"/>.
+    /// Listens for other processes' changes until cancelled (PostgreSQL; on SQLite it returns at once): a
+    /// <see cref="PostgresListener"/> loop (<see cref="ApplicationName"/>) on <c>LISTEN paas_routes</c>; every notification
+    /// and every (re)connection raises <see cref="Changed"/>.
     /// </summary>
     /// <param name="disconnected">Told of each failure and the wait before the next attempt (for the log).</param>
     /// <param name="cancellationToken">Stops listening.</param>
@@ -73,49 +66,7 @@ public sealed class RouteChangeSignal
             return;
         }
 
-        var delay = MinReconnectDelay;
-        while (!cancellationToken.IsCancellationRequested)
-        {
-            try
-            {
-                await using var connection = new NpgsqlConnection(_listenConnectionString);
-                await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-                connection.Notification += (_, _) => Raise();
-                await using (var listen = new NpgsqlCommand($"LISTEN {Channel}", connection))
-                {
-                    await listen.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
-                }
-
-                delay = MinReconnectDelay;
-                Raise(); // whatever changed while nobody listened was announced to no one: read everything again
-                while (true)
-                {
-                    if (!await connection.WaitAsync(ProbeInterval, cancellationToken).ConfigureAwait(false))
-                    {
-                        await using var probe = new NpgsqlCommand("SELECT 1", connection);
-                        await probe.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false);
-                    }
-                }
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception e) when (e is DbException or IOException or TimeoutException or InvalidOperationException or System.Net.Sockets.SocketException)
-            {
-                disconnected?.Invoke(e, delay);
-                try
-                {
-                    await Task.Delay(delay, cancellationToken).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-
-                delay = TimeSpan.FromTicks(Math.Min(delay.Ticks * 2, MaxReconnectDelay.Ticks));
-            }
-        }
+        await PostgresListener.ListenAsync(_listenConnectionString, ApplicationName, Channel, _ => Raise(), Raise, disconnected, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

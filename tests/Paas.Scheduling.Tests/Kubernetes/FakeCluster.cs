@@ -15,13 +15,16 @@ namespace Paas.Scheduling.Tests.Kubernetes;
 internal sealed class FakeCluster : IAsyncDisposable
 {
     private readonly string _dataDir = Directory.CreateTempSubdirectory("paas-k8s-").FullName;
+    private readonly IReplicaLease? _logLease;
+    private readonly List<KubernetesScheduler> _replicas = [];
 
-    private FakeCluster(FakeKubernetesApiServer server, KubernetesOptions options)
+    private FakeCluster(FakeKubernetesApiServer server, KubernetesOptions options, IReplicaLease? logLease)
     {
         Server = server;
         Options = options;
+        _logLease = logLease;
         Logs = new FileLogStore(Path.Combine(_dataDir, "logs"));
-        Scheduler = NewScheduler();
+        Scheduler = NewScheduler(logLease);
     }
 
     public FakeKubernetesApiServer Server { get; }
@@ -37,12 +40,15 @@ internal sealed class FakeCluster : IAsyncDisposable
 
     public IKubernetes Client { get; private set; } = null!;
 
-    public static async Task<FakeCluster> StartAsync(IFakeKubelet kubelet, Action<KubernetesOptions>? configure = null)
+    /// <param name="kubelet">The node.</param>
+    /// <param name="configure">Changes the scheduler's options.</param>
+    /// <param name="logLease">The scheduler's pod-logs lease, or null (it always follows).</param>
+    public static async Task<FakeCluster> StartAsync(IFakeKubelet kubelet, Action<KubernetesOptions>? configure = null, IReplicaLease? logLease = null)
     {
         var server = await FakeKubernetesApiServer.StartAsync(new FakeKubernetesOptions { Kubelet = kubelet, ProgressDeadlineScale = 1.0 });
         var options = new KubernetesOptions { DeployTimeout = TimeSpan.FromSeconds(30), TerminationGracePeriod = TimeSpan.FromSeconds(3), DestroyWait = TimeSpan.FromSeconds(20) };
         configure?.Invoke(options);
-        var cluster = new FakeCluster(server, options);
+        var cluster = new FakeCluster(server, options, logLease);
         await cluster.Scheduler.WaitForWatchesAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
         return cluster;
     }
@@ -51,23 +57,37 @@ internal sealed class FakeCluster : IAsyncDisposable
     public async Task RestartSchedulerAsync()
     {
         await Scheduler.DisposeAsync();
-        Scheduler = NewScheduler();
+        Scheduler = NewScheduler(_logLease);
         await Scheduler.WaitForWatchesAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+    }
+
+    /// <summary>Another replica's scheduler on the same cluster and the same (shared) log store, with its own pod-logs lease.</summary>
+    public async Task<KubernetesScheduler> AddReplicaAsync(IReplicaLease logLease)
+    {
+        var replica = NewScheduler(logLease);
+        _replicas.Add(replica);
+        await replica.WaitForWatchesAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        return replica;
     }
 
     public async ValueTask DisposeAsync()
     {
+        foreach (var replica in _replicas)
+        {
+            await replica.DisposeAsync();
+        }
+
         await Scheduler.DisposeAsync();
         await Server.DisposeAsync();
         Logs.Dispose();
         Directory.Delete(_dataDir, recursive: true);
     }
 
-    private KubernetesScheduler NewScheduler()
+    private KubernetesScheduler NewScheduler(IReplicaLease? logLease)
     {
         Client = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token });
         var streams = new k8s.Kubernetes(new KubernetesClientConfiguration { Host = Server.Url.ToString(), AccessToken = Server.Token, HttpClientTimeout = Timeout.InfiniteTimeSpan });
-        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance, new KubernetesStreams(streams), Logins);
+        return new KubernetesScheduler(Client, Microsoft.Extensions.Options.Options.Create(Options), Logs, new LauncherImages(), new TestPullCredentials(), NullLogger<KubernetesScheduler>.Instance, new KubernetesStreams(streams), Logins, logLease);
     }
 
     /// <summary>Every image here is taken to start with the launcher (the fake kubelet does not read images).</summary>
