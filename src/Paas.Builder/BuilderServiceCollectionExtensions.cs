@@ -70,7 +70,8 @@ public static class BuilderServiceCollectionExtensions
             .Validate(o => o.Pods.BuilderUrl is null || Uri.TryCreate(o.Pods.BuilderUrl, UriKind.Absolute, out _), "PAAS_BUILD_CALLBACK_URL must be an absolute http:// URL")
             .Validate(o => o.Pods.RunAsUser > 0, "build pods may not run as root (Builder:Pods:RunAsUser must be above 0)")
             .Validate(o => o.Pods.MaxSlugBytes > 0, "Builder:Pods:MaxSlugBytes must be positive")
-            .Validate(o => o.Pods.MaxCacheBytes > 0, "PAAS_BUILD_MAX_CACHE_BYTES (Builder:Pods:MaxCacheBytes) must be positive");
+            .Validate(o => o.Pods.MaxCacheBytes > 0, "PAAS_BUILD_MAX_CACHE_BYTES (Builder:Pods:MaxCacheBytes) must be positive")
+            .Validate(o => o.Pods.MaxUnpackedBytes > 0, "PAAS_BUILD_MAX_UNPACKED_BYTES (Builder:Pods:MaxUnpackedBytes) must be positive");
         return services;
     }
 }

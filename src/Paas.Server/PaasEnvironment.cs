@@ -46,6 +46,7 @@ public static class PaasEnvironment
         ["PAAS_BUILD_MEMORY_LIMIT"] = "Builder:Pods:MemoryLimit",
         ["PAAS_BUILD_CALLBACK_URL"] = "Builder:Pods:BuilderUrl",
         ["PAAS_BUILD_MAX_CACHE_BYTES"] = "Builder:Pods:MaxCacheBytes",
+        ["PAAS_BUILD_MAX_UNPACKED_BYTES"] = "Builder:Pods:MaxUnpackedBytes",
         ["PAAS_ROLE"] = "Paas:Roles:Role",
         ["PAAS_CONTROLLER_URL"] = "Paas:Roles:ControllerUrl",
         ["PAAS_CONTROLLER_INTERNAL_URL"] = "Paas:Roles:ControllerInternalUrl",

@@ -51,6 +51,14 @@ public sealed class BuildPodOptions
     /// </summary>
     public long MaxCacheBytes { get; set; } = 1L << 30;
 
+    /// <summary>
+    /// The most a slug or build cache a build pod sent may hold once unpacked, in bytes (the sum of its files' sizes; env
+    /// <c>PAAS_BUILD_MAX_UNPACKED_BYTES</c>); default 8 GiB. A gzip stream can expand a thousandfold, so the compressed
+    /// limits alone do not protect the builder's volume: past this, the slug is refused (the build fails) and a cache is
+    /// not stored (the build succeeds).
+    /// </summary>
+    public long MaxUnpackedBytes { get; set; } = 8L << 30;
+
     /// <summary>The uid (and gid) the build pod runs as; default 1000, the stack's <c>paas</c> user. Never 0.</summary>
     public long RunAsUser { get; set; } = StackContract.UserId;
 }

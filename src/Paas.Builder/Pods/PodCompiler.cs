@@ -130,7 +130,7 @@ internal sealed class PodCompiler(IOptions<BuilderOptions> options, IBuildPods p
         var unpacked = Path.Combine(run.Push.Directory, "cache-in");
         try
         {
-            await SlugArchive.UnpackAsync(upload.Path, unpacked, "build cache", run.Timeout).ConfigureAwait(false);
+            await SlugArchive.UnpackAsync(upload.Path, unpacked, "build cache", options.Value.Pods.MaxUnpackedBytes, run.Timeout).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {
@@ -183,12 +183,12 @@ internal sealed class PodCompiler(IOptions<BuilderOptions> options, IBuildPods p
         _ => new(BuildFailure.BuildPodFailed, result.Message ?? "the build pod could not be run"),
     };
 
-    private static async Task<BuildError?> UnpackAsync(BuildRun run, string slug)
+    private async Task<BuildError?> UnpackAsync(BuildRun run, string slug)
     {
         var unpacked = Path.Combine(run.Push.Directory, "slug-in");
         try
         {
-            await SlugArchive.UnpackAsync(slug, unpacked, "slug", run.Timeout).ConfigureAwait(false);
+            await SlugArchive.UnpackAsync(slug, unpacked, "slug", options.Value.Pods.MaxUnpackedBytes, run.Timeout).ConfigureAwait(false);
         }
         catch (InvalidDataException e)
         {

@@ -67,10 +67,12 @@ internal static class SlugArchive
     /// <param name="archive">The gzip tar.</param>
     /// <param name="target">The folder to unpack into.</param>
     /// <param name="what">What it is, for messages (<c>slug</c>, <c>build cache</c>).</param>
+    /// <param name="maxBytes">The most its files may hold in all (<see cref="BuildPodOptions.MaxUnpackedBytes"/>), checked from each entry's header before its data is written.</param>
     /// <param name="cancellationToken">Stops the unpack.</param>
-    /// <exception cref="InvalidDataException">An entry was refused, or the archive is not a gzip tar.</exception>
-    public static async Task UnpackAsync(string archive, string target, string what, CancellationToken cancellationToken)
+    /// <exception cref="InvalidDataException">An entry was refused, the files hold more than <paramref name="maxBytes"/>, or the archive is not a gzip tar.</exception>
+    public static async Task UnpackAsync(string archive, string target, string what, long maxBytes, CancellationToken cancellationToken)
     {
+        var total = 0L;
         var root = Path.GetFullPath(target);
         Directory.CreateDirectory(root);
         await using var file = File.OpenRead(archive);
@@ -80,6 +82,12 @@ internal static class SlugArchive
         {
             while (await tar.GetNextEntryAsync(copyData: false, cancellationToken).ConfigureAwait(false) is { } entry)
             {
+                total += entry.Length;
+                if (total > maxBytes)
+                {
+                    throw new InvalidDataException($"the {what} holds more than {BuildPipeline.Megabytes(maxBytes)} once unpacked (PAAS_BUILD_MAX_UNPACKED_BYTES)");
+                }
+
                 await UnpackEntryAsync(entry, root, what, cancellationToken).ConfigureAwait(false);
             }
         }
