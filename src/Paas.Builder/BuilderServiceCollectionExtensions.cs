@@ -39,6 +39,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<PushRegistry>();
         services.TryAddSingleton<AppLocks>();
         services.TryAddSingleton<AppRepositories>();
+        services.TryAddSingleton(BuilderAppData.Create);
         services.TryAddSingleton<ControllerApi>();
         services.TryAddSingleton<GitAuthenticator>();
         services.TryAddSingleton<IBuildEventSink, NoBuildEvents>();

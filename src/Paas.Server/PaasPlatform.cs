@@ -355,6 +355,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         {
             AddBuilder(builder, service, registryUrl, controllerUrl: null);
             builder.Services.AddSingleton<IBuildEventSink>(sp => new AppLogBuildEvents(sp.GetRequiredService<Paas.Scheduling.Logs.IAppLogStore>()));
+            builder.Services.AddSingleton<IAppDestroyedListener, BuilderAppCleanup>();
             if (configuration["Paas:Scheduler"] is null or "" or "local")
             {
                 builder.Services.AddSingleton<ISlugHandOff>(sp => new LocalSlugHandOff(sp.GetRequiredService<ISlugSource>()));

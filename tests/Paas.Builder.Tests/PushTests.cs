@@ -413,6 +413,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         var paths = fixture.Platform.Services.GetRequiredService<BuilderPaths>();
         Assert.True(Directory.Exists(paths.SlugLayers(app)));
         await fixture.Alice.DeleteAppAsync(app);
+        Assert.False(Directory.Exists(paths.Repository(app)), "the destroyed app's repository is left on disk"); // the builder shares paasd's process
 
         // victor takes the name: his app's repository is empty, and his first build starts from no cache
         var victor = new PaasClient(BuilderPlatform.Http, new Uri(fixture.Platform.ApiUrl), fixture.VictorToken);

@@ -36,10 +36,7 @@ internal sealed class AppRepositories(BuilderPaths paths)
             {
                 if (File.Exists(marker) && File.ReadAllText(marker).Trim() != stamp)
                 {
-                    foreach (var folder in new[] { repository, paths.Cache(app), paths.SlugLayers(app), paths.Buildah(app) }.Where(Directory.Exists))
-                    {
-                        Directory.Delete(folder, recursive: true); // the destroyed app's: never handed to the new one
-                    }
+                    DeleteFolders(app); // the destroyed app's: never handed to the new one
                 }
 
                 if (!File.Exists(Path.Combine(repository, "HEAD")))
@@ -69,5 +66,30 @@ internal sealed class AppRepositories(BuilderPaths paths)
 
         PreReceiveHook.Install(repository);
         return repository;
+    }
+
+    /// <summary>Deletes what the builder keeps under <paramref name="app"/>'s name (repository, build cache, slug layers, Dockerfile layer cache), once the app is destroyed.</summary>
+    /// <param name="app">The destroyed app's name.</param>
+    /// <param name="cancellationToken">Cancels the wait for a request creating a repository.</param>
+    /// <returns>A task that completes when they are gone.</returns>
+    public async Task DeleteAsync(string app, CancellationToken cancellationToken)
+    {
+        await _create.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            DeleteFolders(app);
+        }
+        finally
+        {
+            _create.Release();
+        }
+    }
+
+    private void DeleteFolders(string app)
+    {
+        foreach (var folder in new[] { paths.Repository(app), paths.Cache(app), paths.SlugLayers(app), paths.Buildah(app) }.Where(Directory.Exists))
+        {
+            Directory.Delete(folder, recursive: true);
+        }
     }
 }

@@ -23,6 +23,7 @@ internal sealed partial class ReleaseService(
     IOptions<PaasOptions> options,
     ILogger<ReleaseService> logger,
     IRoutePropagation routes,
+    IEnumerable<IAppDestroyedListener> destroyedListeners,
     IAppLogStore? logs = null)
 {
     /// <summary>How long a deploy, scale or restart waits for the routers to have its routes before it reports success anyway: 10 s.</summary>
@@ -212,6 +213,17 @@ internal sealed partial class ReleaseService(
         await scheduler.DestroyAsync(app.Name, cancellationToken).ConfigureAwait(false);
         await apps.DeleteAsync(app.Id, cancellationToken).ConfigureAwait(false);
         logs?.Delete(app.Name);
+        foreach (var listener in destroyedListeners)
+        {
+            try
+            {
+                await listener.AppDestroyedAsync(app.Name, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                LogDestroyListenerFailed(logger, e, app.Name);
+            }
+        }
     }
 
     private async Task<Release> AppendAndDeployAsync(App app, Func<LedgerSnapshot, LedgerEntry> decide, CancellationToken cancellationToken)
@@ -288,6 +300,9 @@ internal sealed partial class ReleaseService(
             LogRoutersLate(logger, app.Name, RouteWait.TotalSeconds);
         }
     }
+
+    [LoggerMessage(EventId = 2007, Level = LogLevel.Warning, Message = "{App} was destroyed, but a part could not drop what it kept for it")]
+    private static partial void LogDestroyListenerFailed(ILogger logger, Exception exception, string app);
 
     [LoggerMessage(EventId = 2006, Level = LogLevel.Warning, Message = "The routers did not confirm the routes of {App} within {Seconds} s; reporting success anyway")]
     private static partial void LogRoutersLate(ILogger logger, string app, double seconds);
