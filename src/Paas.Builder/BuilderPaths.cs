@@ -110,6 +110,32 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
     /// <summary>An app's buildah storage for Dockerfile builds, its layer cache (<c>storage</c>, <c>run</c>); the builder's alone (0700).</summary>
     public string Buildah(string app) => Path.Combine(WorkDir, "buildah", app);
 
+    /// <summary>
+    /// The app names the builder keeps folders for (repositories, build caches, slug layers, Dockerfile layer caches), for the
+    /// sweep of destroyed apps. Names that are no app name (a repository being created, <c>NAME.git.init-...</c>) are skipped.
+    /// </summary>
+    public IReadOnlySet<string> AppFolderNames()
+    {
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (folder, suffix) in new[] { (Repositories, ".git"), (Path.Combine(WorkDir, "cache"), ""), (Path.Combine(DataDir, "slug-layers"), ""), (Path.Combine(WorkDir, "buildah"), "") })
+        {
+            if (!Directory.Exists(folder))
+            {
+                continue;
+            }
+
+            foreach (var name in Directory.EnumerateDirectories(folder).Select(Path.GetFileName))
+            {
+                if (name is not null && name.EndsWith(suffix, StringComparison.Ordinal) && Paas.Domain.AppName.Validate(name[..^suffix.Length]) is null)
+                {
+                    names.Add(name[..^suffix.Length]);
+                }
+            }
+        }
+
+        return names;
+    }
+
     /// <summary>The working folder of one push.</summary>
     public string Push(string pushId) => Path.Combine(WorkDir, "builds", pushId);
 }

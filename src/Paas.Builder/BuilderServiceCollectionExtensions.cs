@@ -56,6 +56,19 @@ public static class BuilderServiceCollectionExtensions
     }
 
     /// <summary>
+    /// For a builder in a process of its own, which is not told of destroys: sweeps the repositories and build caches of apps
+    /// that no longer exist, at start and every hour (<see cref="IExistingApps"/> says which exist; the host registers it).
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddPaasDestroyedAppSweep(this IServiceCollection services)
+    {
+        services.TryAddSingleton<DestroyedAppSweeper>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, DestroyedAppSweeper>(sp => sp.GetRequiredService<DestroyedAppSweeper>()));
+        return services;
+    }
+
+    /// <summary>
     /// Makes builds compile in Kubernetes build Pods (<see cref="BuildPodOptions"/>) instead of the builder's own processes;
     /// call after <see cref="AddPaasBuilder"/>. Needs an <see cref="IBuildPods"/> (<c>AddKubernetesBuildPods()</c> of
     /// Paas.Kubernetes). Checks at start that <c>PAAS_BUILD_IMAGE</c>, a namespace and a callback URL are set.

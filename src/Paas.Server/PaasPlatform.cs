@@ -421,6 +421,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton(controllerServices.GetRequiredService<IRegistryCredentialValidator>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<IRegistryAccessPolicy>());
         builder.Services.AddSingleton(controllerServices.GetRequiredService<Paas.Scheduling.Logs.IAppLogStore>());
+        builder.Services.AddSingleton(controllerServices.GetRequiredService<AppStore>());
         builder.Services.AddProblemDetails();
         builder.WebHost.ConfigureKestrel(kestrel => kestrel.Listen(IPAddress.Parse(options.ListenAddress), roleOptions.InternalPort));
         var app = BuildValidated<PaasOptions>(builder, errors);
@@ -491,6 +492,8 @@ public sealed class PaasPlatform : IAsyncDisposable
         builder.Services.AddSingleton(sp => new ControllerLogSink(Http, new Uri(roleOptions.ControllerInternalUrl!), sp.GetRequiredService<ServiceCredential>(), "paas[builder]", sp.GetRequiredService<ILogger<ControllerLogSink>>()));
         builder.Services.AddSingleton<IBuildEventSink>(sp => sp.GetRequiredService<ControllerLogSink>());
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ControllerLogSink>());
+        builder.Services.AddSingleton<IExistingApps>(sp => new InternalExistingApps(Http, new Uri(roleOptions.ControllerInternalUrl!), sp.GetRequiredService<ServiceCredential>()));
+        builder.Services.AddPaasDestroyedAppSweep();
         AddBuilder(builder, service, registryUrl, roleOptions.ControllerUrl);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

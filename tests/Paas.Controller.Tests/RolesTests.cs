@@ -60,7 +60,7 @@ public sealed class RolesTests
         using var http = new HttpClient { BaseAddress = new Uri(fixture.Platform.InternalUrl) };
 
         // Without, or with a user's credentials: 401, for every internal route.
-        foreach (var (method, path) in new[] { (HttpMethod.Get, "/internal/v1/routes"), (HttpMethod.Post, "/internal/v1/registry/authenticate"), (HttpMethod.Post, "/internal/v1/logs") })
+        foreach (var (method, path) in new[] { (HttpMethod.Get, "/internal/v1/routes"), (HttpMethod.Post, "/internal/v1/registry/authenticate"), (HttpMethod.Post, "/internal/v1/logs"), (HttpMethod.Get, "/internal/v1/apps") })
         {
             using var anonymous = await http.SendAsync(new HttpRequestMessage(method, path), Cancel);
             Assert.Equal(HttpStatusCode.Unauthorized, anonymous.StatusCode);
@@ -117,6 +117,17 @@ public sealed class RolesTests
             Assert.True(await removed.MoveNextAsync());
             Assert.Equal(["hello"], removed.Current.Removed);
         }
+    }
+
+    [Fact]
+    public async Task The_internal_app_list_names_every_app_for_a_separate_builders_sweep()
+    {
+        await using var fixture = await ControllerAloneAsync();
+        using var user = await fixture.UserClientAsync();
+        (await user.PostAsync("/v2/apps", Json("""{"name":"kept"}"""), Cancel)).EnsureSuccessStatusCode();
+        using var http = new HttpClient { BaseAddress = new Uri(fixture.Platform.InternalUrl) };
+        http.DefaultRequestHeaders.Authorization = fixture.Authorization;
+        Assert.Equal("""["kept"]""", await http.GetStringAsync("/internal/v1/apps", Cancel)); // what a separate builder's sweep asks (InternalExistingApps)
     }
 
     [Fact]

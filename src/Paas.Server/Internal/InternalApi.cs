@@ -37,8 +37,13 @@ internal static class InternalApi
         group.MapPost("/registry/authenticate", AuthenticateAsync);
         group.MapPost("/registry/authorize", AuthorizeAsync);
         group.MapPost("/logs", WriteLogs);
+        group.MapGet("/apps", ListAppNamesAsync);
         return endpoints;
     }
+
+    /// <summary><c>GET /internal/v1/apps</c>: the names of every app, a JSON array of strings (for a builder's sweep of destroyed apps' folders).</summary>
+    private static async Task<IResult> ListAppNamesAsync(Paas.Data.AppStore apps, CancellationToken cancellationToken) =>
+        Results.Json((await apps.ListAllAsync(cancellationToken).ConfigureAwait(false)).Select(a => a.Name).ToArray(), InternalJsonContext.Default.StringArray);
 
     private static async Task StreamRoutesAsync(HttpContext context, RouteChangeLog routes, string? origin, long? version)
     {

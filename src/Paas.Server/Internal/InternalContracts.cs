@@ -38,4 +38,5 @@ internal sealed record AppLogEntry(string App, string Source, string Line);
 [JsonSerializable(typeof(RegistryAuthorizeRequest))]
 [JsonSerializable(typeof(RegistryAuthorizeResponse))]
 [JsonSerializable(typeof(AppLogBatch))]
+[JsonSerializable(typeof(string[]))]
 internal sealed partial class InternalJsonContext : JsonSerializerContext;
