@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Paas.Testing.Ldap;
 
@@ -50,7 +49,6 @@ public sealed class SambaDomainController : ITestDirectory
     public const string NetbiosDomain = "CORP";
 
     private const string Realm = "CORP.EXAMPLE.COM";
-    private const int Sigterm = 15;
     private static readonly ConcurrentDictionary<SambaDomainController, byte> Running = new();
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(30);
     private static readonly SemaphoreSlim TemplateGate = new(1, 1);
@@ -72,7 +70,7 @@ public sealed class SambaDomainController : ITestDirectory
 
             if (_template is not null)
             {
-                DeleteFolder(_template);
+                DirectoryProcess.DeleteFolder(_template);
             }
         };
     }
@@ -204,27 +202,9 @@ public sealed class SambaDomainController : ITestDirectory
     {
         var process = _process;
         _process = null;
-        if (process is null)
+        if (process is not null)
         {
-            return;
-        }
-
-        using (process)
-        {
-            if (!process.HasExited)
-            {
-                _ = Kill(process.Id, Sigterm);
-                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill(entireProcessTree: true);
-                    await process.WaitForExitAsync();
-                }
-            }
+            await DirectoryProcess.StopAsync(process, wholeTree: true);
         }
     }
 
@@ -249,7 +229,7 @@ public sealed class SambaDomainController : ITestDirectory
     {
         await StopAsync();
         Running.TryRemove(this, out _);
-        DeleteFolder(_root);
+        DirectoryProcess.DeleteFolder(_root);
     }
 
     /// <summary>
@@ -306,7 +286,7 @@ public sealed class SambaDomainController : ITestDirectory
             }
             catch
             {
-                DeleteFolder(root);
+                DirectoryProcess.DeleteFolder(root);
                 throw;
             }
         }
@@ -413,7 +393,7 @@ public sealed class SambaDomainController : ITestDirectory
         var clock = Stopwatch.StartNew();
         foreach (var endpoint in new[] { Address, OtherAddress }.SelectMany(a => new[] { new IPEndPoint(a, 389), new IPEndPoint(a, 636) }))
         {
-            while (!await AcceptsAsync(endpoint))
+            while (!await DirectoryProcess.AcceptsAsync(endpoint))
             {
                 if (process.HasExited || clock.Elapsed > StartLimit)
                 {
@@ -427,20 +407,6 @@ public sealed class SambaDomainController : ITestDirectory
         }
 
         return null;
-    }
-
-    private static async Task<bool> AcceptsAsync(IPEndPoint endpoint)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync(endpoint);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
     }
 
     /// <summary>Runs an OpenLDAP tool as Administrator over ldaps, trusting only the controller's CA (through an ldap.conf of its own).</summary>
@@ -468,46 +434,11 @@ public sealed class SambaDomainController : ITestDirectory
         }
     }
 
-    private void Log(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _log.Enqueue(line);
-        while (_log.Count > 200 && _log.TryDequeue(out _))
-        {
-        }
-    }
+    private void Log(string? line) => DirectoryProcess.Remember(_log, line);
 
     private void KillAndDelete()
     {
-        try
-        {
-            _process?.Kill(entireProcessTree: true);
-            _process?.WaitForExit(5_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already exited
-        }
-
-        DeleteFolder(_root);
+        DirectoryProcess.KillNow(_process, wholeTree: true);
+        DirectoryProcess.DeleteFolder(_root);
     }
-
-    private static void DeleteFolder(string folder)
-    {
-        try
-        {
-            Directory.Delete(folder, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // best effort: the folder is in the temp directory
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }

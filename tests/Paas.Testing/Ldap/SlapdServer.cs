@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net.Sockets;
-using System.Runtime.InteropServices;
+using System.Net;
 using System.Security.Cryptography;
 
 namespace Paas.Testing.Ldap;
@@ -57,7 +56,6 @@ namespace Paas.Testing.Ldap;
 /// </remarks>
 public sealed class SlapdServer : ITestDirectory
 {
-    private const int Sigterm = 15;
     private static readonly ConcurrentDictionary<SlapdServer, byte> Running = new();
     private static readonly TimeSpan StartLimit = TimeSpan.FromSeconds(15);
 
@@ -190,27 +188,9 @@ public sealed class SlapdServer : ITestDirectory
     {
         var process = _process;
         _process = null;
-        if (process is null)
+        if (process is not null)
         {
-            return;
-        }
-
-        using (process)
-        {
-            if (!process.HasExited)
-            {
-                _ = Kill(process.Id, Sigterm);
-                using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-                try
-                {
-                    await process.WaitForExitAsync(limit.Token);
-                }
-                catch (OperationCanceledException)
-                {
-                    process.Kill();
-                    await process.WaitForExitAsync();
-                }
-            }
+            await DirectoryProcess.StopAsync(process, wholeTree: false);
         }
     }
 
@@ -275,7 +255,7 @@ public sealed class SlapdServer : ITestDirectory
     {
         await StopAsync();
         Running.TryRemove(this, out _);
-        DeleteFolder();
+        DirectoryProcess.DeleteFolder(_root);
     }
 
     private async Task StartOnFreePortsAsync(bool tls)
@@ -320,7 +300,7 @@ public sealed class SlapdServer : ITestDirectory
         var clock = Stopwatch.StartNew();
         foreach (var port in ports)
         {
-            while (!WrotePid(pidFile, process.Id) || !await AcceptsAsync(port))
+            while (!WrotePid(pidFile, process.Id) || !await DirectoryProcess.AcceptsAsync(new IPEndPoint(IPAddress.Loopback, port)))
             {
                 var exited = process.HasExited;
                 if (exited || clock.Elapsed > StartLimit)
@@ -349,20 +329,6 @@ public sealed class SlapdServer : ITestDirectory
         }
     }
 
-    private static async Task<bool> AcceptsAsync(int port)
-    {
-        using var client = new TcpClient();
-        try
-        {
-            await client.ConnectAsync("127.0.0.1", port);
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-    }
-
     private async Task RunToolAsync(string tool, string[] args, string stdin)
     {
         string[] common = ["-x", "-H", Url, "-D", _seed.RootDn, "-y", _rootPasswordFile];
@@ -374,46 +340,11 @@ public sealed class SlapdServer : ITestDirectory
         }
     }
 
-    private void Log(string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        _log.Enqueue(line);
-        while (_log.Count > 200 && _log.TryDequeue(out _))
-        {
-        }
-    }
+    private void Log(string? line) => DirectoryProcess.Remember(_log, line);
 
     private void KillAndDelete()
     {
-        try
-        {
-            _process?.Kill();
-            _process?.WaitForExit(5_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // already exited
-        }
-
-        DeleteFolder();
+        DirectoryProcess.KillNow(_process, wholeTree: false);
+        DirectoryProcess.DeleteFolder(_root);
     }
-
-    private void DeleteFolder()
-    {
-        try
-        {
-            Directory.Delete(_root, recursive: true);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // best effort: the folder is in the temp directory
-        }
-    }
-
-    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
-    private static extern int Kill(int pid, int signal);
 }
