@@ -28,13 +28,8 @@ public sealed class KubernetesTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var stack = Environment.GetEnvironmentVariable("PAAS_TEST_STACK_IMAGE");
-        if (string.IsNullOrEmpty(stack) || !File.Exists(Path.Combine(stack, "index.json")) || !File.Exists("/usr/bin/podman"))
-        {
-            var reason = "needs podman and the stack: export PAAS_TEST_STACK_IMAGE=$(stack/build.sh) (scripts/test.sh does)";
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", reason);
-            Assert.Skip(reason);
-        }
+        ExternalTool.RequireOrSkip("podman");
+        var stack = ExternalTool.StackOrSkip("the Kubernetes end-to-end tests");
 
         _cluster = await FakeKubernetesApiServer.StartAsync(new FakeKubernetesOptions
         {

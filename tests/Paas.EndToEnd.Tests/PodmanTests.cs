@@ -22,13 +22,8 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
-        var stack = Environment.GetEnvironmentVariable("PAAS_TEST_STACK_IMAGE");
-        if (string.IsNullOrEmpty(stack) || !File.Exists(Path.Combine(stack, "index.json")) || !File.Exists("/usr/bin/podman"))
-        {
-            var reason = "needs podman and the stack: export PAAS_TEST_STACK_IMAGE=$(stack/build.sh) (scripts/test.sh does)";
-            Assert.True(Environment.GetEnvironmentVariable("CI") != "true", reason);
-            Assert.Skip(reason);
-        }
+        ExternalTool.RequireOrSkip("podman");
+        var stack = ExternalTool.StackOrSkip("the podman end-to-end tests");
 
         _platform = await PlatformSession.StartAsync(new Dictionary<string, string>
         {

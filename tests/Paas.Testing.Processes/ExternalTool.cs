@@ -30,6 +30,23 @@ public static class ExternalTool
         }
     }
 
+    /// <summary>The variable scripts/test.sh sets to the stack's OCI layout (the path <c>stack/build.sh</c> prints).</summary>
+    public const string StackVariable = "PAAS_TEST_STACK_IMAGE";
+
+    /// <summary>The stack's OCI layout (<see cref="StackVariable"/>), or skips (fails in CI) when it is not built.</summary>
+    /// <param name="tests">What needs it, for the reason: <c>the image tests</c>, <c>the podman scheduler tests</c>.</param>
+    /// <returns>The layout's folder, holding <c>index.json</c>.</returns>
+    public static string StackOrSkip(string tests)
+    {
+        var layout = Environment.GetEnvironmentVariable(StackVariable);
+        if (string.IsNullOrEmpty(layout) || !File.Exists(Path.Combine(layout, "index.json")))
+        {
+            SkipOrFail($"no stack: run 'export {StackVariable}=$(stack/build.sh)' (scripts/test.sh does) to run {tests}");
+        }
+
+        return layout!;
+    }
+
     /// <summary>Skips the test with the reason, or fails it in CI where everything must be present.</summary>
     public static void SkipOrFail(string reason)
     {

@@ -10,7 +10,7 @@ namespace Paas.Builder.Tests.Stack;
 public static class Tools
 {
     /// <summary>The variable scripts/test.sh sets to the OCI layout stack/build.sh printed.</summary>
-    public const string StackVariable = "PAAS_TEST_STACK_IMAGE";
+    public const string StackVariable = ExternalTool.StackVariable;
 
     /// <summary>podman's flags that work on these machines (shared/docs/environment.md).</summary>
     public static readonly string[] RunFlags = ["--runtime", "runc", "run", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=1024:1024"];
@@ -20,16 +20,7 @@ public static class Tools
     public static void RequireOrSkip(string name) => ExternalTool.RequireOrSkip(name);
 
     /// <summary>The stack's OCI layout, or skips (fails in CI) when it is not built.</summary>
-    public static string StackOrSkip()
-    {
-        var layout = Environment.GetEnvironmentVariable(StackVariable);
-        if (string.IsNullOrEmpty(layout) || !File.Exists(Path.Combine(layout, "index.json")))
-        {
-            SkipOrFail($"no stack: run 'export {StackVariable}=$(stack/build.sh)' (scripts/test.sh does) to run the image tests");
-        }
-
-        return layout!;
-    }
+    public static string StackOrSkip() => ExternalTool.StackOrSkip("the image tests");
 
     /// <summary>Runs a tool; returns its exit code, standard output and standard error.</summary>
     public static Task<(int Code, string Output, string Error)> RunAsync(string tool, TimeSpan timeout, params string[] args) => ExternalTool.RunRawAsync(tool, timeout, args);

@@ -61,11 +61,7 @@ internal static class PodmanFixture
         ExternalTool.RequireOrSkip("buildah", "buildah");
         ExternalTool.RequireOrSkip("runc", "runc");
         ExternalTool.RequireOrSkip("skopeo", "skopeo");
-        var stack = Environment.GetEnvironmentVariable("PAAS_TEST_STACK_IMAGE");
-        if (string.IsNullOrEmpty(stack) || !File.Exists(Path.Combine(stack, "index.json")))
-        {
-            ExternalTool.SkipOrFail("no stack: run 'export PAAS_TEST_STACK_IMAGE=$(stack/build.sh)' (scripts/test.sh does) to run the podman scheduler tests");
-        }
+        var stack = ExternalTool.StackOrSkip("the podman scheduler tests");
 
         await Gate.WaitAsync();
         try
@@ -73,7 +69,7 @@ internal static class PodmanFixture
             if (_image is null)
             {
                 _registry = await TestRegistry.StartAsync();
-                _image = await BuildAsync(stack!, _registry.Host);
+                _image = await BuildAsync(stack, _registry.Host);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => CleanUp();
             }
         }
