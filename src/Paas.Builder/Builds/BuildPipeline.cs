@@ -240,16 +240,14 @@ internal sealed class BuildPipeline(
         }
 
         run.FromDockerfile = true;
-        var settings = options.Value;
-        if (settings.RegistryUrl is null || settings.RegistryPassword is null)
+        if (RegistryTarget.Of(options.Value) is not { } registry)
         {
-            return new BuildError(BuildFailure.RegistryFailed, "the platform has no registry configured for the builder");
+            return new BuildError(BuildFailure.RegistryFailed, RegistryTarget.Missing);
         }
 
-        var registry = new Uri(settings.RegistryUrl());
         return await dockerfile.BuildAsync(run, registry).ConfigureAwait(false)
             ?? await ReleaseAsync(run).ConfigureAwait(false)
-            ?? await dockerfile.PushAsync(run, registry, (settings.RegistryUsername, settings.RegistryPassword())).ConfigureAwait(false);
+            ?? await dockerfile.PushAsync(run, registry).ConfigureAwait(false);
     }
 
     // 7. process types: the buildpack's (or the Dockerfile image's) defaults, overridden by the Procfile
@@ -315,19 +313,19 @@ internal sealed class BuildPipeline(
     private async Task<BuildError?> PushImageAsync(BuildRun run)
     {
         var settings = options.Value;
-        if (settings.RegistryUrl is null || settings.RegistryPassword is null)
+        if (RegistryTarget.Of(settings) is not { } target)
         {
-            return new BuildError(BuildFailure.RegistryFailed, "the platform has no registry configured for the builder");
+            return new BuildError(BuildFailure.RegistryFailed, RegistryTarget.Missing);
         }
 
-        var registry = new Uri(settings.RegistryUrl());
+        var registry = target.Url;
         var config = run.Stack is null ? ImageConfigs.SlugOnly(run, settings.Stack) : ImageConfigs.OnStack(run, run.Stack, settings.Stack);
         var configBytes = OciJson.Serialize(config);
         var configDescriptor = new Descriptor { MediaType = MediaTypes.OciConfig, Digest = Digest.Compute(configBytes), Size = configBytes.Length };
         var slug = run.SlugLayers.Select(l => l.Layer).ToList();
         var layers = run.Stack is null ? slug : [.. run.Stack.Manifest.Layers, .. slug, run.TypesLayer!];
         var manifest = OciJson.Serialize(new ImageManifest { Config = configDescriptor, Layers = layers });
-        var pusher = new RegistryPusher(RegistryHttp, registry, settings.RegistryUsername, settings.RegistryPassword());
+        var pusher = new RegistryPusher(RegistryHttp, registry, target.Username, target.Password);
         var repository = run.Push.App;
         try
         {

@@ -51,9 +51,9 @@ internal sealed class DockerfileBuilder(IOptions<BuilderOptions> options, Builde
 
     /// <summary>Builds the image (<c>buildah bud</c>) and reads its config into <see cref="BuildRun.DefaultProcessTypes"/> and <see cref="BuildRun.ImageId"/>.</summary>
     /// <param name="run">The build.</param>
-    /// <param name="registry">The platform's registry.</param>
+    /// <param name="target">The platform's registry and the service credential.</param>
     /// <returns>Null, or why the build failed.</returns>
-    public async Task<BuildError?> BuildAsync(BuildRun run, Uri registry)
+    public async Task<BuildError?> BuildAsync(BuildRun run, RegistryTarget target)
     {
         var settings = options.Value;
         if (settings.Dockerfile.Refusal is { } refusal)
@@ -66,7 +66,8 @@ internal sealed class DockerfileBuilder(IOptions<BuilderOptions> options, Builde
             return new BuildError(BuildFailure.NoBuildpack, $"{BuilderVar}=dockerfile, but the commit has no {FileName} at its root: add one, or unset {BuilderVar} (paas config:unset {BuilderVar})");
         }
 
-        var (buildah, error) = Settings(run, registry);
+        var registry = target.Url;
+        var (buildah, error) = BuildahSettings.For(run.Config, registry, (run.Push.Username, run.Push.Token), target.Credential, StackContract.Repository);
         if (buildah is null)
         {
             return new BuildError(BuildFailure.CompileFailed, error!);
@@ -102,7 +103,7 @@ internal sealed class DockerfileBuilder(IOptions<BuilderOptions> options, Builde
         {
             lastError = Shorten(lastError);
             var advice = lastError is not null && (lastError.Contains("unauthorized", StringComparison.OrdinalIgnoreCase) || lastError.Contains("denied", StringComparison.OrdinalIgnoreCase))
-                ? $": a FROM names an image you may not pull; name the stack ({registry.Authority}/paas/stack:{settings.Stack}), an image of an app you can access, or set {BuildahSettings.RegistryAuthVar} for another registry"
+                ? $": a FROM names an image you may not pull; name the stack ({registry.Authority}/{StackContract.Repository}:{settings.Stack}), an image of an app you can access, or set {BuildahSettings.RegistryAuthVar} for another registry"
                 : "";
             return new BuildError(BuildFailure.CompileFailed, $"the {FileName} build failed" + (lastError is null ? $" (buildah exited with {exit})" : ": " + lastError) + advice);
         }
@@ -139,15 +140,15 @@ internal sealed class DockerfileBuilder(IOptions<BuilderOptions> options, Builde
 
     /// <summary>Pushes the built image to the platform's registry as <c>APP:git-SHA7</c> and sets <see cref="BuildRun.Image"/> (by digest).</summary>
     /// <param name="run">The build.</param>
-    /// <param name="registry">The platform's registry.</param>
-    /// <param name="service">The platform's service credential.</param>
+    /// <param name="target">The platform's registry and the service credential.</param>
     /// <returns>Null, or why the push failed.</returns>
-    public async Task<BuildError?> PushAsync(BuildRun run, Uri registry, (string User, string Secret) service)
+    public async Task<BuildError?> PushAsync(BuildRun run, RegistryTarget target)
     {
+        var registry = target.Url;
         var repository = run.Push.App;
         var tag = "git-" + run.Sha[..7];
         await run.Output.StepAsync($"Pushing {registry.Authority}/{repository}:{tag}").ConfigureAwait(false);
-        var auth = PrivateWrite(run, "push-auth.json", BuildahSettings.PushAuth(registry, repository, service));
+        var auth = PrivateWrite(run, "push-auth.json", BuildahSettings.PushAuth(registry, repository, target.Credential));
         var digestFile = Path.Combine(run.Push.Directory, "image-digest");
         var args = Global(run.Push.App);
         args.AddRange(["push", "--authfile", auth, "--digestfile", digestFile, $"--tls-verify={(registry.Scheme == Uri.UriSchemeHttps ? "true" : "false")}", run.ImageId, $"docker://{registry.Authority}/{repository}:{tag}"]);
@@ -166,12 +167,6 @@ internal sealed class DockerfileBuilder(IOptions<BuilderOptions> options, Builde
         run.Image = $"{registry.Authority}/{repository}@{digest}";
         await run.Output.DetailAsync($"Image {registry.Authority}/{repository}:{tag}").ConfigureAwait(false);
         return null;
-    }
-
-    private (BuildahSettings? Settings, string? Error) Settings(BuildRun run, Uri registry)
-    {
-        var settings = options.Value;
-        return BuildahSettings.For(run.Config, registry, (run.Push.Username, run.Push.Token), (settings.RegistryUsername, settings.RegistryPassword!()), StackContract.Repository);
     }
 
     private List<string> Global(string app)

@@ -37,14 +37,9 @@ public sealed class StackImporter
             return null;
         }
 
-        var settings = _options.Value;
-        if (settings.RegistryUrl is null || settings.RegistryPassword is null)
-        {
-            throw new InvalidOperationException("the builder has no registry to import the stack into");
-        }
-
-        var registry = new Uri(settings.RegistryUrl());
-        var pusher = new RegistryPusher(Http, registry, settings.RegistryUsername, settings.RegistryPassword());
+        var target = RegistryTarget.Of(_options.Value) ?? throw new InvalidOperationException("the builder has no registry to import the stack into");
+        var registry = target.Url;
+        var pusher = new RegistryPusher(Http, registry, target.Username, target.Password);
         var sent = 0L;
         foreach (var blob in stack.Manifest.Layers.Append(stack.Manifest.Config))
         {
