@@ -109,7 +109,7 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, 0);
+            k.Listen(IPAddress.Loopback, LoopbackPort.Free()); // not 0: see FreePorts
         });
         var app = builder.Build();
         app.UseWebSockets();

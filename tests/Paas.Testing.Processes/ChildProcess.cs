@@ -29,10 +29,25 @@ public static class ChildProcess
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeLimit.TotalSeconds:0} s");
+            throw new TimeoutException($"{fileName} {string.Join(' ', args)} did not finish within {timeLimit.TotalSeconds:0} s"
+                + $"\nstdout so far: {await Tail(output)}\nstderr so far: {await Tail(error)}");
         }
 
         return (process.ExitCode, await output, await error);
+    }
+
+    /// <summary>The last 4,000 characters a killed process wrote to one stream (its pipe closes with the kill; 5 s at most).</summary>
+    private static async Task<string> Tail(Task<string> stream)
+    {
+        try
+        {
+            var text = await stream.WaitAsync(TimeSpan.FromSeconds(5));
+            return text.Length > 4000 ? "..." + text[^4000..] : text;
+        }
+        catch (Exception e) when (e is TimeoutException or OperationCanceledException or IOException)
+        {
+            return "(unreadable: " + e.Message + ")";
+        }
     }
 
     public static ProcessStartInfo StartInfo(string fileName, IEnumerable<string> args, string workingDirectory, IReadOnlyDictionary<string, string?> environment)

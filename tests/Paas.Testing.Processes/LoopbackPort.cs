@@ -1,43 +1,23 @@
-using System.Net;
-using System.Net.Sockets;
+using Paas.Scheduling.Local;
 
 namespace Paas.Testing;
 
-/// <summary>Free TCP ports on 127.0.0.1 for servers a test starts (found by binding port 0; another program could take it before use, which is rare).</summary>
+/// <summary>
+/// Free TCP ports on 127.0.0.1 for servers a test starts, by the platform's own rule (<c>FreePorts</c>, whose source is
+/// compiled in here): below the kernel's ephemeral range, where no TIME_WAIT connection can make the kernel reset a new
+/// connection to the server. Another program could take a port before use, which is rare.
+/// </summary>
 public static class LoopbackPort
 {
     /// <summary>A port nothing listens on right now.</summary>
     /// <returns>The port number.</returns>
-    public static int Free()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
+    public static int Free() => FreePorts.Next();
 
     /// <summary>
     /// <paramref name="count"/> distinct ports nothing listens on right now, found by holding each listener until all are
-    /// found (ports found one after the other can repeat: the kernel may hand out a port again once it is released).
+    /// found (ports found one after the other can repeat).
     /// </summary>
     /// <param name="count">How many.</param>
     /// <returns>The port numbers.</returns>
-    public static int[] FreeDistinct(int count)
-    {
-        var listeners = new List<TcpListener>();
-        try
-        {
-            for (var i = 0; i < count; i++)
-            {
-                var listener = new TcpListener(IPAddress.Loopback, 0);
-                listener.Start();
-                listeners.Add(listener);
-            }
-
-            return [.. listeners.Select(l => ((IPEndPoint)l.LocalEndpoint).Port)];
-        }
-        finally
-        {
-            listeners.ForEach(l => l.Stop());
-        }
-    }
+    public static int[] FreeDistinct(int count) => FreePorts.Distinct(count);
 }

@@ -51,34 +51,49 @@ public sealed class TestPlatform : IAsyncDisposable
     public static async Task<TestPlatform> StartAsync(string backend = Backend.Sqlite, IReadOnlyDictionary<string, string?>? settings = null, Action<IServiceCollection>? configureServices = null)
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "paas-test-" + Guid.NewGuid().ToString("N")[..12]);
-        var all = new Dictionary<string, string?>
+        var database = await Backend.DatabaseSettingAsync(backend);
+        for (var attempt = 1; ; attempt++)
         {
-            ["Paas:DataDir"] = dataDir,
-            ["Paas:ApiPort"] = "0",
-            ["Paas:HttpPort"] = "0",
-            ["Paas:HttpsPort"] = "0",
-            ["Paas:RegistryPort"] = "0",
-            ["Paas:Database"] = await Backend.DatabaseSettingAsync(backend),
-            ["Logging:LogLevel:Default"] = "Warning",
-        };
-        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
-        {
-            all[key] = value;
-        }
+            // Ports below the ephemeral range (LoopbackPort), not 0: see FreePorts for the connection resets that avoids.
+            var ports = LoopbackPort.FreeDistinct(4);
+            var all = new Dictionary<string, string?>
+            {
+                ["Paas:DataDir"] = dataDir,
+                ["Paas:ApiPort"] = ports[0].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paas:HttpPort"] = ports[1].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paas:HttpsPort"] = ports[2].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paas:RegistryPort"] = ports[3].ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paas:Database"] = database,
+                ["Logging:LogLevel:Default"] = "Warning",
+            };
+            foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            {
+                all[key] = value;
+            }
 
-        var scheduler = new RecordingScheduler();
-        var (platform, errors) = PaasPlatform.Create([], all, services =>
-        {
-            services.AddSingleton<IScheduler>(scheduler);
-            configureServices?.Invoke(services);
-        });
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException("test platform configuration: " + string.Join("; ", errors));
-        }
+            var scheduler = new RecordingScheduler();
+            var (platform, errors) = PaasPlatform.Create([], all, services =>
+            {
+                services.AddSingleton<IScheduler>(scheduler);
+                configureServices?.Invoke(services);
+            });
+            if (errors.Count > 0)
+            {
+                throw new InvalidOperationException("test platform configuration: " + string.Join("; ", errors));
+            }
 
-        await platform.StartAsync();
-        return new TestPlatform(platform, dataDir, scheduler);
+            try
+            {
+                await platform.StartAsync();
+            }
+            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                await platform.DisposeAsync(); // another program took a port in between: other ports
+                continue;
+            }
+
+            return new TestPlatform(platform, dataDir, scheduler);
+        }
     }
 
     /// <summary>An HTTP client for the API, unauthenticated.</summary>

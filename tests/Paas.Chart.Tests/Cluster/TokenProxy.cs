@@ -31,7 +31,7 @@ internal sealed class TokenProxy : IAsyncDisposable
         var client = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromMinutes(1) };
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free()));
         var app = builder.Build();
         app.Run(context => ForwardAsync(context, client, token));
         await app.StartAsync();

@@ -352,8 +352,8 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal("=== Teams\nYou are in no team.\n", await PaasOk(_home, "teams"));
     }
 
-    private async Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
-        await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel);
+    private Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
+        WithPaasdLog(ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel));
 
     private async Task<string> PaasOk(string workingDirectory, params string[] args)
     {
@@ -363,7 +363,20 @@ public sealed class CliEndToEndTests : IAsyncLifetime
     }
 
     private Task<(int ExitCode, string Out, string Error)> Git(params string[] args) =>
-        ChildProcess.RunAsync("git", args, _repo, Environment(), Cancel);
+        WithPaasdLog(ChildProcess.RunAsync("git", args, _repo, Environment(), Cancel));
+
+    /// <summary>A child that did not finish in time fails the test with paasd's log, which says what the platform was doing.</summary>
+    private async Task<(int ExitCode, string Out, string Error)> WithPaasdLog(Task<(int ExitCode, string Out, string Error)> run)
+    {
+        try
+        {
+            return await run;
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}\npaasd log:\n{_paasd!.Log}", e);
+        }
+    }
 
     private async Task<string> GitOk(params string[] args)
     {

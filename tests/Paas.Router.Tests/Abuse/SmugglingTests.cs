@@ -80,7 +80,7 @@ public sealed class SmugglingTests
 
         var answer = await RawClient.ExchangeAsync(router.HttpPort, "POST /upload HTTP/1.1\r\n" + Host + "Transfer-Encoding: chunked\r\n\r\n" + size + "\r\nhello\r\n0\r\n\r\n");
 
-        Assert.True(RawClient.Statuses(answer) is [400], $"answered '{answer}'; router lines: {string.Join(" | ", router.Log.For("alpha"))}; {string.Join(" | ", router.Diagnostics.Entries.Where(e => e.Category.StartsWith("Paas", StringComparison.Ordinal)).Select(e => e.Message + " " + e.Exception))}");
+        Assert.True(RawClient.Statuses(answer) is [400], $"answered '{answer}'; router lines: {string.Join(" | ", router.Log.For("alpha"))}; {router.Diagnostics.Dump()}");
         // The router forwards the head before the body arrives (it streams bodies), so the app may see the head of the
         // request; it never gets a complete body, and the connection to it is cut.
         Assert.InRange(backend.Requests, 0, 1);

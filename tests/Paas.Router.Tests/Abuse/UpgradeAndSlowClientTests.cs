@@ -24,9 +24,17 @@ public sealed class UpgradeAndSlowClientTests
         await using var router = await RouterFor(backend);
 
         // After the answer the client speaks HTTP/1.1 again on the same connection: no tunnel was opened.
-        var answer = await RawClient.ExchangeAsync(router.HttpPort, "GET /headers HTTP/1.1\r\n" + Host + headers + "\r\n" + "GET /hello HTTP/1.1\r\n" + Host + "\r\n");
+        string answer;
+        try
+        {
+            answer = await RawClient.ExchangeAsync(router.HttpPort, "GET /headers HTTP/1.1\r\n" + Host + headers + "\r\n" + "GET /hello HTTP/1.1\r\n" + Host + "\r\n");
+        }
+        catch (SocketException e)
+        {
+            throw new InvalidOperationException($"{protocol}: no connection to the router on {router.HttpPort}: {e.Message}\n{router.Diagnostics.Dump()}\nbackend on {backend.Port}: {backend.Diagnostics()}", e);
+        }
 
-        Assert.True(RawClient.Statuses(answer) is [200, 200], protocol + ": " + answer);
+        Assert.True(RawClient.Statuses(answer) is [200, 200], $"{protocol}: {answer}\nrouter lines: {string.Join(" | ", router.Log.For("alpha"))}\n{router.Diagnostics.Dump()}");
         Assert.DoesNotContain("101", answer.Split("\r\n")[0], StringComparison.Ordinal);
         var json = answer[answer.IndexOf('{', StringComparison.Ordinal)..(answer.IndexOf('}', StringComparison.Ordinal) + 1)];
         var seen = Backend.ParseHeaders(json);

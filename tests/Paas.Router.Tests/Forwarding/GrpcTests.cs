@@ -49,7 +49,7 @@ public sealed class GrpcTests
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free(), listen => listen.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.Run(async context =>
         {

@@ -42,13 +42,17 @@ public sealed class Backend : IAsyncDisposable
     /// <summary>How many distinct connections requests arrived on.</summary>
     public int Connections => _connections.Count;
 
+    /// <summary>Its state for assertion messages: requests seen, and whether its host is stopping.</summary>
+    public string Diagnostics() =>
+        $"{Requests} requests, stopping: {_app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested}";
+
     public static async Task<Backend> StartAsync(string name)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, 0);
+            k.Listen(System.Net.IPAddress.Loopback, Paas.Testing.LoopbackPort.Free()); // not 0: see FreePorts
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();

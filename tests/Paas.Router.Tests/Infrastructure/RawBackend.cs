@@ -10,7 +10,7 @@ namespace Paas.Router.Tests.Infrastructure;
 /// </summary>
 public sealed class RawBackend : IAsyncDisposable
 {
-    private readonly TcpListener _listener = new(IPAddress.Loopback, 0);
+    private readonly TcpListener _listener = new(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free()); // not 0: see FreePorts
     private readonly Func<RawConnection, Task> _serve;
     private readonly CancellationTokenSource _stop = new();
     private readonly List<Task> _connections = [];

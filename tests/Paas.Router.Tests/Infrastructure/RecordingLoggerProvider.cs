@@ -10,6 +10,12 @@ public sealed class RecordingLoggerProvider : ILoggerProvider
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    /// <summary>The router's own entries (categories <c>Paas.*</c> and YARP's) and every warning or worse (Kestrel, hosting), one per line with their exceptions, for assertion messages.</summary>
+    public string Dump() => string.Join('\n', Entries
+        .Where(e => e.Category.StartsWith("Paas", StringComparison.Ordinal) || e.Category.StartsWith("Yarp", StringComparison.Ordinal)
+            || e.Category.StartsWith("Microsoft.Hosting.Lifetime", StringComparison.Ordinal) || e.Level >= LogLevel.Warning)
+        .Select(e => $"{e.Level} {e.Category}: {e.Message} {e.Exception}"));
+
     public void Dispose()
     {
     }

@@ -71,7 +71,7 @@ public sealed class RouterServer : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(k => k.ListenPaasRouter());
         if (configureOther is not null)
         {
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0));
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, LoopbackPort.Free()));
         }
 
         var app = builder.Build();
