@@ -55,10 +55,19 @@ public sealed class BuilderOptions
     public Func<string>? RegistryPassword { get; set; }
 
     /// <summary>
-    /// The uid and gid buildpacks run as when the platform runs as root (default 65534, <c>nobody</c>); null runs them as
-    /// the platform's own user.
+    /// Whether buildpacks run as the app's own build user (<c>paas-build-APP</c>, see <see cref="BuildUsers"/>;
+    /// <c>Builder:RunAsBuildUsers</c>). Null (default): when paasd runs as root. False runs them as paasd's own user,
+    /// which lets every app's build read every other's; true without root fails each build.
     /// </summary>
-    public int? BuildUserId { get; set; } = 65534;
+    public bool? RunAsBuildUsers { get; set; }
+
+    /// <summary>
+    /// Whether <c>BUILDPACK_URL</c> and <c>.buildpacks</c> may name folders and <c>file://</c> repositories of the builder's
+    /// machine (<c>Builder:LocalBuildpacks</c>, default false). For development and tests only: with it, anyone who may
+    /// push runs code from any folder paasd can read, another app's repository included. Build pods are not concerned:
+    /// a path there names the pod's own files.
+    /// </summary>
+    public bool LocalBuildpacks { get; set; }
 
     /// <summary>The <c>STACK</c> buildpacks see; the name of the stack <c>stack/build.sh</c> makes.</summary>
     public string Stack { get; set; } = "paas-22";

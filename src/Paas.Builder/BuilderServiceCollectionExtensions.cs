@@ -44,6 +44,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<GitAuthenticator>();
         services.TryAddSingleton<IBuildEventSink, NoBuildEvents>();
         services.TryAddSingleton<ISlugHandOff, NoSlugHandOff>();
+        services.TryAddSingleton<BuildUsers>();
         services.TryAddSingleton<ICompiler, LocalCompiler>();
         services.TryAddSingleton<BuildTransfers>();
         services.TryAddSingleton<DockerfileBuilder>();

@@ -25,6 +25,7 @@ public sealed class BuilderPlatform : IAsyncLifetime
         {
             ["Paas:RegistrationMode"] = "enabled",
             ["Builder:BuildTimeout"] = "00:02:00",
+            ["Builder:LocalBuildpacks"] = "true", // the fixtures' buildpacks are folders; LocalBuildpackTests checks the default
         });
         (_, AliceToken) = await Platform.UserAsync("alice");
         (_, VictorToken) = await Platform.UserAsync("victor");

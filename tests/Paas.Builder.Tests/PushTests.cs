@@ -274,7 +274,7 @@ public sealed class PushTests(BuilderPlatform fixture) : IClassFixture<BuilderPl
         Assert.Contains("remote:        cache: cold", output);
         if (Environment.IsPrivilegedProcess)
         {
-            Assert.Contains("remote:        user: nobody", output);
+            Assert.Contains($"remote:        user: {Paas.Scheduling.Local.SystemUsers.Name(app, Paas.Scheduling.Local.SystemUsers.Role.Build)}", output);
         }
 
         await repo.CommitChangeAsync("README.md", "changed\n");

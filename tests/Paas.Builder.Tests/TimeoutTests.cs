@@ -10,7 +10,7 @@ public sealed class TimeoutTests
     [Fact]
     public async Task A_hanging_buildpack_is_stopped_by_the_build_timeout()
     {
-        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Builder:BuildTimeout"] = "00:00:03" });
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Builder:BuildTimeout"] = "00:00:03", ["Builder:LocalBuildpacks"] = "true" });
         var (_, token) = await platform.UserAsync("alice");
         var client = new PaasClient(BuilderPlatform.Http, new Uri(platform.ApiUrl), token);
         await client.CreateAppAsync(new AppCreateRequest("hang"));

@@ -1,11 +1,13 @@
 using System.Diagnostics;
+using Paas.Scheduling.Local;
 
 namespace Paas.Builder;
 
 /// <summary>
 /// Runs one buildpack script with a clean environment (only the variables given), stdout and stderr
-/// merged line by line into a callback, and, when the platform runs as root and a build user is set, as that
-/// unprivileged user through <c>setpriv</c>. The whole process tree is killed when the token is cancelled (build timeout).
+/// merged line by line into a callback, and, given a user, as that unprivileged user through <c>setpriv</c> (its own
+/// group only, no new privileges: a setuid program gains nothing), every process of that user killed once the script
+/// exits, so nothing it started keeps running. The whole process tree is killed when the token is cancelled (build timeout).
 /// </summary>
 internal static class BuildpackProcess
 {
@@ -16,15 +18,15 @@ internal static class BuildpackProcess
         IReadOnlyList<string> args,
         IReadOnlyDictionary<string, string> environment,
         string workingDirectory,
-        int? runAsUser,
+        SystemUser? runAsUser,
         Func<string, Task> onLine,
         CancellationToken cancellationToken)
     {
         var executable = OperatingSystem.IsWindows() || (File.GetUnixFileMode(script) & UnixFileMode.UserExecute) != 0;
         var command = new List<string>();
-        if (runAsUser is { } uid)
+        if (runAsUser is not null)
         {
-            command.AddRange(["setpriv", $"--reuid={uid}", $"--regid={uid}", "--clear-groups", "--"]);
+            command.AddRange(["setpriv", $"--reuid={runAsUser.Uid}", $"--regid={runAsUser.Gid}", "--clear-groups", "--no-new-privs", "--"]);
         }
 
         if (!executable)
@@ -59,10 +61,19 @@ internal static class BuildpackProcess
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            if (runAsUser is not null)
+            {
+                await SystemUsers.KillAllAsync(runAsUser).ConfigureAwait(false); // what it left in the background
+            }
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
+            if (runAsUser is not null)
+            {
+                await SystemUsers.KillAllAsync(runAsUser).ConfigureAwait(false); // what left the tree (setsid, double fork)
+            }
+
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
             return -1;

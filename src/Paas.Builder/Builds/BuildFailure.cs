@@ -18,6 +18,9 @@ internal enum BuildFailure
     /// <summary>A <c>BUILDPACK_URL</c> or <c>.buildpacks</c> entry cannot be fetched or is not a buildpack.</summary>
     BuildpackUnavailable,
 
+    /// <summary>A file the platform reads itself (<see cref="AppFiles.ReadByThePlatform"/>) is a symbolic link or not a regular file.</summary>
+    UnreadableAppFile,
+
     /// <summary>A buildpack's <c>bin/compile</c> failed.</summary>
     CompileFailed,
 

@@ -150,7 +150,7 @@ internal sealed class BuildPipeline(
             return new BuildError(BuildFailure.ControllerRefused, "could not read the app's config: " + e.Message);
         }
 
-        Directory.CreateDirectory(run.EnvDir);
+        AppFiles.CreateFolder(run.EnvDir, AppFiles.PrivateFolder); // config vars: nobody but the build reads them
         foreach (var (name, value) in run.Config)
         {
             await File.WriteAllTextAsync(Path.Combine(run.EnvDir, name), value, run.Timeout).ConfigureAwait(false);
@@ -179,16 +179,23 @@ internal sealed class BuildPipeline(
             return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} has no files: add your app and push again");
         }
 
+        foreach (var name in AppFiles.ReadByThePlatform)
+        {
+            if (AppFiles.Refusal(run.AppDir, name) is { } refusal)
+            {
+                return new BuildError(BuildFailure.UnreadableAppFile, refusal);
+            }
+        }
+
         if (commit.Procfile is { } procfile && Paas.Domain.Procfile.Parse(procfile).Error is { } invalid)
         {
             return new BuildError(BuildFailure.ProcfileInvalid, invalid); // before any buildpack runs: one grammar, the domain's
         }
 
-        var slugignore = Path.Combine(run.AppDir, ".slugignore");
-        if (File.Exists(slugignore))
+        if (await AppFiles.ReadAsync(run.AppDir, ".slugignore", run.Timeout).ConfigureAwait(false) is { } slugignore)
         {
             var matcher = new Matcher(StringComparison.Ordinal);
-            foreach (var pattern in File.ReadAllLines(slugignore).Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
+            foreach (var pattern in slugignore.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
             {
                 var relative = pattern.TrimStart('/');
                 matcher.AddInclude(relative);
@@ -260,10 +267,19 @@ internal sealed class BuildPipeline(
             types[name] = command;
         }
 
-        var procfile = Path.Combine(run.AppDir, "Procfile");
-        if (File.Exists(procfile))
+        string? procfile;
+        try
         {
-            var (declared, error) = Paas.Domain.Procfile.Parse(await File.ReadAllTextAsync(procfile, run.Timeout).ConfigureAwait(false));
+            procfile = await AppFiles.ReadAsync(run.AppDir, "Procfile", run.Timeout).ConfigureAwait(false); // a buildpack may have replaced it
+        }
+        catch (AppFileException e)
+        {
+            return new BuildError(BuildFailure.UnreadableAppFile, e.Message);
+        }
+
+        if (procfile is not null)
+        {
+            var (declared, error) = Paas.Domain.Procfile.Parse(procfile);
             if (declared is null)
             {
                 return new BuildError(BuildFailure.ProcfileInvalid, error!);

@@ -29,6 +29,9 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
     /// <summary>HOME of the buildpack processes.</summary>
     public string HomeDir => Path.Combine(Push.Directory, "home");
 
+    /// <summary>TMPDIR of the buildpack processes.</summary>
+    public string TmpDir => Path.Combine(Push.Directory, "tmp");
+
     /// <summary>The buildpacks to run, in order.</summary>
     public List<Buildpack> Buildpacks { get; } = [];
 

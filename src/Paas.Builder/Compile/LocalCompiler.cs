@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Paas.Scheduling.Local;
 
 namespace Paas.Builder;
 
@@ -8,18 +8,62 @@ namespace Paas.Builder;
 /// Compiles in processes of the builder itself (the default, and a builder outside a cluster): the buildpacks chosen by
 /// <see cref="BuildpackList"/> (fetched with <c>git clone --depth 1</c> when given as URLs) or the first built-in whose
 /// <c>bin/detect</c> succeeds; then <c>bin/compile BUILD_DIR CACHE_DIR ENV_DIR</c> for each, output streamed; then the last
-/// one's <c>bin/release</c>. When the builder runs as root, buildpacks run as <see cref="BuilderOptions.BuildUserId"/>;
-/// the build cache (<see cref="BuilderPaths.Cache"/>) is kept between builds.
+/// one's <c>bin/release</c>. When the builder runs as root, every buildpack step runs as the app's build user
+/// (<see cref="BuildUsers"/>), and what a step leaves running is killed; the build cache (<see cref="BuilderPaths.Cache"/>,
+/// 0700, the build user's) is kept between builds.
 /// </summary>
-internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPaths paths) : ICompiler
+internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPaths paths, BuildUsers buildUsers) : ICompiler
 {
     /// <inheritdoc />
-    public async Task<BuildError?> CompileAsync(BuildRun run) =>
-        await ChooseBuildpacksAsync(run).ConfigureAwait(false)
-        ?? await RunCompileAsync(run).ConfigureAwait(false)
-        ?? await RunReleaseAsync(run).ConfigureAwait(false);
+    public async Task<BuildError?> CompileAsync(BuildRun run)
+    {
+        SystemUser? user;
+        try
+        {
+            user = await PrepareFoldersAsync(run).ConfigureAwait(false);
+        }
+        catch (IOException e)
+        {
+            return new BuildError(BuildFailure.CompileFailed, "the build could not be prepared: " + e.Message);
+        }
 
-    private async Task<BuildError?> ChooseBuildpacksAsync(BuildRun run)
+        try
+        {
+            return await ChooseBuildpacksAsync(run, user).ConfigureAwait(false)
+                ?? await RunCompileAsync(run, user).ConfigureAwait(false)
+                ?? await RunReleaseAsync(run, user).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (user is not null)
+            {
+                await SystemUsers.KillAllAsync(user).ConfigureAwait(false); // after a cancelled step too
+            }
+        }
+    }
+
+    /// <summary>
+    /// Creates the cache, HOME and TMPDIR (mode 0700) and, when buildpacks run as the app's build user, hands them, the
+    /// source and the config vars to that user.
+    /// </summary>
+    private async Task<SystemUser?> PrepareFoldersAsync(BuildRun run)
+    {
+        var cache = paths.Cache(run.Push.App);
+        foreach (var folder in new[] { cache, run.HomeDir, run.TmpDir })
+        {
+            AppFiles.CreateFolder(folder, AppFiles.PrivateFolder);
+        }
+
+        var user = await buildUsers.ForAsync(run.Push.App).ConfigureAwait(false);
+        if (user is not null)
+        {
+            await BuildUsers.HandOverAsync(user, [run.AppDir, cache, run.EnvDir, run.HomeDir, run.TmpDir], run.Timeout).ConfigureAwait(false);
+        }
+
+        return user;
+    }
+
+    private async Task<BuildError?> ChooseBuildpacksAsync(BuildRun run, SystemUser? user)
     {
         var settings = options.Value;
         var listed = await BuildpackList.ReadAsync(run).ConfigureAwait(false);
@@ -37,7 +81,7 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
                 run.Buildpacks.Add(buildpack);
             }
 
-            var name = await DetectAsync(run, run.Buildpacks[^1]).ConfigureAwait(false) ?? run.Buildpacks[^1].Name;
+            var name = await DetectAsync(run, run.Buildpacks[^1], user).ConfigureAwait(false) ?? run.Buildpacks[^1].Name;
             run.Buildpacks[^1] = run.Buildpacks[^1] with { Name = name };
             await run.Output.StepAsync($"Using buildpack{(listed.Count > 1 ? "s" : "")} {string.Join(", ", listed)}").ConfigureAwait(false);
             await run.Output.StepAsync($"{name} app detected").ConfigureAwait(false);
@@ -52,7 +96,7 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
                 continue; // a Procfile alone says how to run an app, not how to build it: with a Dockerfile next to it, the Dockerfile builds
             }
 
-            if (await DetectAsync(run, buildpack).ConfigureAwait(false) is { } detected)
+            if (await DetectAsync(run, buildpack, user).ConfigureAwait(false) is { } detected)
             {
                 run.Buildpacks.Add(buildpack);
                 await run.Output.StepAsync($"{detected} app detected").ConfigureAwait(false);
@@ -84,6 +128,14 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         var hash = entry.IndexOf('#', StringComparison.Ordinal);
         var location = hash >= 0 ? entry[..hash] : entry;
         var reference = hash >= 0 ? entry[(hash + 1)..] : null;
+        var local = location.StartsWith('/') || location.StartsWith("file://", StringComparison.Ordinal);
+        if (local ? !settings.LocalBuildpacks : !BuildpackList.IsRemote(location))
+        {
+            return (null, local
+                ? $"{entry} names a folder on the builder's machine, which this platform does not allow (Builder:LocalBuildpacks): use a built-in buildpack's name or an https:// git URL"
+                : $"{entry} is neither a built-in buildpack ({string.Join(", ", settings.DetectOrder)}) nor an http(s):// or git:// URL");
+        }
+
         if (location.StartsWith("file://", StringComparison.Ordinal))
         {
             location = new Uri(location).LocalPath;
@@ -91,8 +143,8 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
 
         if (location.StartsWith('/') && reference is null && Directory.Exists(location))
         {
-            var local = new Buildpack(entry, location);
-            return local.IsValid ? (local, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
+            var folder = new Buildpack(entry, location);
+            return folder.IsValid ? (folder, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
         }
 
         var target = Path.Combine(run.Push.Directory, "buildpacks", index.ToString(CultureInfo.InvariantCulture));
@@ -104,7 +156,15 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         }
 
         args.AddRange(["--", location, target]);
-        var (code, _, error) = await GitCommand.CaptureAsync(args, new Dictionary<string, string> { ["GIT_TERMINAL_PROMPT"] = "0" }, run.Timeout).ConfigureAwait(false);
+        // Only the transports the entry was checked for, submodules included (git's GIT_ALLOW_PROTOCOL): no ssh with the
+        // platform's keys, no ext:: commands, no other folder on this machine.
+        var environment = new Dictionary<string, string>
+        {
+            ["GIT_TERMINAL_PROMPT"] = "0",
+            ["GIT_ALLOW_PROTOCOL"] = local ? "file" : "http:https:git",
+            ["GIT_CONFIG_NOSYSTEM"] = "1",
+        };
+        var (code, _, error) = await GitCommand.CaptureAsync(args, environment, run.Timeout).ConfigureAwait(false);
         if (code != 0)
         {
             return (null, $"could not fetch buildpack {entry}: {error.Trim().Split('\n')[^1]}");
@@ -114,7 +174,7 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         return fetched.IsValid ? (fetched, null) : (null, $"{entry} is not a buildpack (no bin/compile)");
     }
 
-    private async Task<string?> DetectAsync(BuildRun run, Buildpack buildpack)
+    private async Task<string?> DetectAsync(BuildRun run, Buildpack buildpack, SystemUser? user)
     {
         if (!File.Exists(buildpack.Script("detect")))
         {
@@ -122,7 +182,7 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         }
 
         var lines = new List<string>();
-        var code = await BuildpackProcess.RunAsync(buildpack.Script("detect"), [run.AppDir], Environment(run), run.AppDir, null, line =>
+        var code = await BuildpackProcess.RunAsync(buildpack.Script("detect"), [run.AppDir], Environment(run), run.AppDir, user, line =>
         {
             lines.Add(line);
             return Task.CompletedTask;
@@ -131,18 +191,9 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         return code == 0 ? (lines.FirstOrDefault(l => l.Trim().Length > 0)?.Trim() ?? buildpack.Name) : null;
     }
 
-    private async Task<BuildError?> RunCompileAsync(BuildRun run)
+    private async Task<BuildError?> RunCompileAsync(BuildRun run, SystemUser? user)
     {
         var cache = paths.Cache(run.Push.App);
-        Directory.CreateDirectory(cache);
-        Directory.CreateDirectory(run.HomeDir);
-        Directory.CreateDirectory(Path.Combine(run.Push.Directory, "tmp"));
-        var user = BuildUser();
-        if (user is { } uid)
-        {
-            await ChownAsync(uid, [run.AppDir, cache, run.EnvDir, run.HomeDir, Path.Combine(run.Push.Directory, "tmp")], run.Timeout).ConfigureAwait(false);
-        }
-
         foreach (var buildpack in run.Buildpacks)
         {
             var code = await BuildpackProcess.RunAsync(buildpack.Script("compile"), [run.AppDir, cache, run.EnvDir], Environment(run), run.AppDir, user, run.Output.LineAsync, run.Timeout).ConfigureAwait(false);
@@ -156,7 +207,7 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         return null;
     }
 
-    private async Task<BuildError?> RunReleaseAsync(BuildRun run)
+    private async Task<BuildError?> RunReleaseAsync(BuildRun run, SystemUser? user)
     {
         var last = run.Buildpacks[^1];
         if (!File.Exists(last.Script("release")))
@@ -166,7 +217,7 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         }
 
         var yaml = new System.Text.StringBuilder();
-        var code = await BuildpackProcess.RunAsync(last.Script("release"), [run.AppDir], Environment(run), run.AppDir, BuildUser(), line =>
+        var code = await BuildpackProcess.RunAsync(last.Script("release"), [run.AppDir], Environment(run), run.AppDir, user, line =>
         {
             yaml.Append(line).Append('\n');
             return Task.CompletedTask;
@@ -187,27 +238,8 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
         ["HOME"] = run.HomeDir,
         ["STACK"] = options.Value.Stack,
         ["LANG"] = "C.UTF-8",
-        ["TMPDIR"] = Path.Combine(run.Push.Directory, "tmp"),
+        ["TMPDIR"] = run.TmpDir,
         ["SOURCE_VERSION"] = run.Sha,
         ["REQUEST_ID"] = run.Push.Id,
     };
-
-    private int? BuildUser() => System.Environment.IsPrivilegedProcess ? options.Value.BuildUserId : null;
-
-    private static async Task ChownAsync(int uid, IEnumerable<string> directories, CancellationToken cancellationToken)
-    {
-        var start = new ProcessStartInfo("chown") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var arg in new[] { "-R", $"{uid}:{uid}" }.Concat(directories))
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("chown could not be started");
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new IOException("chown of the build folders failed: " + error.Trim());
-        }
-    }
 }

@@ -6,7 +6,7 @@ namespace Paas.Builder;
 /// Makes sure an app's bare repository exists (created on first use) with the current pre-receive hook, and that it, and the
 /// builder's other folders of that app name, belong to this app and not to an earlier, destroyed app of the same name.
 /// </summary>
-internal sealed class AppRepositories(BuilderPaths paths)
+internal sealed class AppRepositories(BuilderPaths paths, BuildUsers buildUsers)
 {
     /// <summary>The file in a repository that holds when its app was created (ISO 8601, UTC).</summary>
     internal const string AppMarker = "paas-app-created";
@@ -68,7 +68,7 @@ internal sealed class AppRepositories(BuilderPaths paths)
         return repository;
     }
 
-    /// <summary>Deletes what the builder keeps under <paramref name="app"/>'s name (repository, build cache, slug layers, Dockerfile layer cache), once the app is destroyed.</summary>
+    /// <summary>Deletes what the builder keeps under <paramref name="app"/>'s name (repository, build cache, slug layers, Dockerfile layer cache) and its build user, once the app is destroyed.</summary>
     /// <param name="app">The destroyed app's name.</param>
     /// <param name="cancellationToken">Cancels the wait for a request creating a repository.</param>
     /// <returns>A task that completes when they are gone.</returns>
@@ -83,6 +83,8 @@ internal sealed class AppRepositories(BuilderPaths paths)
         {
             _create.Release();
         }
+
+        await buildUsers.RemoveAsync(app).ConfigureAwait(false); // a later app of that name gets a user of its own
     }
 
     private void DeleteFolders(string app)

@@ -40,7 +40,7 @@ internal static class CommitExport
         File.WriteAllLines(Path.Combine(view, "objects", "info", "alternates"), objectFolders);
         using var repo = new Repository(view);
         var commit = repo.Lookup<Commit>(sha) ?? throw new InvalidDataException($"commit {sha[..Math.Min(7, sha.Length)]} is not in the push");
-        Directory.CreateDirectory(target);
+        AppFiles.CreateFolder(target, AppFiles.PrivateFolder); // the app's source: nobody but the build reads it
         Write(commit.Tree, target, "", cancellationToken);
         var procfile = commit.Tree["Procfile"] is { TargetType: TreeEntryTargetType.Blob } entry ? ((Blob)entry.Target).GetContentText() : null;
         return new PushedCommit(commit.Sha, commit.Author.Name, commit.Author.Email, commit.Author.When, commit.MessageShort, procfile);

@@ -86,7 +86,7 @@ internal static class GitHttpApi
         var controller = services.GetRequiredService<ControllerApi>();
         var id = PushRegistry.NewId();
         var push = new PendingPush(id, app, context.Items[UserKey] as string ?? "", context.Items[TokenKey] as string ?? "", repository, paths.Push(id));
-        Directory.CreateDirectory(push.Directory);
+        AppFiles.CreateFolder(push.Directory, AppFiles.TraversableFolder); // its folders are private: see BuildUsers
         pushes.Add(push);
         try
         {

@@ -152,7 +152,7 @@ public sealed partial class LocalProcessScheduler : MachineScheduler, IMachineRu
 
     private async Task<(ReleaseContext? Context, string? Failure)> ContextAsync(DeploymentSpec spec, string appDirectory, CancellationToken cancellationToken)
     {
-        AppUser? user = null;
+        SystemUser? user = null;
         if (_users is not null)
         {
             var copy = _paths.AppSlug(spec.App, appDirectory);

@@ -10,7 +10,7 @@ namespace Paas.Scheduling.Local;
 /// <c>bash -c</c>. The environment is built from scratch (nothing of the platform's own environment leaks in): <c>PATH</c>,
 /// <c>LANG</c>, then <see cref="DynoEnvironment.Resolve"/> (config vars and the platform's variables; <c>HEROKU_DYNO_ID</c> is a
 /// new UUID per start), then <c>HOME</c> and, with a terminal, <c>TERM</c>.
-/// When the release has an <see cref="AppUser"/> (the platform runs as root), the process is confined first:
+/// When the release has an <see cref="SystemUser"/> (the platform runs as root), the process is confined first:
 /// <c>setsid unshare -m sh -c 'mount --bind SLUG /app; mount -t tmpfs tmpfs DATA_DIR; cd /app; exec setpriv --reuid UID
 /// --regid GID --clear-groups --no-new-privs bash -c WRAPPER'</c>: it sees its slug at <c>/app</c>, cannot see the data
 /// folder (database, registry, other slugs, service token), gets its own empty <c>/tmp</c>, <c>/var/tmp</c> and

@@ -161,7 +161,7 @@ public sealed partial class RegistrySlugSource : ISlugSource, IDisposable
             Directory.CreateDirectory(temporary);
             Directory.Move(slugDirectory, Path.Combine(temporary, "app"));
             if (Environment.IsPrivilegedProcess
-                && (await AppUsers.RunAsync("chown", ["-R", "--no-dereference", "0:0", temporary]).ConfigureAwait(false)) is { Code: not 0 } chown)
+                && (await SystemUsers.RunAsync("chown", ["-R", "--no-dereference", "0:0", temporary]).ConfigureAwait(false)) is { Code: not 0 } chown)
             {
                 throw new IOException("chown failed: " + chown.Output.Trim());
             }

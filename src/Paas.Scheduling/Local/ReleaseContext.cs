@@ -10,7 +10,7 @@ internal sealed record ReleaseContext(
     IAppLogStore Logs,
     ProcessRecords Records,
     Action<string> EndpointsChanged,
-    AppUser? User = null) : ISupervisedRelease
+    SystemUser? User = null) : ISupervisedRelease
 {
     /// <inheritdoc />
     public TimeSpan BootTimeout => Options.BootTimeoutFor(Spec);

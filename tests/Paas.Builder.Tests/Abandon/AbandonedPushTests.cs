@@ -84,7 +84,7 @@ public sealed class AbandonedPushTests(BuilderPlatform fixture) : IClassFixture<
             Directory.SetLastWriteTimeUtc(folder, DateTime.UtcNow.AddHours(-2));
         }
 
-        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:DataDir"] = dataDir });
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:DataDir"] = dataDir, ["Builder:LocalBuildpacks"] = "true" });
         try
         {
             Assert.True(await WaitForAsync(() => !old.Any(Directory.Exists)), "old quarantine leftovers are still there");

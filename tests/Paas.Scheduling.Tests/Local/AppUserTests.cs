@@ -28,7 +28,7 @@ public sealed class AppUserTests
         Assert.True(result.Succeeded, result.FailureReason);
         await h.WaitForLogAsync(app, "app[worker.1]: tmpok"); // not "tmpok" alone: the "Starting process with command" line holds it too
         var lines = h.Lines(app, "worker").Where(l => l.Contains("app[", StringComparison.Ordinal)).Select(l => l[(l.IndexOf("]: ", StringComparison.Ordinal) + 3)..]).ToList();
-        Assert.Contains($"who {AppUsers.UserName(app)} /app /app", lines);
+        Assert.Contains($"who {SystemUsers.Name(app, SystemUsers.Role.Processes)} /app /app", lines);
         Assert.Contains("wrote", lines);
         Assert.Contains("hidden", lines);
         Assert.Contains("tmp 0", lines);
@@ -40,7 +40,7 @@ public sealed class AppUserTests
 
         await h.Scheduler.DestroyAsync(app, CancellationToken.None);
 
-        Assert.DoesNotContain(File.ReadAllLines("/etc/passwd"), l => l.StartsWith(AppUsers.UserName(app) + ":", StringComparison.Ordinal));
+        Assert.DoesNotContain(File.ReadAllLines("/etc/passwd"), l => l.StartsWith(SystemUsers.Name(app, SystemUsers.Role.Processes) + ":", StringComparison.Ordinal));
     }
 
     [Fact]
