@@ -25,6 +25,7 @@ public sealed class PlatformPodsTests
         "PAAS_LDAP_BIND_DN", "PAAS_LDAP_BIND_PASSWORD_FILE", "PAAS_LDAP_USER_BASE", "PAAS_LDAP_USER_FILTER", "PAAS_LDAP_USERNAME_ATTRIBUTE",
         "PAAS_LDAP_GROUP_BASE", "PAAS_LDAP_GROUP_FILTER", "PAAS_LDAP_ADMIN_GROUP", "PAAS_REGISTRATION_MODE", "PAAS_LDAP_ALLOW_UNKNOWN_USERS",
         "PAAS_LDAP_REQUIRED_GROUP", "PAAS_LDAP_TEAM_PREFIX", "PAAS_LDAP_DOMAIN",
+        "PAAS_BUILD_CPU_LIMIT", "PAAS_BUILD_MEMORY_LIMIT", "PAAS_BUILD_MAX_CACHE_BYTES", "PAAS_BUILD_MAX_UNPACKED_BYTES", // build pods' limits (BuildPodOptions)
     ];
 
     [Theory]
@@ -250,6 +251,7 @@ public sealed class PlatformPodsTests
         var builder = Rendered.Containers(rendered.Get("Deployment", "paas-builder")).Single();
         Assert.Equal("paas/build:0.1.0", Rendered.Env(builder, "PAAS_BUILD_IMAGE"));
         Assert.Equal("900", Rendered.Env(builder, "PAAS_BUILD_TIMEOUT"));
+        Assert.Equal(("1", "2Gi", "1073741824", "8589934592"), (Rendered.Env(builder, "PAAS_BUILD_CPU_LIMIT"), Rendered.Env(builder, "PAAS_BUILD_MEMORY_LIMIT"), Rendered.Env(builder, "PAAS_BUILD_MAX_CACHE_BYTES"), Rendered.Env(builder, "PAAS_BUILD_MAX_UNPACKED_BYTES")));
     }
 
     [Fact]
@@ -297,6 +299,8 @@ public sealed class PlatformPodsTests
         Assert.Equal("platform", (string?)controller["spec"]!["template"]!["metadata"]!["annotations"]!["example.com/team"]);
         Assert.Equal("registry.example.com:5000/mirror/paas-build:3f2a1bc", Rendered.Env(Rendered.Containers(rendered.Get("Deployment", "acme-builder")).Single(), "PAAS_BUILD_IMAGE"));
         Assert.Equal("1800", Rendered.Env(Rendered.Containers(rendered.Get("Deployment", "acme-builder")).Single(), "PAAS_BUILD_TIMEOUT"));
+        var acmeBuilder = Rendered.Containers(rendered.Get("Deployment", "acme-builder")).Single();
+        Assert.Equal(("1500m", "4Gi", "536870912", "17179869184"), (Rendered.Env(acmeBuilder, "PAAS_BUILD_CPU_LIMIT"), Rendered.Env(acmeBuilder, "PAAS_BUILD_MEMORY_LIMIT"), Rendered.Env(acmeBuilder, "PAAS_BUILD_MAX_CACHE_BYTES"), Rendered.Env(acmeBuilder, "PAAS_BUILD_MAX_UNPACKED_BYTES")));
         Assert.Equal("git-repositories", (string?)rendered.Get("Deployment", "acme-builder")["spec"]!["template"]!["spec"]!["volumes"]!.AsArray().Single(v => (string?)v!["name"] == "data")!["persistentVolumeClaim"]!["claimName"]);
         Assert.Equal(70, (long)rendered.Get("StatefulSet", "acme-postgresql")["spec"]!["template"]!["spec"]!["securityContext"]!["runAsUser"]!);
         Assert.Empty(rendered.OfKind("NetworkPolicy"));
