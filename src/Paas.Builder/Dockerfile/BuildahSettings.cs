@@ -24,9 +24,6 @@ internal sealed record BuildahSettings(string RegistriesConf, string PullAuth, I
     /// <summary>The config var that holds credentials for registries other than the platform's.</summary>
     public const string RegistryAuthVar = Paas.Domain.ConfigVarName.BuildRegistryAuth;
 
-    private static readonly string[] BuildahNames = ["PATH", "HOME", "TMPDIR", "SHELL", "REGISTRY_AUTH_FILE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "FTP_PROXY"];
-    private static readonly string[] BuildahPrefixes = ["BUILDAH_", "CONTAINERS_", "_CONTAINERS_", "STORAGE_", "XDG_", "LD_", "GO", "DBUS_"];
-
     /// <summary>The settings of a build, or the sentence that says which config var is wrong.</summary>
     /// <param name="config">The app's config vars.</param>
     /// <param name="registry">The platform's registry (<c>http://127.0.0.1:5000</c>).</param>
@@ -74,7 +71,7 @@ internal sealed record BuildahSettings(string RegistriesConf, string PullAuth, I
                     return (null, $"{BuildArgsVar} names {name}, which is not a config var of this app: set it (paas config:set {name}=...) or remove it from {BuildArgsVar}");
                 }
 
-                if (BuildahNames.Contains(name, StringComparer.OrdinalIgnoreCase) || BuildahPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase)))
+                if (Paas.Domain.ConfigVarName.IsReadByContainerTools(name))
                 {
                     return (null, $"{BuildArgsVar} names {name}, a variable buildah itself reads, so it cannot be a build argument: give the ARG another name");
                 }

@@ -35,6 +35,30 @@ public static partial class ConfigVarName
     /// <summary><c>PAAS_BUILD_REGISTRY_AUTH</c>: <c>HOST=USER:PASSWORD</c> entries for registries other than the platform's that a Dockerfile's <c>FROM</c> names.</summary>
     public const string BuildRegistryAuth = "PAAS_BUILD_REGISTRY_AUTH";
 
+    private static readonly string[] ContainerToolNames =
+    [
+        "PATH", "HOME", "TMPDIR", "SHELL", "NOTIFY_SOCKET", "REGISTRY_AUTH_FILE", "HTTP_PROXY", "HTTPS_PROXY", "NO_PROXY", "FTP_PROXY",
+        "GODEBUG", "GOGC", "GOMAXPROCS", "GOMEMLIMIT", "GOTRACEBACK", "GORACE", // the Go runtime's (pkg.go.dev/runtime)
+    ];
+
+    private static readonly string[] ContainerToolPrefixes = ["PODMAN_", "BUILDAH_", "CONTAINERS_", "_CONTAINERS_", "STORAGE_", "XDG_", "LD_", "DBUS_"];
+
+    /// <summary>
+    /// Whether the containers tools (podman, buildah: github.com/containers, Go programs) read <paramref name="name"/> from
+    /// their own environment and change what they do: where they keep images and credentials (<c>CONTAINERS_*</c>,
+    /// <c>STORAGE_*</c>, <c>XDG_*</c>, <c>REGISTRY_AUTH_FILE</c>, <c>HOME</c>), which proxy their pulls go through
+    /// (<c>HTTP_PROXY</c>... in either case, as Go reads both), how they load and run (<c>LD_*</c>, the Go runtime's
+    /// <c>GODEBUG</c>, <c>GOGC</c>...), or their own
+    /// settings (<c>PODMAN_*</c>, <c>BUILDAH_*</c>, <c>NOTIFY_SOCKET</c>). An app's config var of such a name must never reach
+    /// the tools' environment: podman passes it through a private env-file, buildah refuses it as a build argument.
+    /// Compared without regard to case.
+    /// </summary>
+    /// <param name="name">An environment variable name.</param>
+    /// <returns>True when the tools read it.</returns>
+    public static bool IsReadByContainerTools(string name) =>
+        ContainerToolNames.Contains(name, StringComparer.OrdinalIgnoreCase)
+        || ContainerToolPrefixes.Any(p => name.StartsWith(p, StringComparison.OrdinalIgnoreCase));
+
     /// <summary>Checks <paramref name="name"/>.</summary>
     /// <param name="name">The candidate name.</param>
     /// <returns>Null when valid, otherwise why not.</returns>

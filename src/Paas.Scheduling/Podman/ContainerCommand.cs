@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Paas.Domain;
 using Paas.Scheduling.Local;
 
 namespace Paas.Scheduling.Podman;
@@ -11,16 +12,14 @@ namespace Paas.Scheduling.Podman;
 /// IMAGE COMMAND</c>. The environment is the local runtime's (<see cref="ProcessLauncher.EnvironmentFor"/>) with the slug at
 /// <c>/app</c> and the image's own <c>PATH</c> after the slug's folders. Values never appear on the command line: each
 /// variable is <c>--env NAME</c> with its value in podman's own environment, except the few names that change how podman
-/// itself behaves (<c>PATH</c>, <c>HOME</c>, <c>TMPDIR</c>, <c>XDG_*</c>, <c>CONTAINERS_*</c>...), which go through a
+/// itself behaves (<see cref="ConfigVarName.IsReadByContainerTools"/>: <c>PATH</c>, <c>HOME</c>, <c>HTTP_PROXY</c>,
+/// <c>CONTAINERS_*</c>...), which go through a
 /// private <c>--env-file</c> (one line each, so they cannot hold a newline).
 /// Limits (<c>paas limits:set</c>): memory as <c>--memory</c> and <c>--memory-swap</c> of the same size (no swap, the limit
 /// is the limit, as on Kubernetes), CPU as <c>--cpus</c> (millicores / 1000).
 /// </summary>
 internal static class ContainerCommand
 {
-    private static readonly string[] ReservedNames = ["PATH", "HOME", "TMPDIR", "SHELL", "NOTIFY_SOCKET", "REGISTRY_AUTH_FILE"];
-    private static readonly string[] ReservedPrefixes = ["XDG_", "CONTAINERS_", "_CONTAINERS_", "LD_", "GO", "PODMAN_", "BUILDAH_", "STORAGE_", "DBUS_"];
-
     /// <summary>The arguments, podman's environment and the env-file's text (null when none is needed).</summary>
     /// <param name="release">The release (its image must be pulled).</param>
     /// <param name="name">The process name (<c>web.1</c>, <c>run.4821</c>).</param>
@@ -80,7 +79,7 @@ internal static class ContainerCommand
         var envFile = new List<string>();
         foreach (var (key, value) in variables.OrderBy(kv => kv.Key, StringComparer.Ordinal))
         {
-            if (IsReserved(key))
+            if (ConfigVarName.IsReadByContainerTools(key))
             {
                 if (value.Contains('\n', StringComparison.Ordinal))
                 {
@@ -107,7 +106,4 @@ internal static class ContainerCommand
 
     /// <summary>Writes an env-file (<see cref="PrivateFile"/>) and returns its path, which the caller deletes once podman has read it.</summary>
     public static string WriteEnvFile(string text) => PrivateFile.Write("paas-podman-env", System.Text.Encoding.UTF8.GetBytes(text));
-
-    private static bool IsReserved(string name) =>
-        ReservedNames.Contains(name, StringComparer.Ordinal) || ReservedPrefixes.Any(p => name.StartsWith(p, StringComparison.Ordinal));
 }
