@@ -41,18 +41,24 @@ public static class SystemUsers
             : $"{prefix}{app[..(32 - prefix.Length - 9)]}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(app)))[..8]}";
     }
 
-    /// <summary>Makes sure the user <paramref name="name"/> exists (<c>useradd --system --user-group</c>, home <paramref name="home"/>, shell <c>nologin</c>) and returns its ids.</summary>
+    /// <summary>Makes sure the user <paramref name="name"/> exists (<c>useradd --system --user-group</c>, home <paramref name="home"/>, shell <c>nologin</c>; five attempts) and returns its ids.</summary>
     /// <param name="name">The user name, from <see cref="Name"/>.</param>
     /// <param name="home">Its home folder as the password database records it (never created).</param>
     /// <returns>The user, or why it could not be made or looked up.</returns>
     public static async Task<(SystemUser? User, string? Failure)> EnsureAsync(string name, string home)
     {
-        if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0)
+        // useradd fails while another useradd holds /etc/passwd's lock (another paasd, or a test next door): a few attempts.
+        for (var attempt = 1; (await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0; attempt++)
         {
             var made = await RunAsync("useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false);
-            if (made.Code != 0 && (await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0)
+            if (made.Code != 0 && attempt == 5)
             {
                 return (null, $"could not create the user {name}: {made.Output.Trim()}");
+            }
+
+            if (made.Code != 0)
+            {
+                await Task.Delay(200 * attempt).ConfigureAwait(false);
             }
         }
 
