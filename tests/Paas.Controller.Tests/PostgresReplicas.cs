@@ -43,7 +43,7 @@ internal sealed class PostgresReplicas : IAsyncDisposable
     {
         var database = await Backend.DatabaseSettingAsync(Backend.Postgres);
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
         var backend = builder.Build();
         backend.MapGet("/", () => "hello from the app");
         await backend.StartAsync();

@@ -25,7 +25,7 @@ public sealed class RoutingTests
     private static async Task<WebApplication> StartBackendAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
         var backend = builder.Build();
         backend.MapGet("/", (HttpContext c) => $"hello from the app; host={c.Request.Headers["X-Forwarded-Host"]}; proto={c.Request.Headers["X-Forwarded-Proto"]}");
         await backend.StartAsync();

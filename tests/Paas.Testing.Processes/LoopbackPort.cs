@@ -4,8 +4,8 @@ namespace Paas.Testing;
 
 /// <summary>
 /// Free TCP ports on 127.0.0.1 for servers a test starts, by the platform's own rule (<c>FreePorts</c>, whose source is
-/// compiled in here): below the kernel's ephemeral range, where no TIME_WAIT connection can make the kernel reset a new
-/// connection to the server. Another program could take a port before use, which is rare.
+/// compiled in here): below the kernel's ephemeral range, where no port forwarding of podman's can shadow the server.
+/// Another program could take a port before use, which is rare.
 /// </summary>
 public static class LoopbackPort
 {

@@ -7,11 +7,13 @@ namespace Paas.Scheduling.Local;
 /// <summary>
 /// Free TCP ports on loopback for processes that listen: web processes, and in the tests every server. They are taken
 /// below the kernel's ephemeral range (<c>/proc/sys/net/ipv4/ip_local_port_range</c>, 32768-60999 by default), from
-/// <see cref="Low"/> up, never from it: a port the kernel hands out for outgoing connections may still have TIME_WAIT
-/// connections on loopback, and a new connection whose source port happens to match one of them is reset by the kernel
-/// instead of reaching the listener ("connection refused" from a process that listens; seen as spurious H10s and as
-/// failed tests, about one connection in 300 when ports churn). This file is also compiled into the tests'
-/// <c>LoopbackPort</c>, so both follow one rule.
+/// <see cref="Low"/> up, never from it. Podman publishes a container's port (<c>--publish 127.0.0.1::PORT</c>) on a port
+/// of that range as a DNAT rule in the nat table's OUTPUT chain (CNI's <c>CNI-HOSTPORT-DNAT</c>), and the rule can outlive
+/// any socket holding the port: a process the kernel later gives that port to listens, but connections to it go to the
+/// container (refused, or another app's answer). Seen in CI as router tests failing at random next to the podman tests
+/// (connections refused by listening Kestrel servers, on exactly the ports such rules named), and possible for web
+/// processes on a machine that also runs podman containers. Ports below the range are never picked by podman or the
+/// kernel. This file is also compiled into the tests' <c>LoopbackPort</c>, so both follow one rule.
 /// </summary>
 internal static class FreePorts
 {

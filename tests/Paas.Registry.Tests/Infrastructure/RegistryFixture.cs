@@ -13,7 +13,7 @@ using Paas.Registry.Storage;
 
 namespace Paas.Registry.Tests.Infrastructure;
 
-/// <summary>A real Kestrel on 127.0.0.1:0 hosting the registry over a temporary storage root.</summary>
+/// <summary>A real Kestrel on 127.0.0.1 (a port from <c>LoopbackPort</c>) hosting the registry over a temporary storage root.</summary>
 public sealed class RegistryFixture : IAsyncLifetime
 {
     private readonly Action<IServiceCollection>? _configure;
@@ -45,7 +45,7 @@ public sealed class RegistryFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {

@@ -16,7 +16,7 @@ using Paas.Registry.Auth;
 
 namespace Paas.Scheduling.Tests.Fixtures;
 
-/// <summary>The platform's real registry on Kestrel 127.0.0.1:0; only <see cref="Username"/>/<see cref="Secret"/> may sign in.</summary>
+/// <summary>The platform's real registry on Kestrel on 127.0.0.1 (a port from <c>LoopbackPort</c>); only <see cref="Username"/>/<see cref="Secret"/> may sign in.</summary>
 internal sealed class TestRegistry : IAsyncDisposable
 {
     public const string Username = "paas-service";
@@ -38,7 +38,7 @@ internal sealed class TestRegistry : IAsyncDisposable
     public static async Task<TestRegistry> StartAsync(int port = 0, string? root = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{(port == 0 ? Paas.Testing.LoopbackPort.Free() : port)}"); // not the kernel's pick: see FreePorts
         builder.Logging.ClearProviders();
         var ownsRoot = root is null;
         root ??= Directory.CreateTempSubdirectory("paas-sched-registry-").FullName;

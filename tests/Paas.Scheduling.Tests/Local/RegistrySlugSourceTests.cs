@@ -215,7 +215,7 @@ public sealed class RegistrySlugSourceTests
         // Another registry, as an attacker would run one: it records what it is sent and serves that digest's "manifest".
         var seen = new List<string>();
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
         builder.Logging.ClearProviders();
         await using var evil = builder.Build();
         evil.Map("/{**path}", (HttpContext context) =>
