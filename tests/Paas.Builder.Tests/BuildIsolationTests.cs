@@ -96,6 +96,19 @@ public sealed class BuildIsolationTests(BuilderPlatform fixture) : IClassFixture
     }
 
     [Fact]
+    public async Task A_named_pipe_a_build_leaves_is_not_packed_and_does_not_hang_the_push()
+    {
+        var app = await fixture.NewAppAsync("fifo");
+        await SetConfigAsync(app, ("BUILDPACK_URL", Prober), ("PROBE_FIFO", "1"));
+        using var repo = await GitClient.FromFixtureAsync("procfile-app");
+
+        var (code, output) = await repo.RunAsync("alice", fixture.AliceToken, "push", fixture.GitUrl(app), "master");
+
+        Assert.True(code == 0, output);
+        Assert.Contains("Released v", output);
+    }
+
+    [Fact]
     public async Task Buildpacks_from_folders_of_the_builders_machine_are_refused_unless_the_operator_allows_them()
     {
         await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" });

@@ -53,6 +53,38 @@ internal static class AppFiles
             : null;
     }
 
+    /// <summary>
+    /// Deletes the named pipes, sockets and device nodes a build left under <paramref name="appDirectory"/>
+    /// (<c>find -P DIR ( -type p -o -type s -o -type b -o -type c ) -delete</c>, links not followed): the slug holds files,
+    /// folders and links only, and opening a named pipe to pack it would wait forever. Run once the build's processes are
+    /// gone. Nothing on Windows.
+    /// </summary>
+    /// <param name="appDirectory">BUILD_DIR.</param>
+    /// <param name="cancellationToken">Cancels the wait for <c>find</c>.</param>
+    /// <returns>A task that completes when they are deleted.</returns>
+    /// <exception cref="IOException"><c>find</c> failed.</exception>
+    public static async Task RemoveSpecialFilesAsync(string appDirectory, CancellationToken cancellationToken)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        var start = new System.Diagnostics.ProcessStartInfo("find") { UseShellExecute = false, RedirectStandardError = true };
+        foreach (var arg in new[] { "-P", appDirectory, "(", "-type", "p", "-o", "-type", "s", "-o", "-type", "b", "-o", "-type", "c", ")", "-delete" })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("find could not be started");
+        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
+        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+        if (process.ExitCode != 0)
+        {
+            throw new IOException("the build's special files could not be removed: " + error.Trim());
+        }
+    }
+
     /// <summary>The text of <paramref name="name"/> at the root of <paramref name="appDirectory"/>, or null when it is missing.</summary>
     /// <param name="appDirectory">BUILD_DIR.</param>
     /// <param name="name">A file name at its root.</param>

@@ -27,9 +27,10 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
             return new BuildError(BuildFailure.CompileFailed, "the build could not be prepared: " + e.Message);
         }
 
+        BuildError? error;
         try
         {
-            return await ChooseBuildpacksAsync(run, user).ConfigureAwait(false)
+            error = await ChooseBuildpacksAsync(run, user).ConfigureAwait(false)
                 ?? await RunCompileAsync(run, user).ConfigureAwait(false)
                 ?? await RunReleaseAsync(run, user).ConfigureAwait(false);
         }
@@ -40,6 +41,13 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
                 await SystemUsers.KillAllAsync(user).ConfigureAwait(false); // after a cancelled step too
             }
         }
+
+        if (error is null)
+        {
+            await AppFiles.RemoveSpecialFilesAsync(run.AppDir, run.Timeout).ConfigureAwait(false); // before the slug is packed
+        }
+
+        return error;
     }
 
     /// <summary>
