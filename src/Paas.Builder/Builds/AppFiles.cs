@@ -70,18 +70,11 @@ internal static class AppFiles
             return;
         }
 
-        var start = new System.Diagnostics.ProcessStartInfo("find") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var arg in new[] { "-P", appDirectory, "(", "-type", "p", "-o", "-type", "s", "-o", "-type", "b", "-o", "-type", "c", ")", "-delete" })
+        var (code, output) = await Paas.Scheduling.Local.SystemUsers.RunAsync(
+            "find", ["-P", appDirectory, "(", "-type", "p", "-o", "-type", "s", "-o", "-type", "b", "-o", "-type", "c", ")", "-delete"], Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        if (code != 0)
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = System.Diagnostics.Process.Start(start) ?? throw new InvalidOperationException("find could not be started");
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new IOException("the build's special files could not be removed: " + error.Trim());
+            throw new IOException("the build's special files could not be removed: " + output.Trim());
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Microsoft.Extensions.Options;
 using Paas.Scheduling.Local;
 
@@ -85,18 +84,10 @@ internal sealed class BuildUsers(IOptions<BuilderOptions> options)
     /// <exception cref="IOException"><c>chown</c> failed.</exception>
     public static async Task HandOverAsync(SystemUser user, IReadOnlyList<string> folders, CancellationToken cancellationToken)
     {
-        var start = new ProcessStartInfo("chown") { UseShellExecute = false, RedirectStandardError = true };
-        foreach (var arg in new[] { "-R", "--no-dereference", $"{user.Uid}:{user.Gid}", "--" }.Concat(folders))
+        var (code, output) = await SystemUsers.RunAsync("chown", ["-R", "--no-dereference", $"{user.Uid}:{user.Gid}", "--", .. folders], Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
+        if (code != 0)
         {
-            start.ArgumentList.Add(arg);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("chown could not be started");
-        var error = await process.StandardError.ReadToEndAsync(cancellationToken).ConfigureAwait(false);
-        await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-        if (process.ExitCode != 0)
-        {
-            throw new IOException("chown of the build folders failed: " + error.Trim());
+            throw new IOException("chown of the build folders failed: " + output.Trim());
         }
 
         if (!OperatingSystem.IsWindows())

@@ -98,11 +98,18 @@ public static class SystemUsers
         }
     }
 
-    /// <summary>Runs a system tool (<c>useradd</c>, <c>cp</c>, <c>chown</c>...) for at most 30 s.</summary>
+    /// <summary>
+    /// Runs a system tool (<c>useradd</c>, <c>cp</c>, <c>chown</c>, <c>find</c>...) to its end, within
+    /// <paramref name="timeout"/> (default 30 s; <see cref="Timeout.InfiniteTimeSpan"/> for none) and
+    /// <paramref name="cancellationToken"/>; past either it is killed.
+    /// </summary>
     /// <param name="program">The program, found on PATH.</param>
     /// <param name="args">Its arguments.</param>
+    /// <param name="timeout">How long it may run.</param>
+    /// <param name="cancellationToken">Stops it early (a build's deadline).</param>
     /// <returns>Its exit code, and its standard output followed by its standard error.</returns>
-    public static async Task<(int Code, string Output)> RunAsync(string program, IReadOnlyList<string> args)
+    /// <exception cref="OperationCanceledException">It ran past <paramref name="timeout"/> or was cancelled (and was killed).</exception>
+    public static async Task<(int Code, string Output)> RunAsync(string program, IReadOnlyList<string> args, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
     {
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var arg in args)
@@ -111,10 +118,20 @@ public static class SystemUsers
         }
 
         using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
+        var output = process.StandardOutput.ReadToEndAsync(CancellationToken.None);
+        var error = process.StandardError.ReadToEndAsync(CancellationToken.None);
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(timeout ?? TimeSpan.FromSeconds(30));
+        try
+        {
+            await process.WaitForExitAsync(limit.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
         return (process.ExitCode, await output.ConfigureAwait(false) + await error.ConfigureAwait(false));
     }
 }
