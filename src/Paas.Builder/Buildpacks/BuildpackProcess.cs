@@ -58,22 +58,24 @@ internal static class BuildpackProcess
         using var process = Process.Start(start) ?? throw new InvalidOperationException($"{script} could not be started");
         process.StandardInput.Close();
         var pump = Task.WhenAll(PumpAsync(process.StandardOutput, onLine), PumpAsync(process.StandardError, onLine));
+        var cancelled = false;
         try
         {
             await process.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
-            if (runAsUser is not null)
-            {
-                await SystemUsers.KillAllAsync(runAsUser).ConfigureAwait(false); // what it left in the background
-            }
         }
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            if (runAsUser is not null)
-            {
-                await SystemUsers.KillAllAsync(runAsUser).ConfigureAwait(false); // what left the tree (setsid, double fork)
-            }
+            cancelled = true;
+        }
 
+        if (runAsUser is not null)
+        {
+            await SystemUsers.KillAllAsync(runAsUser).ConfigureAwait(false); // what it left running out of its tree (setsid, double fork)
+        }
+
+        if (cancelled)
+        {
             await process.WaitForExitAsync(CancellationToken.None).ConfigureAwait(false);
             await Task.WhenAny(pump, Task.Delay(TimeSpan.FromSeconds(2), CancellationToken.None)).ConfigureAwait(false);
             return -1;

@@ -27,21 +27,10 @@ internal sealed class LocalCompiler(IOptions<BuilderOptions> options, BuilderPat
             return new BuildError(BuildFailure.CompileFailed, "the build could not be prepared: " + e.Message);
         }
 
-        BuildError? error;
-        try
-        {
-            error = await ChooseBuildpacksAsync(run, user).ConfigureAwait(false)
-                ?? await RunCompileAsync(run, user).ConfigureAwait(false)
-                ?? await RunReleaseAsync(run, user).ConfigureAwait(false);
-        }
-        finally
-        {
-            if (user is not null)
-            {
-                await SystemUsers.KillAllAsync(user).ConfigureAwait(false); // after a cancelled step too
-            }
-        }
-
+        // Each step's leftovers are killed as it ends (BuildpackProcess), cancelled or not.
+        var error = await ChooseBuildpacksAsync(run, user).ConfigureAwait(false)
+            ?? await RunCompileAsync(run, user).ConfigureAwait(false)
+            ?? await RunReleaseAsync(run, user).ConfigureAwait(false);
         if (error is null)
         {
             await AppFiles.RemoveSpecialFilesAsync(run.AppDir, run.Timeout).ConfigureAwait(false); // before the slug is packed
