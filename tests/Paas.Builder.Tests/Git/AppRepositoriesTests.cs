@@ -8,16 +8,13 @@ namespace Paas.Builder.Tests.Git;
 /// </summary>
 public sealed class AppRepositoriesTests : IDisposable
 {
-    /// <summary>Builds as paasd's own user: these tests make no system users.</summary>
-    private static readonly BuildUsers NoBuildUsers = new(Microsoft.Extensions.Options.Options.Create(new BuilderOptions { RunAsBuildUsers = false }));
-
     private readonly string _dir = Directory.CreateTempSubdirectory("paas-repos-").FullName;
 
     [Fact]
     public async Task A_repository_of_an_earlier_app_of_the_same_name_is_replaced_with_its_caches()
     {
         var paths = new BuilderPaths(_dir);
-        var repositories = new AppRepositories(paths, NoBuildUsers);
+        var repositories = new AppRepositories(paths, TestBuildUsers.None);
         var cancel = TestContext.Current.CancellationToken;
         var first = new DateTimeOffset(2026, 12, 6, 10, 0, 0, TimeSpan.Zero);
         var repository = await repositories.EnsureAsync("shop", first, cancel);
@@ -39,7 +36,7 @@ public sealed class AppRepositoriesTests : IDisposable
     public async Task Deleting_an_apps_data_removes_its_repository_and_caches()
     {
         var paths = new BuilderPaths(_dir);
-        var repositories = new AppRepositories(paths, NoBuildUsers);
+        var repositories = new AppRepositories(paths, TestBuildUsers.None);
         var cancel = TestContext.Current.CancellationToken;
         await repositories.EnsureAsync("shop", DateTimeOffset.UtcNow, cancel);
         Directory.CreateDirectory(paths.SlugLayers("shop"));

@@ -6,16 +6,13 @@ namespace Paas.Builder.Tests.Git;
 /// <summary>A builder in a process of its own deletes the folders of apps the controller no longer has, and nothing else.</summary>
 public sealed class DestroyedAppSweeperTests : IDisposable
 {
-    /// <summary>Builds as paasd's own user: these tests make no system users.</summary>
-    private static readonly BuildUsers NoBuildUsers = new(Microsoft.Extensions.Options.Options.Create(new BuilderOptions { RunAsBuildUsers = false }));
-
     private readonly string _dir = Directory.CreateTempSubdirectory("paas-sweep-").FullName;
 
     [Fact]
     public async Task Folders_of_apps_that_no_longer_exist_are_deleted_unless_the_app_is_building()
     {
         var paths = new BuilderPaths(_dir);
-        var repositories = new AppRepositories(paths, NoBuildUsers);
+        var repositories = new AppRepositories(paths, TestBuildUsers.None);
         var locks = new AppLocks();
         var cancel = TestContext.Current.CancellationToken;
         foreach (var app in new[] { "kept", "gone", "building" })
