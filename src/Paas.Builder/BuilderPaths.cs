@@ -55,11 +55,9 @@ internal sealed class BuilderPaths(string dataDir, string? workDir = null)
 
         var hash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(Path.GetFullPath(dataDir))))[..12];
         var work = Path.Combine(Path.GetTempPath(), "paas-work-" + hash);
-        const UnixFileMode Traverse = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
         foreach (var folder in new[] { work, Path.Combine(work, "builds"), Path.Combine(work, "cache") })
         {
-            Directory.CreateDirectory(folder, Traverse);
-            File.SetUnixFileMode(folder, Traverse);
+            AppFiles.CreateFolder(folder, AppFiles.TraversableFolder);
         }
 
         File.WriteAllText(Path.Combine(work, DataDirMarker), Path.GetFullPath(dataDir));
