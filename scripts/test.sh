@@ -39,7 +39,19 @@ fi
 echo "-----> Building"
 dotnet build Platform.sln --no-restore --nologo -v q -clp:ErrorsOnly || exit 1
 
+# Containers that an interrupted earlier run left behind (the tests' apps are named pod/app + hex; a finished run removes
+# its own): once its conmon is gone, such a container still has its published port's DNAT rule in the kernel, and that
+# rule takes over any later listener on the port.
+if command -v podman >/dev/null; then
+  podman ps --all --format '{{.ID}} {{index .Labels "io.paas.app"}}' 2>/dev/null \
+    | grep -E ' (bob)?(pod|app)[0-9a-f]{6,8}$' | cut -d' ' -f1 | xargs -r podman rm --force --time 0 >/dev/null 2>&1
+  podman network ls --format '{{.Name}}' 2>/dev/null | grep -E '^paas-(bob)?(pod|app)[0-9a-f]{6,8}$' | xargs -r podman network rm --force >/dev/null 2>&1
+fi
+
 echo "-----> Testing"
+# A test host that starts while the machine is busy (two projects at once on two cores, a cold disk) can take longer than
+# vstest's default 90 s to connect back; a slow start is not a failure.
+export VSTEST_CONNECTION_TIMEOUT="${VSTEST_CONNECTION_TIMEOUT:-300}"
 log=$(mktemp)
 dotnet test Platform.sln --no-build --nologo 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}

@@ -37,6 +37,21 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         if (_platform is not null)
         {
             await _platform.DisposeAsync();
+
+            // Containers outlive paasd by design, so what a test did not destroy (a failed assertion, the Dockerfile test's
+            // apps) is removed here: a container left behind keeps its port's DNAT rule in the kernel after its conmon is
+            // gone, and that rule takes over any later listener on the port.
+            foreach (var app in new[] { _app, "bob" + _app })
+            {
+                var left = await ExternalTool.RunRawAsync("podman", TimeSpan.FromMinutes(1), "ps", "--all", "--quiet", "--filter", $"label=io.paas.app={app}");
+                var ids = left.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+                if (ids.Length > 0)
+                {
+                    await ExternalTool.RunRawAsync("podman", TimeSpan.FromMinutes(1), ["rm", "--force", "--time", "0", .. ids]);
+                }
+
+                await ExternalTool.RunRawAsync("podman", TimeSpan.FromMinutes(1), "network", "rm", "--force", $"paas-{app}");
+            }
         }
     }
 
