@@ -4,7 +4,8 @@
 #   paas/build:TAG       the build image for build pods: the stack + git, Node.js/npm and the .NET SDK + the buildpacks at
 #                        /opt/paas/buildpacks; user 1000:1000
 #   paas/paasd:TAG       paas/build + paasd (self-contained linux-x64) at /opt/paas/bin/paasd + the stack's OCI layout at
-#                        /opt/paas/stack; user 1000:1000, ENTRYPOINT ["/opt/paas/bin/paasd"], data in /var/lib/paas
+#                        /opt/paas/stack; user 1000:1000, ENTRYPOINT ["/usr/bin/tini", "--", "/opt/paas/bin/paasd"],
+#                        data in /var/lib/paas
 #   paas/postgresql:TAG  the stack + Debian's postgresql (15); user postgres (999:999), initializes $PGDATA on first start
 #
 # TAG is the short git commit, with -dirty when the working tree has changes. Layout and contents: images/README.md.
@@ -283,7 +284,7 @@ build_paasd_image() {
   buildah config \
     --env PAAS_LISTEN_ADDRESS=0.0.0.0 --env PAAS_DATA_DIR=/var/lib/paas --env PAAS_STACK_IMAGE=/opt/paas/stack \
     --env PAAS_BUILDPACKS_DIR=/opt/paas/buildpacks \
-    --user 1000:1000 --workingdir /var/lib/paas --entrypoint '["/opt/paas/bin/paasd"]' \
+    --user 1000:1000 --workingdir /var/lib/paas --entrypoint '["/usr/bin/tini", "--", "/opt/paas/bin/paasd"]' \
     --port 7000 --port 7001 --port 7100 --port 5000 --port 8080 --port 8443 --port 5555 --port 8086 \
     --label io.paas.images.key="$key" --label org.opencontainers.image.title=paasd \
     --label org.opencontainers.image.description="paasd, the paas platform (controller, builder, registry, router) on the paas-22 stack" \

@@ -22,7 +22,7 @@ public sealed partial class PaasdImageTests(PaasdImage image) : IClassFixture<Pa
         var settings = config.RootElement.GetProperty("config");
 
         Assert.Equal("1000:1000", settings.GetProperty("User").GetString());
-        Assert.Equal(["/opt/paas/bin/paasd"], settings.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal(["/usr/bin/tini", "--", "/opt/paas/bin/paasd"], settings.GetProperty("Entrypoint").EnumerateArray().Select(e => e.GetString()));
         Assert.False(settings.TryGetProperty("Cmd", out var cmd) && cmd.ValueKind == JsonValueKind.Array && cmd.GetArrayLength() > 0, "no Cmd: arguments go to paasd");
         Assert.False(settings.TryGetProperty("Healthcheck", out _), "no HEALTHCHECK: Kubernetes probes /healthz");
         var env = settings.GetProperty("Env").EnumerateArray().Select(e => e.GetString()).ToList();
@@ -81,6 +81,14 @@ public sealed partial class PaasdImageTests(PaasdImage image) : IClassFixture<Pa
 
         var body = await GetUntilOkAsync(container, router, "hello.localhost", "/hello.txt");
         Assert.Equal("hello from paas/paasd\n", body);
+
+        // A process orphaned in the container (here by a shell that exits first) is reaped once it ends: PID 1 is tini, not
+        // paasd, which left such processes as zombies.
+        await container.ExecAsync("sh", "-c", "(sleep 1 &); exit 0");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var processes = await container.ExecAsync("ps", "-eo", "pid=,stat=,comm=");
+        Assert.DoesNotContain(processes.Split('\n'), line => line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is [_, var stat, ..] && stat.StartsWith('Z'));
+        Assert.Contains(processes.Split('\n'), line => line.Trim().Split(' ', StringSplitOptions.RemoveEmptyEntries) is ["1", _, "tini"]);
     }
 
     /// <summary>Waits for GET /healthz to answer 200, failing with paasd's log if its container stops or 90 s pass.</summary>
