@@ -11,6 +11,12 @@ namespace Paas.Scheduling.Local;
 /// <c>paas-build-APP</c>), each with its own group and no login shell. Made with <c>useradd --system</c> when first needed,
 /// removed with <c>userdel</c> when the app is destroyed. A build has a user of its own so that what it leaves running can
 /// be killed without touching the app's processes, and so that no other app's build or process can read its folders.
+/// <para>
+/// An id is never given twice (<see cref="FirstId"/>..<see cref="LastId"/>, counted up in <see cref="IdCounterPath"/>): a
+/// destroyed app's user id, with whatever it still owns (a build's files in <c>/tmp</c>, a System V shared memory segment),
+/// must not become another app's. <c>useradd --system</c> chose ids itself, the highest free one below 1000, which is
+/// exactly the id of the user removed last, and it ran out after about 900 users.
+/// </para>
 /// </summary>
 public static class SystemUsers
 {
@@ -41,25 +47,32 @@ public static class SystemUsers
             : $"{prefix}{app[..(32 - prefix.Length - 9)]}-{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(app)))[..8]}";
     }
 
-    /// <summary>Makes sure the user <paramref name="name"/> exists (<c>useradd --system --user-group</c>, home <paramref name="home"/>, shell <c>nologin</c>; five attempts) and returns its ids.</summary>
+    /// <summary>The first user (and group) id the platform gives out: 40000, in the range of ordinary users (login.defs' UID_MIN..UID_MAX, 1000..60000), far above the ids people get, and below the subordinate ids (100000 up) that user namespaces map.</summary>
+    public const int FirstId = 40000;
+
+    /// <summary>The last user id the platform gives out: 59999 (20,000 ids, two per app, never reused).</summary>
+    public const int LastId = 59999;
+
+    /// <summary>
+    /// The file that holds the last id given out, shared by every paasd on the machine (as <c>/etc/passwd</c> is) and locked
+    /// while a user is made: <c>/var/lib/paas-users/last-id</c>.
+    /// </summary>
+    public const string IdCounterPath = "/var/lib/paas-users/last-id";
+
+    /// <summary>
+    /// Makes sure the user <paramref name="name"/> exists and returns its ids. A new user gets the next id never given out
+    /// (see the class summary) for both its user and its own group (<c>groupadd --gid N</c>, <c>useradd --uid N --gid N</c>,
+    /// home <paramref name="home"/>, shell <c>nologin</c>); an id some other user or group already has is skipped.
+    /// </summary>
     /// <param name="name">The user name, from <see cref="Name"/>.</param>
     /// <param name="home">Its home folder as the password database records it (never created).</param>
-    /// <returns>The user, or why it could not be made or looked up.</returns>
+    /// <returns>The user, or why it could not be made or looked up (every id used up, the counter unreadable, useradd failing).</returns>
     public static async Task<(SystemUser? User, string? Failure)> EnsureAsync(string name, string home)
     {
-        // useradd fails while another useradd holds /etc/passwd's lock (another paasd, or a test next door): a few attempts.
-        for (var attempt = 1; (await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0; attempt++)
+        if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0
+            && await CreateAsync(name, home).ConfigureAwait(false) is { } failure)
         {
-            var made = await RunAsync("useradd", ["--system", "--user-group", "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false);
-            if (made.Code != 0 && attempt == 5)
-            {
-                return (null, $"could not create the user {name}: {made.Output.Trim()}");
-            }
-
-            if (made.Code != 0)
-            {
-                await Task.Delay(200 * attempt).ConfigureAwait(false);
-            }
+            return (null, failure);
         }
 
         var uid = await RunAsync("id", ["-u", name]).ConfigureAwait(false);
@@ -70,6 +83,91 @@ public static class SystemUsers
         }
 
         return (new SystemUser(name, int.Parse(uid.Output.Trim(), CultureInfo.InvariantCulture), int.Parse(gid.Output.Trim(), CultureInfo.InvariantCulture)), null);
+    }
+
+    /// <summary>Makes the user under the counter's lock (another paasd on the machine may be making one): the next free id, then the group and the user.</summary>
+    private static async Task<string?> CreateAsync(string name, string home)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(IdCounterPath)!);
+        using var counter = await LockCounterAsync().ConfigureAwait(false);
+        if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code == 0)
+        {
+            return null; // made meanwhile by another paasd
+        }
+
+        var buffer = new byte[64];
+        var text = Encoding.ASCII.GetString(buffer, 0, counter.Read(buffer)).Trim();
+        if (text.Length > 0 && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var read) && read is >= FirstId - 1 and <= LastId))
+        {
+            return $"could not create the user {name}: {IdCounterPath} holds '{text}', not the last user id given out; write the highest id of the paas-* users in /etc/passwd into it";
+        }
+
+        // A group left by a creation that stopped between groupadd and useradd.
+        if ((await RunAsync("getent", ["group", name]).ConfigureAwait(false)).Code == 0)
+        {
+            await RunAsync("groupdel", [name]).ConfigureAwait(false);
+        }
+
+        var attempts = 0;
+        for (var id = text.Length == 0 ? FirstId : int.Parse(text, CultureInfo.InvariantCulture) + 1; id <= LastId; id++)
+        {
+            var number = id.ToString(CultureInfo.InvariantCulture);
+            if ((await RunAsync("getent", ["passwd", number]).ConfigureAwait(false)).Code == 0)
+            {
+                continue; // a user someone made by hand
+            }
+
+            var group = await RunAsync("groupadd", ["--gid", number, name]).ConfigureAwait(false);
+            if (group.Code == 4)
+            {
+                continue; // groupadd(8): 4 is "GID not unique"
+            }
+
+            var made = group.Code == 0
+                ? await RunAsync("useradd", ["--uid", number, "--gid", number, "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false)
+                : group;
+            if (made.Code != 0)
+            {
+                if (group.Code == 0)
+                {
+                    await RunAsync("groupdel", [name]).ConfigureAwait(false);
+                }
+
+                // 1 and 10: the password or group file could not be updated, mostly because a useradd of someone else's holds its lock.
+                if (made.Code is 1 or 10 && ++attempts < 5)
+                {
+                    await Task.Delay(200 * attempts).ConfigureAwait(false);
+                    id--;
+                    continue;
+                }
+
+                return $"could not create the user {name}: {made.Output.Trim()}";
+            }
+
+            counter.SetLength(0);
+            counter.Position = 0;
+            counter.Write(Encoding.ASCII.GetBytes(number + "\n"));
+            counter.Flush(flushToDisk: true);
+            return null;
+        }
+
+        return $"could not create the user {name}: every user id the platform gives out ({FirstId}-{LastId}) has been given, and ids are never reused";
+    }
+
+    /// <summary>Opens the counter with an exclusive lock (<c>flock</c>, which .NET takes for <see cref="FileShare.None"/>), waiting up to 30 s for another holder.</summary>
+    private static async Task<FileStream> LockCounterAsync()
+    {
+        for (var waited = 0; ; waited += 50)
+        {
+            try
+            {
+                return new FileStream(IdCounterPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            }
+            catch (IOException) when (waited < 30_000)
+            {
+                await Task.Delay(50).ConfigureAwait(false);
+            }
+        }
     }
 
     /// <summary>Kills every process of <paramref name="user"/> (<c>pkill -KILL -U</c>); what a build left running in the background, for example.</summary>

@@ -44,6 +44,40 @@ public sealed class AppUserTests
     }
 
     [Fact]
+    public async Task A_removed_users_id_is_never_given_again_and_each_user_has_a_group_of_the_same_id()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Skip("needs root (users are made only when the platform runs as root)");
+        }
+
+        var first = SystemUsers.Name("ids" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Processes);
+        var second = SystemUsers.Name("ids" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Build);
+        try
+        {
+            var (one, failure) = await SystemUsers.EnsureAsync(first, "/app");
+            Assert.True(one is not null, failure);
+            Assert.InRange(one.Uid, SystemUsers.FirstId, SystemUsers.LastId);
+            Assert.Equal(one.Uid, one.Gid);
+            Assert.Equal(one, (await SystemUsers.EnsureAsync(first, "/app")).User); // made once
+
+            // The app is destroyed, another is made: it does not get the removed id, nor does the first name made again.
+            await SystemUsers.RemoveAsync(first);
+            var (two, _) = await SystemUsers.EnsureAsync(second, "/nonexistent");
+            var (again, _) = await SystemUsers.EnsureAsync(first, "/app");
+
+            Assert.True(two!.Uid > one.Uid, $"{two.Uid} after {one.Uid}");
+            Assert.True(again!.Uid > two.Uid, $"{again.Uid} after {two.Uid}");
+            Assert.Equal(two.Uid, two.Gid);
+        }
+        finally
+        {
+            await SystemUsers.RemoveAsync(first);
+            await SystemUsers.RemoveAsync(second);
+        }
+    }
+
+    [Fact]
     public async Task Two_apps_of_one_image_each_get_their_own_files_and_neither_writes_the_others()
     {
         if (!Environment.IsPrivilegedProcess)
