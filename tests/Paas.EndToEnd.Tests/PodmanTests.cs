@@ -161,6 +161,14 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.PaasOk(repo, "rollback", released);
         await Platform.GetUntilAsync(Host, b => b.StartsWith("Howdy from web.", StringComparison.Ordinal), "'Howdy from web...' after the rollback", TimeSpan.FromSeconds(30));
         Step($"rolled back to {released}");
+
+        // Both apps destroyed: their containers, networks and build users (when paasd is root) go with them.
+        var destroyed = await AsBob("paas", "apps:destroy", "-a", "bob" + _app, "--confirm", "bob" + _app);
+        Assert.True(destroyed.Code == 0, destroyed.Out + destroyed.Error);
+        await Platform.PaasOk(repo, "apps:destroy", "-a", _app, "--confirm", _app);
+        Assert.Equal("", (await ChildProcess.RunAsync("podman", ["ps", "--all", "--quiet", "--filter", $"label=io.paas.app={_app}"], repo, NoEnvironment, Cancel)).Out.Trim());
+        Assert.DoesNotContain(File.ReadAllLines("/etc/passwd"), l => l.StartsWith($"paas-build-{_app}:", StringComparison.Ordinal) || l.StartsWith($"paas-build-bob{_app}:", StringComparison.Ordinal));
+        Step("destroyed");
     }
 
     /// <summary>The processes (<c>web.1</c>...) seen answering "GREETING from web.N ..." through the router, until <paramref name="count"/> have or 60 s pass, sorted.</summary>

@@ -61,8 +61,9 @@ public static class SystemUsers
 
     /// <summary>
     /// Makes sure the user <paramref name="name"/> exists and returns its ids. A new user gets the next id never given out
-    /// (see the class summary) for both its user and its own group (<c>groupadd --gid N</c>, <c>useradd --uid N --gid N</c>,
-    /// home <paramref name="home"/>, shell <c>nologin</c>); an id some other user or group already has is skipped.
+    /// (see the class summary) for both its user and its own group (<c>groupadd --system --gid N</c>, <c>useradd --system
+    /// --uid N --gid N</c>: <c>--system</c> so that no subordinate ids are set aside for it in <c>/etc/subuid</c>), home
+    /// <paramref name="home"/>, shell <c>nologin</c>; an id some other user or group already has is skipped.
     /// </summary>
     /// <param name="name">The user name, from <see cref="Name"/>.</param>
     /// <param name="home">Its home folder as the password database records it (never created).</param>
@@ -117,14 +118,14 @@ public static class SystemUsers
                 continue; // a user someone made by hand
             }
 
-            var group = await RunAsync("groupadd", ["--gid", number, name]).ConfigureAwait(false);
+            var group = await RunAsync("groupadd", ["--system", "--gid", number, name]).ConfigureAwait(false);
             if (group.Code == 4)
             {
                 continue; // groupadd(8): 4 is "GID not unique"
             }
 
             var made = group.Code == 0
-                ? await RunAsync("useradd", ["--uid", number, "--gid", number, "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false)
+                ? await RunAsync("useradd", ["--system", "--uid", number, "--gid", number, "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false)
                 : group;
             if (made.Code != 0)
             {
