@@ -354,6 +354,7 @@ public sealed class PaasPlatform : IAsyncDisposable
         if (roles.HasFlag(PlatformRoles.Builder))
         {
             AddBuilder(builder, service, registryUrl, controllerUrl: null);
+            AddInProcessController(builder);
             builder.Services.AddSingleton<IBuildEventSink>(sp => new AppLogBuildEvents(sp.GetRequiredService<Paas.Scheduling.Logs.IAppLogStore>()));
             builder.Services.AddSingleton<IAppDestroyedListener, BuilderAppCleanup>();
             if (configuration["Paas:Scheduler"] is null or "" or "local")
@@ -432,6 +433,21 @@ public sealed class PaasPlatform : IAsyncDisposable
         }
 
         return app;
+    }
+
+    /// <summary>
+    /// The builder in the controller's process calls the controller's API in memory (<see cref="InProcessControllerServer"/>):
+    /// the host's server (Kestrel) is wrapped so that the same request pipeline also serves an in-memory handler.
+    /// </summary>
+    private static void AddInProcessController(WebApplicationBuilder builder)
+    {
+        var kestrel = builder.Services.LastOrDefault(d => d.ServiceType == typeof(IServer))
+            ?? throw new InvalidOperationException("the controller's host has no server registered");
+        builder.Services.Remove(kestrel);
+        builder.Services.AddSingleton(sp => new InProcessControllerServer(
+            (IServer)(kestrel.ImplementationInstance ?? kestrel.ImplementationFactory?.Invoke(sp) ?? ActivatorUtilities.CreateInstance(sp, kestrel.ImplementationType!)), sp));
+        builder.Services.AddSingleton<IServer>(sp => sp.GetRequiredService<InProcessControllerServer>());
+        builder.Services.AddSingleton<IInProcessController>(sp => sp.GetRequiredService<InProcessControllerServer>());
     }
 
     /// <summary>The builder's services: its data folder, the registry it pushes to and the controller it calls.</summary>
