@@ -111,6 +111,10 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         await Platform.PaasOk(repo, "create", _app);
 
         // A config var marked as a build argument reaches the Dockerfile's ARG; buildah's output streams to git as remote: lines.
+        // A .slugignore naming the server does not keep it from the Dockerfile's COPY: it applies to buildpack builds only.
+        await File.WriteAllTextAsync(Path.Combine(repo, ".slugignore"), "server.py\n", Cancel);
+        await Platform.GitOk(repo, "add", ".slugignore");
+        await Platform.GitOk(repo, "commit", "-qm", "slugignore");
         await Platform.PaasOk(repo, "config:set", "GREETING=Howdy", "PAAS_BUILD_ARGS=GREETING");
         var push = await Platform.GitOk(repo, TimeSpan.FromMinutes(4), "push", "paas", "master");
         var pushed = push.Out + push.Error;
@@ -118,6 +122,7 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains($"remote: -----> Building {_app} from its Dockerfile (buildah)", pushed, StringComparison.Ordinal);
         Assert.Contains("remote:        STEP 1/", pushed, StringComparison.Ordinal);
         Assert.Contains("EXPOSE 8080/tcp: the web process listens on PORT 8080", pushed, StringComparison.Ordinal);
+        Assert.Contains("Restored the 1 file(s) .slugignore removed", pushed, StringComparison.Ordinal);
         Assert.Contains("Default types for Dockerfile -> web", pushed, StringComparison.Ordinal);
         Assert.Contains("deployed", pushed, StringComparison.Ordinal);
         var first = await Platform.GetUntilAsync(Host, b => b.StartsWith("Howdy from web.1 ", StringComparison.Ordinal), "'Howdy from web.1 ...'", TimeSpan.FromSeconds(30));

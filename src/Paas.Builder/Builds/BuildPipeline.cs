@@ -162,16 +162,10 @@ internal sealed class BuildPipeline(
     // 4. export the commit from the quarantine (LibGit2Sharp), check its Procfile before anything is built, honour .slugignore
     private async Task<BuildError?> ExportAsync(BuildRun run)
     {
-        var quarantine = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false);
-        var alternates = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false);
-        PushedCommit commit;
-        try
+        var (commit, failure) = await ExportCommitAsync(run).ConfigureAwait(false);
+        if (failure is not null)
         {
-            commit = await Task.Run(() => CommitExport.Export(run.Push.Repository, quarantine, alternates, run.Sha, run.Push.Directory, run.AppDir, run.Timeout), run.Timeout).ConfigureAwait(false);
-        }
-        catch (Exception e) when (e is InvalidDataException or LibGit2Sharp.LibGit2SharpException)
-        {
-            return new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} cannot be read: {e.Message}");
+            return failure;
         }
 
         if (!Directory.EnumerateFileSystemEntries(run.AppDir).Any())
@@ -187,12 +181,26 @@ internal sealed class BuildPipeline(
             }
         }
 
-        if (commit.Procfile is { } procfile && Paas.Domain.Procfile.Parse(procfile).Error is { } invalid)
+        if (commit!.Procfile is { } procfile && Paas.Domain.Procfile.Parse(procfile).Error is { } invalid)
         {
             return new BuildError(BuildFailure.ProcfileInvalid, invalid); // before any buildpack runs: one grammar, the domain's
         }
 
-        if (await AppFiles.ReadAsync(run.AppDir, ".slugignore", run.Timeout).ConfigureAwait(false) is { } slugignore)
+        bool forcedDockerfile;
+        try
+        {
+            forcedDockerfile = DockerfileBuilder.Chosen(run) == true;
+        }
+        catch (ArgumentException)
+        {
+            forcedDockerfile = false; // refused with its sentence when the image is built
+        }
+
+        if (forcedDockerfile && File.Exists(Path.Combine(run.AppDir, ".slugignore")))
+        {
+            await run.Output.DetailAsync("Not applying .slugignore: it is for buildpack builds, a Dockerfile build reads .dockerignore").ConfigureAwait(false);
+        }
+        else if (!forcedDockerfile && await AppFiles.ReadAsync(run.AppDir, ".slugignore", run.Timeout).ConfigureAwait(false) is { } slugignore)
         {
             var matcher = new Matcher(StringComparison.Ordinal);
             foreach (var pattern in slugignore.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
@@ -214,10 +222,26 @@ internal sealed class BuildPipeline(
                 removed++;
             }
 
+            run.SlugIgnored = removed;
             await run.Output.DetailAsync($"Removed {removed} file(s) named in .slugignore").ConfigureAwait(false);
         }
 
         return null;
+    }
+
+    /// <summary>The pushed commit's tree into <see cref="BuildRun.AppDir"/>, which must not exist.</summary>
+    private static async Task<(PushedCommit? Commit, BuildError? Failure)> ExportCommitAsync(BuildRun run)
+    {
+        var quarantine = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false);
+        var alternates = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false);
+        try
+        {
+            return (await Task.Run(() => CommitExport.Export(run.Push.Repository, quarantine, alternates, run.Sha, run.Push.Directory, run.AppDir, run.Timeout), run.Timeout).ConfigureAwait(false), null);
+        }
+        catch (Exception e) when (e is InvalidDataException or LibGit2Sharp.LibGit2SharpException)
+        {
+            return (null, new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} cannot be read: {e.Message}"));
+        }
     }
 
     // 5-9. the image: by buildpacks (compile, release, compress, push), or from the Dockerfile (bud, release, push)
@@ -250,6 +274,18 @@ internal sealed class BuildPipeline(
         if (RegistryTarget.Of(options.Value) is not { } registry)
         {
             return new BuildError(BuildFailure.RegistryFailed, RegistryTarget.Missing);
+        }
+
+        if (run.SlugIgnored > 0)
+        {
+            // No buildpack took the app: its Dockerfile builds it, from the whole commit (.dockerignore is its own filter).
+            Directory.Delete(run.AppDir, recursive: true);
+            if ((await ExportCommitAsync(run).ConfigureAwait(false)).Failure is { } failure)
+            {
+                return failure;
+            }
+
+            await run.Output.DetailAsync($"Restored the {run.SlugIgnored} file(s) .slugignore removed: it applies to buildpack builds, a Dockerfile build reads .dockerignore").ConfigureAwait(false);
         }
 
         return await dockerfile.BuildAsync(run, registry).ConfigureAwait(false)

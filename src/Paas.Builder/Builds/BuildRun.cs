@@ -44,6 +44,9 @@ internal sealed class BuildRun(PendingPush push, BuildOutput output, Cancellatio
     /// <summary>Whether the image is built from the commit's <c>Dockerfile</c> (see <see cref="DockerfileBuilder"/>) rather than by buildpacks.</summary>
     public bool FromDockerfile { get; set; }
 
+    /// <summary>How many files <c>.slugignore</c> removed from <see cref="AppDir"/> (a Dockerfile build gets them back: Heroku applies the file to slugs only).</summary>
+    public int SlugIgnored { get; set; }
+
     /// <summary>The image a Dockerfile build made, by its id in the app's buildah storage.</summary>
     public string ImageId { get; set; } = "";
 
