@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.DataProtection.Repositories;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -67,6 +68,20 @@ public static class ControllerExtensions
         services.AddExceptionHandler<ProblemExceptionHandler>();
         services.ConfigureHttpJsonOptions(o => PaasJson.Configure(o.SerializerOptions));
         services.Configure<RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<PaasOptions>>((forwarded, paas) =>
+        {
+            // Only X-Forwarded-For, and only from PAAS_TRUSTED_PROXIES: none by default (not even loopback, ASP.NET Core's
+            // default). With no known proxy at all the middleware would trust every peer, so then it reads no header.
+            var networks = paas.Value.TrustedProxyNetworks();
+            forwarded.ForwardedHeaders = networks.Count > 0 ? ForwardedHeaders.XForwardedFor : ForwardedHeaders.None;
+            forwarded.ForwardLimit = null; // walk back through every trusted proxy of a chain (load balancer, then ingress)
+            forwarded.KnownProxies.Clear();
+            forwarded.KnownIPNetworks.Clear();
+            foreach (var network in networks)
+            {
+                forwarded.KnownIPNetworks.Add(network);
+            }
+        });
         services.AddHealthChecks().AddCheck<DatabaseHealthCheck>("database");
         services.AddOpenApi("v1", o => o.AddDocumentTransformer((document, _, _) =>
         {
@@ -78,7 +93,8 @@ public static class ControllerExtensions
     }
 
     /// <summary>
-    /// Adds the controller's middleware and routes to <paramref name="app"/>: problem details for errors and unknown routes,
+    /// Adds the controller's middleware and routes to <paramref name="app"/>: the client's address from <c>X-Forwarded-For</c>
+    /// of a trusted proxy (<see cref="PaasOptions.TrustedProxies"/>), problem details for errors and unknown routes,
     /// authentication, <c>/openapi/v1.json</c> and every <c>/v2</c> route. The host maps <c>/healthz</c> and <c>/readyz</c>
     /// (the controller's readiness is its health checks: the database answers).
     /// </summary>
@@ -86,6 +102,7 @@ public static class ControllerExtensions
     /// <returns><paramref name="app"/>.</returns>
     public static WebApplication UsePaasController(this WebApplication app)
     {
+        app.UseForwardedHeaders(); // the client's address behind PAAS_TRUSTED_PROXIES, for the sign-in throttle
         app.UseExceptionHandler();
         app.UseWebSockets(); // paas run with input: GET /v2/apps/{app}/run/attach
         app.UseStatusCodePages();

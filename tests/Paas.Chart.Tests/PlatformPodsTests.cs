@@ -26,6 +26,7 @@ public sealed class PlatformPodsTests
         "PAAS_LDAP_GROUP_BASE", "PAAS_LDAP_GROUP_FILTER", "PAAS_LDAP_ADMIN_GROUP", "PAAS_REGISTRATION_MODE", "PAAS_LDAP_ALLOW_UNKNOWN_USERS",
         "PAAS_LDAP_REQUIRED_GROUP", "PAAS_LDAP_TEAM_PREFIX", "PAAS_LDAP_DOMAIN",
         "PAAS_BUILD_CPU_LIMIT", "PAAS_BUILD_MEMORY_LIMIT", "PAAS_BUILD_MAX_CACHE_BYTES", "PAAS_BUILD_MAX_UNPACKED_BYTES", // build pods' limits (BuildPodOptions)
+        "PAAS_TRUSTED_PROXIES", // the proxies whose X-Forwarded-For the controller believes (PaasOptions.TrustedProxies)
     ];
 
     [Theory]

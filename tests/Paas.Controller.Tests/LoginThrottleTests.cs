@@ -60,6 +60,47 @@ public sealed class LoginThrottleTests
         Assert.Equal(HttpStatusCode.TooManyRequests, next.StatusCode);
     }
 
+    [Fact]
+    public async Task Behind_a_trusted_proxy_the_forwarded_client_is_throttled_and_the_other_clients_of_the_proxy_are_not()
+    {
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:TrustedProxies"] = "127.0.0.1, 10.0.0.0/8" });
+        await platform.UserAsync("alice");
+        using var http = platform.Client();
+        for (var i = 0; i <= 20; i++) // LoginThrottle.FreeAddressFailures
+        {
+            using var wrong = await LoginAsync(http, "user" + i, "guess", "203.0.113.5");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        // The guesser is locked (also through a second trusted proxy in front); another client of the same proxy is not.
+        using var guesser = await LoginAsync(http, "someone-else", "guess", "203.0.113.5, 10.1.2.3");
+        Assert.Equal(HttpStatusCode.TooManyRequests, guesser.StatusCode);
+        using var other = await LoginAsync(http, "alice", "correct-horse", "198.51.100.9");
+        Assert.Equal(HttpStatusCode.OK, other.StatusCode);
+    }
+
+    [Fact]
+    public async Task Without_trusted_proxies_a_forged_X_Forwarded_For_does_not_dodge_the_address_throttle()
+    {
+        await using var platform = await TestPlatform.StartAsync();
+        using var http = platform.Client();
+        for (var i = 0; i <= 20; i++)
+        {
+            using var wrong = await LoginAsync(http, "user" + i, "guess", $"203.0.113.{i + 1}");
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var next = await LoginAsync(http, "someone-else", "guess", "198.51.100.9");
+        Assert.Equal(HttpStatusCode.TooManyRequests, next.StatusCode);
+    }
+
+    private static Task<HttpResponseMessage> LoginAsync(HttpClient http, string username, string password, string forwardedFor)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/v2/auth/login") { Content = System.Net.Http.Json.JsonContent.Create(new LoginRequest(username, password), options: PaasJson.Options) };
+        request.Headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor);
+        return http.SendAsync(request);
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         private DateTimeOffset _now = now;

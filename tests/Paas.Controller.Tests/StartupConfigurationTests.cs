@@ -19,6 +19,7 @@ public sealed class StartupConfigurationTests
             ["Paas:Domain"] = "not a domain!",
             ["Paas:ListenAddress"] = "everywhere",
             ["Paas:RegistrationMode"] = "sometimes",
+            ["Paas:TrustedProxies"] = "10.0.0.0/8, proxy.example",
             ["Paas:Database"] = "Host=;Port=notaport",
         };
         var (platform, errors) = PaasPlatform.Create([], environment);
@@ -32,6 +33,7 @@ public sealed class StartupConfigurationTests
             "PAAS_DOMAIN 'not a domain!' is not a DNS name",
             "PAAS_LISTEN_ADDRESS 'everywhere' is not an IP address",
             "PAAS_REGISTRATION_MODE 'sometimes' is not one of",
+            "PAAS_TRUSTED_PROXIES entry 'proxy.example' is neither an IP address nor a CIDR range",
             "PAAS_DATABASE",
         ];
         foreach (var fragment in expected)

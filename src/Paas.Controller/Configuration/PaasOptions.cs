@@ -43,6 +43,29 @@ public sealed class PaasOptions
     public string ListenAddress { get; set; } = "127.0.0.1";
 
     /// <summary>
+    /// The proxies in front of the API whose <c>X-Forwarded-For</c> is believed (<c>PAAS_TRUSTED_PROXIES</c>): addresses or
+    /// CIDR ranges separated by commas (<c>10.42.0.0/16,192.0.2.7</c>), e.g. the ingress controller's pods or a load
+    /// balancer that connects from its own address. A request from one of them is taken to come from the last address in
+    /// its <c>X-Forwarded-For</c> that is not itself a trusted proxy (ASP.NET Core's forwarded headers middleware), which is
+    /// what the sign-in throttle counts per address. Default empty: the header is ignored and the peer's address counts,
+    /// so behind a proxy that is not listed every client shares the proxy's address (and its sign-in lockouts).
+    /// </summary>
+    public string TrustedProxies { get; set; } = "";
+
+    /// <summary><see cref="TrustedProxies"/> parsed: the networks, a single address as a /32 or /128.</summary>
+    /// <returns>The networks; an entry that does not parse is left out (the options validator reports it).</returns>
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() =>
+        [.. TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseNetwork).OfType<System.Net.IPNetwork>()];
+
+    /// <summary>One <c>PAAS_TRUSTED_PROXIES</c> entry as a network, or null when it is neither an address nor a CIDR range.</summary>
+    /// <param name="entry">The entry, e.g. <c>10.42.0.0/16</c> or <c>192.0.2.7</c>.</param>
+    /// <returns>The network, or null.</returns>
+    public static System.Net.IPNetwork? ParseNetwork(string entry) =>
+        System.Net.IPNetwork.TryParse(entry, out var network) ? network
+        : System.Net.IPAddress.TryParse(entry, out var address) ? new System.Net.IPNetwork(address, address.AddressFamily == System.Net.Sockets.AddressFamily.InterNetwork ? 32 : 128)
+        : null;
+
+    /// <summary>
     /// Who may register (<c>PAAS_REGISTRATION_MODE</c>): <c>admin_only</c> (default: after the first user, only admins
     /// register others), <c>enabled</c> (anyone) or <c>disabled</c> (nobody but the first user).
     /// </summary>

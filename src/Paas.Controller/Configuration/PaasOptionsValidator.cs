@@ -37,6 +37,14 @@ internal sealed class PaasOptionsValidator : IValidateOptions<PaasOptions>
             errors.Add($"PAAS_REGISTRATION_MODE '{options.RegistrationMode}' is not one of {string.Join(", ", Modes)}");
         }
 
+        foreach (var entry in options.TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (PaasOptions.ParseNetwork(entry) is null)
+            {
+                errors.Add($"PAAS_TRUSTED_PROXIES entry '{entry}' is neither an IP address nor a CIDR range (e.g. 10.42.0.0/16 or 192.0.2.7)");
+            }
+        }
+
         if (options.Scheduler is not ("local" or "podman" or "kubernetes"))
         {
             errors.Add($"PAAS_SCHEDULER '{options.Scheduler}' is not local, podman or kubernetes");
