@@ -31,6 +31,7 @@ public static class DataServiceCollectionExtensions
         services.TryAddSingleton<RoutingStore>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<LeaseStore>();
+        services.TryAddSingleton<LoginFailureStore>();
         services.TryAddSingleton<AppDeployLocks>();
         return services;
     }

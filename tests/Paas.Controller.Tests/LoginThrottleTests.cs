@@ -6,7 +6,7 @@ using Xunit;
 
 namespace Paas.Controller.Tests;
 
-/// <summary>Password guessing on <c>POST /v2/auth/login</c> is throttled per account and per client address.</summary>
+/// <summary>Password guessing on <c>POST /v2/auth/login</c> is throttled per account and per client address, with counts every controller replica shares.</summary>
 public sealed class LoginThrottleTests
 {
     [Fact]
@@ -58,6 +58,26 @@ public sealed class LoginThrottleTests
 
         using var next = await http.Post("/v2/auth/login", new LoginRequest("someone-else", "guess"));
         Assert.Equal(HttpStatusCode.TooManyRequests, next.StatusCode);
+    }
+
+    [Fact]
+    public async Task Two_controller_replicas_share_the_counts_so_failures_spread_over_both_lock_the_account_on_both()
+    {
+        var clock = new ManualClock(DateTimeOffset.Parse("2026-12-07T10:00:00Z", System.Globalization.CultureInfo.InvariantCulture)); // a lockout does not run out mid-test
+        await using var replicas = await PostgresReplicas.StartAsync((services, _) => services.AddSingleton<TimeProvider>(clock));
+        await replicas.A.UserAsync("alice");
+        using var a = replicas.A.Client();
+        using var b = replicas.B.Client();
+        for (var i = 0; i <= 5; i++) // LoginThrottle.FreeAccountFailures, then one more: alternately through each replica
+        {
+            using var wrong = await (i % 2 == 0 ? a : b).Post("/v2/auth/login", new LoginRequest("alice", "guess-" + i));
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+        }
+
+        using var onA = await a.Post("/v2/auth/login", new LoginRequest("alice", "correct-horse"));
+        using var onB = await b.Post("/v2/auth/login", new LoginRequest("alice", "correct-horse"));
+        Assert.Equal(HttpStatusCode.TooManyRequests, onA.StatusCode);
+        Assert.Equal(HttpStatusCode.TooManyRequests, onB.StatusCode);
     }
 
     [Fact]

@@ -67,7 +67,7 @@ internal static class AuthApi
     {
         var login = request.Username?.Trim() ?? "";
         var address = context.Connection.RemoteIpAddress;
-        var wait = throttle.RetryAfter(login, address);
+        var wait = await throttle.RetryAfterAsync(login, address, cancellationToken).ConfigureAwait(false);
         if (wait > TimeSpan.Zero)
         {
             AuthLog.SignInThrottled(logger, login, address?.ToString() ?? "unknown", (int)Math.Ceiling(wait.TotalSeconds));
@@ -77,12 +77,12 @@ internal static class AuthApi
         try
         {
             var signedIn = await SignInAsync(login, request.Password ?? "", users, hashing, directory, cancellationToken).ConfigureAwait(false);
-            throttle.Succeeded(login);
+            await throttle.SucceededAsync(login, cancellationToken).ConfigureAwait(false);
             return signedIn;
         }
         catch (UnauthorizedLoginException)
         {
-            throttle.Failed(login, address);
+            await throttle.FailedAsync(login, address, CancellationToken.None).ConfigureAwait(false); // counted even when the client hangs up
             AuthLog.SignInFailed(logger, login, address?.ToString() ?? "unknown");
             throw;
         }

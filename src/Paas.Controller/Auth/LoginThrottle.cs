@@ -1,5 +1,5 @@
-using System.Collections.Concurrent;
 using System.Net;
+using Paas.Data;
 
 namespace Paas.Controller;
 
@@ -11,9 +11,9 @@ namespace Paas.Controller;
 /// <see cref="MaxLockout"/>); a sign-in while locked is refused with 429 and <c>Retry-After</c> before the password is
 /// even checked, so the right password does not get through a lockout either. A success clears the account's count.
 /// Lockouts are answered at once, never by holding the connection (which would let guessers tie up the server).
-/// In-process: with several controller replicas each keeps its own counts.
+/// The counts are in the database (<see cref="LoginFailureStore"/>), so every controller replica sees the same ones.
 /// </summary>
-internal sealed class LoginThrottle(TimeProvider time)
+internal sealed class LoginThrottle(LoginFailureStore store, TimeProvider time)
 {
     /// <summary>Failures of one account allowed within <see cref="Window"/> before lockouts start: 5.</summary>
     public const int FreeAccountFailures = 5;
@@ -27,60 +27,51 @@ internal sealed class LoginThrottle(TimeProvider time)
     /// <summary>The longest lockout: 15 minutes.</summary>
     public static readonly TimeSpan MaxLockout = TimeSpan.FromMinutes(15);
 
-    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
-
     /// <summary>How long the caller must wait before trying <paramref name="username"/> from <paramref name="address"/>; zero when it may try now.</summary>
     /// <param name="username">The login as typed (compared case-insensitively).</param>
     /// <param name="address">The client's address, or null when unknown.</param>
+    /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>The time left.</returns>
-    public TimeSpan RetryAfter(string username, IPAddress? address)
+    /// <exception cref="System.Data.Common.DbException">The database cannot be reached.</exception>
+    public async Task<TimeSpan> RetryAfterAsync(string username, IPAddress? address, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
-        var wait = TimeSpan.Zero;
-        foreach (var key in Keys(username, address))
-        {
-            if (_entries.TryGetValue(key, out var entry) && entry.LockedUntil > now && entry.LockedUntil - now > wait)
-            {
-                wait = entry.LockedUntil - now;
-            }
-        }
-
-        return wait;
+        var keys = Keys(username, address).ToList();
+        var lockedUntil = await store.LockedUntilAsync(keys[0], keys.ElementAtOrDefault(1), cancellationToken).ConfigureAwait(false);
+        var left = lockedUntil - time.GetUtcNow().ToUnixTimeMilliseconds();
+        return left > 0 ? TimeSpan.FromMilliseconds(left) : TimeSpan.Zero;
     }
 
-    /// <summary>Counts a failed sign-in.</summary>
+    /// <summary>Counts a failed sign-in, and locks each key past its free failures (1 s, 2 s, 4 s... up to <see cref="MaxLockout"/>).</summary>
     /// <param name="username">The login as typed.</param>
     /// <param name="address">The client's address, or null.</param>
-    public void Failed(string username, IPAddress? address)
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public async Task FailedAsync(string username, IPAddress? address, CancellationToken cancellationToken)
     {
-        var now = time.GetUtcNow();
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         foreach (var key in Keys(username, address))
         {
             var free = key.StartsWith("a:", StringComparison.Ordinal) ? FreeAccountFailures : FreeAddressFailures;
-            _entries.AddOrUpdate(key, _ => new Entry(1, now, DateTimeOffset.MinValue), (_, old) =>
+            var failures = await store.CountFailureAsync(key, now, (long)Window.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
+            if (failures > free)
             {
-                var failures = now - old.LastFailure > Window ? 1 : old.Failures + 1;
-                var lockedUntil = failures <= free ? DateTimeOffset.MinValue
-                    : now + TimeSpan.FromSeconds(Math.Min(MaxLockout.TotalSeconds, Math.Pow(2, Math.Min(failures - free - 1, 20))));
-                return new Entry(failures, now, lockedUntil);
-            });
+                var lockout = TimeSpan.FromSeconds(Math.Min(MaxLockout.TotalSeconds, Math.Pow(2, Math.Min(failures - free - 1, 20))));
+                await store.LockAsync(key, now + (long)lockout.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
+            }
         }
 
-        if (_entries.Count > 100_000)
+        if (Random.Shared.Next(128) == 0)
         {
-            foreach (var (key, entry) in _entries)
-            {
-                if (now - entry.LastFailure > Window)
-                {
-                    _entries.TryRemove(key, out _);
-                }
-            }
+            await store.PruneAsync(now - (long)Window.TotalMilliseconds, now, cancellationToken).ConfigureAwait(false);
         }
     }
 
     /// <summary>Clears the account's failures after a successful sign-in (the address's stay: one success does not vouch for other accounts).</summary>
     /// <param name="username">The login as typed.</param>
-    public void Succeeded(string username) => _entries.TryRemove("a:" + username.Trim().ToLowerInvariant(), out _);
+    /// <param name="cancellationToken">Cancels the call.</param>
+    /// <returns>A task.</returns>
+    public Task SucceededAsync(string username, CancellationToken cancellationToken) =>
+        store.ClearAsync("a:" + username.Trim().ToLowerInvariant(), cancellationToken);
 
     private static IEnumerable<string> Keys(string username, IPAddress? address)
     {
@@ -90,6 +81,4 @@ internal sealed class LoginThrottle(TimeProvider time)
             yield return "ip:" + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
         }
     }
-
-    private sealed record Entry(int Failures, DateTimeOffset LastFailure, DateTimeOffset LockedUntil);
 }
