@@ -78,6 +78,41 @@ public sealed class AppUserTests
     }
 
     [Fact]
+    public async Task Users_made_at_once_get_distinct_ids()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Skip("needs root (users are made only when the platform runs as root)");
+        }
+
+        var names = Enumerable.Range(0, 4).Select(_ => SystemUsers.Name("par" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Build)).ToList();
+        try
+        {
+            // Another paasd holding the counter (its flock) holds every new user back until it lets go.
+            Task<(SystemUser? User, string? Failure)>[] making;
+            Directory.CreateDirectory(Path.GetDirectoryName(SystemUsers.IdCounterPath)!);
+            using (new FileStream(SystemUsers.IdCounterPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
+            {
+                making = [.. names.Select(name => Task.Run(() => SystemUsers.EnsureAsync(name, "/nonexistent")))];
+                await Task.Delay(500);
+                Assert.DoesNotContain(making, m => m.IsCompleted);
+            }
+
+            var made = await Task.WhenAll(making);
+
+            Assert.All(made, m => Assert.True(m.User is not null, m.Failure));
+            Assert.Equal(4, made.Select(m => m.User!.Uid).Distinct().Count());
+        }
+        finally
+        {
+            foreach (var name in names)
+            {
+                await SystemUsers.RemoveAsync(name);
+            }
+        }
+    }
+
+    [Fact]
     public async Task Two_apps_of_one_image_each_get_their_own_files_and_neither_writes_the_others()
     {
         if (!Environment.IsPrivilegedProcess)
