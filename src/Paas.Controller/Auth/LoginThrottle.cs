@@ -35,8 +35,7 @@ internal sealed class LoginThrottle(LoginFailureStore store, TimeProvider time)
     /// <exception cref="System.Data.Common.DbException">The database cannot be reached.</exception>
     public async Task<TimeSpan> RetryAfterAsync(string username, IPAddress? address, CancellationToken cancellationToken)
     {
-        var keys = Keys(username, address).ToList();
-        var lockedUntil = await store.LockedUntilAsync(keys[0], keys.ElementAtOrDefault(1), cancellationToken).ConfigureAwait(false);
+        var lockedUntil = await store.LockedUntilAsync(AccountKey(username), AddressKey(address), cancellationToken).ConfigureAwait(false);
         var left = lockedUntil - time.GetUtcNow().ToUnixTimeMilliseconds();
         return left > 0 ? TimeSpan.FromMilliseconds(left) : TimeSpan.Zero;
     }
@@ -49,9 +48,13 @@ internal sealed class LoginThrottle(LoginFailureStore store, TimeProvider time)
     public async Task FailedAsync(string username, IPAddress? address, CancellationToken cancellationToken)
     {
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
-        foreach (var key in Keys(username, address))
+        foreach (var (key, free) in new[] { (AccountKey(username), FreeAccountFailures), (AddressKey(address), FreeAddressFailures) })
         {
-            var free = key.StartsWith("a:", StringComparison.Ordinal) ? FreeAccountFailures : FreeAddressFailures;
+            if (key is null)
+            {
+                continue; // no address known
+            }
+
             var failures = await store.CountFailureAsync(key, now, (long)Window.TotalMilliseconds, cancellationToken).ConfigureAwait(false);
             if (failures > free)
             {
@@ -70,15 +73,12 @@ internal sealed class LoginThrottle(LoginFailureStore store, TimeProvider time)
     /// <param name="username">The login as typed.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    public Task SucceededAsync(string username, CancellationToken cancellationToken) =>
-        store.ClearAsync("a:" + username.Trim().ToLowerInvariant(), cancellationToken);
+    public Task SucceededAsync(string username, CancellationToken cancellationToken) => store.ClearAsync(AccountKey(username), cancellationToken);
 
-    private static IEnumerable<string> Keys(string username, IPAddress? address)
-    {
-        yield return "a:" + username.Trim().ToLowerInvariant();
-        if (address is not null)
-        {
-            yield return "ip:" + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
-        }
-    }
+    /// <summary>An account's key: <c>a:LOGIN</c>, the login trimmed and lower-cased.</summary>
+    private static string AccountKey(string username) => "a:" + username.Trim().ToLowerInvariant();
+
+    /// <summary>A client address's key, <c>ip:ADDRESS</c> (an IPv4-mapped IPv6 address as IPv4), or null when the address is unknown.</summary>
+    private static string? AddressKey(IPAddress? address) =>
+        address is null ? null : "ip:" + (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address);
 }

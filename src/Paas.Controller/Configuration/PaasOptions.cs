@@ -52,10 +52,13 @@ public sealed class PaasOptions
     /// </summary>
     public string TrustedProxies { get; set; } = "";
 
+    /// <summary><see cref="TrustedProxies"/> as its entries: split at commas, trimmed, empty ones dropped.</summary>
+    /// <returns>The entries as written.</returns>
+    public IReadOnlyList<string> TrustedProxyEntries() => TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
     /// <summary><see cref="TrustedProxies"/> parsed: the networks, a single address as a /32 or /128.</summary>
     /// <returns>The networks; an entry that does not parse is left out (the options validator reports it).</returns>
-    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() =>
-        [.. TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(ParseNetwork).OfType<System.Net.IPNetwork>()];
+    public IReadOnlyList<System.Net.IPNetwork> TrustedProxyNetworks() => [.. TrustedProxyEntries().Select(ParseNetwork).OfType<System.Net.IPNetwork>()];
 
     /// <summary>One <c>PAAS_TRUSTED_PROXIES</c> entry as a network, or null when it is neither an address nor a CIDR range.</summary>
     /// <param name="entry">The entry, e.g. <c>10.42.0.0/16</c> or <c>192.0.2.7</c>.</param>

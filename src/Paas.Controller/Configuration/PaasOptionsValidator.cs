@@ -37,7 +37,7 @@ internal sealed class PaasOptionsValidator : IValidateOptions<PaasOptions>
             errors.Add($"PAAS_REGISTRATION_MODE '{options.RegistrationMode}' is not one of {string.Join(", ", Modes)}");
         }
 
-        foreach (var entry in options.TrustedProxies.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        foreach (var entry in options.TrustedProxyEntries())
         {
             if (PaasOptions.ParseNetwork(entry) is null)
             {
