@@ -159,7 +159,7 @@ internal sealed class BuildPipeline(
         return null;
     }
 
-    // 4. export the commit from the quarantine (LibGit2Sharp), check its Procfile before anything is built, honour .slugignore
+    // 4. export the commit from the quarantine (LibGit2Sharp), check its Procfile before anything is built
     private async Task<BuildError?> ExportAsync(BuildRun run)
     {
         var (commit, failure) = await ExportCommitAsync(run).ConfigureAwait(false);
@@ -186,21 +186,28 @@ internal sealed class BuildPipeline(
             return new BuildError(BuildFailure.ProcfileInvalid, invalid); // before any buildpack runs: one grammar, the domain's
         }
 
-        bool forcedDockerfile;
+        return null;
+    }
+
+    /// <summary>The pushed commit's tree into <see cref="BuildRun.AppDir"/>, which must not exist.</summary>
+    private static async Task<(PushedCommit? Commit, BuildError? Failure)> ExportCommitAsync(BuildRun run)
+    {
+        var quarantine = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false);
+        var alternates = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false);
         try
         {
-            forcedDockerfile = DockerfileBuilder.Chosen(run) == true;
+            return (await Task.Run(() => CommitExport.Export(run.Push.Repository, quarantine, alternates, run.Sha, run.Push.Directory, run.AppDir, run.Timeout), run.Timeout).ConfigureAwait(false), null);
         }
-        catch (ArgumentException)
+        catch (Exception e) when (e is InvalidDataException or LibGit2Sharp.LibGit2SharpException)
         {
-            forcedDockerfile = false; // refused with its sentence when the image is built
+            return (null, new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} cannot be read: {e.Message}"));
         }
+    }
 
-        if (forcedDockerfile && File.Exists(Path.Combine(run.AppDir, ".slugignore")))
-        {
-            await run.Output.DetailAsync("Not applying .slugignore: it is for buildpack builds, a Dockerfile build reads .dockerignore").ConfigureAwait(false);
-        }
-        else if (!forcedDockerfile && await AppFiles.ReadAsync(run.AppDir, ".slugignore", run.Timeout).ConfigureAwait(false) is { } slugignore)
+    // .slugignore, as a buildpack build starts (Heroku applies it to slugs only; a Dockerfile build reads .dockerignore)
+    private static async Task ApplySlugIgnoreAsync(BuildRun run)
+    {
+        if (await AppFiles.ReadAsync(run.AppDir, ".slugignore", run.Timeout).ConfigureAwait(false) is { } slugignore)
         {
             var matcher = new Matcher(StringComparison.Ordinal);
             foreach (var pattern in slugignore.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0 && !l.StartsWith('#')))
@@ -225,23 +232,6 @@ internal sealed class BuildPipeline(
             run.SlugIgnored = removed;
             await run.Output.DetailAsync($"Removed {removed} file(s) named in .slugignore").ConfigureAwait(false);
         }
-
-        return null;
-    }
-
-    /// <summary>The pushed commit's tree into <see cref="BuildRun.AppDir"/>, which must not exist.</summary>
-    private static async Task<(PushedCommit? Commit, BuildError? Failure)> ExportCommitAsync(BuildRun run)
-    {
-        var quarantine = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "objects"), run.Timeout).ConfigureAwait(false);
-        var alternates = await File.ReadAllTextAsync(Path.Combine(run.Push.Directory, "alternates"), run.Timeout).ConfigureAwait(false);
-        try
-        {
-            return (await Task.Run(() => CommitExport.Export(run.Push.Repository, quarantine, alternates, run.Sha, run.Push.Directory, run.AppDir, run.Timeout), run.Timeout).ConfigureAwait(false), null);
-        }
-        catch (Exception e) when (e is InvalidDataException or LibGit2Sharp.LibGit2SharpException)
-        {
-            return (null, new BuildError(BuildFailure.EmptyCommit, $"commit {run.Sha[..7]} cannot be read: {e.Message}"));
-        }
     }
 
     // 5-9. the image: by buildpacks (compile, release, compress, push), or from the Dockerfile (bud, release, push)
@@ -257,8 +247,14 @@ internal sealed class BuildPipeline(
             return new BuildError(BuildFailure.NoBuildpack, e.Message);
         }
 
+        if (fromDockerfile == true && File.Exists(Path.Combine(run.AppDir, ".slugignore")))
+        {
+            await run.Output.DetailAsync("Not applying .slugignore: it is for buildpack builds, a Dockerfile build reads .dockerignore").ConfigureAwait(false);
+        }
+
         if (fromDockerfile != true)
         {
+            await ApplySlugIgnoreAsync(run).ConfigureAwait(false);
             var compiled = await compiler.CompileAsync(run).ConfigureAwait(false);
             if (compiled is not { Failure: BuildFailure.NoBuildpack } || fromDockerfile is not null || !DockerfileBuilder.Exists(run))
             {
