@@ -43,9 +43,10 @@ dotnet build Platform.sln --no-restore --nologo -v q -clp:ErrorsOnly || exit 1
 # its own): once its conmon is gone, such a container still has its published port's DNAT rule in the kernel, and that
 # rule takes over any later listener on the port.
 if command -v podman >/dev/null; then
+  test_app='(bob)?(pod|app)[0-9a-f]{6,8}'
   podman ps --all --format '{{.ID}} {{index .Labels "io.paas.app"}}' 2>/dev/null \
-    | grep -E ' (bob)?(pod|app)[0-9a-f]{6,8}$' | cut -d' ' -f1 | xargs -r podman rm --force --time 0 >/dev/null 2>&1
-  podman network ls --format '{{.Name}}' 2>/dev/null | grep -E '^paas-(bob)?(pod|app)[0-9a-f]{6,8}$' | xargs -r podman network rm --force >/dev/null 2>&1
+    | grep -E " ${test_app}\$" | cut -d' ' -f1 | xargs -r podman rm --force --time 0 >/dev/null 2>&1
+  podman network ls --format '{{.Name}}' 2>/dev/null | grep -E "^paas-${test_app}\$" | xargs -r podman network rm --force >/dev/null 2>&1
 fi
 
 echo "-----> Testing"
