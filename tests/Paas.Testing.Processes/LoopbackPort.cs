@@ -20,4 +20,28 @@ public static class LoopbackPort
     /// <param name="count">How many.</param>
     /// <returns>The port numbers.</returns>
     public static int[] FreeDistinct(int count) => FreePorts.Distinct(count);
+
+    /// <summary>
+    /// Starts a server on <paramref name="count"/> free ports, with new ports up to three times when another program took
+    /// one between the choice and the bind (Kestrel's "address already in use"). <paramref name="start"/> cleans up what it
+    /// made before it throws.
+    /// </summary>
+    /// <typeparam name="T">What <paramref name="start"/> gives back.</typeparam>
+    /// <param name="count">How many ports.</param>
+    /// <param name="start">Starts the server on the given ports.</param>
+    /// <returns>What <paramref name="start"/> gave back.</returns>
+    public static async Task<T> StartOnFreePortsAsync<T>(int count, Func<int[], Task<T>> start)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return await start(FreeDistinct(count));
+            }
+            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                // another program took a port in between: other ports
+            }
+        }
+    }
 }

@@ -52,10 +52,9 @@ public sealed class TestPlatform : IAsyncDisposable
     {
         var dataDir = Path.Combine(Path.GetTempPath(), "paas-test-" + Guid.NewGuid().ToString("N")[..12]);
         var database = await Backend.DatabaseSettingAsync(backend);
-        for (var attempt = 1; ; attempt++)
+        // Ports below the ephemeral range (LoopbackPort), not 0: see FreePorts for the connection resets that avoids.
+        return await LoopbackPort.StartOnFreePortsAsync(4, async ports =>
         {
-            // Ports below the ephemeral range (LoopbackPort), not 0: see FreePorts for the connection resets that avoids.
-            var ports = LoopbackPort.FreeDistinct(4);
             var all = new Dictionary<string, string?>
             {
                 ["Paas:DataDir"] = dataDir,
@@ -86,14 +85,14 @@ public sealed class TestPlatform : IAsyncDisposable
             {
                 await platform.StartAsync();
             }
-            catch (IOException e) when (attempt < 3 && e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            catch
             {
-                await platform.DisposeAsync(); // another program took a port in between: other ports
-                continue;
+                await platform.DisposeAsync();
+                throw;
             }
 
             return new TestPlatform(platform, dataDir, scheduler);
-        }
+        });
     }
 
     /// <summary>An HTTP client for the API, unauthenticated.</summary>

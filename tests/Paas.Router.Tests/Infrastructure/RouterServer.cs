@@ -44,48 +44,59 @@ public sealed class RouterServer : IAsyncDisposable
 
     public static async Task<RouterServer> StartAsync(RouteTable? table = null, Action<WebApplication>? configureOther = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var ports = LoopbackPort.FreeDistinct(2);
-        var (httpPort, httpsPort) = (ports[0], ports[1]);
-        var dataDirectory = Path.Combine(Path.GetTempPath(), "paas-router-tests", Guid.NewGuid().ToString("N"));
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        var logs = new RecordingLoggerProvider();
-        builder.Logging.AddProvider(logs);
-        builder.Logging.SetMinimumLevel(LogLevel.Debug);
-        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        return await LoopbackPort.StartOnFreePortsAsync(3, async ports =>
         {
-            ["Paas:Router:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Paas:Router:HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
-            ["Paas:Router:ListenAddress"] = "127.0.0.1",
-            ["Paas:Router:Domain"] = Domain,
-            ["Paas:Router:DataDirectory"] = dataDirectory,
+            var (httpPort, httpsPort, otherPort) = (ports[0], ports[1], ports[2]);
+            var dataDirectory = Path.Combine(Path.GetTempPath(), "paas-router-tests", Guid.NewGuid().ToString("N"));
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            var logs = new RecordingLoggerProvider();
+            builder.Logging.AddProvider(logs);
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+            {
+                ["Paas:Router:HttpPort"] = httpPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paas:Router:HttpsPort"] = httpsPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["Paas:Router:ListenAddress"] = "127.0.0.1",
+                ["Paas:Router:Domain"] = Domain,
+                ["Paas:Router:DataDirectory"] = dataDirectory,
+            });
+            if (settings is not null)
+            {
+                builder.Configuration.AddInMemoryCollection(settings);
+            }
+
+            RecordingLogSink? sink = null;
+            builder.Services.AddSingleton<IRouterLogSink>(_ => sink!);
+            builder.Services.AddPaasRouter(builder.Configuration);
+            builder.WebHost.ConfigureKestrel(k => k.ListenPaasRouter());
+            if (configureOther is not null)
+            {
+                builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, otherPort));
+            }
+
+            var app = builder.Build();
+            var server = new RouterServer(app, httpPort, httpsPort, dataDirectory) { Diagnostics = logs };
+            sink = server.Log;
+            app.UsePaasRouter();
+            configureOther?.Invoke(app);
+            if (table is not null)
+            {
+                server.Routes.Update(table);
+            }
+
+            try
+            {
+                await app.StartAsync();
+            }
+            catch
+            {
+                await app.DisposeAsync();
+                throw;
+            }
+
+            return server;
         });
-        if (settings is not null)
-        {
-            builder.Configuration.AddInMemoryCollection(settings);
-        }
-
-        RecordingLogSink? sink = null;
-        builder.Services.AddSingleton<IRouterLogSink>(_ => sink!);
-        builder.Services.AddPaasRouter(builder.Configuration);
-        builder.WebHost.ConfigureKestrel(k => k.ListenPaasRouter());
-        if (configureOther is not null)
-        {
-            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, LoopbackPort.Free()));
-        }
-
-        var app = builder.Build();
-        var server = new RouterServer(app, httpPort, httpsPort, dataDirectory) { Diagnostics = logs };
-        sink = server.Log;
-        app.UsePaasRouter();
-        configureOther?.Invoke(app);
-        if (table is not null)
-        {
-            server.Routes.Update(table);
-        }
-
-        await app.StartAsync();
-        return server;
     }
 
     /// <summary>An HTTP client whose every connection goes to the router, whatever the host name in the URL.</summary>
