@@ -136,7 +136,6 @@ http {
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_set_header X-Forwarded-Port \$server_port;
-      proxy_set_header X-Forwarded-Host \$host;
       proxy_set_header X-Request-Id \$request_id;
       proxy_set_header X-Request-Start \$msec;
       proxy_set_header Via "1.1 nginx";

@@ -27,7 +27,7 @@ public sealed class RoutingTests
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
         var backend = builder.Build();
-        backend.MapGet("/", (HttpContext c) => $"hello from the app; host={c.Request.Headers["X-Forwarded-Host"]}; proto={c.Request.Headers["X-Forwarded-Proto"]}");
+        backend.MapGet("/", (HttpContext c) => $"hello from the app; host={c.Request.Headers.Host}; proto={c.Request.Headers["X-Forwarded-Proto"]}");
         await backend.StartAsync();
         return backend;
     }

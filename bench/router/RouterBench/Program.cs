@@ -122,7 +122,6 @@ internal sealed class HerokuHeaders : HttpTransformer
         headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
         headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
         headers.TryAddWithoutValidation("X-Forwarded-Port", httpContext.Connection.LocalPort.ToString(CultureInfo.InvariantCulture));
-        headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         headers.TryAddWithoutValidation("X-Request-Id", Guid.NewGuid().ToString());
         headers.TryAddWithoutValidation("X-Request-Start", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         headers.TryAddWithoutValidation("Via", "1.1 paas-router");

@@ -14,8 +14,9 @@ namespace Paas.Router.Forwarding;
 /// request for it). YARP calls it around the exchange with the process:
 /// 1. <see cref="TransformRequestAsync"/>: the client's headers minus <see cref="RequestHeaderRules"/>, then the Heroku
 ///    headers (<c>X-Forwarded-For</c> with the client address appended, <c>X-Forwarded-Proto</c>,
-///    <c>X-Forwarded-Port</c>, <c>X-Forwarded-Host</c>, <c>X-Request-Id</c>, <c>X-Request-Start</c> in ms since the
-///    epoch, <c>Via</c> appended, RFC 9110 section 7.6.3) and the original <c>Host</c>.
+///    <c>X-Forwarded-Port</c>, <c>X-Request-Id</c>, <c>X-Request-Start</c> in ms since the epoch, <c>Via</c> appended,
+///    RFC 9110 section 7.6.3) and the original <c>Host</c>: Heroku's set (https://devcenter.heroku.com/articles/http-routing#heroku-headers),
+///    which has no <c>X-Forwarded-Host</c> since <c>Host</c> itself is the client's.
 /// 2. <see cref="TransformResponseAsync"/>: stops the first-byte timer, copies the response headers as YARP does
 ///    (minus hop-by-hop; a <c>Content-Length</c> next to <c>Transfer-Encoding</c> is dropped, RFC 9112 section 6.1),
 ///    drops headers the backend named in <c>Connection</c>, adds <c>Strict-Transport-Security</c> for
@@ -158,7 +159,6 @@ internal sealed class ForwardExchange : HttpTransformer
         headers.TryAddWithoutValidation("X-Forwarded-For", forwardedFor.Count == 0 ? client : string.Join(", ", forwardedFor.ToArray()) + ", " + client);
         headers.TryAddWithoutValidation("X-Forwarded-Proto", request.IsHttps ? "https" : "http");
         headers.TryAddWithoutValidation("X-Forwarded-Port", DecimalText(ref _lastPort, httpContext.Connection.LocalPort));
-        headers.TryAddWithoutValidation("X-Forwarded-Host", host);
         headers.TryAddWithoutValidation("X-Request-Id", _requestId);
         headers.TryAddWithoutValidation("X-Request-Start", DecimalText(ref _lastStart, _startedUnixMs));
         var via = isHttp2 ? "2.0 paas-router" : "1.1 paas-router";
