@@ -59,7 +59,7 @@ public static class KubernetesNames
     public const string CommandAnnotation = "paas.io/command";
 
     /// <summary>The process type of one-off processes (<c>run.N</c>).</summary>
-    public const string RunType = "run";
+    public const string RunType = Paas.Domain.ProcessTypes.OneOff;
 
     /// <summary>The label selector of everything the platform manages.</summary>
     public const string ManagedSelector = ManagedByLabel + "=" + ManagedBy;

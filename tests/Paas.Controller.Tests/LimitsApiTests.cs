@@ -30,22 +30,24 @@ public sealed class LimitsApiTests
         Assert.Contains("the local scheduler records these limits but does not enforce them", empty.Note, StringComparison.Ordinal);
 
         var set = await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(
-            new Dictionary<string, string?> { ["web"] = "512M", ["worker"] = "1g" },
+            new Dictionary<string, string?> { ["web"] = "512M", ["worker"] = "1g", ["run"] = "2G" },
             new Dictionary<string, string?> { ["web"] = "500m" }))).Read<LimitsInfo>(HttpStatusCode.Created);
         Assert.Equal(3, set.Release);
         Assert.Equal(new ProcessLimitsInfo("512M", "500m"), set.Limits["web"]);
         Assert.Equal(new ProcessLimitsInfo("1G", null), set.Limits["worker"]);
+        Assert.Equal(new ProcessLimitsInfo("2G", null), set.Limits["run"]); // one-off processes (paas run), as heroku run --size
         var running = platform.Scheduler.Running("hello")!;
         Assert.Equal(3, running.Release);
         Assert.Equal(512L << 20, running.Limits["web"].MemoryBytes);
         Assert.Equal(500, running.Limits["web"].CpuMillicores);
+        Assert.Equal(2L << 30, running.Limits["run"].MemoryBytes);
         var releases = await alice.Get<PagedList<ReleaseInfo>>("/v2/apps/hello/releases");
-        Assert.Equal("alice changed limits web=512M, worker=1G, cpu web=500m", releases.Results[0].Summary);
+        Assert.Equal("alice changed limits run=2G, web=512M, worker=1G, cpu web=500m", releases.Results[0].Summary);
 
         // Problems say what was wrong and give an example; a type the build does not declare names the types it has.
         var bad = await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(new Dictionary<string, string?> { ["web"] = "lots", ["clock"] = "1G" }))).Problem(HttpStatusCode.BadRequest, "'lots' is not a memory limit");
         Assert.Contains("like 512M", bad.Detail, StringComparison.Ordinal);
-        Assert.Contains("no process type 'clock' (its types are web, worker)", bad.Detail, StringComparison.Ordinal);
+        Assert.Contains("no process type 'clock' (its types are web, worker; 'run' sizes one-off processes)", bad.Detail, StringComparison.Ordinal);
         await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(Cpu: new Dictionary<string, string?> { ["web"] = "65" }))).Problem(HttpStatusCode.BadRequest, "out of range");
         await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(new Dictionary<string, string?> { ["web"] = "512M" }))).Problem(HttpStatusCode.Conflict, "nothing changed");
         await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest())).Problem(HttpStatusCode.BadRequest, "no limits given");
@@ -54,10 +56,10 @@ public sealed class LimitsApiTests
         await (await alice.Post("/v2/apps/hello/config", new ConfigUpdateRequest(new Dictionary<string, string?> { ["A"] = "1" }))).Read<ConfigInfo>(HttpStatusCode.Created); // v4
         await (await alice.Post("/v2/apps/hello/builds", new BuildCreateRequest("hello:2", Types))).Read<BuildInfo>(HttpStatusCode.Created); // v5
         Assert.Equal("512M", (await alice.Get<LimitsInfo>("/v2/apps/hello/limits")).Limits["web"].Memory);
-        var unset = await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(new Dictionary<string, string?> { ["web"] = null, ["worker"] = null }, new Dictionary<string, string?> { ["web"] = null }))).Read<LimitsInfo>(HttpStatusCode.Created); // v6
+        var unset = await (await alice.Post("/v2/apps/hello/limits", new LimitsUpdateRequest(new Dictionary<string, string?> { ["web"] = null, ["worker"] = null, ["run"] = null }, new Dictionary<string, string?> { ["web"] = null }))).Read<LimitsInfo>(HttpStatusCode.Created); // v6
         Assert.Empty(unset.Limits);
         Assert.Empty(platform.Scheduler.Running("hello")!.Limits);
-        Assert.Equal("alice removed limits web, worker, cpu web", (await alice.Get<ReleaseInfo>("/v2/apps/hello/releases/v6")).Summary);
+        Assert.Equal("alice removed limits run, web, worker, cpu web", (await alice.Get<ReleaseInfo>("/v2/apps/hello/releases/v6")).Summary);
 
         await (await alice.Post("/v2/apps/hello/releases/rollback", new RollbackRequest(5))).Read<ReleaseInfo>(HttpStatusCode.Created); // v7
         Assert.Equal("512M", (await alice.Get<LimitsInfo>("/v2/apps/hello/limits")).Limits["web"].Memory);

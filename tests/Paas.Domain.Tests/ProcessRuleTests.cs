@@ -98,10 +98,23 @@ public sealed class ProcessRuleTests
     }
 
     [Fact]
+    public void One_off_processes_are_sized_as_type_run_which_no_build_may_declare()
+    {
+        var change = LimitsChange.Apply("hello", new Dictionary<string, ProcessLimits>(), new Dictionary<string, string?> { ["run"] = "2G" }, new Dictionary<string, string?> { ["run"] = "2" }, Types);
+        Assert.Equal(new ProcessLimits(2L << 30, 2000), change.Values[ProcessTypes.OneOff]);
+
+        Assert.Contains("'run' is the type of one-off processes", Procfile.Parse("web: node server.js\nrun: node job.js\n").Error, StringComparison.Ordinal);
+        Assert.StartsWith("Procfile line 2 ", Procfile.Parse("web: node server.js\nrun: node job.js\n").Error, StringComparison.Ordinal);
+        var e = Assert.Throws<DomainException>(() => ProcessTypes.EnsureValid(new Dictionary<string, string> { ["run"] = "node job.js" }));
+        Assert.Contains("give the process type another name", e.Message, StringComparison.Ordinal);
+        Assert.Null(ProcessTypes.ValidateName("run")); // still a name: paas logs -p run.4821
+    }
+
+    [Fact]
     public void Limits_changes_refuse_unknown_types_and_bad_values_at_once()
     {
         var e = Assert.Throws<DomainException>(() => LimitsChange.Apply("hello", new Dictionary<string, ProcessLimits>(), new Dictionary<string, string?> { ["clock"] = "512M", ["web"] = "2M" }, new Dictionary<string, string?> { ["worker"] = "100" }, Types));
-        Assert.Contains("no process type 'clock' (its types are web, worker)", e.Message, StringComparison.Ordinal);
+        Assert.Contains("no process type 'clock' (its types are web, worker; 'run' sizes one-off processes)", e.Message, StringComparison.Ordinal);
         Assert.Contains("web: '2M' is out of range", e.Message, StringComparison.Ordinal);
         Assert.Contains("worker: '100' is out of range", e.Message, StringComparison.Ordinal);
         Assert.Contains("has no build yet", Assert.Throws<DomainException>(() => LimitsChange.Apply("hello", new Dictionary<string, ProcessLimits>(), new Dictionary<string, string?> { ["web"] = "1G" }, null, null)).Message, StringComparison.Ordinal);

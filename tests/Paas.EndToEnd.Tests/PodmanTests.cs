@@ -74,8 +74,9 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains("(node v22.", first, StringComparison.Ordinal);
         Step("pushed and served through the router");
 
-        // limits:set is enforced (a new release: new containers with the cgroup limit); scale web=2 spreads requests.
-        var limits = await Platform.PaasOk(repo, "limits:set", "web=256M");
+        // limits:set is enforced (a new release: new containers with the cgroup limit), one-off processes' (run) too;
+        // scale web=2 spreads requests.
+        var limits = await Platform.PaasOk(repo, "limits:set", "web=256M", "run=128M");
         Assert.DoesNotContain("does not enforce", limits, StringComparison.Ordinal);
         Assert.Contains("now running web at 2", await Platform.PaasOk(repo, "scale", "web=2"), StringComparison.Ordinal);
         Assert.Equal(["web.1", "web.2"], await AnsweringProcessesAsync(2));
@@ -85,10 +86,10 @@ public sealed class PodmanTests(ITestOutputHelper output) : IAsyncLifetime
         Assert.Contains($"\"paas-{_app}\"", inspected.Out, StringComparison.Ordinal);
         Step("limits enforced, scaled to 2 on the app's network");
 
-        // paas run: a container of its own, its output, its exit code.
-        var (code, runOut, runErr) = await Platform.Paas(repo, "run", "echo hi from $PAAS_RELEASE; exit 3");
+        // paas run: a container of its own with the run limit (cgroup v2 or v1), its output, its exit code.
+        var (code, runOut, runErr) = await Platform.Paas(repo, "run", "echo hi from $PAAS_RELEASE limit $(cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes); exit 3");
         Assert.True(code == 3, $"paas run exited {code}\n{runOut}\n{runErr}\n{PlatformSession.Tail(Platform.Paasd.Log)}");
-        Assert.Contains("hi from v3", runOut, StringComparison.Ordinal);
+        Assert.Contains($"hi from v3 limit {128L * 1024 * 1024}", runOut, StringComparison.Ordinal);
         Step("paas run returned 3");
 
         // apps:destroy removes the containers and the network.

@@ -73,7 +73,7 @@ internal static class LimitsCommands
 
     private static Command Set(CliContext context)
     {
-        var pairs = new Argument<string[]>("TYPE=MEMORY") { Description = "Memory limits, like web=512M worker=1G (B, K, M, G: 1024 multiples; 4M to 64G)", Arity = ArgumentArity.ZeroOrMore };
+        var pairs = new Argument<string[]>("TYPE=MEMORY") { Description = "Memory limits, like web=512M worker=1G (B, K, M, G: 1024 multiples; 4M to 64G); run=1G sizes one-off processes (paas run)", Arity = ArgumentArity.ZeroOrMore };
         var cpu = new Option<string[]>("--cpu", "-c") { Description = "A CPU limit, like web=500m (millicores) or web=1 (cores); 10m to 64; repeatable", HelpName = "TYPE=CPU" };
         var appOption = CommonOptions.App();
         var json = CommonOptions.Json();

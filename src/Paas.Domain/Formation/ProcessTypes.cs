@@ -12,6 +12,12 @@ public static partial class ProcessTypes
     /// <summary>The process type that receives HTTP traffic from the router.</summary>
     public const string Web = "web";
 
+    /// <summary>
+    /// The type of one-off processes (<c>paas run</c>), named <c>run.N</c> as Heroku names one-off dynos: no Procfile may
+    /// declare it (<see cref="ValidateDeclared"/>), and <c>paas limits:set run=1G</c> sizes them.
+    /// </summary>
+    public const string OneOff = "run";
+
     /// <summary>The most process types one build may declare.</summary>
     public const int MaxTypes = 32;
 
@@ -22,6 +28,14 @@ public static partial class ProcessTypes
         !string.IsNullOrEmpty(name) && name.Length <= 63 && NamePattern().IsMatch(name)
             ? null
             : $"'{name}' is not a valid process type: use lower-case letters, digits, '_' and '-', starting with a letter (at most 63 characters)";
+
+    /// <summary>Checks a process type a build declares (a Procfile line, <c>paas pull --procfile</c>): a valid name other than <see cref="OneOff"/>.</summary>
+    /// <param name="name">The candidate name.</param>
+    /// <returns>Null when valid, otherwise why not.</returns>
+    public static string? ValidateDeclared(string? name) =>
+        name == OneOff
+            ? $"'{OneOff}' is the type of one-off processes (paas run, named {OneOff}.N): give the process type another name"
+            : ValidateName(name);
 
     /// <summary>Checks a whole map of process types to commands.</summary>
     /// <param name="types">Process type to command.</param>
@@ -36,7 +50,7 @@ public static partial class ProcessTypes
 
         foreach (var (name, command) in types)
         {
-            if (ValidateName(name) is { } error)
+            if (ValidateDeclared(name) is { } error)
             {
                 errors.Add(error);
             }

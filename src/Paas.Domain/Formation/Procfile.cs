@@ -4,7 +4,7 @@ namespace Paas.Domain;
 
 /// <summary>
 /// The <c>Procfile</c> format (Heroku buildpack API): one <c>type: command</c> per line; blank lines and <c>#</c> comments
-/// are skipped. The type must be a valid process type (<see cref="ProcessTypes.ValidateName"/>), so a Procfile the
+/// are skipped. The type must be a valid process type a build may declare (<see cref="ProcessTypes.ValidateDeclared"/>), so a Procfile the
 /// platform would refuse is refused at the line that breaks the rule, before anything is built. The builder reads
 /// Procfiles with it and the CLI reads <c>paas pull --procfile 'web: cmd'</c> lines with it.
 /// </summary>
@@ -56,7 +56,7 @@ public static partial class Procfile
             return $"is not 'type: command': {Shorten(line.Trim())}";
         }
 
-        return ProcessTypes.ValidateName(name) is { } invalid ? $"declares an invalid process type: {invalid}" : null;
+        return ProcessTypes.ValidateDeclared(name) is { } invalid ? $"declares an invalid process type: {invalid}" : null;
     }
 
     private static string Shorten(string line) => line.Length > 80 ? line[..80] + "..." : line;

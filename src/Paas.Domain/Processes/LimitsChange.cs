@@ -14,8 +14,9 @@ public sealed record LimitsChange(IReadOnlyDictionary<string, ProcessLimits> Val
 
     /// <summary>
     /// Applies a request to <paramref name="current"/>. A value sets the type's limit (memory as <c>512M</c>, CPU as <c>500m</c>,
-    /// see <see cref="ResourceQuantity"/>), null removes it. Setting needs a type of the current build; removing works on any
-    /// type that has a limit (so limits left from an older build can go).
+    /// see <see cref="ResourceQuantity"/>), null removes it. Setting needs a type of the current build, or
+    /// <see cref="ProcessTypes.OneOff"/> for one-off processes (<c>paas run</c>, as <c>heroku run --size</c> sizes them);
+    /// removing works on any type that has a limit (so limits left from an older build can go).
     /// </summary>
     /// <param name="app">The app's name, for messages.</param>
     /// <param name="current">The limits of the release the change builds on.</param>
@@ -63,9 +64,9 @@ public sealed record LimitsChange(IReadOnlyDictionary<string, ProcessLimits> Val
                     continue;
                 }
 
-                if (!processTypes!.ContainsKey(type))
+                if (!processTypes!.ContainsKey(type) && type != ProcessTypes.OneOff)
                 {
-                    errors.Add($"{app} has no process type '{type}' (its types are {string.Join(", ", processTypes.Keys.Order(StringComparer.Ordinal))})");
+                    errors.Add($"{app} has no process type '{type}' (its types are {string.Join(", ", processTypes.Keys.Order(StringComparer.Ordinal))}; '{ProcessTypes.OneOff}' sizes one-off processes)");
                     continue;
                 }
 

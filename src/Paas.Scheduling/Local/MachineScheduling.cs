@@ -255,7 +255,7 @@ internal sealed class MachineScheduling<TRelease, TProcess> : IMachineScheduling
     {
         await _ready().ConfigureAwait(false);
         var spec = request.Spec;
-        var name = "run." + Random.Shared.Next(1000, 10000).ToString(CultureInfo.InvariantCulture);
+        var name = Paas.Domain.ProcessTypes.OneOff + "." + Random.Shared.Next(1000, 10000).ToString(CultureInfo.InvariantCulture);
         using var inFlight = TrackImage(spec.Image);
         var (release, _, unavailable) = await _runtime.PrepareAsync(spec, cancellationToken).ConfigureAwait(false);
         if (release is null)

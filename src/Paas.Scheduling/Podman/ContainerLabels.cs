@@ -31,7 +31,7 @@ internal static class ContainerLabels
     public const string Command = "io.paas.command";
 
     /// <summary>The type of one-off processes, which a restarted paasd removes rather than adopts (their caller is gone).</summary>
-    public const string RunType = "run";
+    public const string RunType = Paas.Domain.ProcessTypes.OneOff;
 
     /// <summary>The network of an app's containers: <c>paas-APP</c>.</summary>
     /// <param name="app">The app's name.</param>

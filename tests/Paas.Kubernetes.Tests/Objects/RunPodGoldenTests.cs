@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s;
+using Paas.Domain;
 using Paas.Kubernetes.Objects;
 using Paas.Scheduling;
 using Paas.Testing;
@@ -24,7 +25,12 @@ public sealed class RunPodGoldenTests
     {
         var objects = AppObjectsGoldenTests.Buildpack();
         var terminal = name.EndsWith("-tty", StringComparison.Ordinal) ? new RunTerminal(new WindowSize(120, 40), "xterm-256color") : null;
-        var pod = RunPodBuilder.Build(AppObjectsGoldenTests.BuildpackSpec(), "bash", TimeSpan.FromMinutes(10), stdin: true, terminal, objects, AppObjectsGoldenTests.Options, "paas-hello", "hello-run-4821");
+        // The TTY case's release sizes one-off processes (paas limits:set run=2G --cpu run=1).
+        var spec = terminal is null ? AppObjectsGoldenTests.BuildpackSpec() : AppObjectsGoldenTests.BuildpackSpec() with
+        {
+            Limits = new Dictionary<string, ProcessLimits> { ["web"] = new(1L << 30, 500), ["run"] = new(2L << 30, 1000) },
+        };
+        var pod = RunPodBuilder.Build(spec, "bash", TimeSpan.FromMinutes(10), stdin: true, terminal, objects, AppObjectsGoldenTests.Options, "paas-hello", "hello-run-4821");
         var json = JsonNode.Parse(KubernetesJson.Serialize(pod))!;
 
         var errors = Validator.Validate(json);
