@@ -96,6 +96,74 @@ public sealed class RoutingTests
     }
 
     [Fact]
+    public async Task Grpc_enable_sends_grpc_requests_to_the_processes_as_h2c_and_the_rest_as_http1()
+    {
+        // The process serves HTTP/2 without TLS only (h2c with prior knowledge), as a gRPC server does.
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free(), listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+        await using var backend = builder.Build();
+        backend.Run(c => c.Response.WriteAsync("protocol=" + c.Request.Protocol));
+        await backend.StartAsync();
+        var address = new Uri(backend.Urls.First()).Authority;
+        await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" }, configureServices: s => s.AddSingleton<IRouteEndpointSource>(new StaticEndpoints("rpc", address)));
+        var (alice, _) = await platform.UserAsync("alice");
+        var (bob, _) = await platform.UserAsync("bob");
+        await (await alice.Post("/v2/apps", new AppCreateRequest("rpc"))).Read<AppInfo>(HttpStatusCode.Created);
+
+        // gRPC clients call the router's HTTPS port over HTTP/2. What reached the process: "HTTP/2" when the call went as
+        // h2c; anything else means it went as HTTP/1.1, which Kestrel's h2c-only endpoint refuses (a 400, or a reset stream).
+        using var https = new HttpClient(new SocketsHttpHandler { SslOptions = { RemoteCertificateValidationCallback = (_, _, _, _) => true } });
+        async Task<string> Reached(string contentType)
+        {
+            try
+            {
+                using var response = await https.SendAsync(new HttpRequestMessage(HttpMethod.Post, platform.RouterHttpsUrl + "/greeter.Greeter/SayHello")
+                {
+                    Headers = { Host = "rpc.localhost" },
+                    Version = HttpVersion.Version20,
+                    VersionPolicy = HttpVersionPolicy.RequestVersionExact,
+                    Content = new ByteArrayContent([0, 0, 0, 0, 0]) { Headers = { ContentType = new(contentType) } },
+                });
+                var body = await response.Content.ReadAsStringAsync();
+                return response.StatusCode == HttpStatusCode.OK && body == "protocol=HTTP/2" ? "HTTP/2" : $"{(int)response.StatusCode} {body}";
+            }
+            catch (HttpRequestException e)
+            {
+                return e.Message;
+            }
+        }
+
+        // Waits for the route to say what is asked: HTTP/2, or anything else from the process (not the router's 404 of a route not there yet).
+        async Task<string> Eventually(string contentType, bool http2)
+        {
+            var deadline = DateTime.UtcNow.AddSeconds(5);
+            string reached;
+            while (!(http2 ? (reached = await Reached(contentType)) == "HTTP/2" : (reached = await Reached(contentType)) != "HTTP/2" && !reached.StartsWith("404", StringComparison.Ordinal))
+                && DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(100);
+            }
+
+            return reached;
+        }
+
+        // Off by default: the call goes to the process as HTTP/1.1.
+        Assert.False((await alice.Get<AppSettingsInfo>("/v2/apps/rpc/settings")).Grpc);
+        var http1 = await Eventually("application/grpc", http2: false);
+        Assert.True(http1 != "HTTP/2" && !http1.StartsWith("404", StringComparison.Ordinal), http1);
+
+        // Only a deployer of the app may switch it; then gRPC goes as h2c and anything else still as HTTP/1.1.
+        await (await bob.Post("/v2/apps/rpc/settings", new AppSettingsInfo(Grpc: true))).Problem(HttpStatusCode.NotFound);
+        Assert.True((await (await alice.Post("/v2/apps/rpc/settings", new AppSettingsInfo(Grpc: true))).Read<AppSettingsInfo>()).Grpc);
+        Assert.Equal("HTTP/2", await Eventually("application/grpc+proto", http2: true));
+        Assert.NotEqual("HTTP/2", await Reached("application/json"));
+        Assert.True((await alice.Get<AppSettingsInfo>("/v2/apps/rpc/settings")).Grpc);
+
+        await (await alice.Post("/v2/apps/rpc/settings", new AppSettingsInfo(Grpc: false))).Read<AppSettingsInfo>();
+        Assert.NotEqual("HTTP/2", await Eventually("application/grpc", http2: false));
+    }
+
+    [Fact]
     public async Task An_uploaded_certificate_is_validated_and_served_by_sni_for_its_domain()
     {
         await using var backend = await StartBackendAsync();

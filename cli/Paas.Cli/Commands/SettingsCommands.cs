@@ -4,7 +4,7 @@ using Paas.Client;
 
 namespace Paas.Cli.Commands;
 
-/// <summary><c>maintenance</c>, <c>maintenance:on|off</c>, <c>tls:enable|disable</c>: the app's router settings.</summary>
+/// <summary><c>maintenance</c>, <c>maintenance:on|off</c>, <c>tls:enable|disable</c>, <c>grpc:enable|disable</c>: the app's router settings.</summary>
 internal static class SettingsCommands
 {
     public static IEnumerable<Command> Create(CliContext context) =>
@@ -15,6 +15,9 @@ internal static class SettingsCommands
         Show(context, "tls", "Show whether HTTP is redirected to HTTPS", s => s.HttpsEnforced == true ? "HTTPS enforced" : "HTTP and HTTPS"),
         Set(context, "tls:enable", "Redirect HTTP to HTTPS and send HSTS", "Enforcing HTTPS for", new AppSettingsInfo(HttpsEnforced: true)),
         Set(context, "tls:disable", "Serve plain HTTP again", "Allowing HTTP for", new AppSettingsInfo(HttpsEnforced: false)),
+        Show(context, "grpc", "Show whether gRPC requests reach the web processes as HTTP/2 (h2c)", s => s.Grpc == true ? "gRPC to the processes over h2c" : "HTTP/1.1 to the processes"),
+        Set(context, "grpc:enable", "Send gRPC requests (over HTTPS) to the web processes as HTTP/2 without TLS (h2c on PORT)", "Enabling gRPC for", new AppSettingsInfo(Grpc: true)),
+        Set(context, "grpc:disable", "Send every request to the web processes as HTTP/1.1 again", "Disabling gRPC for", new AppSettingsInfo(Grpc: false)),
     ];
 
     private static Command Show(CliContext context, string name, string description, Func<AppSettingsInfo, string> describe)

@@ -62,18 +62,18 @@ internal static class DomainsApi
     {
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.View, cancellationToken).ConfigureAwait(false);
         var settings = (await routing.ListSettingsAsync(cancellationToken).ConfigureAwait(false)).GetValueOrDefault(found.Name) ?? new AppSettings(false, false);
-        return TypedResults.Ok(new AppSettingsInfo(settings.Maintenance, settings.HttpsEnforced));
+        return TypedResults.Ok(new AppSettingsInfo(settings.Maintenance, settings.HttpsEnforced, settings.Grpc));
     }
 
     private static async Task<Ok<AppSettingsInfo>> SetSettingsAsync(string app, AppSettingsInfo request, HttpContext context, AppAccess access, RoutingStore routing, CancellationToken cancellationToken)
     {
         var found = await access.RequireAsync(app, context.PaasUser(), AppRole.Deploy, cancellationToken).ConfigureAwait(false);
-        if (request.Maintenance is null && request.HttpsEnforced is null)
+        if (request.Maintenance is null && request.HttpsEnforced is null && request.Grpc is null)
         {
-            throw Problems.Invalid("no setting given: send {\"maintenance\": true} or {\"https_enforced\": true}");
+            throw Problems.Invalid("no setting given: send {\"maintenance\": true}, {\"https_enforced\": true} or {\"grpc\": true}");
         }
 
-        await routing.SetSettingsAsync(found.Id, request.Maintenance, request.HttpsEnforced, cancellationToken).ConfigureAwait(false);
+        await routing.SetSettingsAsync(found.Id, request.Maintenance, request.HttpsEnforced, request.Grpc, cancellationToken).ConfigureAwait(false);
         return await GetSettingsAsync(app, context, access, routing, cancellationToken).ConfigureAwait(false);
     }
 }

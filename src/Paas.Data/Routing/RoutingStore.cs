@@ -190,22 +190,23 @@ public sealed class RoutingStore
     public async Task<IReadOnlyDictionary<string, AppSettings>> ListSettingsAsync(CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
-        var rows = await connection.QueryAsync<SettingsRow>(new CommandDefinition("SELECT name, maintenance, https_enforced FROM apps", cancellationToken: cancellationToken)).ConfigureAwait(false);
-        return rows.ToDictionary(r => r.Name, r => new AppSettings(r.Maintenance, r.HttpsEnforced), StringComparer.Ordinal);
+        var rows = await connection.QueryAsync<SettingsRow>(new CommandDefinition("SELECT name, maintenance, https_enforced, grpc FROM apps", cancellationToken: cancellationToken)).ConfigureAwait(false);
+        return rows.ToDictionary(r => r.Name, r => new AppSettings(r.Maintenance, r.HttpsEnforced, r.Grpc), StringComparer.Ordinal);
     }
 
     /// <summary>Changes an app's router settings; null leaves a setting as it is.</summary>
     /// <param name="appId">The app's id.</param>
     /// <param name="maintenance">The new maintenance flag, or null.</param>
     /// <param name="httpsEnforced">The new HTTPS enforcement flag, or null.</param>
+    /// <param name="grpc">The new gRPC (h2c to the processes) flag, or null.</param>
     /// <param name="cancellationToken">Cancels the call.</param>
     /// <returns>A task.</returns>
-    public async Task SetSettingsAsync(string appId, bool? maintenance, bool? httpsEnforced, CancellationToken cancellationToken)
+    public async Task SetSettingsAsync(string appId, bool? maintenance, bool? httpsEnforced, bool? grpc, CancellationToken cancellationToken)
     {
         await using var connection = await _database.OpenAsync(cancellationToken).ConfigureAwait(false);
         await connection.ExecuteAsync(new CommandDefinition(
-            "UPDATE apps SET maintenance = COALESCE(@maintenance, maintenance), https_enforced = COALESCE(@httpsEnforced, https_enforced) WHERE id = @appId",
-            new { appId, maintenance, httpsEnforced },
+            "UPDATE apps SET maintenance = COALESCE(@maintenance, maintenance), https_enforced = COALESCE(@httpsEnforced, https_enforced), grpc = COALESCE(@grpc, grpc) WHERE id = @appId",
+            new { appId, maintenance, httpsEnforced, grpc },
             cancellationToken: cancellationToken)).ConfigureAwait(false);
         await _database.RouteChanges.NotifyAsync(connection).ConfigureAwait(false);
     }
@@ -267,6 +268,8 @@ public sealed class RoutingStore
         public bool Maintenance { get; set; }
 
         public bool HttpsEnforced { get; set; }
+
+        public bool Grpc { get; set; }
     }
 
     private sealed class CertificateRow

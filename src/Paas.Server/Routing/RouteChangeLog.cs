@@ -168,6 +168,7 @@ internal sealed partial class RouteChangeLog(
             {
                 Maintenance = s.Maintenance,
                 ForceHttps = s.HttpsEnforced,
+                GrpcOverH2c = s.Grpc,
             };
             current[app.Name] = (route, Fingerprint(route));
         }
@@ -324,7 +325,7 @@ internal sealed partial class RouteChangeLog(
 
     private static string Fingerprint(AppRoute r) =>
         new StringBuilder().Append(r.App).Append('|').AppendJoin(',', r.Hosts).Append('|').AppendJoin(',', r.Endpoints.Select(e => e.Address + "=" + e.Process))
-            .Append('|').Append(r.Maintenance).Append(r.ForceHttps).ToString();
+            .Append('|').Append(r.Maintenance).Append(r.ForceHttps).Append(r.GrpcOverH2c).ToString();
 
     private static string Fingerprint(List<RouteCertificate> certificates)
     {

@@ -224,6 +224,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal("on\n", await PaasOk(_home, "maintenance", "-a", "shop"));
         await PaasOk(_home, "tls:enable", "-a", "shop");
         Assert.Equal("HTTPS enforced\n", await PaasOk(_home, "tls", "-a", "shop"));
+        Assert.Equal("HTTP/1.1 to the processes\n", await PaasOk(_home, "grpc", "-a", "shop"));
+        Assert.Contains("Enabling gRPC for shop", await PaasOk(_home, "grpc:enable", "-a", "shop"), StringComparison.Ordinal);
+        Assert.Equal("gRPC to the processes over h2c\n", await PaasOk(_home, "grpc", "-a", "shop"));
+        Assert.Contains("\"grpc\": true", await PaasOk(_home, "grpc", "-a", "shop", "--json"), StringComparison.Ordinal);
 
         using var key = System.Security.Cryptography.RSA.Create(2048);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=www.shop.test", key, System.Security.Cryptography.HashAlgorithmName.SHA256, System.Security.Cryptography.RSASignaturePadding.Pkcs1);
