@@ -103,12 +103,26 @@ internal static class PodmanFixture
     /// <summary>Runs podman (<c>--runtime runc</c>) and returns its standard output; fails the test when it fails.</summary>
     public static Task<string> PodmanAsync(params string[] args) => ExternalTool.RunAsync("podman", TimeSpan.FromMinutes(1), ["--runtime", "runc", .. args]);
 
-    /// <summary>At the end of the run: the fixture image out of podman's storage (the stack it is built on stays, cached), the registry stopped and its folder removed.</summary>
+    /// <summary>
+    /// At the end of the run: the fixture image and every image pulled from this run's registry (the schedulers here keep
+    /// their images) out of podman's storage (the stack they are built on stays, cached), the registry stopped and its
+    /// folder removed.
+    /// </summary>
     private static void CleanUp()
     {
         if (_image is not null)
         {
             ExternalTool.RunRawAsync("podman", TimeSpan.FromSeconds(20), "rmi", _image, FixtureTag).GetAwaiter().GetResult();
+        }
+
+        if (_registry is not null)
+        {
+            var pulled = ExternalTool.RunRawAsync("podman", TimeSpan.FromSeconds(20), "images", "--quiet", "--filter", $"reference={_registry.Host}/*").GetAwaiter().GetResult();
+            var ids = pulled.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Distinct().ToArray();
+            if (ids.Length > 0)
+            {
+                ExternalTool.RunRawAsync("podman", TimeSpan.FromSeconds(20), ["image", "rm", "--ignore", .. ids]).GetAwaiter().GetResult();
+            }
         }
 
         _registry?.DisposeAsync().AsTask().GetAwaiter().GetResult();

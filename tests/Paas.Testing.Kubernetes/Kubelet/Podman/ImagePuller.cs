@@ -26,7 +26,13 @@ internal sealed class ImagePuller(PodmanCli cli)
             }
 
             args.Add(image);
-            return await cli.RunAsync(args, cancellationToken);
+            var result = await cli.RunAsync(args, cancellationToken);
+            if (result.ExitCode == 0)
+            {
+                cli.PulledImages.TryAdd(image, true);
+            }
+
+            return result;
         }
         finally
         {

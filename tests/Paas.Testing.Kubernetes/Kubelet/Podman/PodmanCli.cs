@@ -7,6 +7,9 @@ internal sealed class PodmanCli(PodmanFakeKubeletOptions options)
 {
     public PodmanFakeKubeletOptions Options => options;
 
+    /// <summary>The images this kubelet pulled, removed when it is disposed (a test's images would pile up on the machine).</summary>
+    public System.Collections.Concurrent.ConcurrentDictionary<string, bool> PulledImages { get; } = new(StringComparer.Ordinal);
+
     /// <summary>A start info for <c>podman --runtime R ARGS</c> with every stream redirected.</summary>
     public ProcessStartInfo StartInfo(IEnumerable<string> args)
     {

@@ -59,7 +59,11 @@ public sealed class PodmanFakeKubelet : IFakeKubelet
     public Task<FakeAttachment> AttachAsync(FakePodKey pod, FakeAttachOptions options, CancellationToken cancellationToken) =>
         Task.FromResult(Find(pod).Attach(options));
 
-    /// <summary>Kills and removes every container this instance started.</summary>
+    /// <summary>
+    /// Kills and removes every container this instance started, then the images it pulled (unlike a real kubelet, whose
+    /// image garbage collection runs on disk pressure: a test's images would otherwise stay on the machine for good). An
+    /// image another container still uses is left.
+    /// </summary>
     /// <returns>A task that completes when they are gone.</returns>
     public async ValueTask DisposeAsync()
     {
@@ -71,6 +75,10 @@ public sealed class PodmanFakeKubelet : IFakeKubelet
         await Task.WhenAll(_pods.Values.Select(p => p.DisposeAsync().AsTask()));
         _pods.Clear();
         await LeftoverSweeper.RemoveInstanceAsync(_cli, InstanceId, CancellationToken.None);
+        if (!_cli.PulledImages.IsEmpty)
+        {
+            await _cli.RunAsync(["image", "rm", "--ignore", .. _cli.PulledImages.Keys], CancellationToken.None);
+        }
     }
 
     private PodmanPod Find(FakePodKey pod) =>
