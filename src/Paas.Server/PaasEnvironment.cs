@@ -6,7 +6,7 @@ namespace Paas.Server;
 /// Maps the platform's environment variables onto configuration keys, so people and scripts can run several
 /// platforms on one machine: <c>PAAS_DATA_DIR</c> → <c>Paas:DataDir</c>, <c>PAAS_API_PORT</c> → <c>Paas:ApiPort</c>,
 /// <c>PAAS_HTTP_PORT</c>, <c>PAAS_HTTPS_PORT</c>, <c>PAAS_REGISTRY_PORT</c>, the registry's <c>PAAS_REGISTRY_UPLOAD_EXPIRY</c> (seconds) and <c>PAAS_REGISTRY_MAX_OPEN_UPLOADS</c>, <c>PAAS_DOMAIN</c>, <c>PAAS_DATABASE</c>,
-/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_SECRET_KEYS_FILE</c>, <c>PAAS_REGISTRATION_MODE</c>, <c>PAAS_TRUSTED_PROXIES</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_PODMAN_PATH</c>, <c>PAAS_PODMAN_RUNTIME</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_KUBERNETES_NETWORK_POLICY</c>, <c>PAAS_KUBERNETES_ROUTER_NAMESPACE</c>, <c>PAAS_KUBERNETES_ROUTER_POD_LABELS</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), <c>PAAS_BUILD_TIMEOUT</c> (seconds), build pods' <c>PAAS_BUILD_IN_PODS</c>, <c>PAAS_BUILD_IMAGE</c>, <c>PAAS_BUILD_NAMESPACE</c>, <c>PAAS_BUILD_CPU_LIMIT</c>, <c>PAAS_BUILD_MEMORY_LIMIT</c>, <c>PAAS_BUILD_CALLBACK_URL</c>, <c>PAAS_BUILD_MAX_CACHE_BYTES</c> (see <c>BuildPodOptions</c>), the roles' <c>PAAS_ROLE</c>, <c>PAAS_*_URL</c>, <c>PAAS_*_PORT</c> and <c>PAAS_SERVICE_TOKEN_FILE</c> (see <see cref="RoleOptions"/>), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
+/// <c>PAAS_LISTEN_ADDRESS</c>, <c>PAAS_SECRET_KEYS_FILE</c>, <c>PAAS_REGISTRATION_MODE</c>, <c>PAAS_TRUSTED_PROXIES</c>, the scheduler's <c>PAAS_SCHEDULER</c>, <c>PAAS_PODMAN_PATH</c>, <c>PAAS_PODMAN_RUNTIME</c>, <c>PAAS_PODMAN_DEFAULT_MEMORY</c>, <c>PAAS_KUBECONFIG</c>, <c>PAAS_KUBERNETES_NAMESPACE_PREFIX</c>, <c>PAAS_KUBERNETES_REGISTRY_HOST</c>, <c>PAAS_KUBERNETES_NETWORK_POLICY</c>, <c>PAAS_KUBERNETES_ROUTER_NAMESPACE</c>, <c>PAAS_KUBERNETES_ROUTER_POD_LABELS</c>, <c>PAAS_DEPLOY_TIMEOUT</c> (seconds), <c>PAAS_STACK_IMAGE</c> → <c>Builder:StackImage</c> (the stack's OCI layout), <c>PAAS_BUILD_TIMEOUT</c> (seconds), build pods' <c>PAAS_BUILD_IN_PODS</c>, <c>PAAS_BUILD_IMAGE</c>, <c>PAAS_BUILD_NAMESPACE</c>, <c>PAAS_BUILD_CPU_LIMIT</c>, <c>PAAS_BUILD_MEMORY_LIMIT</c>, <c>PAAS_BUILD_CALLBACK_URL</c>, <c>PAAS_BUILD_MAX_CACHE_BYTES</c> (see <c>BuildPodOptions</c>), the roles' <c>PAAS_ROLE</c>, <c>PAAS_*_URL</c>, <c>PAAS_*_PORT</c> and <c>PAAS_SERVICE_TOKEN_FILE</c> (see <see cref="RoleOptions"/>), and the directory's <c>PAAS_LDAP_*</c> (see <c>LdapOptions</c>). Environment variables override <c>appsettings.json</c>;
 /// command-line <c>--Paas:Key=value</c> overrides both.
 /// </summary>
 public static class PaasEnvironment
@@ -30,6 +30,7 @@ public static class PaasEnvironment
         ["PAAS_SCHEDULER"] = "Paas:Scheduler",
         ["PAAS_PODMAN_PATH"] = "Paas:Podman:PodmanPath",
         ["PAAS_PODMAN_RUNTIME"] = "Paas:Podman:Runtime",
+        ["PAAS_PODMAN_DEFAULT_MEMORY"] = "Paas:Podman:DefaultMemory",
         ["PAAS_KUBECONFIG"] = "Paas:Kubernetes:Kubeconfig",
         ["PAAS_KUBERNETES_NAMESPACE_PREFIX"] = "Paas:Kubernetes:NamespacePrefix",
         ["PAAS_KUBERNETES_REGISTRY_HOST"] = "Paas:Kubernetes:RegistryHostForNodes",

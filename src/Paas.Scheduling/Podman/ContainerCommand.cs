@@ -16,7 +16,8 @@ namespace Paas.Scheduling.Podman;
 /// <c>CONTAINERS_*</c>...), which go through a
 /// private <c>--env-file</c> (one line each, so they cannot hold a newline).
 /// Limits (<c>paas limits:set</c>): memory as <c>--memory</c> and <c>--memory-swap</c> of the same size (no swap, the limit
-/// is the limit, as on Kubernetes), CPU as <c>--cpus</c> (millicores / 1000).
+/// is the limit, as on Kubernetes; <see cref="PodmanOptions.DefaultMemory"/> for a type without one), CPU as <c>--cpus</c>
+/// (millicores / 1000; none by default).
 /// </summary>
 internal static class ContainerCommand
 {
@@ -55,18 +56,16 @@ internal static class ContainerCommand
             args.AddRange(["--publish", $"127.0.0.1::{release.WebPort.ToString(CultureInfo.InvariantCulture)}"]);
         }
 
-        if (spec.Limits.GetValueOrDefault(type) is { } limits)
+        var limits = spec.Limits.GetValueOrDefault(type);
+        if ((limits?.MemoryBytes ?? release.Podman.DefaultMemoryBytes()) is { } bytes)
         {
-            if (limits.MemoryBytes is { } bytes)
-            {
-                var text = bytes.ToString(CultureInfo.InvariantCulture);
-                args.AddRange(["--memory", text, "--memory-swap", text]);
-            }
+            var text = bytes.ToString(CultureInfo.InvariantCulture);
+            args.AddRange(["--memory", text, "--memory-swap", text]);
+        }
 
-            if (limits.CpuMillicores is { } cpu)
-            {
-                args.AddRange(["--cpus", (cpu / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)]);
-            }
+        if (limits?.CpuMillicores is { } cpu)
+        {
+            args.AddRange(["--cpus", (cpu / 1000.0).ToString("0.###", CultureInfo.InvariantCulture)]);
         }
 
         var variables = ProcessLauncher.EnvironmentFor(spec, name, web ? release.WebPort : null, "/app", image.SystemPath);

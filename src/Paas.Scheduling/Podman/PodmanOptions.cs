@@ -39,6 +39,23 @@ public sealed class PodmanOptions
     /// </summary>
     public string? PlatformId { get; set; }
 
+    /// <summary>
+    /// The memory limit of a process whose type has none (<c>paas limits:set</c>), one-off processes included, in the
+    /// platform's format (<c>512M</c>, <c>1G</c>: <see cref="Paas.Domain.ResourceQuantity.TryParseMemory"/>); empty for no
+    /// limit. Default <c>512M</c>, Heroku's standard-1X and the Kubernetes scheduler's default: without one, a single app
+    /// could take the machine's memory from every other app (<c>PAAS_PODMAN_DEFAULT_MEMORY</c>).
+    /// </summary>
+    public string DefaultMemory { get; set; } = "512M";
+
+    /// <summary><see cref="DefaultMemory"/> in bytes, or null when it is empty (no limit).</summary>
+    /// <returns>The bytes, or null.</returns>
+    /// <exception cref="InvalidOperationException">The value is not a memory limit; the message says what is wrong and gives an example.</exception>
+    public long? DefaultMemoryBytes() =>
+        string.IsNullOrWhiteSpace(DefaultMemory) ? null
+        : Paas.Domain.ResourceQuantity.TryParseMemory(DefaultMemory.Trim(), out var bytes) is { } error
+            ? throw new InvalidOperationException($"PAAS_PODMAN_DEFAULT_MEMORY: {error}")
+            : bytes;
+
     /// <summary>Whether images no app runs any more are removed from podman's storage after a deploy or destroy (<c>podman rmi</c>, best effort). Default true.</summary>
     public bool PruneImages { get; set; } = true;
 

@@ -43,11 +43,13 @@ public sealed partial class PodmanScheduler : MachineScheduler, IMachineRuntime<
     /// <param name="logger">The platform's own log.</param>
     /// <param name="pulls">The per-app pull credentials for the platform's registry, or null to pull it anonymously.</param>
     /// <param name="logins">Apps' logins to other registries, or null.</param>
+    /// <exception cref="InvalidOperationException"><see cref="PodmanOptions.DefaultMemory"/> is not a memory limit.</exception>
     public PodmanScheduler(IOptions<LocalRuntimeOptions> options, IOptions<PodmanOptions> podman, IAppLogStore logs, ILogger<PodmanScheduler> logger,
         IAppPullCredentials? pulls = null, IAppRegistryLogins? logins = null)
     {
         _options = options.Value;
         _podman = podman.Value;
+        _ = _podman.DefaultMemoryBytes(); // a bad value stops paasd at start, not each container later
         _logs = logs;
         _logger = logger;
         _cli = new PodmanCli(_podman);

@@ -66,6 +66,22 @@ public sealed class PodmanSchedulerTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_type_without_limits_gets_the_default_memory_limit_and_no_cpu_limit()
+    {
+        var result = await _scheduler!.DeployAsync(Spec(), CancellationToken.None);
+
+        Assert.True(result.Succeeded, result.FailureReason);
+        using var container = await InspectAsync("web.1");
+        var host = container.RootElement.GetProperty("HostConfig");
+        Assert.Equal(512L * 1024 * 1024, host.GetProperty("Memory").GetInt64()); // PAAS_PODMAN_DEFAULT_MEMORY, 512M
+        Assert.Equal(512L * 1024 * 1024, host.GetProperty("MemorySwap").GetInt64());
+        Assert.Equal(0L, host.GetProperty("NanoCpus").GetInt64());
+        Assert.Null(new PodmanOptions { DefaultMemory = "" }.DefaultMemoryBytes());
+        Assert.Contains("PAAS_PODMAN_DEFAULT_MEMORY: 'lots' is not a memory limit", Assert.Throws<InvalidOperationException>(() => new PodmanOptions { DefaultMemory = "lots" }.DefaultMemoryBytes()).Message, StringComparison.Ordinal);
+        await _scheduler.DestroyAsync(_app, CancellationToken.None);
+    }
+
+    [Fact]
     public async Task Another_apps_containers_cannot_reach_this_apps_containers()
     {
         var other = "pod" + Guid.NewGuid().ToString("N")[..8];
