@@ -16,6 +16,9 @@ internal sealed class BuildUsers(IOptions<BuilderOptions> options)
     private readonly Dictionary<string, SystemUser> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
 
+    /// <summary>The platform's mark on its users (<see cref="SystemUsers.Owner"/>), from its data folder.</summary>
+    private string Owner => SystemUsers.Owner(options.Value.DataDir);
+
     /// <summary>Whether buildpacks run as per-app users: <see cref="BuilderOptions.RunAsBuildUsers"/>, by default when paasd runs as root (Linux).</summary>
     public bool Enabled => !OperatingSystem.IsWindows() && (options.Value.RunAsBuildUsers ?? Environment.IsPrivilegedProcess);
 
@@ -35,7 +38,7 @@ internal sealed class BuildUsers(IOptions<BuilderOptions> options)
         {
             if (!_known.TryGetValue(app, out var user))
             {
-                (user, var failure) = await SystemUsers.EnsureAsync(SystemUsers.Name(app, SystemUsers.Role.Build), "/nonexistent").ConfigureAwait(false);
+                (user, var failure) = await SystemUsers.EnsureAsync(SystemUsers.Name(app, SystemUsers.Role.Build), "/nonexistent", Owner).ConfigureAwait(false);
                 _known[app] = user ?? throw new IOException(failure);
             }
 
@@ -65,7 +68,7 @@ internal sealed class BuildUsers(IOptions<BuilderOptions> options)
                 await SystemUsers.KillAllAsync(user).ConfigureAwait(false);
             }
 
-            await SystemUsers.RemoveAsync(SystemUsers.Name(app, SystemUsers.Role.Build)).ConfigureAwait(false);
+            await SystemUsers.RemoveAsync(SystemUsers.Name(app, SystemUsers.Role.Build), Owner).ConfigureAwait(false);
         }
         finally
         {

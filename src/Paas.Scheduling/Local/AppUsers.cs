@@ -5,7 +5,8 @@ namespace Paas.Scheduling.Local;
 /// runs and removed with <c>userdel</c> when it is destroyed. The app gets its own copy of each release's unpacked slug,
 /// owned by that user (the app's only writable folder); see <see cref="ProcessLauncher"/> for how a process is confined.
 /// </summary>
-internal sealed class AppUsers
+/// <param name="owner">The platform's mark on its users (<see cref="SystemUsers.Owner"/>).</param>
+internal sealed class AppUsers(string owner)
 {
     private readonly Dictionary<string, SystemUser> _known = new(StringComparer.Ordinal);
     private readonly SemaphoreSlim _gate = new(1, 1);
@@ -23,7 +24,7 @@ internal sealed class AppUsers
         {
             if (!_known.TryGetValue(app, out var user))
             {
-                (user, var failure) = await SystemUsers.EnsureAsync(SystemUsers.Name(app, SystemUsers.Role.Processes), "/app").ConfigureAwait(false);
+                (user, var failure) = await SystemUsers.EnsureAsync(SystemUsers.Name(app, SystemUsers.Role.Processes), "/app", owner).ConfigureAwait(false);
                 if (user is null)
                 {
                     return (null, failure);
@@ -63,7 +64,7 @@ internal sealed class AppUsers
         try
         {
             _known.Remove(app);
-            await SystemUsers.RemoveAsync(SystemUsers.Name(app, SystemUsers.Role.Processes)).ConfigureAwait(false);
+            await SystemUsers.RemoveAsync(SystemUsers.Name(app, SystemUsers.Role.Processes), owner).ConfigureAwait(false);
         }
         finally
         {

@@ -39,7 +39,7 @@ public sealed partial class LocalProcessScheduler : MachineScheduler, IMachineRu
         _records = new ProcessRecords(_paths.Processes);
         if (_options.RunAsAppUsers ?? Environment.IsPrivilegedProcess)
         {
-            _users = new AppUsers();
+            _users = new AppUsers(SystemUsers.Owner(_options.DataDirectory));
             Directory.CreateDirectory(_options.AppMountPoint);
         }
         _reaped = Task.Run(async () =>

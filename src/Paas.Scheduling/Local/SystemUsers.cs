@@ -59,35 +59,72 @@ public static class SystemUsers
     /// </summary>
     public const string IdCounterPath = "/var/lib/paas-users/last-id";
 
+    private const string OwnerPrefix = "paas platform ";
+
     /// <summary>
-    /// Makes sure the user <paramref name="name"/> exists and returns its ids. A new user gets the next id never given out
-    /// (see the class summary) for both its user and its own group (<c>groupadd --system --gid N</c>, <c>useradd --system
-    /// --uid N --gid N</c>: <c>--system</c> so that no subordinate ids are set aside for it in <c>/etc/subuid</c>), home
-    /// <paramref name="home"/>, shell <c>nologin</c>; an id some other user or group already has is skipped.
+    /// The mark of the users one platform makes, kept in their comment (GECOS) field: <c>paas platform DATA_DIR</c>, the
+    /// platform's data folder's full path (or, when the path holds a character the field cannot, <c>:</c>, <c>,</c> or a
+    /// line break, <c>#</c> and 16 hex digits of its SHA-256). Users are per machine and named after the app, so two
+    /// platforms on one machine with an app of the same name would otherwise share a user: the second's processes would
+    /// read the first's files, and its <c>apps:destroy</c> would kill the first's processes and delete its user. A user
+    /// whose platform's data folder is gone is free for another (a platform removed without destroying its apps).
+    /// </summary>
+    /// <param name="dataDirectory">The platform's data folder.</param>
+    /// <returns>The mark.</returns>
+    public static string Owner(string dataDirectory)
+    {
+        var path = Path.GetFullPath(dataDirectory);
+        return OwnerPrefix + (path.AsSpan().IndexOfAny(":,\n\r") < 0 ? path : "#" + Podman.ContainerLabels.DefaultPlatformId(path));
+    }
+
+    /// <summary>Whether a user marked <paramref name="mark"/> is this platform's (<paramref name="owner"/>) to use or remove: its own, unmarked, or marked by a platform whose data folder is gone.</summary>
+    private static bool IsOurs(string mark, string owner) =>
+        mark.Length == 0 || mark == owner
+        || (mark.StartsWith(OwnerPrefix + "/", StringComparison.Ordinal) && !Directory.Exists(mark[OwnerPrefix.Length..]));
+
+    /// <summary>
+    /// Makes sure the user <paramref name="name"/> exists for the platform <paramref name="owner"/> and returns its ids. A
+    /// new user gets the next id never given out (see the class summary) for both its user and its own group
+    /// (<c>groupadd --system --gid N</c>, <c>useradd --system --uid N --gid N --comment OWNER</c>: <c>--system</c> so that
+    /// no subordinate ids are set aside for it in <c>/etc/subuid</c>), home <paramref name="home"/>, shell <c>nologin</c>; an
+    /// id some other user or group already has is skipped. An existing user with no mark (made before users were marked) or
+    /// the mark of a platform whose data folder is gone is marked as this platform's; one of another platform is refused.
     /// </summary>
     /// <param name="name">The user name, from <see cref="Name"/>.</param>
     /// <param name="home">Its home folder as the password database records it (never created).</param>
-    /// <returns>The user, or why it could not be made or looked up (every id used up, the counter unreadable, useradd failing).</returns>
-    public static async Task<(SystemUser? User, string? Failure)> EnsureAsync(string name, string home)
+    /// <param name="owner">The platform's mark, from <see cref="Owner"/>.</param>
+    /// <returns>The user, or why it could not be made, looked up or used (every id used up, the counter unreadable, useradd failing, another platform's user).</returns>
+    public static async Task<(SystemUser? User, string? Failure)> EnsureAsync(string name, string home, string owner)
     {
-        if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code != 0
-            && await CreateAsync(name, home).ConfigureAwait(false) is { } failure)
+        if ((await RunAsync("getent", ["passwd", name]).ConfigureAwait(false)).Code != 0
+            && await CreateAsync(name, home, owner).ConfigureAwait(false) is { } failure)
         {
             return (null, failure);
         }
 
-        var uid = await RunAsync("id", ["-u", name]).ConfigureAwait(false);
-        var gid = await RunAsync("id", ["-g", name]).ConfigureAwait(false);
-        if (uid.Code != 0 || gid.Code != 0)
+        var entry = await RunAsync("getent", ["passwd", name]).ConfigureAwait(false);
+        var fields = entry.Output.Trim().Split(':');
+        if (entry.Code != 0 || fields.Length < 7
+            || !int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            || !int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var gid))
         {
             return (null, $"could not look up the user {name}");
         }
 
-        return (new SystemUser(name, int.Parse(uid.Output.Trim(), CultureInfo.InvariantCulture), int.Parse(gid.Output.Trim(), CultureInfo.InvariantCulture)), null);
+        if (fields[4] != owner && IsOurs(fields[4], owner))
+        {
+            await RunAsync("usermod", ["--comment", owner, name]).ConfigureAwait(false);
+        }
+        else if (fields[4] != owner)
+        {
+            return (null, $"the system user {name} belongs to another platform on this machine ({fields[4]}, this one is {owner}), which has an app of the same name: give this app another name, or run one platform per machine");
+        }
+
+        return (new SystemUser(name, uid, gid), null);
     }
 
     /// <summary>Makes the user under the counter's lock (another paasd on the machine may be making one): the next free id, then the group and the user.</summary>
-    private static async Task<string?> CreateAsync(string name, string home)
+    private static async Task<string?> CreateAsync(string name, string home, string owner)
     {
         Directory.CreateDirectory(Path.GetDirectoryName(IdCounterPath)!);
         using var counter = await LockCounterAsync().ConfigureAwait(false);
@@ -125,7 +162,7 @@ public static class SystemUsers
             }
 
             var made = group.Code == 0
-                ? await RunAsync("useradd", ["--system", "--uid", number, "--gid", number, "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false)
+                ? await RunAsync("useradd", ["--system", "--uid", number, "--gid", number, "--comment", owner, "--no-create-home", "--home-dir", home, "--shell", "/usr/sbin/nologin", name]).ConfigureAwait(false)
                 : group;
             if (made.Code != 0)
             {
@@ -180,11 +217,22 @@ public static class SystemUsers
         return RunAsync("pkill", ["-KILL", "-U", user.Uid.ToString(CultureInfo.InvariantCulture)]);
     }
 
-    /// <summary>Removes the user <paramref name="name"/>; a missing user is not an error. Retries for 2 s while processes of the user still exit.</summary>
+    /// <summary>
+    /// Removes the user <paramref name="name"/> of the platform <paramref name="owner"/>; a missing user, or one of another
+    /// platform whose data folder still exists (see <see cref="Owner"/>), is left alone. Retries for 2 s while processes of the user still exit.
+    /// </summary>
     /// <param name="name">The user name.</param>
-    /// <returns>A task that completes when the user is gone or the retries are spent.</returns>
-    public static async Task RemoveAsync(string name)
+    /// <param name="owner">The platform's mark, from <see cref="Owner"/>.</param>
+    /// <returns>A task that completes when the user is gone, is not this platform's, or the retries are spent.</returns>
+    public static async Task RemoveAsync(string name, string owner)
     {
+        var entry = await RunAsync("getent", ["passwd", name]).ConfigureAwait(false);
+        var fields = entry.Output.Trim().Split(':');
+        if (entry.Code != 0 || (fields.Length > 4 && !IsOurs(fields[4], owner)))
+        {
+            return;
+        }
+
         // userdel refuses while a process of the user still exits (SIGKILL is asynchronous): retry for a moment.
         for (var attempt = 0; attempt < 20 && (await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code == 0; attempt++)
         {

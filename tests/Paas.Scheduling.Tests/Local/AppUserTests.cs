@@ -6,6 +6,58 @@ namespace Paas.Scheduling.Tests.Local;
 /// <summary>When the platform runs as root, each app runs as its own unprivileged user, sees its slug at /app and not the data folder.</summary>
 public sealed class AppUserTests
 {
+    private static readonly string Owner = SystemUsers.Owner(Path.Combine(Path.GetTempPath(), "paas-users-test-a"));
+
+    [Fact]
+    public async Task Another_platforms_user_of_the_same_name_is_neither_used_nor_removed_and_an_unmarked_one_is_claimed()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Skip("needs root (users are made only when the platform runs as root)");
+        }
+
+        // Two platforms on one machine (two data folders), each with an app of the same name.
+        var first = Directory.CreateTempSubdirectory("paas-users-a-");
+        var second = Directory.CreateTempSubdirectory("paas-users-b-");
+        var third = Directory.CreateTempSubdirectory("paas-users-c-");
+        var (a, b) = (SystemUsers.Owner(first.FullName), SystemUsers.Owner(second.FullName));
+        var name = SystemUsers.Name("own" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Processes);
+        var legacy = SystemUsers.Name("own" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Processes);
+        try
+        {
+            var (mine, failure) = await SystemUsers.EnsureAsync(name, "/app", a);
+            Assert.True(mine is not null, failure);
+            Assert.Contains($"{name}:x:{mine.Uid}:{mine.Gid}:paas platform {first.FullName}:", File.ReadAllText("/etc/passwd"), StringComparison.Ordinal);
+
+            var (theirs, refusal) = await SystemUsers.EnsureAsync(name, "/app", b);
+            Assert.Null(theirs);
+            Assert.Contains($"the system user {name} belongs to another platform on this machine", refusal, StringComparison.Ordinal);
+            Assert.Contains("give this app another name", refusal, StringComparison.Ordinal);
+            await SystemUsers.RemoveAsync(name, b); // the other platform's apps:destroy of its app of that name
+            Assert.Equal(mine, (await SystemUsers.EnsureAsync(name, "/app", a)).User);
+
+            // A platform removed without destroying its apps (its data folder gone) leaves its users free for another.
+            first.Delete(recursive: true);
+            Assert.Equal(mine, (await SystemUsers.EnsureAsync(name, "/app", b)).User);
+            Assert.Contains($"{name}:x:{mine.Uid}:{mine.Gid}:paas platform {second.FullName}:", File.ReadAllText("/etc/passwd"), StringComparison.Ordinal);
+
+            // A user made before users were marked (no comment) becomes the first platform's that uses it.
+            Assert.Equal(0, (await SystemUsers.RunAsync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", legacy])).Code);
+            Assert.NotNull((await SystemUsers.EnsureAsync(legacy, "/app", b)).User);
+            Assert.Null((await SystemUsers.EnsureAsync(legacy, "/app", SystemUsers.Owner(third.FullName))).User);
+        }
+        finally
+        {
+            await SystemUsers.RemoveAsync(name, b);
+            await SystemUsers.RemoveAsync(legacy, b);
+            second.Delete(recursive: true);
+            third.Delete(recursive: true);
+        }
+
+        Assert.NotEqual(0, (await SystemUsers.RunAsync("id", ["-u", name])).Code);
+        Assert.NotEqual(0, (await SystemUsers.RunAsync("id", ["-u", legacy])).Code);
+    }
+
     [Fact]
     public async Task An_app_runs_as_its_own_user_confined_to_its_slug()
     {
@@ -55,16 +107,16 @@ public sealed class AppUserTests
         var second = SystemUsers.Name("ids" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Build);
         try
         {
-            var (one, failure) = await SystemUsers.EnsureAsync(first, "/app");
+            var (one, failure) = await SystemUsers.EnsureAsync(first, "/app", Owner);
             Assert.True(one is not null, failure);
             Assert.InRange(one.Uid, SystemUsers.FirstId, SystemUsers.LastId);
             Assert.Equal(one.Uid, one.Gid);
-            Assert.Equal(one, (await SystemUsers.EnsureAsync(first, "/app")).User); // made once
+            Assert.Equal(one, (await SystemUsers.EnsureAsync(first, "/app", Owner)).User); // made once
 
             // The app is destroyed, another is made: it does not get the removed id, nor does the first name made again.
-            await SystemUsers.RemoveAsync(first);
-            var (two, _) = await SystemUsers.EnsureAsync(second, "/nonexistent");
-            var (again, _) = await SystemUsers.EnsureAsync(first, "/app");
+            await SystemUsers.RemoveAsync(first, Owner);
+            var (two, _) = await SystemUsers.EnsureAsync(second, "/nonexistent", Owner);
+            var (again, _) = await SystemUsers.EnsureAsync(first, "/app", Owner);
 
             Assert.True(two!.Uid > one.Uid, $"{two.Uid} after {one.Uid}");
             Assert.True(again!.Uid > two.Uid, $"{again.Uid} after {two.Uid}");
@@ -72,8 +124,8 @@ public sealed class AppUserTests
         }
         finally
         {
-            await SystemUsers.RemoveAsync(first);
-            await SystemUsers.RemoveAsync(second);
+            await SystemUsers.RemoveAsync(first, Owner);
+            await SystemUsers.RemoveAsync(second, Owner);
         }
     }
 
@@ -93,7 +145,7 @@ public sealed class AppUserTests
             Directory.CreateDirectory(Path.GetDirectoryName(SystemUsers.IdCounterPath)!);
             using (new FileStream(SystemUsers.IdCounterPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None))
             {
-                making = [.. names.Select(name => Task.Run(() => SystemUsers.EnsureAsync(name, "/nonexistent")))];
+                making = [.. names.Select(name => Task.Run(() => SystemUsers.EnsureAsync(name, "/nonexistent", Owner)))];
                 await Task.Delay(500);
                 Assert.DoesNotContain(making, m => m.IsCompleted);
             }
@@ -107,7 +159,7 @@ public sealed class AppUserTests
         {
             foreach (var name in names)
             {
-                await SystemUsers.RemoveAsync(name);
+                await SystemUsers.RemoveAsync(name, Owner);
             }
         }
     }
