@@ -86,7 +86,7 @@ public sealed class SmugglingTests
         Assert.InRange(backend.Requests, 0, 1);
         Assert.Equal(0, backend.Uploads);
         Assert.DoesNotContain(router.Diagnostics.Entries, e => e.Exception is not null && e.Level >= LogLevel.Information);
-        Assert.Contains("code=H26", Assert.Single(router.Log.For("alpha")), StringComparison.Ordinal);
+        Assert.Contains("code=H26", Assert.Single(router.Log.WaitFor("alpha")), StringComparison.Ordinal);
     }
 
     [Fact]

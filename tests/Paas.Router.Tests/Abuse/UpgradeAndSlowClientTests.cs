@@ -42,7 +42,7 @@ public sealed class UpgradeAndSlowClientTests
         Assert.False(seen.ContainsKey("HTTP2-Settings"));
         Assert.Equal("127.0.0.1", seen["X-Forwarded-For"]);
         Assert.Equal(2, backend.Requests);
-        Assert.Equal(2, router.Log.For("alpha").Length);
+        Assert.Equal(2, router.Log.WaitFor("alpha", 2).Length);
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class UpgradeAndSlowClientTests
         var answer = await RawClient.ExchangeAsync(router.HttpPort, "GET /a\"b\\c\x7f?q=\"x HTTP/1.1\r\n" + Host + "\r\n");
 
         Assert.True(RawClient.Statuses(answer) is [404], answer);
-        var line = Assert.Single(router.Log.For("alpha"));
+        var line = Assert.Single(router.Log.WaitFor("alpha"));
         Assert.Contains("path=\"/a%22b%5Cc%7F?q=%22x\" host=alpha.paas.test", line, StringComparison.Ordinal);
         Assert.Equal(1, backend.Requests);
     }

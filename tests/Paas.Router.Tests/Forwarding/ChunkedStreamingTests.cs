@@ -45,6 +45,6 @@ public sealed class ChunkedStreamingTests
         await Assert.ThrowsAnyAsync<Exception>(() => reader.ReadToEndAsync());
 
         await Task.Delay(100);
-        Assert.Contains("code=H15", router.Log.For("alpha")[^1], StringComparison.Ordinal);
+        Assert.Contains("code=H15", router.Log.WaitFor("alpha")[^1], StringComparison.Ordinal);
     }
 }

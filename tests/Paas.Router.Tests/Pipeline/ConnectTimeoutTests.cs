@@ -39,7 +39,7 @@ public sealed class ConnectTimeoutTests
 
         Assert.Equal(HttpStatusCode.GatewayTimeout, response.StatusCode);
         Assert.InRange(elapsed, TimeSpan.FromMilliseconds(400), TimeSpan.FromSeconds(4));
-        Assert.Contains("code=H19", Assert.Single(router.Log.For("stuck")), StringComparison.Ordinal);
+        Assert.Contains("code=H19", Assert.Single(router.Log.WaitFor("stuck")), StringComparison.Ordinal);
         fillers.ForEach(f => f.Dispose());
     }
 }

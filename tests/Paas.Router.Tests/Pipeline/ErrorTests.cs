@@ -47,7 +47,7 @@ public sealed class ErrorTests
 
         await client.GetStringAsync("http://alpha.paas.test/hello?a=b");
 
-        var line = Assert.Single(router.Log.For("alpha"));
+        var line = Assert.Single(router.Log.WaitFor("alpha"));
         Assert.Matches(
             "^at=info method=GET path=\"/hello\\?a=b\" host=alpha.paas.test request_id=[0-9a-f-]{36} fwd=\"127.0.0.1\" dyno=web.3 connect=\\d+ms service=\\d+ms status=200 bytes=12 protocol=http$",
             line);
@@ -63,7 +63,7 @@ public sealed class ErrorTests
 
     private static void AssertLine(RouterServer router, string app, params string[] parts)
     {
-        var line = Assert.Single(router.Log.For(app));
+        var line = Assert.Single(router.Log.WaitFor(app));
         foreach (var part in parts)
         {
             Assert.Contains(part, line, StringComparison.Ordinal);
