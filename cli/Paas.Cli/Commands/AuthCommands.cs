@@ -6,10 +6,61 @@ using Paas.Client;
 
 namespace Paas.Cli.Commands;
 
-/// <summary><c>login</c>, <c>register</c>, <c>logout</c>, <c>whoami</c>: who the CLI acts as, on which platform.</summary>
+/// <summary>
+/// <c>login</c>, <c>register</c>, <c>logout</c>, <c>whoami</c>, <c>auth:token</c>, <c>auth:regenerate</c>,
+/// <c>auth:passwd</c>: who the CLI acts as, on which platform (Heroku's <c>auth:token</c>, Deis's <c>auth:regenerate</c>
+/// and <c>auth:passwd</c>).
+/// </summary>
 internal static class AuthCommands
 {
-    public static IEnumerable<Command> Create(CliContext context) => [Login(context), Register(context), Logout(context), WhoAmI(context)];
+    public static IEnumerable<Command> Create(CliContext context) =>
+        [Login(context), Register(context), Logout(context), WhoAmI(context), Token(context), Regenerate(context), ChangePassword(context)];
+
+    private static Command Token(CliContext context)
+    {
+        var command = new Command("auth:token", "Print the token the CLI uses (to set PAAS_TOKEN in CI; 'paas auth:regenerate' revokes it)");
+        command.SetAction(_ =>
+        {
+            var platform = context.PlatformUrl(null);
+            context.Out.WriteLine(context.TokenFor(platform)
+                ?? throw new CliException($"not logged in to {Text(platform)}; run `paas login {Text(platform)}`."));
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Regenerate(CliContext context)
+    {
+        var command = new Command("auth:regenerate", "Issue a new token and revoke every other token of yours (other machines, CI secrets)");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var platform = context.PlatformUrl(null);
+            var token = await context.Client().RegenerateTokenAsync(cancellationToken);
+            Save(context, platform, token);
+            context.Out.WriteLine($"Token regenerated for {token.Username}: every other token of yours stopped working.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command ChangePassword(CliContext context)
+    {
+        var password = new Option<string>("--password", "-p") { Description = "Your current password (asked, hidden, when not given)", HelpName = "PASSWORD" };
+        var newPassword = new Option<string>("--new-password") { Description = "The new password (asked twice, hidden, when not given)", HelpName = "PASSWORD" };
+        var username = new Option<string>("--username", "-u") { Description = "Another user's password (platform admins)", HelpName = "NAME" };
+        var command = new Command("auth:passwd", "Change your password, or as a platform admin another user's") { password, newPassword, username };
+        command.Aliases.Add("passwd");
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var other = parse.GetValue(username);
+            var current = other is null ? parse.GetValue(password) ?? Prompt.Ask(context, "Current password", "--password", secret: true) : null;
+            var next = parse.GetValue(newPassword) ?? AskNewPassword(context, "New password", "--new-password");
+            await context.Client().ChangePasswordAsync(new PasswordChangeRequest(current, next, other), cancellationToken);
+            context.Out.WriteLine(other is null ? "Password changed." : $"Password of {other} changed.");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
 
     private static Command Login(CliContext context)
     {
@@ -46,7 +97,7 @@ internal static class AuthCommands
         {
             var platform = context.PlatformUrl(parse.GetValue(url));
             var name = parse.GetValue(username) ?? Prompt.Ask(context, "Username", "--username", secret: false);
-            var secret = parse.GetValue(password) ?? AskNewPassword(context);
+            var secret = parse.GetValue(password) ?? AskNewPassword(context, "Password", "--password");
             var request = new RegisterRequest(name, secret, parse.GetValue(email));
             var current = context.TokenFor(platform);
             var anonymous = context.AnonymousClient(platform);
@@ -124,10 +175,10 @@ internal static class AuthCommands
 
     private static Option<string> PasswordOption() => new("--password", "-p") { Description = "Password (asked, hidden, when not given)", HelpName = "PASSWORD" };
 
-    private static string AskNewPassword(CliContext context)
+    private static string AskNewPassword(CliContext context, string label, string option)
     {
-        var password = Prompt.Ask(context, "Password", "--password", secret: true);
-        if (context.InputIsTerminal && Prompt.Ask(context, "Password (again)", "--password", secret: true) != password)
+        var password = Prompt.Ask(context, label, option, secret: true);
+        if (context.InputIsTerminal && Prompt.Ask(context, label + " (again)", option, secret: true) != password)
         {
             throw CliException.Usage("the two passwords differ; try again.");
         }

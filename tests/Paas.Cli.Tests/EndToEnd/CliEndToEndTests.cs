@@ -356,6 +356,32 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal("=== Teams\nYou are in no team.\n", await PaasOk(_home, "teams"));
     }
 
+    [Fact]
+    public async Task Auth_token_regenerate_and_passwd()
+    {
+        await PaasOk(_home, "register", Url, "--username", "alice", "--password", "correct-horse-battery");
+        var token = (await PaasOk(_home, "auth:token")).Trim();
+        Assert.Matches(@"^\S{20,}$", token);
+        var environment = Environment();
+        environment["PAAS_TOKEN"] = token;
+        Assert.Equal("alice\n", (await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "whoami"], _home, environment, Cancel)).Out);
+
+        // auth:regenerate stores a new token and revokes the others: the one a CI secret would hold stops working.
+        Assert.Contains("every other token of yours stopped working", await PaasOk(_home, "auth:regenerate"), StringComparison.Ordinal);
+        Assert.NotEqual(token, (await PaasOk(_home, "auth:token")).Trim());
+        var revoked = await ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "whoami"], _home, environment, Cancel);
+        Assert.Equal(1, revoked.ExitCode);
+        Assert.Equal("alice\n", await PaasOk(_home, "whoami"));
+
+        // auth:passwd checks the current password; then the new one signs in and the old one does not.
+        var wrong = await Paas(_home, "auth:passwd", "--password", "not-the-password", "--new-password", "battery-staple-horse");
+        Assert.Equal(1, wrong.ExitCode);
+        Assert.Contains("the current password is wrong", wrong.Error, StringComparison.Ordinal);
+        Assert.Contains("Password changed.", await PaasOk(_home, "passwd", "--password", "correct-horse-battery", "--new-password", "battery-staple-horse"), StringComparison.Ordinal);
+        Assert.Equal(1, (await Paas(_home, "login", Url, "--username", "alice", "--password", "correct-horse-battery")).ExitCode);
+        Assert.Contains("Logged in as alice", await PaasOk(_home, "login", Url, "--username", "alice", "--password", "battery-staple-horse"), StringComparison.Ordinal);
+    }
+
     private Task<(int ExitCode, string Out, string Error)> Paas(string workingDirectory, params string[] args) =>
         WithPaasdLog(ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, .. args], workingDirectory, Environment(), Cancel));
 
