@@ -100,8 +100,11 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
 
     internal CancellationToken Stopping => _stopping.Token;
 
-    /// <summary>Starts a server.</summary>
-    public static async Task<FakeKubernetesApiServer> StartAsync(FakeKubernetesOptions options, CancellationToken ct = default)
+    /// <summary>Starts a server on a free port (another one when a program took it between the choice and the bind).</summary>
+    public static Task<FakeKubernetesApiServer> StartAsync(FakeKubernetesOptions options, CancellationToken ct = default) =>
+        LoopbackPort.StartOnFreePortsAsync(1, ports => StartOnAsync(options, ports[0], ct));
+
+    private static async Task<FakeKubernetesApiServer> StartOnAsync(FakeKubernetesOptions options, int port, CancellationToken ct)
     {
         var server = new FakeKubernetesApiServer(options);
         var builder = WebApplication.CreateSlimBuilder();
@@ -109,13 +112,22 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         builder.WebHost.UseKestrel(k =>
         {
             k.AddServerHeader = false;
-            k.Listen(IPAddress.Loopback, LoopbackPort.Free()); // not 0: see FreePorts
+            k.Listen(IPAddress.Loopback, port); // not 0: see FreePorts
         });
         var app = builder.Build();
         app.UseWebSockets();
         var handler = new ApiHandler(server);
         app.Run(handler.HandleAsync);
-        await app.StartAsync(ct).ConfigureAwait(false);
+        try
+        {
+            await app.StartAsync(ct).ConfigureAwait(false);
+        }
+        catch
+        {
+            await app.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         server.Url = new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         server._app = app;

@@ -46,13 +46,17 @@ public sealed class Backend : IAsyncDisposable
     public string Diagnostics() =>
         $"{Requests} requests, stopping: {_app.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>().ApplicationStopping.IsCancellationRequested}";
 
-    public static async Task<Backend> StartAsync(string name)
+    /// <summary>Starts a backend on a free port (another one when a program took it between the choice and the bind).</summary>
+    public static Task<Backend> StartAsync(string name) =>
+        Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, ports => StartOnAsync(name, ports[0]));
+
+    private static async Task<Backend> StartOnAsync(string name, int port)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.ConfigureKestrel(k =>
         {
-            k.Listen(System.Net.IPAddress.Loopback, Paas.Testing.LoopbackPort.Free()); // not 0: see FreePorts
+            k.Listen(System.Net.IPAddress.Loopback, port); // not 0: see FreePorts
             k.Limits.MaxRequestBodySize = null;
         });
         var app = builder.Build();
@@ -141,7 +145,16 @@ public sealed class Backend : IAsyncDisposable
                 await socket.SendAsync(buffer.AsMemory(0, result.Count), result.MessageType, result.EndOfMessage, CancellationToken.None);
             }
         });
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         var address = app.Services.GetRequiredService<IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.First();
         backend.Port = new Uri(address).Port;
         return backend;

@@ -34,11 +34,17 @@ internal sealed class TestRegistry : IAsyncDisposable
 
     public string Host { get; private set; } = "";
 
-    /// <summary>Starts a registry on <paramref name="port"/> (0: a free one) storing in <paramref name="root"/> (null: a temporary folder removed at dispose; else the caller's, kept).</summary>
-    public static async Task<TestRegistry> StartAsync(int port = 0, string? root = null)
+    /// <summary>
+    /// Starts a registry on <paramref name="port"/> (0: a free one, another when a program took it between the choice and
+    /// the bind) storing in <paramref name="root"/> (null: a temporary folder removed at dispose; else the caller's, kept).
+    /// </summary>
+    public static Task<TestRegistry> StartAsync(int port = 0, string? root = null) =>
+        port != 0 ? StartOnAsync(port, root) : Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, ports => StartOnAsync(ports[0], root));
+
+    private static async Task<TestRegistry> StartOnAsync(int port, string? root)
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{(port == 0 ? Paas.Testing.LoopbackPort.Free() : port)}"); // not the kernel's pick: see FreePorts
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}"); // not the kernel's pick: see FreePorts
         builder.Logging.ClearProviders();
         var ownsRoot = root is null;
         root ??= Directory.CreateTempSubdirectory("paas-sched-registry-").FullName;
@@ -48,7 +54,21 @@ internal sealed class TestRegistry : IAsyncDisposable
         builder.Services.AddPaasRegistry(builder.Configuration);
         var app = builder.Build();
         app.MapRegistryApi();
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            if (ownsRoot)
+            {
+                Directory.Delete(root, recursive: true);
+            }
+
+            throw;
+        }
+
         var started = new TestRegistry(app, root, ownsRoot);
         var address = new Uri(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
         started.Host = $"{address.Host}:{address.Port}";
