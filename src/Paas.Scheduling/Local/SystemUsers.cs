@@ -96,31 +96,45 @@ public static class SystemUsers
     /// <returns>The user, or why it could not be made, looked up or used (every id used up, the counter unreadable, useradd failing, another platform's user).</returns>
     public static async Task<(SystemUser? User, string? Failure)> EnsureAsync(string name, string home, string owner)
     {
-        if ((await RunAsync("getent", ["passwd", name]).ConfigureAwait(false)).Code != 0
-            && await CreateAsync(name, home, owner).ConfigureAwait(false) is { } failure)
+        var entry = await ReadEntryAsync(name).ConfigureAwait(false);
+        if (entry is null)
         {
-            return (null, failure);
+            if (await CreateAsync(name, home, owner).ConfigureAwait(false) is { } failure)
+            {
+                return (null, failure);
+            }
+
+            entry = await ReadEntryAsync(name).ConfigureAwait(false);
         }
 
-        var entry = await RunAsync("getent", ["passwd", name]).ConfigureAwait(false);
-        var fields = entry.Output.Trim().Split(':');
-        if (entry.Code != 0 || fields.Length < 7
-            || !int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
-            || !int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var gid))
+        if (entry is not { } found)
         {
             return (null, $"could not look up the user {name}");
         }
 
-        if (fields[4] != owner && IsOurs(fields[4], owner))
+        if (found.Mark != owner)
         {
+            if (!IsOurs(found.Mark, owner))
+            {
+                return (null, $"the system user {name} belongs to another platform on this machine ({found.Mark}, this one is {owner}), which has an app of the same name: give this app another name, or run one platform per machine");
+            }
+
             await RunAsync("usermod", ["--comment", owner, name]).ConfigureAwait(false);
         }
-        else if (fields[4] != owner)
-        {
-            return (null, $"the system user {name} belongs to another platform on this machine ({fields[4]}, this one is {owner}), which has an app of the same name: give this app another name, or run one platform per machine");
-        }
 
-        return (new SystemUser(name, uid, gid), null);
+        return (found.User, null);
+    }
+
+    /// <summary>The user's entry in the password database (<c>getent passwd NAME</c>): its ids and its comment field, the platform's mark; null when there is no such user.</summary>
+    private static async Task<(SystemUser User, string Mark)?> ReadEntryAsync(string name)
+    {
+        var entry = await RunAsync("getent", ["passwd", name]).ConfigureAwait(false);
+        var fields = entry.Output.Trim().Split(':');
+        return entry.Code == 0 && fields.Length >= 7
+            && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
+            && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var gid)
+                ? (new SystemUser(name, uid, gid), fields[4])
+                : null;
     }
 
     /// <summary>Makes the user under the counter's lock (another paasd on the machine may be making one): the next free id, then the group and the user.</summary>
@@ -226,9 +240,7 @@ public static class SystemUsers
     /// <returns>A task that completes when the user is gone, is not this platform's, or the retries are spent.</returns>
     public static async Task RemoveAsync(string name, string owner)
     {
-        var entry = await RunAsync("getent", ["passwd", name]).ConfigureAwait(false);
-        var fields = entry.Output.Trim().Split(':');
-        if (entry.Code != 0 || (fields.Length > 4 && !IsOurs(fields[4], owner)))
+        if (await ReadEntryAsync(name).ConfigureAwait(false) is not { } entry || !IsOurs(entry.Mark, owner))
         {
             return;
         }
