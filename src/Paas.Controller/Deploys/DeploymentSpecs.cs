@@ -46,7 +46,7 @@ internal sealed class DeploymentSpecs(AutoscaleStore autoscale, IScheduler sched
             AppId = app.Id,
             ReleaseCreatedAt = release.CreatedAt,
             ReleaseSummary = release.Summary,
-            Limits = release.Limits.Where(l => build.ProcessTypes.ContainsKey(l.Key) || l.Key == ProcessTypes.OneOff).ToDictionary(StringComparer.Ordinal),
+            Limits = release.Limits.Where(l => ProcessTypes.IsSizable(build.ProcessTypes, l.Key)).ToDictionary(StringComparer.Ordinal),
             HealthChecks = release.HealthChecks.Where(h => build.ProcessTypes.ContainsKey(h.Key)).ToDictionary(StringComparer.Ordinal),
             Autoscale = autoscale,
         };

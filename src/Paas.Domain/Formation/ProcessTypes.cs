@@ -37,6 +37,13 @@ public static partial class ProcessTypes
             ? $"'{OneOff}' is the type of one-off processes (paas run, named {OneOff}.N): give the process type another name"
             : ValidateName(name);
 
+    /// <summary>Whether limits (<c>paas limits:set</c>) may name <paramref name="type"/>: a type of the build, or <see cref="OneOff"/>.</summary>
+    /// <param name="buildTypes">The build's process types (type to command).</param>
+    /// <param name="type">The type a limit names.</param>
+    /// <returns>Whether it may.</returns>
+    public static bool IsSizable(IReadOnlyDictionary<string, string> buildTypes, string type) =>
+        buildTypes.ContainsKey(type) || type == OneOff;
+
     /// <summary>Checks a whole map of process types to commands.</summary>
     /// <param name="types">Process type to command.</param>
     /// <exception cref="DomainException"><see cref="DomainErrorKind.Invalid"/> listing every problem found.</exception>

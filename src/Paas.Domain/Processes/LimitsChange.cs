@@ -64,9 +64,9 @@ public sealed record LimitsChange(IReadOnlyDictionary<string, ProcessLimits> Val
                     continue;
                 }
 
-                if (!processTypes!.ContainsKey(type) && type != ProcessTypes.OneOff)
+                if (!ProcessTypes.IsSizable(processTypes!, type))
                 {
-                    errors.Add($"{app} has no process type '{type}' (its types are {string.Join(", ", processTypes.Keys.Order(StringComparer.Ordinal))}; '{ProcessTypes.OneOff}' sizes one-off processes)");
+                    errors.Add($"{app} has no process type '{type}' (its types are {string.Join(", ", processTypes!.Keys.Order(StringComparer.Ordinal))}; '{ProcessTypes.OneOff}' sizes one-off processes)");
                     continue;
                 }
 
