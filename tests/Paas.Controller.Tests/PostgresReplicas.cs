@@ -42,11 +42,15 @@ internal sealed class PostgresReplicas : IAsyncDisposable
     public static async Task<PostgresReplicas> StartAsync(Action<IServiceCollection, string>? configure = null)
     {
         var database = await Backend.DatabaseSettingAsync(Backend.Postgres);
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
-        var backend = builder.Build();
-        backend.MapGet("/", () => "hello from the app");
-        await backend.StartAsync();
+        var backend = await Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, async ports =>
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{ports[0]}");
+            var app = builder.Build();
+            app.MapGet("/", () => "hello from the app");
+            await app.StartAsync();
+            return app;
+        });
         var address = new Uri(backend.Urls.First()).Authority;
         var keys = Path.Combine(Path.GetTempPath(), "paas-test-keys-" + Guid.NewGuid().ToString("N")[..12]);
         var settings = new Dictionary<string, string?>

@@ -22,15 +22,15 @@ public sealed class RoutingTests
         public IReadOnlyList<RouteEndpoint> EndpointsOf(string name) => name == app ? [new RouteEndpoint(address, "web.1")] : [];
     }
 
-    private static async Task<WebApplication> StartBackendAsync()
+    private static Task<WebApplication> StartBackendAsync() => Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, async ports =>
     {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{ports[0]}");
         var backend = builder.Build();
         backend.MapGet("/", (HttpContext c) => $"hello from the app; host={c.Request.Headers.Host}; proto={c.Request.Headers["X-Forwarded-Proto"]}");
         await backend.StartAsync();
         return backend;
-    }
+    });
 
     private static async Task<HttpResponseMessage> EventuallyAsync(Func<Task<HttpResponseMessage>> send, HttpStatusCode expected)
     {
@@ -99,11 +99,15 @@ public sealed class RoutingTests
     public async Task Grpc_enable_sends_grpc_requests_to_the_processes_as_h2c_and_the_rest_as_http1()
     {
         // The process serves HTTP/2 without TLS only (h2c with prior knowledge), as a gRPC server does.
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free(), listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
-        await using var backend = builder.Build();
-        backend.Run(c => c.Response.WriteAsync("protocol=" + c.Request.Protocol));
-        await backend.StartAsync();
+        await using var backend = await Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, async ports =>
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, ports[0], listen => listen.Protocols = Microsoft.AspNetCore.Server.Kestrel.Core.HttpProtocols.Http2));
+            var app = builder.Build();
+            app.Run(c => c.Response.WriteAsync("protocol=" + c.Request.Protocol));
+            await app.StartAsync();
+            return app;
+        });
         var address = new Uri(backend.Urls.First()).Authority;
         await using var platform = await TestPlatform.StartAsync(settings: new Dictionary<string, string?> { ["Paas:RegistrationMode"] = "enabled" }, configureServices: s => s.AddSingleton<IRouteEndpointSource>(new StaticEndpoints("rpc", address)));
         var (alice, _) = await platform.UserAsync("alice");

@@ -29,12 +29,16 @@ internal sealed class TokenProxy : IAsyncDisposable
     public static async Task<TokenProxy> StartAsync(Uri target, string token)
     {
         var client = new HttpClient { BaseAddress = target, Timeout = TimeSpan.FromMinutes(1) };
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free()));
-        var app = builder.Build();
-        app.Run(context => ForwardAsync(context, client, token));
-        await app.StartAsync();
+        var app = await Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, async ports =>
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.Logging.ClearProviders();
+            builder.WebHost.UseKestrel(k => k.Listen(IPAddress.Loopback, ports[0]));
+            var proxy = builder.Build();
+            proxy.Run(context => ForwardAsync(context, client, token));
+            await proxy.StartAsync();
+            return proxy;
+        });
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new TokenProxy(app, client, new Uri(address));
     }

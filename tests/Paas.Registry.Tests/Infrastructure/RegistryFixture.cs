@@ -44,8 +44,16 @@ public sealed class RegistryFixture : IAsyncLifetime
 
     public async ValueTask InitializeAsync()
     {
+        // Another port when a program took the one chosen between the choice and the bind.
+        _app = await Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, ports => StartOnAsync(ports[0]));
+        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        BaseAddress = new Uri(address);
+    }
+
+    private async Task<WebApplication> StartOnAsync(int port)
+    {
         var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
+        builder.WebHost.UseUrls($"http://127.0.0.1:{port}");
         builder.Logging.ClearProviders();
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
         {
@@ -61,11 +69,10 @@ public sealed class RegistryFixture : IAsyncLifetime
         builder.Services.TryAddSingleton<IRegistryCredentialValidator, FakeCredentialValidator>();
         builder.Services.TryAddSingleton<IRegistryAccessPolicy, FakeAccessPolicy>();
         builder.Services.AddPaasRegistry(builder.Configuration);
-        _app = builder.Build();
-        _app.MapRegistryApi();
-        await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        BaseAddress = new Uri(address);
+        var app = builder.Build();
+        app.MapRegistryApi();
+        await app.StartAsync();
+        return app;
     }
 
     public HttpClient Client(string? user = "alice", string? secret = null)

@@ -45,11 +45,14 @@ public sealed class GrpcTests
     }
 
     /// <summary>An h2c-only Kestrel app answering like a gRPC server: the request message echoed, then grpc-status in trailers.</summary>
-    private static async Task<WebApplication> StartGrpcLikeBackendAsync()
+    private static Task<WebApplication> StartGrpcLikeBackendAsync() =>
+        Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, StartGrpcLikeBackendOnAsync);
+
+    private static async Task<WebApplication> StartGrpcLikeBackendOnAsync(int[] ports)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, Paas.Testing.LoopbackPort.Free(), listen => listen.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, ports[0], listen => listen.Protocols = HttpProtocols.Http2));
         var app = builder.Build();
         app.Run(async context =>
         {

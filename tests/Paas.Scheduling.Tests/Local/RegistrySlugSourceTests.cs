@@ -214,20 +214,24 @@ public sealed class RegistrySlugSourceTests
 
         // Another registry, as an attacker would run one: it records what it is sent and serves that digest's "manifest".
         var seen = new List<string>();
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.WebHost.UseUrls($"http://127.0.0.1:{Paas.Testing.LoopbackPort.Free()}");
-        builder.Logging.ClearProviders();
-        await using var evil = builder.Build();
-        evil.Map("/{**path}", (HttpContext context) =>
+        await using var evil = await Paas.Testing.LoopbackPort.StartOnFreePortsAsync(1, async ports =>
         {
-            lock (seen)
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls($"http://127.0.0.1:{ports[0]}");
+            builder.Logging.ClearProviders();
+            var app = builder.Build();
+            app.Map("/{**path}", (HttpContext context) =>
             {
-                seen.Add(context.Request.Headers.Authorization.ToString());
-            }
+                lock (seen)
+                {
+                    seen.Add(context.Request.Headers.Authorization.ToString());
+                }
 
-            return Results.StatusCode(401);
+                return Results.StatusCode(401);
+            });
+            await app.StartAsync(TestContext.Current.CancellationToken);
+            return app;
         });
-        await evil.StartAsync(TestContext.Current.CancellationToken);
         var evilHost = new Uri(evil.Urls.First()).Authority;
 
         var dataDir = Directory.CreateTempSubdirectory("paas-pull-").FullName;
