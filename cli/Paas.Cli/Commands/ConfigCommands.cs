@@ -4,6 +4,7 @@ using Paas.Cli.Hosting;
 using Paas.Cli.Output;
 using Paas.Cli.Parsing;
 using Paas.Client;
+using Paas.Domain.Shell;
 
 namespace Paas.Cli.Commands;
 
@@ -16,7 +17,7 @@ internal static class ConfigCommands
     {
         var appOption = CommonOptions.App();
         var json = CommonOptions.Json();
-        var shell = new Option<bool>("--shell", "-s") { Description = "Print KEY=value lines, as a .env file" };
+        var shell = new Option<bool>("--shell", "-s") { Description = "Print KEY=value lines for sh (values quoted where needed), as a .env file" };
         var command = new Command("config", "Show an app's config vars") { appOption, json, shell };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -30,7 +31,7 @@ internal static class ConfigCommands
             {
                 foreach (var (key, value) in Sorted(config.Values))
                 {
-                    context.Out.WriteLine($"{key}={value}");
+                    context.Out.WriteLine($"{key}={ShellWords.Quote(value)}");
                 }
             }
             else

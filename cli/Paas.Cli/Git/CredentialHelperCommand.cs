@@ -1,3 +1,5 @@
+using Paas.Domain.Shell;
+
 namespace Paas.Cli.Git;
 
 /// <summary>
@@ -28,10 +30,10 @@ internal static class CredentialHelperCommand
         if (string.Equals(name, "dotnet", StringComparison.OrdinalIgnoreCase))
         {
             var dll = Path.Combine(AppContext.BaseDirectory, "paas.dll");
-            return $"!{ShellQuote(processPath)} {ShellQuote(dll)} git:credentials";
+            return $"!{ShellWords.Quote(processPath)} {ShellWords.Quote(dll)} git:credentials";
         }
 
-        return $"!{ShellQuote(processPath)} git:credentials";
+        return $"!{ShellWords.Quote(processPath)} git:credentials";
     }
 
     /// <summary>The first executable file <paramref name="name"/> in the absolute folders of <paramref name="path"/>, as the shell finds it; or null.</summary>
@@ -57,7 +59,4 @@ internal static class CredentialHelperCommand
             return false;
         }
     }
-
-    /// <summary>Quotes for POSIX sh: single quotes, with each embedded quote written as <c>'\''</c>.</summary>
-    public static string ShellQuote(string value) => "'" + value.Replace("'", "'\\''", StringComparison.Ordinal) + "'";
 }

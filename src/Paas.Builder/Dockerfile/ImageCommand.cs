@@ -1,4 +1,4 @@
-using System.Text;
+using Paas.Domain.Shell;
 
 namespace Paas.Builder;
 
@@ -30,19 +30,6 @@ internal static class ImageCommand
             return line.Trim().Length > 0 ? line : null;
         }
 
-        return words.Count == 0 ? null : string.Join(' ', words.Select(Quote));
-    }
-
-    /// <summary>A word for a POSIX shell: as is when it holds only characters no shell treats specially, else in single quotes.</summary>
-    public static string Quote(string word)
-    {
-        if (word.Length > 0 && word.All(c => char.IsAsciiLetterOrDigit(c) || "_-./:=@%+,".Contains(c, StringComparison.Ordinal)))
-        {
-            return word;
-        }
-
-        var quoted = new StringBuilder("'");
-        quoted.Append(word.Replace("'", "'\\''", StringComparison.Ordinal));
-        return quoted.Append('\'').ToString();
+        return words.Count == 0 ? null : string.Join(' ', words.Select(ShellWords.Quote));
     }
 }

@@ -99,6 +99,15 @@ public sealed class CliEndToEndTests : IAsyncLifetime
             Assert.Equal("2", json.RootElement.GetProperty("config").GetProperty("B").GetString());
         }
 
+        // config --shell quotes what sh would otherwise read as something else (Heroku's config -s escapes too): its
+        // lines, sourced, give back each value, a multi-line one with quotes, $, backquotes and & included.
+        const string Tricky = "it's \"$HOME\" & `date`\n  line 2\\";
+        await PaasOk(_repo, "config:set", "C=" + Tricky);
+        var env = Path.Combine(_home, "hello.env");
+        await File.WriteAllTextAsync(env, await PaasOk(_repo, "config", "--shell"), Cancel);
+        var sourced = await ChildProcess.RunAsync("sh", ["-c", ". \"$0\" && printf '%s|%s|%s' \"$A\" \"$B\" \"$C\"", env], _home, Environment(), Cancel);
+        Assert.Equal("1|2|" + Tricky, sourced.Out);
+
         var refused = await Paas(_repo, "apps:destroy", "--confirm", "nope");
         Assert.Equal(2, refused.ExitCode);
         Assert.StartsWith("paas: ", refused.Error);

@@ -41,9 +41,10 @@ public sealed class GitCredentialRequestTests
             Script(Path.Combine(stale, "paas"), "#!/bin/sh\nexec dotnet /gone/artifacts/paas/paas.dll \"$@\"\n"); // another checkout's
 
             Assert.Equal("!paas git:credentials", CredentialHelperCommand.ForCurrentProcess("/nonexistent:" + bin));
-            Assert.StartsWith("!'/", CredentialHelperCommand.ForCurrentProcess(stale + ":" + bin), StringComparison.Ordinal); // the first paas is not this one
+            // The first paas is not this one: the absolute path (in single quotes when it holds a character sh treats specially).
+            Assert.Matches("^!'?/", CredentialHelperCommand.ForCurrentProcess(stale + ":" + bin));
             var absolute = CredentialHelperCommand.ForCurrentProcess("/nonexistent:relative/bin");
-            Assert.StartsWith("!'/", absolute, StringComparison.Ordinal);
+            Assert.Matches("^!'?/", absolute);
             Assert.EndsWith(" git:credentials", absolute, StringComparison.Ordinal);
         }
         finally
@@ -56,11 +57,5 @@ public sealed class GitCredentialRequestTests
             File.WriteAllText(path, text);
             File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-    }
-
-    [Fact]
-    public void Quotes_the_helper_command_for_the_shell()
-    {
-        Assert.Equal("'/opt/my paas/it'\\''s'", CredentialHelperCommand.ShellQuote("/opt/my paas/it's"));
     }
 }
