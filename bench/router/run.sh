@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Benchmarks the router on loopback: the same tiny Kestrel backend measured with wrk directly, through a bare YARP
-# direct forwarder (RouterBench bare-yarp: the floor of what forwarding through YARP costs), through Paas.Router as
-# paasd hosts it, and through nginx as an equivalent reverse proxy (upstream keep-alive, the same forwarded headers,
-# access log off). Prints requests/s, p99 latency, CPU per request (the measured process's utime+stime from
-# /proc/PID/stat over the run, divided by the requests wrk completed; for "direct" the backend's) and the ratios
-# router/bare-yarp and router/nginx.
+# direct forwarder (RouterBench bare-yarp: the floor of what forwarding through YARP costs), through the same bare
+# forwarder sending the router's Heroku header set (bare-heroku), through Paas.Router as paasd hosts it, and through
+# nginx as an equivalent reverse proxy (upstream keep-alive, the same forwarded headers, access log off). Prints
+# requests/s, p99 latency, CPU per request (the measured process's utime+stime from /proc/PID/stat over the run,
+# divided by the requests wrk completed; for "direct" the backend's) and the ratios router/bare-yarp,
+# router/bare-heroku and router/nginx.
 #
 # Pinning (2 cores): wrk and the backend share LOAD_CPUS, each proxy alone gets PROXY_CPUS
 # (nginx: one worker; the router: .NET sees one CPU). Both proxies run under identical conditions: while one target
@@ -12,7 +13,8 @@
 # tier-1 recompilation, a timer) takes CPU from the one measured.
 #
 # This VM's figures swing by +-30% from one run to the next, so the targets are measured ROUNDS times,
-# interleaved, and the median of each is reported (each round's figures are printed too).
+# interleaved (each round in another order: the list rotated by one), and the median of each is reported (each
+# round's figures are printed too).
 #
 # The router host runs as paasd runs it: the same runtime settings (server GC, as Microsoft.NET.Sdk.Web sets for
 # paasd; tiered compilation with dynamic PGO, the .NET default) and no extra environment (ROUTER_DOTNET_ENV adds
@@ -27,8 +29,11 @@
 #
 # Knobs (environment): DURATION=10s WARMUP=3s INITIAL_WARMUP=30s ROUNDS=3 THREADS=2 CONNECTIONS=64 LOAD_CPUS=0 PROXY_CPUS=1
 #                      BACKEND_PORT=18181 ROUTER_PORT=18182 NGINX_PORT=18183 ROUTER_B_PORT=18184 BARE_PORT=18185
+#                      BARE_HEROKU_PORT=18186
 #                      BARE_DOTNET_ENV="..." (runtime settings of the bare forwarder, by default the router's)
 #                      NGINX_WORKERS=1 ROUTER_DOTNET_ENV="..." ROUTER_B_DOTNET_ENV="..."
+#                      BACKEND=kestrel (RouterBench backend) | nginx (nginx answering the same 13 bytes: a backend whose
+#                      own parsing of the proxies' extra headers costs little)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -49,7 +54,9 @@ ROUTER_B_PORT=${ROUTER_B_PORT:-18184}
 ROUTER_B_DOTNET_ENV=${ROUTER_B_DOTNET_ENV:-}
 ROUTER_B_DLL=${ROUTER_B_DLL:-}
 BARE_PORT=${BARE_PORT:-18185}
+BARE_HEROKU_PORT=${BARE_HEROKU_PORT:-18186}
 BARE_DOTNET_ENV=${BARE_DOTNET_ENV:-$ROUTER_DOTNET_ENV}
+BACKEND=${BACKEND:-kestrel}
 HOST_HEADER="bench.bench.test"
 
 TMP=$(mktemp -d)
@@ -88,18 +95,53 @@ wait_port() {
 echo "building RouterBench (Release)..."
 dotnet build -c Release RouterBench/RouterBench.csproj -o "$TMP/bin" -v quiet -nologo >/dev/null
 
-taskset -c "$LOAD_CPUS" dotnet "$TMP/bin/RouterBench.dll" backend "$BACKEND_PORT" &
+if [ "$BACKEND" = nginx ]; then
+  # The same 13-byte answer from nginx: a backend whose own request parsing costs little, to tell the proxies'
+  # cost from the app's cost of reading the headers they add.
+  mkdir -p "$TMP/backend/logs"
+  cat >"$TMP/backend/nginx.conf" <<NGINX
+worker_processes 1;
+daemon off;
+pid $TMP/backend/nginx.pid;
+error_log $TMP/backend/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  client_body_temp_path $TMP/backend/body;
+  proxy_temp_path $TMP/backend/proxy;
+  fastcgi_temp_path $TMP/backend/fastcgi;
+  uwsgi_temp_path $TMP/backend/uwsgi;
+  scgi_temp_path $TMP/backend/scgi;
+  server {
+    listen 127.0.0.1:$BACKEND_PORT;
+    location / {
+      default_type text/plain;
+      return 200 "Hello, World!";
+    }
+  }
+}
+NGINX
+  taskset -c "$LOAD_CPUS" nginx -p "$TMP/backend" -c "$TMP/backend/nginx.conf" -e "$TMP/backend/logs/error.log" &
+else
+  taskset -c "$LOAD_CPUS" dotnet "$TMP/bin/RouterBench.dll" backend "$BACKEND_PORT" &
+fi
 PIDS+=($!)
 TARGET_PID[direct]=$!
 # shellcheck disable=SC2086
 env $BARE_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" bare-yarp "$BARE_PORT" "$BACKEND_PORT" &
 PIDS+=($!)
 PROXY_PID[bare-yarp]=$!
+# The same bare forwarder sending the router's Heroku header set: what those headers cost apart from the router's other work.
+# shellcheck disable=SC2086
+env $BARE_DOTNET_ENV ROUTERBENCH_BARE_HEADERS=1 taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" bare-yarp "$BARE_HEROKU_PORT" "$BACKEND_PORT" &
+PIDS+=($!)
+PROXY_PID[bare-heroku]=$!
 # shellcheck disable=SC2086
 env $ROUTER_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "$TMP/bin/RouterBench.dll" router "$ROUTER_PORT" "$BACKEND_PORT" "$TMP/data" &
 PIDS+=($!)
 PROXY_PID[router]=$!
-TARGETS=("direct $BACKEND_PORT" "bare-yarp $BARE_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT")
+TARGETS=("direct $BACKEND_PORT" "bare-yarp $BARE_PORT" "bare-heroku $BARE_HEROKU_PORT" "router $ROUTER_PORT" "nginx $NGINX_PORT")
 if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
   # shellcheck disable=SC2086
   env $ROUTER_B_DOTNET_ENV taskset -c "$PROXY_CPUS" dotnet "${ROUTER_B_DLL:-$TMP/bin/RouterBench.dll}" router "$ROUTER_B_PORT" "$BACKEND_PORT" "$TMP/data-b" &
@@ -151,9 +193,10 @@ PROXY_PID[nginx]=$!
 
 wait_port "$BACKEND_PORT"
 wait_port "$BARE_PORT"
+wait_port "$BARE_HEROKU_PORT"
 wait_port "$ROUTER_PORT"
 wait_port "$NGINX_PORT"
-PORTS=("$BACKEND_PORT" "$BARE_PORT" "$ROUTER_PORT" "$NGINX_PORT")
+PORTS=("$BACKEND_PORT" "$BARE_PORT" "$BARE_HEROKU_PORT" "$ROUTER_PORT" "$NGINX_PORT")
 if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
   wait_port "$ROUTER_B_PORT"
   PORTS+=("$ROUTER_B_PORT")
@@ -216,8 +259,12 @@ for target in "${TARGETS[@]:1}"; do
   taskset -c "$LOAD_CPUS" wrk -t"$THREADS" -c"$CONNECTIONS" -d"$INITIAL_WARMUP" -H "Host: $HOST_HEADER" "http://127.0.0.1:$2/" >/dev/null
 done
 results=""
+count=${#TARGETS[@]}
 for round in $(seq 1 "$ROUNDS"); do
-  for target in "${TARGETS[@]}"; do
+  # Each round starts one target later than the one before, so no target always follows the same one (a proxy
+  # measured right after another on the same CPU, or the backend right after its own direct run).
+  for i in $(seq 0 $((count - 1))); do
+    target=${TARGETS[$(((round - 1 + i) % count))]}
     # shellcheck disable=SC2086
     line=$(measure $target)
     echo "  round $round: $line"
@@ -233,13 +280,14 @@ printf "%s" "$results" | awk '
   }
   { rps[$1] = rps[$1] " " $2; p99[$1] = p99[$1] " " $3; err[$1] += $4; cpu[$1] = cpu[$1] " " $5 }
   END {
-    printf "%-9s %12s %10s %12s %8s   (medians)\n", "target", "requests/s", "p99 ms", "CPU us/req", "errors"
-    count = split("direct bare-yarp router nginx router-b", order, " ")
-    for (i = 1; i <= count; i++) { n = order[i]; if (!(n in rps)) continue; r[n] = median(rps[n]); p[n] = median(p99[n]); c[n] = median(cpu[n]); printf "%-9s %12d %10.2f %12.1f %8d\n", n, r[n], p[n], c[n], err[n] }
+    printf "%-11s %12s %10s %12s %8s   (medians)\n", "target", "requests/s", "p99 ms", "CPU us/req", "errors"
+    count = split("direct bare-yarp bare-heroku router nginx router-b", order, " ")
+    for (i = 1; i <= count; i++) { n = order[i]; if (!(n in rps)) continue; r[n] = median(rps[n]); p[n] = median(p99[n]); c[n] = median(cpu[n]); printf "%-11s %12d %10.2f %12.1f %8d\n", n, r[n], p[n], c[n], err[n] }
     if ("router-b" in r) printf "router-b/router: requests/s %.2fx, p99 %.2fx, CPU/req %.2fx\n", r["router-b"] / r["router"], p["router-b"] / p["router"], c["router-b"] / c["router"]
     printf "bare-yarp/nginx: requests/s %.2fx, p99 %.2fx, CPU/req %.2fx\n", r["bare-yarp"] / r["nginx"], p["bare-yarp"] / p["nginx"], c["bare-yarp"] / c["nginx"]
     printf "router/nginx:    requests/s %.2fx, p99 %.2fx, CPU/req %.2fx\n", r["router"] / r["nginx"], p["router"] / p["nginx"], c["router"] / c["nginx"]
     rb = r["router"] / r["bare-yarp"]; pb = p["router"] / p["bare-yarp"]
     printf "router/bare-yarp: requests/s %.2fx (target >= 0.95x), p99 %.2fx (target <= 1.10x), CPU/req %.2fx\n", rb, pb, c["router"] / c["bare-yarp"]
+    printf "router/bare-heroku: requests/s %.2fx, p99 %.2fx, CPU/req %.2fx (the router against a bare forwarder sending the same headers)\n", r["router"] / r["bare-heroku"], p["router"] / p["bare-heroku"], c["router"] / c["bare-heroku"]
     printf "verdict: %s\n", (rb >= 0.95 && pb <= 1.1) ? "target met" : "target NOT met"
   }'
