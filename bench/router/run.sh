@@ -92,36 +92,42 @@ wait_port() {
   exit 1
 }
 
+# nginx_conf DIR WORKERS HTTP_BLOCK: an nginx.conf in DIR (pid, logs and temp files there, in the foreground, no access log)
+nginx_conf() {
+  mkdir -p "$1/logs"
+  cat >"$1/nginx.conf" <<NGINX
+worker_processes $2;
+daemon off;
+pid $1/nginx.pid;
+error_log $1/logs/error.log warn;
+events { worker_connections 4096; }
+http {
+  access_log off;
+  client_body_temp_path $1/body;
+  proxy_temp_path $1/proxy;
+  fastcgi_temp_path $1/fastcgi;
+  uwsgi_temp_path $1/uwsgi;
+  scgi_temp_path $1/scgi;
+$3
+}
+NGINX
+}
+
 echo "building RouterBench (Release)..."
 dotnet build -c Release RouterBench/RouterBench.csproj -o "$TMP/bin" -v quiet -nologo >/dev/null
 
 if [ "$BACKEND" = nginx ]; then
   # The same 13-byte answer from nginx: a backend whose own request parsing costs little, to tell the proxies'
   # cost from the app's cost of reading the headers they add.
-  mkdir -p "$TMP/backend/logs"
-  cat >"$TMP/backend/nginx.conf" <<NGINX
-worker_processes 1;
-daemon off;
-pid $TMP/backend/nginx.pid;
-error_log $TMP/backend/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
+  nginx_conf "$TMP/backend" 1 "
   keepalive_requests 1000000;
-  client_body_temp_path $TMP/backend/body;
-  proxy_temp_path $TMP/backend/proxy;
-  fastcgi_temp_path $TMP/backend/fastcgi;
-  uwsgi_temp_path $TMP/backend/uwsgi;
-  scgi_temp_path $TMP/backend/scgi;
   server {
     listen 127.0.0.1:$BACKEND_PORT;
     location / {
       default_type text/plain;
-      return 200 "Hello, World!";
+      return 200 \"Hello, World!\";
     }
-  }
-}
-NGINX
+  }"
   taskset -c "$LOAD_CPUS" nginx -p "$TMP/backend" -c "$TMP/backend/nginx.conf" -e "$TMP/backend/logs/error.log" &
 else
   taskset -c "$LOAD_CPUS" dotnet "$TMP/bin/RouterBench.dll" backend "$BACKEND_PORT" &
@@ -150,20 +156,7 @@ if [ -n "$ROUTER_B_DOTNET_ENV$ROUTER_B_DLL" ]; then
   TARGETS+=("router-b $ROUTER_B_PORT")
 fi
 
-mkdir -p "$TMP/nginx/logs"
-cat >"$TMP/nginx/nginx.conf" <<NGINX
-worker_processes $NGINX_WORKERS;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/logs/error.log warn;
-events { worker_connections 4096; }
-http {
-  access_log off;
-  client_body_temp_path $TMP/nginx/body;
-  proxy_temp_path $TMP/nginx/proxy;
-  fastcgi_temp_path $TMP/nginx/fastcgi;
-  uwsgi_temp_path $TMP/nginx/uwsgi;
-  scgi_temp_path $TMP/nginx/scgi;
+nginx_conf "$TMP/nginx" "$NGINX_WORKERS" "
   upstream backend {
     server 127.0.0.1:$BACKEND_PORT;
     keepalive 128;
@@ -173,20 +166,18 @@ http {
     location / {
       proxy_pass http://backend;
       proxy_http_version 1.1;
-      proxy_set_header Connection "";
+      proxy_set_header Connection \"\";
       proxy_set_header Host \$host;
       proxy_set_header X-Forwarded-For \$proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto \$scheme;
       proxy_set_header X-Forwarded-Port \$server_port;
       proxy_set_header X-Request-Id \$request_id;
       proxy_set_header X-Request-Start \$msec;
-      proxy_set_header Via "1.1 nginx";
+      proxy_set_header Via \"1.1 nginx\";
       proxy_connect_timeout 5s;
       proxy_read_timeout 30s;
     }
-  }
-}
-NGINX
+  }"
 taskset -c "$PROXY_CPUS" nginx -p "$TMP/nginx" -c "$TMP/nginx/nginx.conf" -e "$TMP/nginx/logs/error.log" &
 PIDS+=($!)
 PROXY_PID[nginx]=$!
