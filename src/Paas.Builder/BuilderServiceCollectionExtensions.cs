@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Paas.Scheduling;
 
 namespace Paas.Builder;
 
@@ -45,6 +46,7 @@ public static class BuilderServiceCollectionExtensions
         services.TryAddSingleton<IBuildEventSink, NoBuildEvents>();
         services.TryAddSingleton<ISlugHandOff, NoSlugHandOff>();
         services.TryAddSingleton<BuildUsers>();
+        services.AddOrphanedUserSweeper();
         services.TryAddSingleton<ICompiler, LocalCompiler>();
         services.TryAddSingleton<BuildTransfers>();
         services.TryAddSingleton<DockerfileBuilder>();

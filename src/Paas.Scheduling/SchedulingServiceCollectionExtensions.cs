@@ -13,7 +13,8 @@ public static class SchedulingServiceCollectionExtensions
     /// <summary>
     /// Registers <see cref="LocalProcessScheduler"/> as the <see cref="IScheduler"/> and <see cref="IEndpointFeed"/>, a
     /// <see cref="FileLogStore"/> under <c>DATA_DIR/logs</c> (also as the <see cref="IAppLogStore"/>), and a
-    /// <see cref="RegistrySlugSource"/> as the <see cref="ISlugSource"/>; each with TryAdd, so a host or test can replace it.
+    /// <see cref="RegistrySlugSource"/> as the <see cref="ISlugSource"/>; each with TryAdd, so a host or test can replace it. Also
+    /// the <see cref="OrphanedUserSweeper"/>.
     /// </summary>
     /// <param name="services">The services.</param>
     /// <param name="configure">Sets the options (at least <see cref="LocalRuntimeOptions.DataDirectory"/>).</param>
@@ -36,6 +37,19 @@ public static class SchedulingServiceCollectionExtensions
         services.TryAddSingleton<LocalProcessScheduler>();
         services.TryAddSingleton<IScheduler>(sp => sp.GetRequiredService<LocalProcessScheduler>());
         services.TryAddSingleton<IEndpointFeed>(sp => sp.GetRequiredService<IScheduler>() as IEndpointFeed ?? new NoEndpointFeed());
+        services.AddOrphanedUserSweeper();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers <see cref="OrphanedUserSweeper"/> once (TryAddEnumerable), for every part that makes system users: the
+    /// local runtimes and the builder.
+    /// </summary>
+    /// <param name="services">The services.</param>
+    /// <returns>The services.</returns>
+    public static IServiceCollection AddOrphanedUserSweeper(this IServiceCollection services)
+    {
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<Microsoft.Extensions.Hosting.IHostedService, OrphanedUserSweeper>());
         return services;
     }
 

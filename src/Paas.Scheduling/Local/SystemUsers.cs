@@ -78,9 +78,11 @@ public static class SystemUsers
     }
 
     /// <summary>Whether a user marked <paramref name="mark"/> is this platform's (<paramref name="owner"/>) to use or remove: its own, unmarked, or marked by a platform whose data folder is gone.</summary>
-    private static bool IsOurs(string mark, string owner) =>
-        mark.Length == 0 || mark == owner
-        || (mark.StartsWith(OwnerPrefix + "/", StringComparison.Ordinal) && !Directory.Exists(mark[OwnerPrefix.Length..]));
+    private static bool IsOurs(string mark, string owner) => mark.Length == 0 || mark == owner || IsOrphaned(mark);
+
+    /// <summary>Whether a user marked <paramref name="mark"/> belongs to a platform whose data folder is gone (a mark by hash cannot be checked: never).</summary>
+    private static bool IsOrphaned(string mark) =>
+        mark.StartsWith(OwnerPrefix + "/", StringComparison.Ordinal) && !Directory.Exists(mark[OwnerPrefix.Length..]);
 
     /// <summary>
     /// Makes sure the user <paramref name="name"/> exists for the platform <paramref name="owner"/> and returns its ids. A
@@ -96,10 +98,18 @@ public static class SystemUsers
     /// <returns>The user, or why it could not be made, looked up or used (every id used up, the counter unreadable, useradd failing, another platform's user).</returns>
     public static async Task<(SystemUser? User, string? Failure)> EnsureAsync(string name, string home, string owner)
     {
+        if (await ReadEntryAsync(name).ConfigureAwait(false) is { } ready && ready.Mark == owner)
+        {
+            return (ready.User, null);
+        }
+
+        // Making or claiming the user: under the counter's lock, which RemoveOrphansAsync holds while it removes, so a user
+        // is not removed between this check and its use (and two paasd do not make one at once).
+        using var counter = await LockCounterAsync().ConfigureAwait(false);
         var entry = await ReadEntryAsync(name).ConfigureAwait(false);
         if (entry is null)
         {
-            if (await CreateAsync(name, home, owner).ConfigureAwait(false) is { } failure)
+            if (await CreateAsync(counter, name, home, owner).ConfigureAwait(false) is { } failure)
             {
                 return (null, failure);
             }
@@ -137,16 +147,9 @@ public static class SystemUsers
                 : null;
     }
 
-    /// <summary>Makes the user under the counter's lock (another paasd on the machine may be making one): the next free id, then the group and the user.</summary>
-    private static async Task<string?> CreateAsync(string name, string home, string owner)
+    /// <summary>Makes the user, the caller holding the counter's lock (<paramref name="counter"/>): the next free id, then the group and the user.</summary>
+    private static async Task<string?> CreateAsync(FileStream counter, string name, string home, string owner)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(IdCounterPath)!);
-        using var counter = await LockCounterAsync().ConfigureAwait(false);
-        if ((await RunAsync("id", ["-u", name]).ConfigureAwait(false)).Code == 0)
-        {
-            return null; // made meanwhile by another paasd
-        }
-
         var buffer = new byte[64];
         var text = Encoding.ASCII.GetString(buffer, 0, counter.Read(buffer)).Trim();
         if (text.Length > 0 && !(int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var read) && read is >= FirstId - 1 and <= LastId))
@@ -209,6 +212,7 @@ public static class SystemUsers
     /// <summary>Opens the counter with an exclusive lock (<c>flock</c>, which .NET takes for <see cref="FileShare.None"/>), waiting up to 30 s for another holder.</summary>
     private static async Task<FileStream> LockCounterAsync()
     {
+        Directory.CreateDirectory(Path.GetDirectoryName(IdCounterPath)!);
         for (var waited = 0; ; waited += 50)
         {
             try
@@ -220,6 +224,44 @@ public static class SystemUsers
                 await Task.Delay(50).ConfigureAwait(false);
             }
         }
+    }
+
+    /// <summary>
+    /// Removes the users (<c>userdel</c>) of platforms whose data folder is gone: a platform removed without destroying
+    /// its apps, or a test's, whose temporary folder is deleted at its end. Until then such users could only be claimed by
+    /// another platform with an app of the same name, so the others stayed in the password database and kept their ids
+    /// from a range that is never reused. Users of a live platform, unmarked ones and users outside the platform's id
+    /// range are left alone; so is a user some process still runs as (<c>userdel</c> refuses), until a later sweep.
+    /// Each removal is decided and done under the counter's lock, which <see cref="EnsureAsync"/> holds to claim a user.
+    /// </summary>
+    /// <returns>The names removed.</returns>
+    public static async Task<IReadOnlyList<string>> RemoveOrphansAsync()
+    {
+        var all = await RunAsync("getent", ["passwd"]).ConfigureAwait(false);
+        var candidates = all.Code != 0 ? [] : all.Output.Split('\n')
+            .Select(line => line.Split(':'))
+            .Where(f => f.Length >= 7
+                && int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) && uid is >= FirstId and <= LastId
+                && IsOrphaned(f[4]))
+            .Select(f => f[0])
+            .ToList();
+        var removed = new List<string>();
+        if (candidates.Count == 0)
+        {
+            return removed;
+        }
+
+        using var counter = await LockCounterAsync().ConfigureAwait(false);
+        foreach (var name in candidates)
+        {
+            if (await ReadEntryAsync(name).ConfigureAwait(false) is { } entry && IsOrphaned(entry.Mark)
+                && (await RunAsync("userdel", [name]).ConfigureAwait(false)).Code == 0)
+            {
+                removed.Add(name);
+            }
+        }
+
+        return removed;
     }
 
     /// <summary>Kills every process of <paramref name="user"/> (<c>pkill -KILL -U</c>); what a build left running in the background, for example.</summary>

@@ -9,6 +9,44 @@ public sealed class AppUserTests
     private static readonly string Owner = SystemUsers.Owner(Path.Combine(Path.GetTempPath(), "paas-users-test-a"));
 
     [Fact]
+    public async Task The_users_of_a_platform_whose_data_folder_is_gone_are_removed_and_no_others()
+    {
+        if (!Environment.IsPrivilegedProcess)
+        {
+            Assert.Skip("needs root (users are made only when the platform runs as root)");
+        }
+
+        var gone = Directory.CreateTempSubdirectory("paas-users-gone-");
+        var live = Directory.CreateTempSubdirectory("paas-users-live-");
+        var orphan = SystemUsers.Name("orph" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Processes);
+        var kept = SystemUsers.Name("kept" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Build);
+        var unmarked = SystemUsers.Name("unmk" + Guid.NewGuid().ToString("N")[..6], SystemUsers.Role.Processes);
+        try
+        {
+            Assert.NotNull((await SystemUsers.EnsureAsync(orphan, "/app", SystemUsers.Owner(gone.FullName))).User);
+            Assert.NotNull((await SystemUsers.EnsureAsync(kept, "/nonexistent", SystemUsers.Owner(live.FullName))).User);
+            Assert.Equal(0, (await SystemUsers.RunAsync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", unmarked])).Code);
+            gone.Delete(recursive: true);
+
+            var removed = await SystemUsers.RemoveOrphansAsync();
+
+            Assert.Contains(orphan, removed);
+            Assert.DoesNotContain(kept, removed);
+            Assert.NotEqual(0, (await SystemUsers.RunAsync("id", ["-u", orphan])).Code);
+            Assert.NotEqual(0, (await SystemUsers.RunAsync("getent", ["group", orphan])).Code); // its own group went with it
+            Assert.Equal(0, (await SystemUsers.RunAsync("id", ["-u", kept])).Code);
+            Assert.Equal(0, (await SystemUsers.RunAsync("id", ["-u", unmarked])).Code); // perhaps not a platform's: left
+        }
+        finally
+        {
+            await SystemUsers.RemoveAsync(orphan, SystemUsers.Owner(gone.FullName));
+            await SystemUsers.RemoveAsync(kept, SystemUsers.Owner(live.FullName));
+            await SystemUsers.RunAsync("userdel", [unmarked]);
+            live.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task Another_platforms_user_of_the_same_name_is_neither_used_nor_removed_and_an_unmarked_one_is_claimed()
     {
         if (!Environment.IsPrivilegedProcess)
@@ -37,9 +75,12 @@ public sealed class AppUserTests
             Assert.Equal(mine, (await SystemUsers.EnsureAsync(name, "/app", a)).User);
 
             // A platform removed without destroying its apps (its data folder gone) leaves its users free for another.
+            // (Claimed as is, or made anew when another platform starting meanwhile, in a test running beside this one,
+            // removed it as an orphan: RemoveOrphansAsync.)
             first.Delete(recursive: true);
-            Assert.Equal(mine, (await SystemUsers.EnsureAsync(name, "/app", b)).User);
-            Assert.Contains($"{name}:x:{mine.Uid}:{mine.Gid}:paas platform {second.FullName}:", File.ReadAllText("/etc/passwd"), StringComparison.Ordinal);
+            var claimed = (await SystemUsers.EnsureAsync(name, "/app", b)).User;
+            Assert.NotNull(claimed);
+            Assert.Contains($"{name}:x:{claimed.Uid}:{claimed.Gid}:paas platform {second.FullName}:", File.ReadAllText("/etc/passwd"), StringComparison.Ordinal);
 
             // A user made before users were marked (no comment) becomes the first platform's that uses it.
             Assert.Equal(0, (await SystemUsers.RunAsync("useradd", ["--system", "--no-create-home", "--shell", "/usr/sbin/nologin", legacy])).Code);
