@@ -34,11 +34,16 @@ public sealed class DockerRegistryServer : IAsyncDisposable
 
     /// <summary>Starts a registry on a free loopback port (skips outside CI when docker-registry is not installed).</summary>
     /// <returns>The running registry.</returns>
-    public static async Task<DockerRegistryServer> StartAsync()
+    public static Task<DockerRegistryServer> StartAsync()
     {
         ExternalTool.RequireOrSkip("docker-registry", "docker-registry");
+        return LoopbackPort.StartOnFreePortsAsync(1, ports => StartOnAsync(ports[0]));
+    }
+
+    /// <summary>Starts it on <paramref name="port"/>; an <see cref="IOException"/> when another program took the port (so another is tried).</summary>
+    private static async Task<DockerRegistryServer> StartOnAsync(int port)
+    {
         var dir = Directory.CreateTempSubdirectory("paas-kubelet-registry-");
-        var port = LoopbackPort.Free();
         await File.WriteAllTextAsync(Path.Combine(dir.FullName, "htpasswd"), Htpasswd);
         var config = $"""
             version: 0.1
@@ -61,9 +66,21 @@ public sealed class DockerRegistryServer : IAsyncDisposable
         psi.ArgumentList.Add(configPath);
         var process = Process.Start(psi)!;
         _ = process.StandardOutput.ReadToEndAsync();
-        _ = process.StandardError.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
         var registry = new DockerRegistryServer(process, dir, port);
-        await registry.WaitUntilUpAsync();
+        try
+        {
+            await registry.WaitUntilUpAsync();
+        }
+        catch (InvalidOperationException) when (process.HasExited)
+        {
+            var error = await errors;
+            await registry.DisposeAsync();
+            throw error.Contains("address already in use", StringComparison.OrdinalIgnoreCase)
+                ? new IOException($"docker-registry could not listen on 127.0.0.1:{port}: address already in use")
+                : new InvalidOperationException($"docker-registry exited on start: {error.Trim()}");
+        }
+
         return registry;
     }
 

@@ -85,10 +85,22 @@ public static class PostgresServer
             await RunAsync("chown", ["postgres:postgres", root]);
         }
 
-        var port = LoopbackPort.Free();
         var data = Path.Combine(root, "data");
         await RunAsync(Path.Combine(bin, "initdb"), ["-A", "trust", "-U", "postgres", "-D", data, "--no-sync"], asRoot);
-        await RunAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-D", data, "-l", Path.Combine(root, "log"), "-o", $"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"], asRoot);
+        // Another port when a program took the one chosen between the choice and the bind (the server's log says so).
+        var port = await LoopbackPort.StartOnFreePortsAsync(1, async ports =>
+        {
+            var log = Path.Combine(root, $"log-{ports[0]}");
+            try
+            {
+                await RunAsync(Path.Combine(bin, "pg_ctl"), ["start", "-w", "-D", data, "-l", log, "-o", $"-p {ports[0]} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"], asRoot);
+                return ports[0];
+            }
+            catch (InvalidOperationException e) when (File.Exists(log) && File.ReadAllText(log).Contains("Address already in use", StringComparison.OrdinalIgnoreCase))
+            {
+                throw new IOException($"PostgreSQL could not listen on 127.0.0.1:{ports[0]}: address already in use", e);
+            }
+        });
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
