@@ -139,11 +139,17 @@ public static class SystemUsers
     private static async Task<(SystemUser User, string Mark)?> ReadEntryAsync(string name)
     {
         var entry = await RunAsync("getent", ["passwd", name]).ConfigureAwait(false);
-        var fields = entry.Output.Trim().Split(':');
-        return entry.Code == 0 && fields.Length >= 7
+        return entry.Code == 0 ? ParseEntry(entry.Output.Trim()) : null;
+    }
+
+    /// <summary>One line of the password database (<c>name:x:uid:gid:comment:home:shell</c>, passwd(5)): the user and its comment field; null when it is not one.</summary>
+    private static (SystemUser User, string Mark)? ParseEntry(string line)
+    {
+        var fields = line.Split(':');
+        return fields.Length >= 7
             && int.TryParse(fields[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid)
             && int.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var gid)
-                ? (new SystemUser(name, uid, gid), fields[4])
+                ? (new SystemUser(fields[0], uid, gid), fields[4])
                 : null;
     }
 
@@ -239,11 +245,9 @@ public static class SystemUsers
     {
         var all = await RunAsync("getent", ["passwd"]).ConfigureAwait(false);
         var candidates = all.Code != 0 ? [] : all.Output.Split('\n')
-            .Select(line => line.Split(':'))
-            .Where(f => f.Length >= 7
-                && int.TryParse(f[2], NumberStyles.None, CultureInfo.InvariantCulture, out var uid) && uid is >= FirstId and <= LastId
-                && IsOrphaned(f[4]))
-            .Select(f => f[0])
+            .Select(ParseEntry)
+            .Where(e => e is { } entry && entry.User.Uid is >= FirstId and <= LastId && IsOrphaned(entry.Mark))
+            .Select(e => e!.Value.User.Name)
             .ToList();
         var removed = new List<string>();
         if (candidates.Count == 0)
