@@ -16,9 +16,12 @@
 # interleaved (each round in another order: the list rotated by one), and the median of each is reported (each
 # round's figures are printed too).
 #
-# The router host runs as paasd runs it: the same runtime settings (server GC, as Microsoft.NET.Sdk.Web sets for
-# paasd; tiered compilation with dynamic PGO, the .NET default) and no extra environment (ROUTER_DOTNET_ENV adds
-# some). Tiered code needs load to reach its optimized tier, and on a saturated core the background recompilation
+# The router runs as the chart's router pod runs it: paasd's runtime settings (RouterBench.csproj mirrors
+# Paas.Server.csproj: workstation GC, tiered compilation, dynamic PGO off) and the pod's environment,
+# DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (router.inlineSocketCompletions; the router then runs requests inline in
+# Kestrel too). ROUTER_DOTNET_ENV replaces that environment: ROUTER_DOTNET_ENV= (empty) runs it as a one-process paasd,
+# which keeps .NET's thread-pool hand-offs. The bare forwarders get the router's environment unless BARE_DOTNET_ENV is
+# given, and follow the same scheduling rule. Tiered code needs load to reach its optimized tier, and on a saturated core the background recompilation
 # is slow: INITIAL_WARMUP (default 30s) of load goes to each proxy once before the rounds, then each target gets
 # WARMUP before each measurement.
 # nginx runs NGINX_WORKERS (default 1) worker processes; access logs are off on both sides.
@@ -41,7 +44,7 @@ DURATION=${DURATION:-10s}
 WARMUP=${WARMUP:-3s}
 ROUNDS=${ROUNDS:-3}
 INITIAL_WARMUP=${INITIAL_WARMUP:-30s}
-ROUTER_DOTNET_ENV=${ROUTER_DOTNET_ENV:-}
+ROUTER_DOTNET_ENV=${ROUTER_DOTNET_ENV-DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1}
 NGINX_WORKERS=${NGINX_WORKERS:-1}
 THREADS=${THREADS:-2}
 CONNECTIONS=${CONNECTIONS:-64}
@@ -55,7 +58,7 @@ ROUTER_B_DOTNET_ENV=${ROUTER_B_DOTNET_ENV:-}
 ROUTER_B_DLL=${ROUTER_B_DLL:-}
 BARE_PORT=${BARE_PORT:-18185}
 BARE_HEROKU_PORT=${BARE_HEROKU_PORT:-18186}
-BARE_DOTNET_ENV=${BARE_DOTNET_ENV:-$ROUTER_DOTNET_ENV}
+BARE_DOTNET_ENV=${BARE_DOTNET_ENV-$ROUTER_DOTNET_ENV}
 BACKEND=${BACKEND:-kestrel}
 HOST_HEADER="bench.bench.test"
 

@@ -1,4 +1,5 @@
 using Paas.Registry.Gc;
+using Paas.Router.Hosting;
 using Paas.Server;
 
 // paasd: the platform executable. By default every server part runs in this one process; --role (PAAS_ROLE) picks some (see README "Architecture").
@@ -59,6 +60,11 @@ await using (platform)
     }
 
     Console.WriteLine($"paasd: running {PlatformRoleNames.Format(platform.Roles)}");
+    if (PaasPlatform.SocketCompletionsWarning(platform.Roles, SocketCompletions.Inline) is { } warning)
+    {
+        Console.Error.WriteLine($"paasd: warning: {warning}");
+    }
+
     foreach (var line in platform.Describe())
     {
         Console.WriteLine($"paasd: {line}");

@@ -186,6 +186,21 @@ public sealed class PlatformPodsTests
     }
 
     [Fact]
+    public void Only_the_router_completes_socket_operations_inline_and_it_can_be_turned_off()
+    {
+        const string Variable = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+        var rendered = Rendered.Case("default");
+        foreach (var workload in rendered.Workloads)
+        {
+            var value = Rendered.Env(Rendered.Containers(workload).Single(), Variable);
+            Assert.True(Component(workload) == "router" ? value == "1" : value is null, $"{Component(workload)}: {Variable}={value}");
+        }
+
+        var off = Rendered.Template("--set", "domain=example.com", "--set", "router.inlineSocketCompletions=false").Get("Deployment", "paas-router");
+        Assert.Null(Rendered.Env(Rendered.Containers(off).Single(), Variable));
+    }
+
+    [Fact]
     public void Volumes_of_one_writer_roll_by_recreate_and_postgresql_is_a_statefulset_with_its_claim()
     {
         var rendered = Rendered.Case("default");

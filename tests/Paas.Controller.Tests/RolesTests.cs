@@ -39,6 +39,19 @@ public sealed class RolesTests
     }
 
     [Fact]
+    public void Inline_socket_completions_are_warned_against_in_a_process_running_the_controller_builder_or_registry()
+    {
+        var warning = PaasPlatform.SocketCompletionsWarning(PlatformRoles.All, inline: true);
+        Assert.NotNull(warning);
+        Assert.Contains("DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1", warning, StringComparison.Ordinal);
+        Assert.Contains("the controller, builder, registry block", warning, StringComparison.Ordinal);
+        Assert.Contains("the builder block", PaasPlatform.SocketCompletionsWarning(PlatformRoles.Builder, inline: true), StringComparison.Ordinal);
+        Assert.Null(PaasPlatform.SocketCompletionsWarning(PlatformRoles.Router, inline: true));
+        Assert.Null(PaasPlatform.SocketCompletionsWarning(PlatformRoles.Router | PlatformRoles.RegistryProxy, inline: true));
+        Assert.Null(PaasPlatform.SocketCompletionsWarning(PlatformRoles.All, inline: false));
+    }
+
+    [Fact]
     public async Task A_service_token_file_that_cannot_be_read_stops_the_platform()
     {
         var dir = Directory.CreateTempSubdirectory("paas-roles-").FullName;

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
+using Paas.Router.Hosting;
 
 namespace Paas.EndToEnd.Tests;
 
@@ -62,7 +63,12 @@ public sealed class SplitRolesTests(ITestOutputHelper output) : IAsyncLifetime
         var controller = await StartControllerAsync(database);
         var registryProcess = await StartAsync("registry", new Uri($"http://127.0.0.1:{registry}/readyz"));
         var builderProcess = await StartAsync("builder", new Uri($"http://127.0.0.1:{builder}/readyz"));
-        var router = await StartAsync("router", new Uri($"http://127.0.0.1:{health}/readyz"), new() { ["PAAS_HEALTH_PORT"] = Port(health) });
+        // As the chart runs it (router.inlineSocketCompletions): every request on the thread that read it.
+        var router = await StartAsync("router", new Uri($"http://127.0.0.1:{health}/readyz"), new()
+        {
+            ["PAAS_HEALTH_PORT"] = Port(health),
+            [SocketCompletions.EnvironmentVariable] = "1",
+        });
 
         await using var session = PlatformSession.Split(controller, [], http, https);
         await session.PaasOk(session.Home, "register", session.Url, "--username", "alice", "--password", "correct-horse-battery");

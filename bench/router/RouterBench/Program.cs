@@ -25,7 +25,9 @@ if (Environment.GetEnvironmentVariable("ROUTERBENCH_LOG") == "1")
     builder.Logging.AddConsole().SetMinimumLevel(LogLevel.Debug);
 }
 
-// Socket transport knobs for experiments: ROUTERBENCH_IOQUEUE=N, ROUTERBENCH_WAITFORDATA=0, ROUTERBENCH_INLINE=1.
+// Socket transport knobs for experiments: ROUTERBENCH_IOQUEUE=N, ROUTERBENCH_WAITFORDATA=0. The bare forwarder runs
+// requests inline when socket completions are (DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1), as the router does
+// (AddPaasRouter), so both run under the same scheduling.
 builder.WebHost.UseSockets(o =>
 {
     if (int.TryParse(Environment.GetEnvironmentVariable("ROUTERBENCH_IOQUEUE"), CultureInfo.InvariantCulture, out var queues))
@@ -38,7 +40,7 @@ builder.WebHost.UseSockets(o =>
         o.WaitForDataBeforeAllocatingBuffer = false;
     }
 
-    if (Environment.GetEnvironmentVariable("ROUTERBENCH_INLINE") == "1")
+    if (mode == "bare-yarp" && SocketCompletions.Inline)
     {
         o.UnsafePreferInlineScheduling = true;
     }
@@ -110,7 +112,11 @@ switch (mode)
 
 return 0;
 
-/// <summary>For the bare forwarder: the headers the router adds, computed the simplest way.</summary>
+/// <summary>
+/// For the bare forwarder: the headers the router adds, computed simply but without a system call per request (the
+/// request id from <see cref="Random.Shared"/> as the router makes it: <see cref="Guid.NewGuid"/> reads
+/// <c>/dev/urandom</c> each time, which once made these headers look costlier than they are).
+/// </summary>
 internal sealed class HerokuHeaders : HttpTransformer
 {
     public override async ValueTask TransformRequestAsync(HttpContext httpContext, HttpRequestMessage proxyRequest, string destinationPrefix, CancellationToken cancellationToken)
@@ -122,7 +128,9 @@ internal sealed class HerokuHeaders : HttpTransformer
         headers.TryAddWithoutValidation("X-Forwarded-For", httpContext.Connection.RemoteIpAddress?.ToString());
         headers.TryAddWithoutValidation("X-Forwarded-Proto", "http");
         headers.TryAddWithoutValidation("X-Forwarded-Port", httpContext.Connection.LocalPort.ToString(CultureInfo.InvariantCulture));
-        headers.TryAddWithoutValidation("X-Request-Id", Guid.NewGuid().ToString());
+        Span<byte> id = stackalloc byte[16];
+        Random.Shared.NextBytes(id);
+        headers.TryAddWithoutValidation("X-Request-Id", new Guid(id).ToString());
         headers.TryAddWithoutValidation("X-Request-Start", DateTimeOffset.UtcNow.ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture));
         headers.TryAddWithoutValidation("Via", "1.1 paas-router");
     }
