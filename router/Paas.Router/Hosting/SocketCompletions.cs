@@ -15,7 +15,8 @@ namespace Paas.Router.Hosting;
 /// What it costs: code that blocks in a continuation (synchronous I/O, a contended lock, sync-over-async) stalls every
 /// socket of that event loop. The router's pipeline never blocks (short uncontended locks, non-blocking log sinks);
 /// the controller, builder and registry do (database, git, files), so paasd warns when the variable is set in a process
-/// running any of them.
+/// running any of them. CPU work runs there too: a TLS handshake (about a millisecond) delays the other sockets of its
+/// event loop by as much, as in nginx's worker loops.
 /// </para>
 /// </summary>
 public static class SocketCompletions
