@@ -21,8 +21,8 @@
 # DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 (router.inlineSocketCompletions; the router then runs requests inline in
 # Kestrel too). ROUTER_DOTNET_ENV replaces that environment: ROUTER_DOTNET_ENV= (empty) runs it as a one-process paasd,
 # which keeps .NET's thread-pool hand-offs. The bare forwarders get the router's environment unless BARE_DOTNET_ENV is
-# given, and follow the same scheduling rule. Tiered code needs load to reach its optimized tier, and on a saturated core the background recompilation
-# is slow: INITIAL_WARMUP (default 30s) of load goes to each proxy once before the rounds, then each target gets
+# given, and follow the same scheduling rule (SocketCompletions.ApplyTo). Tiered code needs load to reach its optimized
+# tier, and on a saturated core the background recompilation is slow: INITIAL_WARMUP (default 30s) of load goes to each proxy once before the rounds, then each target gets
 # WARMUP before each measurement.
 # nginx runs NGINX_WORKERS (default 1) worker processes; access logs are off on both sides.
 #

@@ -274,11 +274,14 @@ public sealed class PaasPlatform : IAsyncDisposable
     /// <param name="roles">The roles this process runs.</param>
     /// <param name="inline">Whether socket completions are inline (<see cref="SocketCompletions.Inline"/>).</param>
     /// <returns>The warning, without a prefix, or null.</returns>
-    public static string? SocketCompletionsWarning(PlatformRoles roles, bool inline) =>
-        inline && (roles & (PlatformRoles.Controller | PlatformRoles.Builder | PlatformRoles.Registry)) != 0
-            ? $"{SocketCompletions.EnvironmentVariable}=1 runs socket continuations on the socket engine's threads, and the {PlatformRoleNames.Format(roles & (PlatformRoles.Controller | PlatformRoles.Builder | PlatformRoles.Registry)).Replace(",", ", ", StringComparison.Ordinal)} "
+    public static string? SocketCompletionsWarning(PlatformRoles roles, bool inline)
+    {
+        var blocking = roles & (PlatformRoles.Controller | PlatformRoles.Builder | PlatformRoles.Registry);
+        return inline && blocking != PlatformRoles.None
+            ? $"{SocketCompletions.EnvironmentVariable}=1 runs socket continuations on the socket engine's threads, and the {PlatformRoleNames.Format(blocking).Replace(",", ", ", StringComparison.Ordinal)} "
                 + "block in some (database, git, files), stalling other connections: set it only for a paasd running the router alone (PAAS_ROLE=router), as the chart does"
             : null;
+    }
 
     /// <summary>The URLs a split platform needs for the parts this process does not run, as one error each.</summary>
     private static IEnumerable<string> MissingUrls(PlatformRoles roles, RoleOptions options)

@@ -40,9 +40,9 @@ builder.WebHost.UseSockets(o =>
         o.WaitForDataBeforeAllocatingBuffer = false;
     }
 
-    if (mode == "bare-yarp" && SocketCompletions.Inline)
+    if (mode == "bare-yarp")
     {
-        o.UnsafePreferInlineScheduling = true;
+        SocketCompletions.ApplyTo(o);
     }
 });
 

@@ -22,9 +22,9 @@ public static class RouterServiceCollectionExtensions
     /// the <see cref="RouteTableStore"/> the platform feeds, YARP's forwarder (<c>AddHttpForwarder</c>) with the one
     /// <c>SocketsHttpHandler</c> the router sends through, and a default <see cref="IRouterLogSink"/> writing
     /// to <c>ILogger</c>. When the process completes socket operations inline (<see cref="SocketCompletions"/>), Kestrel's
-    /// socket transport runs requests inline too (<c>SocketTransportOptions.UnsafePreferInlineScheduling</c>): a host that
-    /// serves more than the router on the same Kestrel must not block in its handlers then. Every registration is a <c>TryAdd</c>: register your own <see cref="IRouterLogSink"/>
-    /// (before or after) to send router lines to the app logs. Then attach the router to Kestrel with
+    /// socket transport runs requests inline too (<see cref="SocketCompletions.ApplyTo"/>): a host that serves more than
+    /// the router on the same Kestrel must not block in its handlers then. Every registration is a <c>TryAdd</c>: register
+    /// your own <see cref="IRouterLogSink"/> (before or after) to send router lines to the app logs. Then attach the router to Kestrel with
     /// <see cref="RouterKestrelExtensions.ListenPaasRouter"/> and to the request pipeline with
     /// <see cref="RouterApplicationBuilderExtensions.UsePaasRouter"/>.
     /// </summary>
@@ -54,11 +54,7 @@ public static class RouterServiceCollectionExtensions
         services.TryAddSingleton(sp => new BackendInvoker(sp.GetRequiredService<IOptions<RouterOptions>>().Value));
         services.TryAddSingleton<RouterPipeline>();
         services.TryAddSingleton<TlsCertificateSelector>();
-
-        // With socket completions inline (SocketCompletions), Kestrel runs the request on the thread that completed the
-        // socket read too, so a request never changes threads. Without them it would run the pipeline on whatever thread
-        // completed the read, which in bench/router only added latency (p99 up to 7x): Kestrel's default is kept then.
-        services.Configure<SocketTransportOptions>(o => o.UnsafePreferInlineScheduling |= SocketCompletions.Inline);
+        services.Configure<SocketTransportOptions>(SocketCompletions.ApplyTo);
         return services;
     }
 
