@@ -24,7 +24,11 @@ namespace Paas.Router.Forwarding;
 /// The first-byte timeout (H12) is this object's <see cref="Token"/>, handed to YARP: armed when forwarding starts,
 /// re-armed on each read of the request body (so an upload's own length does not count), disarmed by the response head.
 /// Arming writes a deadline; no timer per request: one heartbeat (every <see cref="HeartbeatMilliseconds"/>) cancels the
-/// token of every exchange past its deadline, so the timeout fires up to that much late.
+/// token of every exchange past its deadline, so the timeout fires up to that much late. The heartbeat is a thread of its
+/// own that sleeps between sweeps, not a <see cref="Timer"/>: a timer's callback runs on the thread pool, and each one
+/// woke a pool worker that then spun looking for more work (about 400 <c>sched_yield</c> calls per wake) on the core that
+/// runs requests inline (<see cref="Hosting.SocketCompletions"/>): 1.8k involuntary context switches of the request
+/// thread per second instead of 0.5k.
 /// </summary>
 internal sealed class ForwardExchange : HttpTransformer
 {
@@ -34,7 +38,7 @@ internal sealed class ForwardExchange : HttpTransformer
     private static readonly ConcurrentQueue<ForwardExchange> Pool = new();
     private static readonly Lock AllGate = new();
     private static ForwardExchange[] _all = [];
-    private static Timer? _heartbeat;
+    private static Thread? _heartbeat;
     private static Tuple<long, string>? _lastPort;
     private static Tuple<long, string>? _lastStart;
     private static Tuple<System.Net.IPAddress, string>? _lastClient;
@@ -57,7 +61,7 @@ internal sealed class ForwardExchange : HttpTransformer
         {
             // Exchanges are never dropped (the pool keeps them): the heartbeat watches them all, copy-on-write.
             _all = [.. _all, this];
-            _heartbeat ??= new Timer(_ => Heartbeat(), null, HeartbeatMilliseconds, HeartbeatMilliseconds);
+            _heartbeat ??= StartHeartbeat();
         }
     }
 
@@ -233,6 +237,24 @@ internal sealed class ForwardExchange : HttpTransformer
         {
             Interlocked.CompareExchange(ref _deadline, Environment.TickCount64 + _firstByteMilliseconds, deadline);
         }
+    }
+
+    private static Thread StartHeartbeat()
+    {
+        var thread = new Thread(() =>
+        {
+            while (true)
+            {
+                Thread.Sleep(HeartbeatMilliseconds);
+                Heartbeat();
+            }
+        })
+        {
+            IsBackground = true,
+            Name = "Router H12 beat", // Linux shows 15 characters
+        };
+        thread.Start();
+        return thread;
     }
 
     /// <summary>Cancels the token of every exchange past its first-byte deadline.</summary>
