@@ -6,15 +6,20 @@ namespace Paas.Server.Internal;
 
 /// <summary>
 /// App log lines from a part without the log store (the router's <c>paas[router]</c> lines, the builder's
-/// <c>paas[builder]</c> events), sent to the controller in batches (<c>POST /internal/v1/logs</c>, at most every 200 ms).
-/// Writing never blocks the request path: up to 10,000 lines wait in memory and, while the controller cannot be reached,
-/// the oldest are dropped (counted in one warning per outage).
+/// <c>paas[builder]</c> events), sent to the controller in batches of up to 500 (<c>POST /internal/v1/logs</c>): one
+/// after the other while lines wait, then a pause of 200 ms once the queue is empty, so that a busy router sends full
+/// batches and a quiet one few requests. Writing never blocks the request path: up to 10,000 lines wait in memory; past
+/// that (the controller cannot be reached, or takes lines slower than they come) the oldest are dropped, and a warning
+/// says how many, once per outage and at most once a minute otherwise.
 /// </summary>
 internal sealed partial class ControllerLogSink : BackgroundService, IRouterLogSink, IBuildEventSink
 {
     private const int Capacity = 10_000;
     private const int BatchSize = 500;
-    private readonly Channel<AppLogEntry> _lines = Channel.CreateBounded<AppLogEntry>(new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true });
+    private static readonly TimeSpan Pause = TimeSpan.FromMilliseconds(200);
+    private static readonly TimeSpan DroppedReportPeriod = TimeSpan.FromMinutes(1);
+    private readonly Channel<AppLogEntry> _lines;
+    private long _dropped;
     private readonly HttpClient _http;
     private readonly Uri _url;
     private readonly ServiceCredential _service;
@@ -34,7 +39,13 @@ internal sealed partial class ControllerLogSink : BackgroundService, IRouterLogS
         _service = service;
         _source = source;
         _logger = logger;
+        _lines = Channel.CreateBounded<AppLogEntry>(
+            new BoundedChannelOptions(Capacity) { FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true },
+            _ => Interlocked.Increment(ref _dropped));
     }
+
+    /// <summary>Lines dropped so far because the queue was full (10,000 waiting).</summary>
+    public long Dropped => Interlocked.Read(ref _dropped);
 
     /// <inheritdoc />
     public void Write(string app, string line) => _lines.Writer.TryWrite(new AppLogEntry(app, _source, line));
@@ -44,6 +55,8 @@ internal sealed partial class ControllerLogSink : BackgroundService, IRouterLogS
     {
         var batch = new List<AppLogEntry>(BatchSize);
         var failing = false;
+        long reported = 0;
+        var lastReport = DateTime.MinValue;
         while (await _lines.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
         {
             while (batch.Count < BatchSize && _lines.Reader.TryRead(out var line))
@@ -69,11 +82,31 @@ internal sealed partial class ControllerLogSink : BackgroundService, IRouterLogS
                 failing = true;
             }
 
+            var dropped = Dropped;
+            if (failing)
+            {
+                reported = dropped; // the outage's warning covers these
+            }
+            else if (dropped > reported && DateTime.UtcNow - lastReport >= DroppedReportPeriod)
+            {
+                LogOverflow(_logger, dropped - reported, Capacity);
+                reported = dropped;
+                lastReport = DateTime.UtcNow;
+            }
+
+            var full = batch.Count == BatchSize;
             batch.Clear();
-            await Task.Delay(TimeSpan.FromMilliseconds(200), stoppingToken).ConfigureAwait(false);
+            if (failing || !full)
+            {
+                // The queue is empty (or the controller is away): wait before the next request rather than send a batch per line.
+                await Task.Delay(Pause, stoppingToken).ConfigureAwait(false);
+            }
         }
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Warning, Message = "App log lines cannot reach the controller ({Reason}); {Count} lines dropped, and more until it answers")]
     private static partial void LogUnreachable(ILogger logger, int count, string reason);
+
+    [LoggerMessage(EventId = 3202, Level = LogLevel.Warning, Message = "App log lines arrive faster than the controller takes them: {Count} dropped, the oldest first (at most {Capacity} wait)")]
+    private static partial void LogOverflow(ILogger logger, long count, int capacity);
 }
