@@ -5,6 +5,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Paas.Router.Feed;
+using Paas.Scheduling.Local;
 using Paas.Scheduling.Logs;
 using Paas.Server;
 using Paas.Server.Internal;
@@ -173,7 +174,8 @@ public sealed class RolesTests
         await using var fixture = await ControllerAloneAsync();
         using var user = await fixture.UserClientAsync();
         (await user.PostAsync("/v2/apps", Json("""{"name":"busy"}"""), Cancel)).EnsureSuccessStatusCode();
-        var sink = new ControllerLogSink(new HttpClient(), new Uri(fixture.Platform.InternalUrl), new ServiceCredential(fixture.DataDirectory), "paas[router]", NullLogger<ControllerLogSink>.Instance);
+        using var http = new HttpClient();
+        var sink = new ControllerLogSink(http, new Uri(fixture.Platform.InternalUrl), new ServiceCredential(fixture.DataDirectory), "paas[router]", NullLogger<ControllerLogSink>.Instance);
         await sink.StartAsync(Cancel);
         try
         {
@@ -200,7 +202,7 @@ public sealed class RolesTests
             }
 
             // The app's log file holds every line (the in-memory tail only the last 1,500), each once, in the order written.
-            var written = File.ReadLines(Path.Combine(fixture.DataDirectory, "logs", "busy.log"))
+            var written = File.ReadLines(Path.Combine(new LocalPaths(fixture.DataDirectory).Logs, "busy.log"))
                 .Where(l => l.Contains(" paas[router]: at=info", StringComparison.Ordinal))
                 .Select(l => int.Parse(l[(l.IndexOf("path=\"/", StringComparison.Ordinal) + 7)..l.IndexOf("\" status", StringComparison.Ordinal)], System.Globalization.CultureInfo.InvariantCulture))
                 .ToList();
