@@ -65,6 +65,12 @@ internal sealed class ForwardExchange : HttpTransformer
         }
     }
 
+    /// <summary>
+    /// Told of an exception thrown by a callback on a cancelled first-byte token (the heartbeat goes on); the router's
+    /// pipeline logs it (<c>RouterLog.HeartbeatCallbackFailed</c>). Process-wide, as the heartbeat is.
+    /// </summary>
+    public static Action<Exception>? HeartbeatFault { get; set; }
+
     /// <summary>Cancelled when no response head came within the app's first-byte timeout; hand it to YARP.</summary>
     public CancellationToken Token => _firstByte.Token;
 
@@ -273,7 +279,16 @@ internal sealed class ForwardExchange : HttpTransformer
             {
                 if (Interlocked.CompareExchange(ref exchange._deadline, 0, deadline) == deadline)
                 {
-                    exchange._firstByte.Cancel();
+                    try
+                    {
+                        exchange._firstByte.Cancel();
+                    }
+                    catch (Exception e)
+                    {
+                        // A callback registered on the token threw (YARP's and HttpClient's do not). Unhandled here it would
+                        // end the process; the token is cancelled all the same, and the next sweep goes on.
+                        HeartbeatFault?.Invoke(e);
+                    }
                 }
             }
         }

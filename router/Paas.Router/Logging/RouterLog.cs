@@ -28,4 +28,7 @@ internal static partial class RouterLog
 
     [LoggerMessage(EventId = 7107, Level = LogLevel.Debug, Message = "No route for host {Host}")]
     public static partial void UnknownHost(ILogger logger, string host);
+
+    [LoggerMessage(EventId = 7108, Level = LogLevel.Error, Message = "A callback on a cancelled first-byte timeout threw; the timeout fired and the router goes on")]
+    public static partial void HeartbeatCallbackFailed(ILogger logger, Exception exception);
 }

@@ -30,16 +30,27 @@ namespace Paas.Router.Pipeline;
 ///    with a page a person understands.
 /// Expected failures travel as <see cref="RouterFailure"/> values, not exceptions.
 /// </summary>
-internal sealed class RouterPipeline(
-    RouteTableStore store,
-    IHttpForwarder forwarder,
-    BackendInvoker backend,
-    IRouterLogSink sink,
-    IOptions<RouterOptions> options,
-    ILogger<RouterPipeline> logger)
+internal sealed class RouterPipeline
 {
-    private readonly RouterOptions _options = options.Value;
-    private readonly HttpMessageInvoker _invoker = backend.Invoker;
+    private readonly RouteTableStore _store;
+    private readonly IHttpForwarder _forwarder;
+    private readonly IRouterLogSink _sink;
+    private readonly ILogger<RouterPipeline> _logger;
+    private readonly RouterOptions _options;
+    private readonly HttpMessageInvoker _invoker;
+
+    public RouterPipeline(RouteTableStore store, IHttpForwarder forwarder, BackendInvoker backend, IRouterLogSink sink, IOptions<RouterOptions> options, ILogger<RouterPipeline> logger)
+    {
+        _store = store;
+        _forwarder = forwarder;
+        _sink = sink;
+        _logger = logger;
+        _options = options.Value;
+        _invoker = backend.Invoker;
+
+        // The first-byte heartbeat is process-wide; its faults go to the log of the last pipeline made (one per process in paasd).
+        ForwardExchange.HeartbeatFault = e => RouterLog.HeartbeatCallbackFailed(logger, e);
+    }
 
     public async Task InvokeAsync(HttpContext context)
     {
@@ -50,7 +61,7 @@ internal sealed class RouterPipeline(
         var app = Match(hostHeader);
         if (app is null)
         {
-            RouterLog.UnknownHost(logger, hostHeader);
+            RouterLog.UnknownHost(_logger, hostHeader);
             await WritePageAsync(context, RouterFailure.UnknownHost);
             return;
         }
@@ -99,7 +110,7 @@ internal sealed class RouterPipeline(
                 try
                 {
                     exchange.Start();
-                    error = await forwarder.SendAsync(context, endpoint.DestinationPrefix, _invoker, config, exchange, exchange.Token);
+                    error = await _forwarder.SendAsync(context, endpoint.DestinationPrefix, _invoker, config, exchange, exchange.Token);
                 }
                 finally
                 {
@@ -115,7 +126,7 @@ internal sealed class RouterPipeline(
                 }
 
                 endpoint.MarkDown(_options.EndpointRetryDelay);
-                RouterLog.EndpointOutOfRotation(logger, app.Name, endpoint.Process, endpoint.Endpoint.Address, _options.EndpointRetryDelay);
+                RouterLog.EndpointOutOfRotation(_logger, app.Name, endpoint.Process, endpoint.Endpoint.Address, _options.EndpointRetryDelay);
                 if (attempt + 1 < attempts)
                 {
                     // YARP left its 502 and error feature on the response; nothing was sent, so the next endpoint gets a clean one.
@@ -127,7 +138,7 @@ internal sealed class RouterPipeline(
             // 5. Answer failures, log.
             if (failure != RouterFailure.None)
             {
-                RouterLog.ForwardFailed(logger, app.Name, endpoint?.Process ?? "none", failure.ToString(), exception);
+                RouterLog.ForwardFailed(_logger, app.Name, endpoint?.Process ?? "none", failure.ToString(), exception);
                 if (!context.Response.HasStarted && failure != RouterFailure.ClientAborted)
                 {
                     context.Response.Headers.Clear();
@@ -153,7 +164,7 @@ internal sealed class RouterPipeline(
         && (contentType.Length == 16 || contentType[16] is '+' or ';');
 
     private AppState? Match(string hostHeader) =>
-        store.Compiled.MatchApp(HostMap<AppState>.HostWithoutPort(hostHeader));
+        _store.Compiled.MatchApp(HostMap<AppState>.HostWithoutPort(hostHeader));
 
     private void RedirectToHttps(HttpContext context, string hostHeader)
     {
@@ -196,7 +207,7 @@ internal sealed class RouterPipeline(
 
     private void WriteLine(HttpContext context, AppState app, EndpointState? endpoint, string requestId, RouterFailure failure, long started, long bytes)
     {
-        if (!sink.IsEnabled(app.Name))
+        if (!_sink.IsEnabled(app.Name))
         {
             return;
         }
@@ -219,6 +230,6 @@ internal sealed class RouterPipeline(
             status,
             bytes,
             request.IsHttps ? "https" : "http");
-        sink.Write(app.Name, line);
+        _sink.Write(app.Name, line);
     }
 }

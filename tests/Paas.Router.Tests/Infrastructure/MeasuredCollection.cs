@@ -1,6 +1,6 @@
 namespace Paas.Router.Tests.Infrastructure;
 
-/// <summary>Tests that measure the process (allocations, working set) run alone.</summary>
+/// <summary>Tests that measure the process (allocations, working set) or set process-wide hooks run alone.</summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
 public sealed class MeasuredCollection
 {
