@@ -14,7 +14,13 @@ using Yarp.ReverseProxy.Forwarder;
 // Usage: RouterBench backend PORT
 //        RouterBench router PORT BACKEND_PORT DATA_DIR
 //        RouterBench bare-yarp PORT BACKEND_PORT   (YARP's direct forwarder alone: the floor of what forwarding costs)
+//        RouterBench breakdown [SECONDS]           (in memory, no sockets: the router's work per request against YARP's, see Breakdown.cs)
 var mode = args.Length > 0 ? args[0] : string.Empty;
+if (mode == "breakdown")
+{
+    return await RouterBench.Breakdown.RunAsync(args.Length > 1 ? double.Parse(args[1], CultureInfo.InvariantCulture) : 60);
+}
+
 var port = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 0;
 var builder = WebApplication.CreateSlimBuilder();
 builder.Logging.ClearProviders();
@@ -99,21 +105,28 @@ switch (mode)
         });
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         // ROUTERBENCH_BARE_HEADERS=1: the same request headers as the router sends (the Heroku set), to tell their cost
-        // from the rest of the router's work.
-        var transformer = Environment.GetEnvironmentVariable("ROUTERBENCH_BARE_HEADERS") == "1" ? new HerokuHeaders() : HttpTransformer.Default;
+        // from the rest of the router's work; =empty: HttpTransformer.Empty (the client's headers as they are), to compare
+        // a known difference in YARP's own work here with the in-memory breakdown's figure for it.
+        HttpTransformer transformer = Environment.GetEnvironmentVariable("ROUTERBENCH_BARE_HEADERS") switch
+        {
+            "1" => new HerokuHeaders(),
+            "empty" => HttpTransformer.Empty,
+            _ => HttpTransformer.Default,
+        };
         bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, config, transformer));
         await bare.RunAsync();
         break;
 
     default:
-        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR | RouterBench bare-yarp PORT BACKEND_PORT");
+        Console.Error.WriteLine("usage: RouterBench backend PORT | RouterBench router PORT BACKEND_PORT DATA_DIR | RouterBench bare-yarp PORT BACKEND_PORT | RouterBench breakdown [SECONDS]");
         return 2;
 }
 
 return 0;
 
 /// <summary>
-/// For the bare forwarder: the headers the router adds, computed simply but without a system call per request (the
+/// For the bare forwarder (and the breakdown's yarp-heroku): the client's headers as YARP copies them (its base
+/// transformer, which keeps the client's <c>Host</c>), then the headers the router adds, computed simply but without a system call per request (the
 /// request id from <see cref="Random.Shared"/> as the router makes it: <see cref="Guid.NewGuid"/> reads
 /// <c>/dev/urandom</c> each time, which once made these headers look costlier than they are).
 /// </summary>
