@@ -33,17 +33,9 @@ internal static class Breakdown
     public static async Task<int> RunAsync(double seconds)
     {
         const string Prefix = "http://127.0.0.1:18181";
-        var invoker = new HttpMessageInvoker(
-            new SocketsHttpHandler
-            {
-                UseProxy = false,
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                UseCookies = false,
-                ActivityHeadersPropagator = null,
-                ConnectCallback = (_, _) => ValueTask.FromResult<Stream>(new CannedBackendConnection()),
-            },
-            disposeHandler: true);
+        var handler = BackendInvoker.PassThroughHandler();
+        handler.ConnectCallback = (_, _) => ValueTask.FromResult<Stream>(new CannedBackendConnection());
+        var invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         var forwarder = new ServiceCollection().AddLogging().AddHttpForwarder().BuildServiceProvider().GetRequiredService<IHttpForwarder>();
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         var heroku = new HerokuHeaders();

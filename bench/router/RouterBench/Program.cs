@@ -7,6 +7,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Paas.Router.Forwarding;
 using Paas.Router.Hosting;
 using Paas.Router.Routing;
 using Yarp.ReverseProxy.Forwarder;
@@ -88,21 +89,16 @@ switch (mode)
 
     case "bare-yarp":
         // The smallest YARP direct-forwarding app: IHttpForwarder, the default transformer (X-Forwarded-*), and a
-        // SocketsHttpHandler set as the router's is (no proxy, redirects, cookies, decompression or trace headers).
+        // SocketsHttpHandler set as the router's is (BackendInvoker.PassThroughHandler: no proxy, redirects, cookies,
+        // decompression or trace headers).
         var prefix = "http://127.0.0.1:" + args[2];
         builder.Services.AddHttpForwarder();
         builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, port));
         var bare = builder.Build();
         var forwarder = bare.Services.GetRequiredService<IHttpForwarder>();
-        var invoker = new HttpMessageInvoker(new SocketsHttpHandler
-        {
-            UseProxy = false,
-            AllowAutoRedirect = false,
-            AutomaticDecompression = DecompressionMethods.None,
-            UseCookies = false,
-            ActivityHeadersPropagator = null,
-            ConnectTimeout = TimeSpan.FromSeconds(5),
-        });
+        var handler = BackendInvoker.PassThroughHandler();
+        handler.ConnectTimeout = TimeSpan.FromSeconds(5);
+        var invoker = new HttpMessageInvoker(handler);
         var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         // ROUTERBENCH_BARE_HEADERS=1: the same request headers as the router sends (the Heroku set), to tell their cost
         // from the rest of the router's work; =empty: HttpTransformer.Empty (the client's headers as they are), to compare

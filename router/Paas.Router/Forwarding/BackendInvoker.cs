@@ -26,22 +26,28 @@ internal sealed class BackendInvoker : IDisposable
     public BackendInvoker(RouterOptions options)
     {
         var defaultConnectTimeout = options.ConnectTimeout;
-        Invoker = new HttpMessageInvoker(
-            new SocketsHttpHandler
-            {
-                UseProxy = false,
-                AllowAutoRedirect = false,
-                AutomaticDecompression = DecompressionMethods.None,
-                UseCookies = false,
-                ActivityHeadersPropagator = null,
-                EnableMultipleHttp2Connections = true,
-                PooledConnectionIdleTimeout = options.BackendPoolIdleTimeout,
-                PooledConnectionLifetime = options.BackendConnectionLifetime,
-                ConnectTimeout = Timeout.InfiniteTimeSpan, // ConnectAsync applies the default or the app's own
-                ConnectCallback = (context, cancellationToken) => ConnectAsync(context, defaultConnectTimeout, cancellationToken),
-            },
-            disposeHandler: true);
+        var handler = PassThroughHandler();
+        handler.EnableMultipleHttp2Connections = true;
+        handler.PooledConnectionIdleTimeout = options.BackendPoolIdleTimeout;
+        handler.PooledConnectionLifetime = options.BackendConnectionLifetime;
+        handler.ConnectTimeout = Timeout.InfiniteTimeSpan; // ConnectAsync applies the default or the app's own
+        handler.ConnectCallback = (context, cancellationToken) => ConnectAsync(context, defaultConnectTimeout, cancellationToken);
+        Invoker = new HttpMessageInvoker(handler, disposeHandler: true);
     }
+
+    /// <summary>
+    /// A <see cref="SocketsHttpHandler"/> that passes requests and responses through: no proxy, redirects, cookies,
+    /// decompression or trace-context headers (see the class summary). The router's starts from it, and so do
+    /// <c>bench/router</c>'s bare forwarder and in-memory breakdown, which must be set as the router's is.
+    /// </summary>
+    internal static SocketsHttpHandler PassThroughHandler() => new()
+    {
+        UseProxy = false,
+        AllowAutoRedirect = false,
+        AutomaticDecompression = DecompressionMethods.None,
+        UseCookies = false,
+        ActivityHeadersPropagator = null,
+    };
 
     /// <summary>
     /// Sends through <paramref name="invoker"/> instead: for <c>bench/router</c>'s in-memory breakdown, which registers one
