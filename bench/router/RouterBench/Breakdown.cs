@@ -37,7 +37,7 @@ internal static class Breakdown
         handler.ConnectCallback = (_, _) => ValueTask.FromResult<Stream>(new CannedBackendConnection());
         var invoker = new HttpMessageInvoker(handler, disposeHandler: true);
         var forwarder = new ServiceCollection().AddLogging().AddHttpForwarder().BuildServiceProvider().GetRequiredService<IHttpForwarder>();
-        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+        var config = BareForwarder.Config;
         var heroku = new HerokuHeaders();
         var router = BuildRouter(invoker, out var app, out var pipeline);
         var variants = new (string Name, string What, Func<HttpContext, Task> Serve)[]

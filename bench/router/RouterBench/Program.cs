@@ -99,7 +99,6 @@ switch (mode)
         var handler = BackendInvoker.PassThroughHandler();
         handler.ConnectTimeout = TimeSpan.FromSeconds(5);
         var invoker = new HttpMessageInvoker(handler);
-        var config = new ForwarderRequestConfig { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
         // ROUTERBENCH_BARE_HEADERS=1: the same request headers as the router sends (the Heroku set), to tell their cost
         // from the rest of the router's work; =empty: HttpTransformer.Empty (the client's headers as they are), to compare
         // a known difference in YARP's own work here with the in-memory breakdown's figure for it.
@@ -109,7 +108,7 @@ switch (mode)
             "empty" => HttpTransformer.Empty,
             _ => HttpTransformer.Default,
         };
-        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, config, transformer));
+        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, BareForwarder.Config, transformer));
         await bare.RunAsync();
         break;
 
@@ -119,6 +118,13 @@ switch (mode)
 }
 
 return 0;
+
+/// <summary>The bare forwarder's request settings, the socket bench's and the in-memory breakdown's alike.</summary>
+internal static class BareForwarder
+{
+    /// <summary>HTTP/1.1 to the backend (lower if asked), YARP's activity timeout at the router's default idle timeout (55 s).</summary>
+    public static readonly ForwarderRequestConfig Config = new() { ActivityTimeout = TimeSpan.FromSeconds(55), Version = HttpVersion.Version11, VersionPolicy = HttpVersionPolicy.RequestVersionOrLower };
+}
 
 /// <summary>
 /// For the bare forwarder (and the breakdown's yarp-heroku): the client's headers as YARP copies them (its base
