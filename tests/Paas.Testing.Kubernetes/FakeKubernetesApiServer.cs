@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -12,6 +13,7 @@ using Paas.Testing.Kubernetes.Json;
 using Paas.Testing.Kubernetes.Kubelet;
 using Paas.Testing.Kubernetes.Schema;
 using Paas.Testing.Kubernetes.Selection;
+using Paas.Testing.Kubernetes.Store;
 using Paas.Testing.Kubernetes.Streaming;
 
 namespace Paas.Testing.Kubernetes;
@@ -200,24 +202,55 @@ public sealed class FakeKubernetesApiServer : IAsyncDisposable
         }
     }
 
-    /// <summary>Waits until the object satisfies <paramref name="condition"/> (null object: absent) and returns it.</summary>
+    /// <summary>
+    /// Waits until the object satisfies <paramref name="condition"/> (null object: absent) and returns it. The condition
+    /// is tried on the current state, then after every change in the store: on the object's own changes with the state
+    /// that change left, so every state it passes through is seen, however briefly it lasts (a namespace's terminating
+    /// phase); on any other change with the object's current state (so a condition may also look at other objects).
+    /// </summary>
+    /// <exception cref="TimeoutException">When no state within <paramref name="timeout"/> satisfied the condition; the message carries the last state.</exception>
     public async Task<JsonObject?> WaitForAsync(string apiVersion, string kind, string ns, string name, Func<JsonObject?, bool> condition, TimeSpan timeout)
     {
-        var deadline = DateTimeOffset.UtcNow + timeout;
-        while (true)
+        var r = Resource(apiVersion, kind);
+        var key = r.Namespaced ? ns : string.Empty;
+        ChannelReader<StoreEvent> changes;
+        Action unsubscribe;
+        JsonObject? o;
+        lock (State.Store.Sync)
         {
-            var o = Get(apiVersion, kind, ns, name);
+            changes = State.Store.Subscribe(out unsubscribe);
+            o = Get(apiVersion, kind, ns, name);
+        }
+
+        try
+        {
             if (condition(o))
             {
                 return o;
             }
 
-            if (DateTimeOffset.UtcNow > deadline)
+            using var expiry = new CancellationTokenSource(timeout);
+            try
             {
-                throw new TimeoutException($"{kind} {ns}/{name} did not reach the condition within {timeout}; last state: {KubeJson.Serialize(o)}");
+                await foreach (var change in changes.ReadAllAsync(expiry.Token).ConfigureAwait(false))
+                {
+                    var ours = change.Resource == r && change.Namespace == key && KubeJson.Str(change.Object, "metadata", "name") == name;
+                    o = !ours ? Get(apiVersion, kind, ns, name) : change.Type == "DELETED" ? null : Reparse(change.Object);
+                    if (condition(o))
+                    {
+                        return o;
+                    }
+                }
+            }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested)
+            {
             }
 
-            await Task.Delay(25).ConfigureAwait(false);
+            throw new TimeoutException($"{kind} {ns}/{name} did not reach the condition within {timeout}; last state: {KubeJson.Serialize(o)}");
+        }
+        finally
+        {
+            unsubscribe();
         }
     }
 
