@@ -8,10 +8,15 @@ using Paas.Domain.Shell;
 
 namespace Paas.Cli.Commands;
 
-/// <summary><c>config</c>, <c>config:get</c>, <c>config:set</c>, <c>config:unset</c>. Each change makes a new release.</summary>
+/// <summary>
+/// <c>config</c>, <c>config:get</c>, <c>config:set</c>, <c>config:unset</c>, and Deis Workflow's <c>config:pull</c> and
+/// <c>config:push</c> (a <c>.env</c> file, as foreman and <c>heroku local</c> read it). Each change makes a new release.
+/// </summary>
 internal static class ConfigCommands
 {
-    public static IEnumerable<Command> Create(CliContext context) => [Show(context), Get(context), Set(context), Unset(context)];
+    private const string DefaultEnvFile = ".env";
+
+    public static IEnumerable<Command> Create(CliContext context) => [Show(context), Get(context), Set(context), Unset(context), Pull(context), Push(context)];
 
     private static Command Show(CliContext context)
     {
@@ -29,10 +34,7 @@ internal static class ConfigCommands
             }
             else if (parse.GetValue(shell))
             {
-                foreach (var (key, value) in Sorted(config.Values))
-                {
-                    context.Out.WriteLine($"{key}={ShellWords.Quote(value)}");
-                }
+                context.Out.Write(ShellLines(config.Values));
             }
             else
             {
@@ -114,6 +116,111 @@ internal static class ConfigCommands
         });
         return command;
     }
+
+    private static Command Pull(CliContext context)
+    {
+        var appOption = CommonOptions.App();
+        var path = EnvFileOption("The file to write");
+        var overwrite = new Option<bool>("--overwrite", "-o") { Description = "Replace the file when it exists (the values in it are lost)" };
+        var command = new Command("config:pull", "Write an app's config vars to a .env file, for running it locally") { appOption, path, overwrite };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var app = await context.AppAsync(parse.GetValue(appOption), cancellationToken);
+            var given = parse.GetValue(path)!;
+            var file = Path.GetFullPath(given, context.WorkingDirectory);
+            var config = await context.Client().GetConfigAsync(app, cancellationToken);
+            var text = System.Text.Encoding.UTF8.GetBytes(ShellLines(config.Values));
+            var options = new FileStreamOptions { Mode = parse.GetValue(overwrite) ? FileMode.Create : FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                // Owner-only from the start: config vars hold the app's secrets.
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            try
+            {
+                await using var stream = new FileStream(file, options);
+                await stream.WriteAsync(text, cancellationToken);
+            }
+            catch (IOException) when (File.Exists(file) && !parse.GetValue(overwrite))
+            {
+                throw new CliException($"{given} exists; `paas config:pull --overwrite` replaces it (the values in it are lost), or --path writes another file.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot write {given}: {e.Message}");
+            }
+
+            context.Out.WriteLine($"Wrote {Count(config.Values.Count)} of {app} to {given}");
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Command Push(CliContext context)
+    {
+        var appOption = CommonOptions.App();
+        var path = EnvFileOption("The file to read, - for standard input");
+        var json = CommonOptions.Json();
+        var command = new Command("config:push", "Set the config vars in a .env file (one new release); the others stay") { appOption, path, json };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var given = parse.GetValue(path)!;
+            string text;
+            try
+            {
+                text = given == "-" ? await context.In.ReadToEndAsync(cancellationToken) : await File.ReadAllTextAsync(Path.GetFullPath(given, context.WorkingDirectory), cancellationToken);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+            {
+                throw CliException.Usage($"{given} not found; `paas config:pull` writes one, or --path names another file.");
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                throw new CliException($"cannot read {given}: {e.Message}");
+            }
+
+            IReadOnlyList<KeyValuePair<string, string>> assignments;
+            try
+            {
+                assignments = ShellWords.ReadAssignments(text);
+            }
+            catch (FormatException e)
+            {
+                throw CliException.Usage($"{(given == "-" ? "standard input" : given)} {e.Message}. Nothing was set.");
+            }
+
+            if (assignments.Count == 0)
+            {
+                throw CliException.Usage($"{given} sets no config vars (expected NAME=value lines). Nothing was set.");
+            }
+
+            var values = new SortedDictionary<string, string?>(StringComparer.Ordinal);
+            foreach (var (key, value) in assignments)
+            {
+                values[ConfigAssignment.ValidateKey(key)] = value;
+            }
+
+            var app = await context.AppAsync(parse.GetValue(appOption), cancellationToken);
+            var config = await UpdateAsync(context, app, $"Setting {Names(values.Keys)} and restarting {app}", values, parse.GetValue(json), cancellationToken);
+            if (config is not null && !parse.GetValue(json))
+            {
+                context.Out.Write(KeyValueList.Format(values.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? ""))));
+            }
+
+            return ExitCodes.Ok;
+        });
+        return command;
+    }
+
+    private static Option<string> EnvFileOption(string description) =>
+        new("--path", "-p") { Description = description, DefaultValueFactory = _ => DefaultEnvFile };
+
+    /// <summary>One <c>NAME=value</c> line per var, by name, each value a <c>sh</c> word (<see cref="ShellWords.Quote"/>); <see cref="ShellWords.ReadAssignments"/> reads them back.</summary>
+    private static string ShellLines(IReadOnlyDictionary<string, string> values) =>
+        string.Concat(Sorted(values).Select(p => $"{p.Key}={ShellWords.Quote(p.Value)}\n"));
+
+    private static string Count(int n) => n == 1 ? "1 config var" : $"{n} config vars";
 
     /// <summary>Posts the change; an unchanged config (409) is not an error for the CLI: the wanted state holds.</summary>
     private static async Task<ConfigInfo?> UpdateAsync(

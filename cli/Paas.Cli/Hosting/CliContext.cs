@@ -49,6 +49,9 @@ internal sealed class CliContext(
 
     public GitRunner Git { get; } = new(workingDirectory);
 
+    /// <summary>The directory relative paths given to a command are resolved from (the shell's current one).</summary>
+    public string WorkingDirectory { get; } = workingDirectory;
+
     public TimeProvider Clock { get; } = TimeProvider.System;
 
     /// <summary>The platform URL: the one given, else <c>PAAS_URL</c>, else the logged-in one, else <see cref="DefaultUrl"/>.</summary>

@@ -108,6 +108,41 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         var sourced = await ChildProcess.RunAsync("sh", ["-c", ". \"$0\" && printf '%s|%s|%s' \"$A\" \"$B\" \"$C\"", env], _home, Environment(), Cancel);
         Assert.Equal("1|2|" + Tricky, sourced.Out);
 
+        // config:pull writes the same lines to .env, readable by its owner only, and never replaces a file unasked;
+        // config:push sets what a .env says (hand-written lines too) in one release, and refuses what sh would read otherwise.
+        Assert.Equal("Wrote 3 config vars of hello to .env\n", await PaasOk(_repo, "config:pull"));
+        var dotEnv = Path.Combine(_repo, ".env");
+        Assert.Equal(await PaasOk(_repo, "config", "--shell"), await File.ReadAllTextAsync(dotEnv, Cancel));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(dotEnv));
+        }
+
+        var exists = await Paas(_repo, "config:pull");
+        Assert.Equal(1, exists.ExitCode);
+        Assert.Contains(".env exists; `paas config:pull --overwrite` replaces it", exists.Error, StringComparison.Ordinal);
+        await File.AppendAllTextAsync(dotEnv, "# added by hand\nexport D=\"four \\$4\"\nE='five'  # a comment\n", Cancel);
+        var pushed = await PaasOk(_repo, "config:push");
+        Assert.Matches(@"^Setting A, B, C, D, E and restarting hello\.\.\. done, v\d+\n", pushed);
+        Assert.Equal("four $4\n", await PaasOk(_repo, "config:get", "D"));
+        Assert.Equal(Tricky + "\n", await PaasOk(_repo, "config:get", "C"));
+        var piped = await WithPaasdLog(ChildProcess.RunAsync("dotnet", [RepoPaths.PaasDll, "config:push", "-p", "-"], _repo, Environment(), Cancel, "F=from-stdin\n"));
+        Assert.True(piped.ExitCode == 0, piped.Error);
+        Assert.Equal("from-stdin\n", await PaasOk(_repo, "config:get", "F"));
+        var latest = Lines(await PaasOk(_repo, "releases"))[1].Split(' ')[0];
+        await File.WriteAllTextAsync(Path.Combine(_repo, "bad.env"), "G=fine\nHOME_DIR=$HOME\n", Cancel);
+        var bad = await Paas(_repo, "config:push", "--path", "bad.env");
+        Assert.Equal(2, bad.ExitCode);
+        Assert.Contains("bad.env line 2: an unquoted $ would be expanded by sh", bad.Error, StringComparison.Ordinal);
+        Assert.Contains("Nothing was set.", bad.Error, StringComparison.Ordinal);
+        var missing = await Paas(_repo, "config:push", "--path", "nope.env");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Contains("nope.env not found; `paas config:pull` writes one", missing.Error, StringComparison.Ordinal);
+        Assert.Equal(latest, Lines(await PaasOk(_repo, "releases"))[1].Split(' ')[0]);
+        Assert.Contains("Wrote 6 config vars of hello to .env", await PaasOk(_repo, "config:pull", "--overwrite"));
+        File.Delete(dotEnv);
+        await PaasOk(_repo, "config:unset", "D", "E", "F");
+
         var refused = await Paas(_repo, "apps:destroy", "--confirm", "nope");
         Assert.Equal(2, refused.ExitCode);
         Assert.StartsWith("paas: ", refused.Error);
