@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
+using Paas.Domain;
 
 namespace Paas.Cli.Parsing;
 
 /// <summary>One <c>KEY=value</c> argument of <c>config:set</c>; the value may hold further '=' and be empty.</summary>
-internal sealed partial record ConfigAssignment(string Key, string Value)
+internal sealed record ConfigAssignment(string Key, string Value)
 {
     public static ConfigAssignment Parse(string argument)
     {
@@ -18,17 +18,8 @@ internal sealed partial record ConfigAssignment(string Key, string Value)
         return new ConfigAssignment(key, argument[(equals + 1)..]);
     }
 
-    /// <summary>Checks a config var name is a POSIX environment name, as the platform requires.</summary>
-    public static string ValidateKey(string key)
-    {
-        if (!KeyPattern().IsMatch(key))
-        {
-            throw CliException.Usage($"'{key}' is not a valid config var name: use letters, digits and '_', not starting with a digit.");
-        }
-
-        return key;
-    }
-
-    [GeneratedRegex("^[A-Za-z_][A-Za-z0-9_]*$")]
-    private static partial Regex KeyPattern();
+    /// <summary>Checks a config var name by the platform's rule (<see cref="ConfigVarName.Validate"/>: a POSIX environment name, not one the platform sets itself).</summary>
+    /// <exception cref="CliException">A usage error saying why the name is refused.</exception>
+    public static string ValidateKey(string key) =>
+        ConfigVarName.Validate(key) is { } why ? throw CliException.Usage(why + ".") : key;
 }

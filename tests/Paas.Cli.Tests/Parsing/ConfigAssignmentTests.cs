@@ -23,7 +23,9 @@ public sealed class ConfigAssignmentTests
     [InlineData("1A=x")]
     [InlineData("A-B=x")]
     [InlineData("A B=x")]
-    public void Refuses_what_is_not_a_posix_name_and_a_value_as_bad_usage(string argument)
+    [InlineData("PORT=8080")]
+    [InlineData("PAAS_APP=x")]
+    public void Refuses_what_is_not_a_posix_name_and_a_value_or_is_set_by_the_platform_as_bad_usage(string argument)
     {
         var error = Assert.Throws<CliException>(() => ConfigAssignment.Parse(argument));
 
