@@ -84,12 +84,7 @@ internal static class ConfigCommands
             }
 
             var app = await context.AppAsync(parse.GetValue(appOption), cancellationToken);
-            var config = await UpdateAsync(context, app, $"Setting {Names(values.Keys)} and restarting {app}", values, parse.GetValue(json), cancellationToken);
-            if (config is not null && !parse.GetValue(json))
-            {
-                context.Out.Write(KeyValueList.Format(values.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? ""))));
-            }
-
+            await SetAsync(context, app, values, parse.GetValue(json), cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
@@ -202,12 +197,7 @@ internal static class ConfigCommands
             }
 
             var app = await context.AppAsync(parse.GetValue(appOption), cancellationToken);
-            var config = await UpdateAsync(context, app, $"Setting {Names(values.Keys)} and restarting {app}", values, parse.GetValue(json), cancellationToken);
-            if (config is not null && !parse.GetValue(json))
-            {
-                context.Out.Write(KeyValueList.Format(values.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? ""))));
-            }
-
+            await SetAsync(context, app, values, parse.GetValue(json), cancellationToken);
             return ExitCodes.Ok;
         });
         return command;
@@ -221,6 +211,16 @@ internal static class ConfigCommands
         string.Concat(Sorted(values).Select(p => $"{p.Key}={ShellWords.Quote(p.Value)}\n"));
 
     private static string Count(int n) => n == 1 ? "1 config var" : $"{n} config vars";
+
+    /// <summary><c>config:set</c> and <c>config:push</c>: sets <paramref name="values"/> in one release, then lists them as Heroku does.</summary>
+    private static async Task SetAsync(CliContext context, string app, SortedDictionary<string, string?> values, bool json, CancellationToken cancellationToken)
+    {
+        var config = await UpdateAsync(context, app, $"Setting {Names(values.Keys)} and restarting {app}", values, json, cancellationToken);
+        if (config is not null && !json)
+        {
+            context.Out.Write(KeyValueList.Format(values.Select(p => new KeyValuePair<string, string>(p.Key, p.Value ?? ""))));
+        }
+    }
 
     /// <summary>Posts the change; an unchanged config (409) is not an error for the CLI: the wanted state holds.</summary>
     private static async Task<ConfigInfo?> UpdateAsync(
