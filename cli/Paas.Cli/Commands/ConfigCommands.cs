@@ -147,6 +147,11 @@ internal static class ConfigCommands
             }
 
             context.Out.WriteLine($"Wrote {Count(config.Values.Count)} of {app} to {given}");
+            if (config.Values.Count > 0 && await context.Git.WouldAddAsync(file, cancellationToken))
+            {
+                // A committed .env goes into every build with `git push paas`, and into the repository's history.
+                context.Error.WriteLine($" !    {given} holds {app}'s config vars and git would commit it: add it to .gitignore.");
+            }
             return ExitCodes.Ok;
         });
         return command;

@@ -58,6 +58,23 @@ internal sealed class GitRunner(string workingDirectory)
         }
     }
 
+    /// <summary>
+    /// Whether <paramref name="path"/> lies in the working directory's git work tree and git would add it (no
+    /// <c>.gitignore</c> rule covers it): false outside a repository, outside the work tree, or without git.
+    /// </summary>
+    public async Task<bool> WouldAddAsync(string path, CancellationToken cancellationToken)
+    {
+        try
+        {
+            // check-ignore: 0 ignored, 1 not ignored, 128 not a repository or a path outside it.
+            return (await RunAsync(["check-ignore", "-q", "--", path], cancellationToken)).ExitCode == 1;
+        }
+        catch (CliException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>The URL of a remote, or null when there is no such remote (or no repository, or no git).</summary>
     public async Task<string?> GetRemoteUrlAsync(string name, CancellationToken cancellationToken)
     {

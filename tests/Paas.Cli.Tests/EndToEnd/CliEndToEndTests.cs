@@ -110,7 +110,9 @@ public sealed class CliEndToEndTests : IAsyncLifetime
 
         // config:pull writes the same lines to .env, readable by its owner only, and never replaces a file unasked;
         // config:push sets what a .env says (hand-written lines too) in one release, and refuses what sh would read otherwise.
-        Assert.Equal("Wrote 3 config vars of hello to .env\n", await PaasOk(_repo, "config:pull"));
+        var pulled = await Paas(_repo, "config:pull");
+        Assert.Equal((0, "Wrote 3 config vars of hello to .env\n"), (pulled.ExitCode, pulled.Out));
+        Assert.Equal(" !    .env holds hello's config vars and git would commit it: add it to .gitignore.\n", pulled.Error);
         var dotEnv = Path.Combine(_repo, ".env");
         Assert.Equal(await PaasOk(_repo, "config", "--shell"), await File.ReadAllTextAsync(dotEnv, Cancel));
         if (!OperatingSystem.IsWindows())
@@ -139,7 +141,10 @@ public sealed class CliEndToEndTests : IAsyncLifetime
         Assert.Equal(2, missing.ExitCode);
         Assert.Contains("nope.env not found; `paas config:pull` writes one", missing.Error, StringComparison.Ordinal);
         Assert.Equal(latest, Lines(await PaasOk(_repo, "releases"))[1].Split(' ')[0]);
-        Assert.Contains("Wrote 6 config vars of hello to .env", await PaasOk(_repo, "config:pull", "--overwrite"));
+        await File.WriteAllTextAsync(Path.Combine(_repo, ".gitignore"), ".env\n", Cancel);
+        var overwritten = await Paas(_repo, "config:pull", "--overwrite");
+        Assert.Equal((0, "Wrote 6 config vars of hello to .env\n", ""), overwritten);
+        File.Delete(Path.Combine(_repo, ".gitignore"));
         File.Delete(dotEnv);
         await PaasOk(_repo, "config:unset", "D", "E", "F");
 
