@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Net;
 using System.Text;
@@ -108,7 +109,21 @@ switch (mode)
             "empty" => HttpTransformer.Empty,
             _ => HttpTransformer.Default,
         };
-        bare.Run(async context => await forwarder.SendAsync(context, prefix, invoker, BareForwarder.Config, transformer));
+        // ROUTERBENCH_BARE_SPIN_NS=N: N ns of busy CPU per request before forwarding (no memory touched), to calibrate how
+        // a known in-memory cost shows over sockets (bench README, "Calibration").
+        var spin = long.TryParse(Environment.GetEnvironmentVariable("ROUTERBENCH_BARE_SPIN_NS"), CultureInfo.InvariantCulture, out var ns) ? ns * Stopwatch.Frequency / 1_000_000_000 : 0;
+        bare.Run(async context =>
+        {
+            if (spin > 0)
+            {
+                var until = Stopwatch.GetTimestamp() + spin;
+                while (Stopwatch.GetTimestamp() < until)
+                {
+                }
+            }
+
+            await forwarder.SendAsync(context, prefix, invoker, BareForwarder.Config, transformer);
+        });
         await bare.RunAsync();
         break;
 
