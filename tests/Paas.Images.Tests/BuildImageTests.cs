@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Paas.Images.Tests;
 
 /// <summary>paas/build under podman: the build pods' image has the tools the buildpacks call and the buildpacks, as user 1000.</summary>
-public sealed class BuildImageTests(BuildImage image) : IClassFixture<BuildImage>
+public sealed class BuildImageTests(BuildImage image)
 {
     [Fact]
     public async Task It_runs_as_1000_with_git_node_npm_the_dotnet_sdk_and_the_buildpacks()

@@ -11,7 +11,7 @@ namespace Paas.Images.Tests;
 /// default: SQLite, local runtime) started from it with nothing but published ports serves the API, takes a git push, builds
 /// it with the image's buildpacks and git, and serves the app through its router.
 /// </summary>
-public sealed partial class PaasdImageTests(PaasdImage image) : IClassFixture<PaasdImage>
+public sealed partial class PaasdImageTests(PaasdImage image)
 {
     [Fact]
     public async Task The_image_config_runs_paasd_as_1000_with_the_stack_buildpacks_data_folder_and_labels()

@@ -8,7 +8,7 @@ namespace Paas.Images.Tests;
 /// The two images together as the chart runs them: paasd's controller on the paas/postgresql database (PAAS_DATABASE,
 /// scram-sha-256), its accounts still there after paasd's container is replaced.
 /// </summary>
-public sealed class PaasdWithPostgresqlTests(PaasdImage paasd, PostgresqlImage postgresql) : IClassFixture<PaasdImage>, IClassFixture<PostgresqlImage>
+public sealed class PaasdWithPostgresqlTests(PaasdImage paasd, PostgresqlImage postgresql)
 {
     [Fact]
     public async Task Paasd_keeps_its_accounts_in_the_postgresql_image_across_a_new_paasd_container()

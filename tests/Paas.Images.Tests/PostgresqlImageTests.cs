@@ -6,7 +6,7 @@ namespace Paas.Images.Tests;
 /// paas/postgresql under podman: first start on an empty volume initializes from POSTGRES_USER / POSTGRES_PASSWORD /
 /// POSTGRES_DB (or POSTGRES_PASSWORD_FILE) with scram-sha-256; SIGTERM is a fast shutdown; the data survives a restart.
 /// </summary>
-public sealed class PostgresqlImageTests(PostgresqlImage image) : IClassFixture<PostgresqlImage>
+public sealed class PostgresqlImageTests(PostgresqlImage image)
 {
     private const string Password = "s3cret 'quoted\" pass";
 

@@ -286,7 +286,9 @@ internal sealed class MachineScheduling<TRelease, TProcess> : IMachineScheduling
         }
 
         // Input stops when the process ends, even when the caller never closes it (an interactive caller that typed nothing).
-        using var inputEnd = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token);
+        // Not at the deadline itself: ending the input closes the process's standard input, and a process reading it (cat)
+        // would then exit 0 on its own before the kill, so a timed-out run reported status 0 (CI, 2026-12-07).
+        using var inputEnd = new CancellationTokenSource();
         var input = request.Input is not { } stream ? Task.CompletedTask
             : terminal is null ? ProcessLauncher.ForwardInputAsync(stream, process, inputEnd.Token)
             : Task.WhenAll(terminal.ForwardKeystrokesAsync(stream, inputEnd.Token), terminal.ApplyResizesAsync(request.Terminal!, inputEnd.Token));

@@ -2,7 +2,7 @@ namespace Paas.Images.Tests.Infrastructure;
 
 /// <summary>
 /// One image's OCI layout copied into podman's storage (skopeo; layers already there are not copied again) as
-/// <c>localhost/paas-images-test/NAME:ID</c>, once per test class; removed after it.
+/// <c>localhost/paas-images-test/NAME:ID</c>, once per test run (an assembly fixture: <c>AssemblyFixtures.cs</c>); removed after it.
 /// </summary>
 /// <param name="name">The image's name (paasd, build, postgresql).</param>
 /// <param name="variable">The variable naming its layout (<see cref="ImageLayouts"/>).</param>
