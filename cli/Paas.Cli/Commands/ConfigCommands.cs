@@ -152,6 +152,7 @@ internal static class ConfigCommands
                 // A committed .env goes into every build with `git push paas`, and into the repository's history.
                 context.Error.WriteLine($" !    {given} holds {app}'s config vars and git would commit it: add it to .gitignore.");
             }
+
             return ExitCodes.Ok;
         });
         return command;

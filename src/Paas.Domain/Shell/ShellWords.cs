@@ -45,21 +45,14 @@ public static class ShellWords
     public static IReadOnlyList<KeyValuePair<string, string>> ReadAssignments(string text)
     {
         var reader = new AssignmentReader(text.Replace("\r\n", "\n", StringComparison.Ordinal));
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        var order = new List<string>();
+        // A name set again keeps its first place and takes the later value.
+        var values = new OrderedDictionary<string, string>(StringComparer.Ordinal);
         while (reader.Next() is { } assignment)
         {
-            if (values.TryAdd(assignment.Key, assignment.Value))
-            {
-                order.Add(assignment.Key);
-            }
-            else
-            {
-                values[assignment.Key] = assignment.Value;
-            }
+            values[assignment.Key] = assignment.Value;
         }
 
-        return [.. order.Select(name => new KeyValuePair<string, string>(name, values[name]))];
+        return [.. values];
     }
 
     private sealed class AssignmentReader(string text)
